@@ -1,0 +1,11 @@
+package io.amorsize;
+
+/** How a recommended partition count is applied to the input (see docs/DESIGN, section 2). */
+public enum Action {
+    /** Keep the current partitioning: no data movement. */
+    KEEP,
+    /** Merge neighbouring partitions without a shuffle (fewer partitions only). */
+    COALESCE,
+    /** Full shuffle into the recommended number of partitions (spreads clustered cost). */
+    REPARTITION
+}

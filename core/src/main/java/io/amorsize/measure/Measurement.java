@@ -1,0 +1,21 @@
+package io.amorsize.measure;
+
+import io.amorsize.model.Workload;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one measurement run produced: the function's cost profile and the workload as the sample
+ * showed it (record count, exact or estimated). Engine adapters produce this on their executors.
+ *
+ * @param profile  the cost profile
+ * @param workload the workload estimate
+ * @param notes    lines for the explanation (e.g. how the record count was estimated)
+ */
+public record Measurement(CostProfile profile, Workload workload, List<String> notes) {
+    public Measurement {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(workload, "workload");
+        notes = List.copyOf(Objects.requireNonNull(notes, "notes"));
+    }
+}

@@ -1,0 +1,40 @@
+package io.amorsize.recommend;
+
+import java.util.Objects;
+
+/**
+ * The cache key of one (function, input shape, cluster) combination. It holds only what is known
+ * before measuring; the measured profile is the cached value.
+ *
+ * @param functionFingerprint see {@link FunctionFingerprint}
+ * @param inputBucket         {@link InputShape#bucket()}
+ * @param clusterFingerprint  {@link io.amorsize.model.ClusterShape#fingerprint()}
+ */
+public record CacheKey(String functionFingerprint, String inputBucket, String clusterFingerprint) {
+
+    /** Bumped whenever the cached entry's format or the key's meaning changes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public CacheKey {
+        requireToken("functionFingerprint", functionFingerprint);
+        requireToken("inputBucket", inputBucket);
+        requireToken("clusterFingerprint", clusterFingerprint);
+    }
+
+    public static CacheKey of(String functionFingerprint, InputShape input, io.amorsize.model.ClusterShape cluster) {
+        return new CacheKey(functionFingerprint, input.bucket(), cluster.fingerprint());
+    }
+
+    /** The Redis / file key: {@code <prefix>v<schema>:<function>:<input>:<cluster>}. */
+    public String render(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        return prefix + "v" + SCHEMA_VERSION + ":" + functionFingerprint + ":" + inputBucket + ":" + clusterFingerprint;
+    }
+
+    private static void requireToken(String name, String v) {
+        Objects.requireNonNull(v, name);
+        if (v.isEmpty() || v.chars().anyMatch(c -> c == ':' || Character.isWhitespace(c) || c == '*' || c == '?' || c == '[')) {
+            throw new IllegalArgumentException(name + " must be non-empty without ':', '*', '?', '[' or spaces, got '" + v + "'");
+        }
+    }
+}
