@@ -30,7 +30,7 @@ public record Recommendation(
         double currentNanos,
         List<String> warnings,
         Source source,
-        String explanation) {
+        String explanation) implements java.io.Serializable {
 
     public Recommendation {
         if (partitions < 1) {

@@ -31,7 +31,7 @@ public record CacheEntry(
         int partitions,
         int batchSize,
         Action action,
-        long createdAtMillis) {
+        long createdAtMillis) implements java.io.Serializable {
 
     public CacheEntry {
         Objects.requireNonNull(key, "key");

@@ -39,7 +39,7 @@ public record CostProfile(
         double outputBytes,
         double allocatedBytes,
         double partitionSkew,
-        BatchFit batchFit) {
+        BatchFit batchFit) implements java.io.Serializable {
 
     public CostProfile {
         if (sampleSize < 1) {

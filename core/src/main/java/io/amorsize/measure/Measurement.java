@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param workload the workload estimate
  * @param notes    lines for the explanation (e.g. how the record count was estimated)
  */
-public record Measurement(CostProfile profile, Workload workload, List<String> notes) {
+public record Measurement(CostProfile profile, Workload workload, List<String> notes) implements java.io.Serializable {
     public Measurement {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(workload, "workload");

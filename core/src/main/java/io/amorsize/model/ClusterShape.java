@@ -18,7 +18,7 @@ public record ClusterShape(
         String engineVersion,
         int slots,
         long memoryPerSlotBytes,
-        double perTaskOverheadNanos) {
+        double perTaskOverheadNanos) implements java.io.Serializable {
 
     public ClusterShape {
         Objects.requireNonNull(engine, "engine");

@@ -20,7 +20,7 @@ public record Workload(
         int currentPartitions,
         double largestPartitionShare,
         int maxParallelism,
-        boolean preferDivisorsOfMax) {
+        boolean preferDivisorsOfMax) implements java.io.Serializable {
 
     public Workload {
         if (records < 0) {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param inputBucket         {@link InputShape#bucket()}
  * @param clusterFingerprint  {@link io.amorsize.model.ClusterShape#fingerprint()}
  */
-public record CacheKey(String functionFingerprint, String inputBucket, String clusterFingerprint) {
+public record CacheKey(String functionFingerprint, String inputBucket, String clusterFingerprint) implements java.io.Serializable {
 
     /** Bumped whenever the cached entry's format or the key's meaning changes. */
     public static final int SCHEMA_VERSION = 1;

@@ -9,7 +9,7 @@ package io.amorsize.recommend;
  * @param knownBytes   input bytes (e.g. file split sizes), or -1 when unknown
  * @param partitions   current partition count (>= 1)
  */
-public record InputShape(long knownRecords, long knownBytes, int partitions) {
+public record InputShape(long knownRecords, long knownBytes, int partitions) implements java.io.Serializable {
 
     public InputShape {
         if (knownRecords < -1) {
