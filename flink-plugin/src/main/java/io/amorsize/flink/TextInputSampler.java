@@ -20,9 +20,11 @@ import org.apache.flink.core.fs.Path;
 /**
  * Samples lines of a bounded text input (a file, or a directory read recursively, skipping names
  * starting with '.' or '_' as Flink's file source does) without a full pass: it seeks to offsets
- * spread evenly over all bytes, skips the partial line it lands in (that line is more likely a long
- * one), reads a few whole lines, and moves on. The record count is estimated as total bytes ÷ mean
- * sampled bytes per line. Inputs up to {@value #FULL_READ_BYTES} bytes are read whole and counted
+ * spread evenly over all bytes, skips the partial line it lands in (a random offset falls more often
+ * in a long line), reads whole lines for the same number of bytes at every offset, and moves on.
+ * Equal bytes per offset make the sample proportional to where the records are (a region of short
+ * lines gives more of them), and the record count is the sum of the local line densities × the bytes
+ * each offset stands for. Inputs up to {@value #FULL_READ_BYTES} bytes are read whole and counted
  * exactly.
  */
 final class TextInputSampler {
@@ -112,49 +114,91 @@ final class TextInputSampler {
                                     long started) throws IOException {
         int probes = Math.max(1, Math.min(MAX_PROBES, maxRecords));
         int perProbe = Math.max(1, (maxRecords + probes - 1) / probes);
-        List<String> lines = new ArrayList<>();
-        double sumBytes = 0;
-        double sumSquares = 0;
-        for (int i = 0; i < probes && lines.size() < maxRecords; i++) {
-            if (i > 0 && System.nanoTime() > deadline) {
-                break;
-            }
-            long global = (long) ((i + 0.5) * total / probes);
-            int fileIndex = 0;
-            long offset = global;
-            while (fileIndex < files.size() - 1 && offset >= files.get(fileIndex).getLen()) {
-                offset -= files.get(fileIndex).getLen();
-                fileIndex++;
-            }
-            FileStatus f = files.get(fileIndex);
-            try (FSDataInputStream raw = f.getPath().getFileSystem().open(f.getPath())) {
-                raw.seek(offset);
-                InputStream in = new BufferedInputStream(raw, 16 * 1024);
-                if (offset > 0 && readLine(in) == null) {
-                    continue; // landed in the file's last line
-                }
-                for (int k = 0; k < perProbe && lines.size() < maxRecords; k++) {
-                    Line line = readLine(in);
-                    if (line == null) {
-                        break;
-                    }
-                    lines.add(line.text());
-                    sumBytes += line.bytes();
-                    sumSquares += (double) line.bytes() * line.bytes();
-                }
+        // Pass 1, a pilot of a few lines per offset: the mean line length over the whole input.
+        double pilotDensity = 0;
+        int pilots = 0;
+        for (int i = 0; i < probes; i++) {
+            Chunk c = readAt(files, offset(i, probes, total), Long.MAX_VALUE, Math.min(4, perProbe), null);
+            if (c.lines() > 0) {
+                pilotDensity += (double) c.lines() / c.bytes();
+                pilots++;
             }
         }
-        if (lines.isEmpty()) {
+        if (pilots == 0) {
             throw new IllegalStateException("no complete line found at " + probes + " offsets of " + input
                     + " (" + total + " bytes): lines longer than the files?");
         }
-        int n = lines.size();
-        double mean = sumBytes / n;
-        double variance = Math.max(0, sumSquares / n - mean * mean);
-        double relativeError = n > 1 ? Math.sqrt(variance) / mean / Math.sqrt(n) : 1.0;
-        long estimate = Math.max(1, Math.round(total / mean));
-        return new TextSample(input, lines, total, files.size(), estimate, false, relativeError, mean,
+        // Pass 2: the same bytes at every offset (not the same lines): a region of short lines gives
+        // more lines, so the sample holds records in proportion to where they are, not to their size.
+        long bytesPerProbe = Math.max(1, Math.round(perProbe / (pilotDensity / pilots)));
+        List<String> lines = new ArrayList<>();
+        double sum = 0;
+        double squares = 0;
+        int used = 0;
+        for (int i = 0; i < probes; i++) {
+            if (i > 0 && System.nanoTime() > deadline) {
+                break;
+            }
+            Chunk c = readAt(files, offset(i, probes, total), bytesPerProbe, 4 * perProbe, lines);
+            if (c.lines() > 0) {
+                double d = (double) c.lines() / c.bytes();
+                sum += d;
+                squares += d * d;
+                used++;
+            }
+        }
+        // Stratified estimate: every offset stands for total/used bytes at its local line density.
+        double mean = sum / used;
+        double sd = Math.sqrt(Math.max(0, squares / used - mean * mean));
+        double relativeError = used > 1 ? sd / mean / Math.sqrt(used) : 1.0;
+        long estimate = Math.max(lines.size(), Math.round(total * mean));
+        return new TextSample(input, lines, total, files.size(), estimate, false, relativeError, 1.0 / mean,
                 System.nanoTime() - started);
+    }
+
+    private static long offset(int probe, int probes, long total) {
+        return (long) ((probe + 0.5) * total / probes);
+    }
+
+    /** Lines read and bytes they took at one offset. */
+    private record Chunk(int lines, long bytes) {
+    }
+
+    /**
+     * Seeks to the global byte {@code global}, skips the partial line there, and reads whole lines
+     * until {@code untilBytes} bytes or {@code maxLines} lines (or the file's end), adding them to
+     * {@code sink} when not null.
+     */
+    private static Chunk readAt(List<FileStatus> files, long global, long untilBytes, int maxLines,
+                                List<String> sink) throws IOException {
+        int fileIndex = 0;
+        long offset = global;
+        while (fileIndex < files.size() - 1 && offset >= files.get(fileIndex).getLen()) {
+            offset -= files.get(fileIndex).getLen();
+            fileIndex++;
+        }
+        FileStatus f = files.get(fileIndex);
+        int count = 0;
+        long bytes = 0;
+        try (FSDataInputStream raw = f.getPath().getFileSystem().open(f.getPath())) {
+            raw.seek(offset);
+            InputStream in = new BufferedInputStream(raw, 16 * 1024);
+            if (offset > 0 && readLine(in) == null) {
+                return new Chunk(0, 0); // landed in the file's last line
+            }
+            while (bytes < untilBytes && count < maxLines) {
+                Line line = readLine(in);
+                if (line == null) {
+                    break;
+                }
+                if (sink != null) {
+                    sink.add(line.text());
+                }
+                bytes += line.bytes();
+                count++;
+            }
+        }
+        return new Chunk(count, bytes);
     }
 
     /** One line without its terminator, and the bytes it occupied including the terminator. */
