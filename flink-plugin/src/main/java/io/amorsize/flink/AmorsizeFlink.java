@@ -271,9 +271,13 @@ public final class AmorsizeFlink {
         return max > 0 ? base.withMaxParallelism(max, options.keyed()) : base;
     }
 
+    /** Flink context of a decision at DEBUG: the Tuner logs the decision's one INFO line. */
     private static void logDecision(String operator, Recommendation rec, ClusterShape cluster, Workload workload,
                                     long elapsedNanos) {
-        LOG.info("amorsize: flink {} parallelism {} -> {}, batch {} ({}, {} ms); predicted {} -> {} ({}x); "
+        if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        LOG.debug("amorsize: flink {} parallelism {} -> {}, batch {} ({}, {} ms); predicted {} -> {} ({}x); "
                         + "{} slots, {} records{}",
                 operator, rec.currentPartitions(), rec.parallelism(), rec.batchSize(),
                 rec.source().name().toLowerCase(Locale.ROOT).replace('_', ' '),

@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
-import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -44,6 +43,8 @@ public final class FlinkClusterShape {
     public static final String ENGINE = "flink";
 
     private static final Duration REST_TIMEOUT = Duration.ofSeconds(3);
+    /** Task heap a local-execution task manager reports: a placeholder, not memory (1 TiB in MB). */
+    private static final long LOCAL_EXECUTION_PLACEHOLDER_MB = 1L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FlinkClusterShape() {
@@ -119,17 +120,25 @@ public final class FlinkClusterShape {
         String version = overview.path("flink-version").asText(EnvironmentInformation.getVersion());
         long memoryPerSlot = taskHeapPerSlot(get(http, base.resolve("/taskmanagers")));
         if (memoryPerSlot < 1) {
-            memoryPerSlot = MemorySize.parse("256m").getBytes();
+            // Not reported, or a local-execution task manager (Flink reports a 1 TiB placeholder):
+            // the best guess is a JVM like this one.
+            memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
         }
         return new ClusterShape(ENGINE, version, slots, memoryPerSlot, perTaskOverheadNanos);
     }
 
-    /** Smallest task heap per slot over the task managers (bytes), or -1 when not reported. */
+    /**
+     * Smallest task heap per slot over the task managers (bytes), or -1 when not reported or when
+     * it is the placeholder of local execution (mini clusters report 1 TiB or more).
+     */
     static long taskHeapPerSlot(JsonNode taskManagers) {
         long best = -1;
         for (JsonNode tm : taskManagers.path("taskmanagers")) {
             int slots = tm.path("slotsNumber").asInt(0);
             long heapMb = tm.path("totalResource").path("taskHeapMemory").asLong(-1);
+            if (heapMb >= LOCAL_EXECUTION_PLACEHOLDER_MB) {
+                return -1;
+            }
             if (slots > 0 && heapMb > 0) {
                 long perSlot = heapMb * 1024 * 1024 / slots;
                 best = best < 0 ? perSlot : Math.min(best, perSlot);
