@@ -400,7 +400,7 @@ public final class RedisStore implements RecommendationStore {
         }
         Future<T> future;
         try {
-            future = workers.submit(() -> body.apply(client()));
+            future = workers.submit(() -> attempt(body));
         } catch (RejectedExecutionException e) {
             // Our own worker pool is saturated: Redis is slow or we are overloaded. Not Redis' answer.
             breaker.onFailure();
@@ -433,6 +433,33 @@ public final class RedisStore implements RecommendationStore {
             lastCallReachedRedis = true;
             throw mapped;
         }
+    }
+
+    /**
+     * One try, plus one retry on a fresh connection when a pooled connection turned out dead (server
+     * restarted, CLIENT KILL, idle timeout): reset or end of stream, not a timeout or a refused connect.
+     */
+    private <T> T attempt(Function<UnifiedJedis, T> body) {
+        try {
+            return body.apply(client());
+        } catch (JedisConnectionException e) {
+            if (!isStaleConnection(e)) {
+                throw e;
+            }
+            LOG.debug("amorsize cache: retrying once after a dead pooled connection: {}", e.getMessage());
+            return body.apply(client());
+        }
+    }
+
+    private static boolean isStaleConnection(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SocketTimeoutException || c instanceof java.net.ConnectException
+                    || c instanceof NoSuchElementException || c instanceof SSLException) {
+                return false;
+            }
+        }
+        String m = String.valueOf(t.getMessage()) + " " + (t.getCause() == null ? "" : t.getCause().getMessage());
+        return m.contains("Unexpected end of stream") || m.contains("Connection reset") || m.contains("Broken pipe");
     }
 
     private <T> T fail(String op, StoreUnavailableException e, boolean tripBreaker) {
