@@ -90,17 +90,9 @@ public final class RedisStore implements RecommendationStore {
     private static final int MAX_SCAN_PAGES = 100_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Encodes entries to bytes and validates bytes back into entries. */
-    interface Codec {
-        byte[] encode(String key, CacheEntry entry);
-
-        /** Empty when the bytes are rejected (bad JSON, bounds, HMAC, wrong key). */
-        Optional<CacheEntry> decode(String key, byte[] bytes);
-    }
-
     private final CacheConfig config;
     private final RedisUrl url;
-    private final Codec codec;
+    private final EntryCodec codec;
     private final CircuitBreaker breaker;
     private final ThreadPoolExecutor workers;
     private final long deadlineNanos;
@@ -116,7 +108,23 @@ public final class RedisStore implements RecommendationStore {
     private final LongAdder unavailable = new LongAdder();
     private final Set<String> rejectedKeysLogged = ConcurrentHashMap.newKeySet();
 
-    RedisStore(CacheConfig config, Codec codec, Ticker ticker) {
+    /**
+     * A store for {@code config} (which must name a Redis URL), with the strict codec and the HMAC
+     * secret of the configuration. Does not connect: the first call does, within the deadline.
+     *
+     * @throws IllegalArgumentException when no Redis URL is configured, or the TLS CA file is unusable
+     */
+    public RedisStore(CacheConfig config) {
+        this(config, EntryCodec.withSecret(Objects.requireNonNull(config, "config").hmacSecret()), Ticker.system());
+    }
+
+    RedisStore(CacheConfig config, EntryCodec codec, Ticker ticker) {
+        if (Objects.requireNonNull(config, "config").redisUrl() == null) {
+            throw new IllegalArgumentException("config has no redisUrl: a RedisStore needs one");
+        }
+        if (config.tlsCaFile() != null) {
+            sslContext(config); // fail fast on an unreadable CA file
+        }
         this.config = Objects.requireNonNull(config, "config");
         this.url = Objects.requireNonNull(config.redisUrl(), "config.redisUrl (no Redis configured)");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -152,29 +160,32 @@ public final class RedisStore implements RecommendationStore {
             misses.increment();
             return Optional.empty();
         }
-        Optional<CacheEntry> entry;
+        CacheEntry entry;
         try {
             entry = codec.decode(key, raw);
-        } catch (RuntimeException e) {
-            entry = Optional.empty();
-        }
-        if (entry.isEmpty()) {
+        } catch (RejectedEntryException | RuntimeException e) {
             rejected.increment();
             misses.increment();
             if (rejectedKeysLogged.size() < 1000 && rejectedKeysLogged.add(key)) {
-                LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): treated as a miss", key, raw.length);
+                LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss",
+                        key, raw.length, e.getMessage());
+            } else {
+                LOG.debug("amorsize cache: rejected the Redis entry under {}: {}", key, e.getMessage());
             }
             return Optional.empty();
         }
         hits.increment();
-        return Optional.of(new CacheHit(entry.get(), Source.CACHE_REDIS));
+        return Optional.of(new CacheHit(entry, Source.CACHE_REDIS));
     }
 
     @Override
     public void put(String key, CacheEntry entry) {
         requireInPrefix(key);
         Objects.requireNonNull(entry, "entry");
-        putRaw(key, codec.encode(key, entry));
+        if (!key.equals(entry.key())) {
+            throw new IllegalArgumentException("entry.key '" + entry.key() + "' differs from key '" + key + "'");
+        }
+        putRaw(key, codec.encode(entry));
     }
 
     /** Writes already-encoded bytes (journal replay, benchmarks, tests) with the TTL. */

@@ -5,14 +5,8 @@ import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.recommend.CacheKey;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.util.Optional;
 
-/** Sample entries and a Java-serialization codec for tests of the Redis plumbing. */
+/** Sample entries for the Redis tests. */
 final class Entries {
 
     private Entries() {
@@ -29,27 +23,6 @@ final class Entries {
                 Workload.of(100_000, 8), 16, 64, Action.REPARTITION, createdAt);
     }
 
-    /** Java serialization: enough to test transport; the real codec is strict JSON. */
-    static final RedisStore.Codec JAVA = new RedisStore.Codec() {
-        @Override
-        public byte[] encode(String key, CacheEntry entry) {
-            try (ByteArrayOutputStream b = new ByteArrayOutputStream(); ObjectOutputStream o = new ObjectOutputStream(b)) {
-                o.writeObject(entry);
-                o.flush();
-                return b.toByteArray();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public Optional<CacheEntry> decode(String key, byte[] bytes) {
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                CacheEntry e = (CacheEntry) in.readObject();
-                return e.key().equals(key) ? Optional.of(e) : Optional.empty();
-            } catch (IOException | ClassNotFoundException | ClassCastException e) {
-                return Optional.empty();
-            }
-        }
-    };
+    /** The real strict codec, unsigned. */
+    static final EntryCodec CODEC = EntryCodec.withSecret(null);
 }

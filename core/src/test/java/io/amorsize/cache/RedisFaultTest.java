@@ -61,7 +61,7 @@ class RedisFaultTest {
     /** Test 3: a hung server costs one socket timeout, then the breaker answers in microseconds. */
     @Test
     void sigstopCostsOneSocketTimeoutThenBreakerFailsFastAndAProbeCloses() throws Exception {
-        store = new RedisStore(config(server.url()).build(), Entries.JAVA, Ticker.system());
+        store = new RedisStore(config(server.url()).build(), Entries.CODEC, Ticker.system());
         String key = PREFIX + "v1:f:n1:c";
         store.put(key, Entries.sample(key));
         assertTrue(store.get(key).isPresent());
@@ -92,7 +92,7 @@ class RedisFaultTest {
     /** Test 1 (Redis side): SIGKILL → fast, bounded failures; restart on the same port → recovers. */
     @Test
     void killNineFailsWithinDeadlineAndRecoversAfterRestart() throws Exception {
-        store = new RedisStore(config(server.url()).build(), Entries.JAVA, Ticker.system());
+        store = new RedisStore(config(server.url()).build(), Entries.CODEC, Ticker.system());
         String key = PREFIX + "v1:f:n1:c";
         store.put(key, Entries.sample(key));
 
@@ -114,7 +114,7 @@ class RedisFaultTest {
     /** Test 4: extra borrowers give up after poolMaxWait; CLIENT KILL: the pool recovers, nothing leaks. */
     @Test
     void poolExhaustionIsBoundedAndClientKillRecovers() throws Exception {
-        store = new RedisStore(config(server.url()).maxConnections(2).build(), Entries.JAVA, Ticker.system());
+        store = new RedisStore(config(server.url()).maxConnections(2).build(), Entries.CODEC, Ticker.system());
         String key = PREFIX + "v1:f:n1:c";
         store.put(key, Entries.sample(key));
         RedisClient client = store.call("client", c -> (RedisClient) c);
@@ -166,7 +166,7 @@ class RedisFaultTest {
         String secret = "wrong-pass-Zq81x";
         try (LogCapture logs = LogCapture.start()) {
             store = new RedisStore(config("redis://default:" + secret + "@127.0.0.1:" + server.port()).build(),
-                    Entries.JAVA, Ticker.system());
+                    Entries.CODEC, Ticker.system());
             String key = PREFIX + "v1:f:n1:c";
             long t0 = System.nanoTime();
             StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(key));

@@ -33,7 +33,7 @@ class RedisStoreTest {
     void open(TestRedis redis) {
         prefix = TestRedis.uniquePrefix("store");
         CacheConfig cfg = CacheConfig.builder().redisUrl(redis.url()).keyPrefix(prefix).ttl(Duration.ofHours(1)).build();
-        store = new RedisStore(cfg, Entries.JAVA, Ticker.system());
+        store = new RedisStore(cfg, Entries.CODEC, Ticker.system());
         admin = RedisClient.create(java.net.URI.create(redis.url()));
     }
 
