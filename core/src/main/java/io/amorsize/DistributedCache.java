@@ -146,7 +146,7 @@ final class DistributedCache {
         Optimizer optimizer = new Optimizer(settings);
         int stored = 0;
         for (WorkloadSpec spec : specs) {
-            ClusterShape cluster = spec.cluster() != null ? spec.cluster() : currentCluster();
+            ClusterShape cluster = spec.cluster() != null ? spec.cluster() : Amorsize.localCluster();
             String key = CacheKey.of(fingerprint, spec.input(), cluster).render(a.config().keyPrefix());
             Recommendation r = optimizer.optimize(spec.profile(), spec.workload(), cluster);
             CacheEntry entry = new CacheEntry(CacheKey.SCHEMA_VERSION, key, spec.profile(), cluster, spec.workload(),
@@ -157,17 +157,6 @@ final class DistributedCache {
                     spec.records(), Math.round(spec.nanosPerRecord()), cluster.fingerprint(), r.partitions(), r.batchSize());
         }
         return stored;
-    }
-
-    /** This JVM as a cluster (replaced by Amorsize.localCluster() once the local-tuning section is merged). */
-    static ClusterShape currentCluster() {
-        int slots = Math.max(1, Runtime.getRuntime().availableProcessors());
-        long heap = Runtime.getRuntime().maxMemory();
-        if (heap <= 0 || heap == Long.MAX_VALUE) {
-            heap = 1L << 30;
-        }
-        return new ClusterShape("local", "jvm" + Runtime.version().feature(), slots, Math.max(1, heap / slots),
-                settings(CacheConfig.builder().build()).get(Options.TASK_OVERHEAD).toNanos());
     }
 
     /** Environment settings with the prefix of the store in use, so keys agree with the store. */

@@ -16,7 +16,10 @@ import io.amorsize.cache.StoreStats;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
+import io.amorsize.config.Options;
+import io.amorsize.config.Settings;
 import io.amorsize.recommend.CacheKey;
+import io.amorsize.recommend.FunctionFingerprint;
 import io.amorsize.testing.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,5 +125,43 @@ class AmorsizeCacheTest {
         assertThrows(IllegalArgumentException.class, () -> Amorsize.configureDistributedCache(CacheConfig.builder().build()));
         assertThrows(IllegalArgumentException.class, () -> Amorsize.clearDistributedCache(null));
         assertThrows(IllegalArgumentException.class, () -> Amorsize.prewarmDistributedCache(null, java.util.List.of()));
+    }
+
+    /** Prewarm stores exactly the key a later Tuner look-up computes: the look-up hits, nothing is measured. */
+    @Test
+    void prewarmedEntriesAreHitByALaterLookUp() {
+        try (RedisServerProcess server = RedisServerProcess.start()) {
+            assertTrue(Amorsize.configureDistributedCache(config(server.url(), "amz-prewarm:").build()));
+            RecordFunction<Integer, Integer> fn = x -> x * 7;
+            WorkloadSpec spec = WorkloadSpec.of(200_000, 1, Duration.ofNanos(40_000)).withSizes(16, 16);
+            ClusterShape other = new ClusterShape("spark", "4.1.1", 32, 4L << 30, 3e6);
+            assertEquals(2, Amorsize.prewarmDistributedCache(fn, java.util.List.of(spec, spec.on(other))));
+
+            String expected = CacheKey.of(FunctionFingerprint.of(fn), spec.input(), Amorsize.localCluster())
+                    .render("amz-prewarm:");
+            assertTrue(Amorsize.currentStore().scan("*").contains(expected), Amorsize.currentStore().scan("*").toString());
+
+            java.util.concurrent.atomic.AtomicInteger measured = new java.util.concurrent.atomic.AtomicInteger();
+            Settings settings = Settings.fromEnvironment().with(Options.CACHE_PREFIX, Amorsize.currentCacheConfig().keyPrefix());
+            Tuner tuner = new Tuner(Amorsize.currentStore(), settings, java.time.Clock.systemUTC());
+            for (ClusterShape cluster : java.util.List.of(Amorsize.localCluster(), other)) {
+                Recommendation r = tuner.tune(new TuningRequest(FunctionFingerprint.of(fn), spec.input(), cluster,
+                        spec.workload(), () -> {
+                            measured.incrementAndGet();
+                            throw new IllegalStateException("a prewarmed workload must not be measured");
+                        }));
+                assertEquals(Source.CACHE_REDIS, r.source(), r.explain());
+            }
+            assertEquals(0, measured.get());
+            // a different function misses (and would measure)
+            RecordFunction<Integer, Integer> other7 = x -> x * 8;
+            Recommendation miss = tuner.tune(new TuningRequest(FunctionFingerprint.of(other7), spec.input(),
+                    Amorsize.localCluster(), spec.workload(), () -> {
+                        measured.incrementAndGet();
+                        throw new IllegalStateException("measured");
+                    }));
+            assertEquals(Source.DEFAULT_FALLBACK, miss.source());
+            assertEquals(1, measured.get());
+        }
     }
 }
