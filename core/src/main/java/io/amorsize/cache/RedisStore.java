@@ -31,6 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -103,6 +104,7 @@ public final class RedisStore implements RecommendationStore {
     private volatile UnifiedJedis client;
     private volatile boolean lastCallReachedRedis;
     private volatile boolean closed;
+    private final AtomicBoolean refilling = new AtomicBoolean();
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -490,8 +492,6 @@ public final class RedisStore implements RecommendationStore {
         refillPool(rc);
         return null;
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean refilling = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Opens the missing pooled connections in the background (after start-up, CLIENT KILL, a restart). */
     private void refillPool(RedisClient rc) {
