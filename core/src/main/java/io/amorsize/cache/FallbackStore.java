@@ -93,14 +93,17 @@ public final class FallbackStore implements RecommendationStore {
             hit = primary.get(key);
         } catch (StoreUnavailableException e) {
             down(e);
+            return fileGet(key);
+        }
+        if (up() && hit.isEmpty()) {
+            // the journal was just replayed: the key may be in the primary now
             try {
-                return file.get(key);
-            } catch (StoreUnavailableException fe) {
-                fileFailed(fe);
-                return Optional.empty();
+                hit = primary.get(key);
+            } catch (StoreUnavailableException e) {
+                down(e);
+                return fileGet(key);
             }
         }
-        up();
         hit.ifPresent(h -> copyToFile(key, h.entry()));
         return hit;
     }
@@ -255,30 +258,32 @@ public final class FallbackStore implements RecommendationStore {
         }
     }
 
-    /** The primary answered: end an outage and replay the journal if there is anything in it. */
-    private void up() {
+    /**
+     * The primary answered: end an outage and replay the journal if there is anything in it.
+     * Returns true if a replay ran.
+     */
+    private boolean up() {
         if (primaryDown.compareAndSet(true, false)) {
             LOG.info("amorsize cache: primary store answers again; replaying the journal");
             replayNeeded.set(true);
         }
-        if (replayNeeded.get()) {
-            replay();
-        }
+        return replayNeeded.get() && replay();
     }
 
-    /** Replays the journal to the primary; one thread at a time, others carry on. */
-    void replay() {
+    /** Replays the journal to the primary; one thread at a time, others carry on. True if it ran. */
+    boolean replay() {
         if (!replayLock.tryLock()) {
-            return;
+            return false;
         }
         try {
             if (!replayNeeded.getAndSet(false)) {
-                return;
+                return false;
             }
             Journal.ReplayResult r = journal.replayTo(primary);
             if (!r.complete()) {
                 replayNeeded.set(true);
             }
+            return true;
         } catch (StoreUnavailableException e) {
             replayNeeded.set(true);
             fileFailed(e);
@@ -287,6 +292,16 @@ public final class FallbackStore implements RecommendationStore {
             LOG.warn("amorsize cache: journal replay failed: {}", e.toString());
         } finally {
             replayLock.unlock();
+        }
+        return true;
+    }
+
+    private Optional<CacheHit> fileGet(String key) {
+        try {
+            return file.get(key);
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+            return Optional.empty();
         }
     }
 

@@ -136,7 +136,7 @@ public final class Journal {
     /** The newest valid, unexpired entry per key currently in the journal. */
     public Map<String, CacheEntry> pending() {
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            return newestPerKey(readLocked(), new int[1]);
+            return newestPerKey(readLocked());
         }
     }
 
@@ -150,7 +150,7 @@ public final class Journal {
         int[] dropped = new int[1];
         Map<String, CacheEntry> todo;
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            todo = newestPerKey(readLocked(), dropped);
+            todo = newestPerKey(readLocked(dropped));
         }
         Map<String, Long> done = new HashMap<>();
         int replayed = 0;
@@ -248,7 +248,7 @@ public final class Journal {
         return readLocked(new int[1]);
     }
 
-    private static Map<String, CacheEntry> newestPerKey(List<Record> records, int[] dropped) {
+    private static Map<String, CacheEntry> newestPerKey(List<Record> records) {
         Map<String, CacheEntry> m = new LinkedHashMap<>();
         for (Record r : records) {
             m.merge(r.key(), r.entry(), (a, b) -> b.createdAtMillis() >= a.createdAtMillis() ? b : a);
