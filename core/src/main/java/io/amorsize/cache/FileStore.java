@@ -64,6 +64,7 @@ import org.slf4j.LoggerFactory;
  * Reads do not lock; the parsed file is kept until the file changes (inode, size, mtime).
  * I/O failures and lock time-outs throw {@link StoreUnavailableException}.
  */
+@SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class FileStore implements RecommendationStore {
 
     /** Name of the data file in the cache directory. */
@@ -301,6 +302,9 @@ public final class FileStore implements RecommendationStore {
             return s.entries();
         }
         try {
+            if (id.size() > MAX_FILE_BYTES) {
+                throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
+            }
             Map<String, FileRecord> m = Collections.unmodifiableMap(parse(Files.readAllBytes(file)));
             snapshot = new Snapshot(id, m);
             return m;
@@ -325,15 +329,18 @@ public final class FileStore implements RecommendationStore {
         if (s != null && s.id().equals(id)) {
             return new TreeMap<>(s.entries());
         }
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new TreeMap<>();
-        } catch (IOException e) {
-            throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
-        }
-        try {
+            if (id.size() > MAX_FILE_BYTES) {
+                throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return new TreeMap<>();
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
+            }
             TreeMap<String, FileRecord> m = parse(bytes);
             snapshot = new Snapshot(id, Collections.unmodifiableMap(new TreeMap<>(m)));
             return m;
