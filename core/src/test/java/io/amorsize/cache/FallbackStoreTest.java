@@ -94,6 +94,7 @@ class FallbackStoreTest {
         assertEquals(2.0, store.get(k).orElseThrow().entry().profile().meanNanos());
         assertEquals(2.0, primary.get(k).orElseThrow().entry().profile().meanNanos());
         assertFalse(store.journal().hasPending());
+        store.flushFileCopies();
         // and the newer primary entry was copied to the file over the older local one
         assertEquals(2.0, file().get(k).orElseThrow().entry().profile().meanNanos());
     }
@@ -105,10 +106,46 @@ class FallbackStoreTest {
         String k = P + "v1:other-driver:n1:c";
         primary.putDirect(k, e(k, 7, T0));
         assertEquals(Source.CACHE_REDIS, store.get(k).orElseThrow().source());
+        store.flushFileCopies();
         primary.down.set(true);
         CacheHit hit = store.get(k).orElseThrow();
         assertEquals(Source.CACHE_FILE, hit.source());
         assertEquals(7.0, hit.entry().profile().meanNanos());
+    }
+
+    /** The write-through copy runs in the background: a hit never waits for the disk (here: a held file lock). */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    @SuppressWarnings("try")
+    void aPrimaryHitDoesNotWaitForTheFile() throws Exception {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String k = P + "v1:k:n1:c";
+        primary.putDirect(k, e(k, 7, T0));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (FileLocks.Held l = FileLocks.acquire(dir.resolve(FileStore.LOCK_NAME), Duration.ofSeconds(5))) {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        assertTrue(held.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        try {
+            long t0 = System.nanoTime();
+            assertTrue(store.get(k).isPresent());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 1000, "a hit waited " + ms + " ms for the file lock");
+            assertFalse(Files.exists(store.fileStore().file()), "not yet copied while the lock is held");
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        store.flushFileCopies();
+        assertEquals(7.0, file().get(k).orElseThrow().entry().profile().meanNanos());
     }
 
     @Test
@@ -130,6 +167,7 @@ class FallbackStoreTest {
             assertTrue(store.get(k).isEmpty(), k + " must be a miss");
         }
         assertEquals(4, store.stats().rejected());
+        store.flushFileCopies();
         assertFalse(Files.exists(store.fileStore().file()), "nothing persisted to the file");
         primary.down.set(true);
         for (String k : List.of(poisoned, tampered, unsigned, moved)) {
@@ -147,6 +185,7 @@ class FallbackStoreTest {
         lax.put(k, bad);
         FallbackStore store = new FallbackStore(lax, file());
         assertTrue(store.get(k).isPresent(), "what the primary returns is its business");
+        store.flushFileCopies();
         assertFalse(Files.exists(store.fileStore().file()), "but it never reaches the file");
     }
 
