@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *       does not pass for skew.</li>
  * </ol>
  *
+ * <p>An interrupt of the measuring thread (a cancelled task) ends warm-up and timing early, as if
+ * the budget were spent; the profile is returned and the interrupt flag stays set.
+ *
  * <h2>Use inside an engine task</h2>
  * A Measurer holds only a few numbers, a ticker and a sizer, and no static mutable state. It is not
  * {@link java.io.Serializable}; build it inside the Spark or Flink closure with
@@ -87,6 +90,8 @@ public final class Measurer {
     private static final int SIZE_PROBES = 8;
     /** Batch measurement: most timed rounds (one call at each batch size per round). */
     private static final int MAX_BATCH_ROUNDS = 40;
+    /** Batch measurement: most warm-up rounds (a bound when the clock misbehaves). */
+    private static final int MAX_BATCH_WARMUP_ROUNDS = 2000;
     private static final long SEED = 0x5eed_a407L;
 
     private final long sampleBudgetNanos;
@@ -274,7 +279,11 @@ public final class Measurer {
         }
     }
 
-    private static FunctionFailedException failure(long index, Exception e) {
+    /**
+     * The user function failed: exceptions, and errors that are the function's own fault (a
+     * missing class, an assertion, unbounded recursion). Other errors (out of memory) propagate.
+     */
+    private static FunctionFailedException failure(long index, Throwable e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
@@ -336,7 +345,7 @@ public final class Measurer {
             R out;
             try {
                 out = fn.apply((T) rec);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
                 throw failure((long) offsets[g] + i, e);
             }
             if (outProbe.size() < SIZE_PROBES) {
@@ -442,7 +451,7 @@ public final class Measurer {
                         break;
                     }
                 }
-                if (t1 - start >= warmLimit || calls >= HARD_CAP_CALLS) {
+                if (t1 - start >= warmLimit || calls >= HARD_CAP_CALLS || Thread.currentThread().isInterrupted()) {
                     break;
                 }
             }
@@ -521,7 +530,7 @@ public final class Measurer {
                 pass[g] += (double) kt / p.length;
 
                 if (groupsTimed == groupCount && timedCalls >= minCalls) {
-                    if (t1 >= deadline) {
+                    if (t1 >= deadline || Thread.currentThread().isInterrupted()) {
                         break;
                     }
                     if (groupsCovered == groupCount && units.n >= MIN_TIMED_UNITS) {
@@ -718,7 +727,7 @@ public final class Measurer {
             List<R> out;
             try {
                 out = fn.apply(batch);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
                 throw failure(first, e);
             }
             long t1 = ticker.nanos();
@@ -766,7 +775,9 @@ public final class Measurer {
             boolean steady = false;
             double[] previous = null;
             long minWarm = warmLimit / 5;
-            while (ticker.nanos() - start < warmLimit) {
+            int warmupRounds = 0;
+            while (ticker.nanos() - start < warmLimit && warmupRounds++ < MAX_BATCH_WARMUP_ROUNDS
+                    && !Thread.currentThread().isInterrupted()) {
                 double[] round = new double[sizes.length];
                 for (int i = 0; i < sizes.length; i++) {
                     round[i] = timedCall(sizes[i], overhead);
@@ -816,7 +827,7 @@ public final class Measurer {
                     }
                 }
                 rounds++;
-                if (ticker.nanos() >= deadline) {
+                if (ticker.nanos() >= deadline || Thread.currentThread().isInterrupted()) {
                     break;
                 }
             }
