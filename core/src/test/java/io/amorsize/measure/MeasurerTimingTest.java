@@ -89,6 +89,21 @@ class MeasurerTimingTest {
     }
 
     @Test
+    void batchSizeIsBoundedByTheBudget() {
+        // 2000 records at 1 ms each would take 2 s per call at B = 2000: B must shrink to fit 0.8 s
+        BatchFunction<Integer, Integer> fn = batch -> {
+            Work.spinCpu(1_000_000L * batch.size());
+            return batch;
+        };
+        long t0 = System.nanoTime();
+        CostProfile p = measurer(100, 800).measureBatches(Work.ints(2000), fn);
+        long took = System.nanoTime() - t0;
+        assertTrue(took < 4_000_000_000L, () -> "took " + took / 1_000_000 + " ms");
+        assertTrue(p.sampleSize() < 2000, () -> "largest batch " + p.sampleSize());
+        assertTrue(Work.relativeError(p.batchFit().perRecordNanos(), 1_000_000) <= 0.25, p.batchFit()::toString);
+    }
+
+    @Test
     void skewIsAboveOneWhenOnePartitionIsExpensive() {
         List<List<Integer>> groups = List.of(Work.ints(0, 60), Work.ints(1000, 60), Work.ints(2000, 60),
                 Work.ints(3000, 60));
