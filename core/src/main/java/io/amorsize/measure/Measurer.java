@@ -86,7 +86,7 @@ public final class Measurer {
     private static final int STABLE_TIMED_UNITS = 200;
     private static final double TARGET_RELATIVE_STANDARD_ERROR = 0.01;
     /** Safety net against a ticker that does not advance. */
-    private static final long HARD_CAP_CALLS = 50_000_000L;
+    private static final long HARD_CAP_CALLS = 10_000_000L;
     /** Records (and outputs) sized for the mean serialized size. */
     private static final int SIZE_PROBES = 8;
     /** Batch measurement: most timed rounds (one call at each batch size per round). */
