@@ -10,10 +10,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -304,10 +302,5 @@ final class FingerprintWriter {
     private static ClassLoader loaderOf(Class<?> c) {
         ClassLoader l = c.getClassLoader();
         return l != null ? l : ClassLoader.getSystemClassLoader();
-    }
-
-    /** For tests: what the last fingerprint did not cover. */
-    List<String> uncovered() {
-        return new ArrayList<>(uncovered);
     }
 }
