@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.amorsize.Ticker;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
 class CircuitBreakerTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
@@ -37,5 +40,18 @@ class CircuitBreakerTest {
         assertTrue(b.tryAcquire());
         assertTrue(b.tryAcquire());
         assertEquals(2, b.opens());
+    }
+
+    @Test
+    void aRejectedCallDoesNotTripButAnUnstartedProbeCountsAsFailed() {
+        CircuitBreaker b = new CircuitBreaker(Duration.ofSeconds(1), ticker);
+        b.onRejected();
+        assertEquals(CircuitBreaker.State.CLOSED, b.state());
+        b.onFailure();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertTrue(b.tryAcquire());
+        b.onRejected();
+        assertEquals(CircuitBreaker.State.OPEN, b.state());
+        assertFalse(b.tryAcquire());
     }
 }

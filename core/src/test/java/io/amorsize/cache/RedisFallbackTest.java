@@ -96,12 +96,18 @@ class RedisFallbackTest {
         });
         worker.start();
         Thread.sleep(300);
-        down.set(true);
-        server.kill9();
+        server.kill9(); // returns once the process is gone
+        down.set(true); // writes that started after this point cannot have reached Redis
         Thread.sleep(1500);
-        server.restart();
         down.set(false);
-        Thread.sleep(1500); // cool-down 500 ms, then a probe, then the journal replay
+        server.restart(); // empty: no persistence
+        // cool-down 500 ms, then a probe, then the journal replay; the worker keeps calling meanwhile
+        try (RedisClient admin = RedisClient.create(java.net.URI.create(server.url()))) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < end && !outageWrites.stream().allMatch(k -> admin.exists(k))) {
+                Thread.sleep(50);
+            }
+        }
         stop.set(true);
         worker.join(10_000);
 
@@ -149,6 +155,7 @@ class RedisFallbackTest {
                 assertTrue(store.get(k).isEmpty(), p.getKey() + " must be a miss");
             }
             assertEquals(poisons.size(), redis.stats().rejected());
+            store.flushFileCopies();
             for (String k : keys) {
                 assertTrue(file.get(k).isEmpty(), k + " must not reach the file");
             }
@@ -157,6 +164,7 @@ class RedisFallbackTest {
             // control: the same path accepts and persists a valid entry, so the checks above can fail
             admin.set(valid.getBytes(StandardCharsets.UTF_8), base.getBytes(StandardCharsets.UTF_8));
             assertTrue(store.get(valid).isPresent());
+            store.flushFileCopies();
             assertTrue(file.get(valid).isPresent(), "a valid hit is copied to the file");
         }
         assertTrue(Files.exists(dir));
