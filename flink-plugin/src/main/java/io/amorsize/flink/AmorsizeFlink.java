@@ -92,10 +92,7 @@ public final class AmorsizeFlink {
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
         RecordFunction<T, R> recordFn = fn::map;
-        return run(env, fn, options, "map", new InputPlan(
-                new InputShape(expectedRecords, -1, 1), s -> exactWorkload(expectedRecords),
-                s -> List.of("sample of " + records.size() + " records given by the caller; "
-                        + expectedRecords + " records expected")),
+        return run(env, fn, options, "map", settings -> listInput(records.size(), expectedRecords),
                 (settings, measurer) -> measurer.measure(List.of(spread(records, settings)), recordFn));
     }
 
@@ -118,8 +115,12 @@ public final class AmorsizeFlink {
         requireArgs(env, "input", input, fn, options);
         RecordFunction<String, R> recordFn = fn::map;
         TextSample[] drawn = new TextSample[1];
-        return run(env, fn, options, "map", textPlan(input, drawn),
-                (settings, measurer) -> measurer.measure(List.of(drawn[0].lines()), recordFn));
+        return run(env, fn, options, "map", settings -> {
+            // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
+            drawn[0] = TextInputSampler.sample(input, settings);
+            return new InputPlan(new InputShape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
+                    drawn[0].notes());
+        }, (settings, measurer) -> measurer.measure(List.of(drawn[0].lines()), recordFn));
     }
 
     // ---------------------------------------------------------------- batch functions
@@ -141,10 +142,7 @@ public final class AmorsizeFlink {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
-        return run(env, fn, options, "mapBatches", new InputPlan(
-                new InputShape(expectedRecords, -1, 1), s -> exactWorkload(expectedRecords),
-                s -> List.of("sample of " + records.size() + " records given by the caller; "
-                        + expectedRecords + " records expected")),
+        return run(env, fn, options, "mapBatches", settings -> listInput(records.size(), expectedRecords),
                 (settings, measurer) -> measurer.measureBatches(spread(records, settings), fn));
     }
 
@@ -190,9 +188,17 @@ public final class AmorsizeFlink {
 
     // ---------------------------------------------------------------- the pipeline
 
-    /** What is known about the input before measuring, and how to get the workload. */
-    private record InputPlan(InputShape shape, Function<Settings, Workload> workload,
-                             Function<Settings, List<String>> notes) {
+    /**
+     * What is known about the input before measuring (the cache key's part), the workload, and lines
+     * for the explanation. Partitions are filled in by {@link #run}.
+     */
+    private record InputPlan(InputShape shape, Workload workload, List<String> notes) {
+    }
+
+    private static InputPlan listInput(int sampled, long expectedRecords) {
+        return new InputPlan(new InputShape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
+                List.of("sample of " + sampled + " records given by the caller; " + expectedRecords
+                        + " records expected"));
     }
 
     @FunctionalInterface
@@ -201,7 +207,7 @@ public final class AmorsizeFlink {
     }
 
     private static Recommendation run(StreamExecutionEnvironment env, Object fn, FlinkTuneOptions options,
-                                      String operator, InputPlan plan, Measure measure) {
+                                      String operator, Function<Settings, InputPlan> planner, Measure measure) {
         long started = System.nanoTime();
         int defaultParallelism = FlinkClusterShape.defaultParallelism(env);
         boolean strict = Boolean.TRUE.equals(options.strict());
@@ -220,22 +226,20 @@ public final class AmorsizeFlink {
             String fingerprint = options.functionId() != null
                     ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
                     : FunctionFingerprint.of(fn);
+            InputPlan plan = planner.apply(settings);
             InputShape shape = new InputShape(plan.shape().knownRecords(), plan.shape().knownBytes(),
                     defaultParallelism);
-            Workload workload = constrain(plan.workload().apply(settings), defaultParallelism, env, options,
-                    cluster);
+            Workload workload = constrain(plan.workload(), defaultParallelism, env, options, cluster);
             if (workload.records() == 0) {
                 LOG.info("amorsize: flink {} parallelism {} kept: the input is empty, nothing to tune", operator,
                         defaultParallelism);
                 return Recommendation.fallback(defaultParallelism, "empty input: nothing to tune");
             }
-            List<String> notes = new ArrayList<>(plan.notes().apply(settings));
+            List<String> notes = new ArrayList<>(plan.notes());
             notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
                     + "never contact the cache");
             Settings finalSettings = settings;
-            int[] measurements = new int[1];
             Supplier<Measurement> measureFn = () -> {
-                measurements[0]++;
                 Measurer measurer = new Measurer(finalSettings, Ticker.system())
                         .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
                 CostProfile profile = measure.run(finalSettings, measurer);
@@ -260,10 +264,6 @@ public final class AmorsizeFlink {
                     reason);
             return Recommendation.fallback(defaultParallelism, reason);
         }
-    }
-
-    private static Workload exactWorkload(long records) {
-        return Workload.of(records, 1);
     }
 
     /** The workload with the environment's parallelism as the current one and the max-parallelism rule. */
@@ -325,12 +325,6 @@ public final class AmorsizeFlink {
         return out;
     }
 
-    private static InputPlan textPlan(Path input, TextSample[] drawn) {
-        return new InputPlan(new InputShape(-1, -1, 1), settings -> {
-            drawn[0] = TextInputSampler.sample(input, settings);
-            return drawn[0].workload();
-        }, settings -> drawn[0].notes());
-    }
 
     @SuppressWarnings("unchecked")
     private static <T, R> TypeInformation<R> outputType(BatchFunction<T, R> fn, DataStream<T> in) {

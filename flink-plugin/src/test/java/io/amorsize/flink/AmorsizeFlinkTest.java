@@ -259,6 +259,18 @@ class AmorsizeFlinkTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("~(\\d+) lines estimated").matcher(rec.explain());
         assertTrue(m.find(), rec.explain());
         assertEquals(60_000, Long.parseLong(m.group(1)), 60_000 * 0.05, rec.explain());
+
+        Recommendation again = AmorsizeFlink.tune(env, new Path(file.toUri()), parse, QUICK);
+        assertTrue(again.cacheHit(), "same function, same input bytes: " + again);
+        assertEquals(rec.parallelism(), again.parallelism());
+
+        java.nio.file.Path empty = Files.createFile(tmp.resolve("empty.txt"));
+        try (LogCapture logs = LogCapture.start()) {
+            Recommendation none = AmorsizeFlink.tune(env, new Path(empty.toUri()), parse, QUICK);
+            assertEquals(Source.DEFAULT_FALLBACK, none.source());
+            assertEquals(1, none.parallelism());
+            assertTrue(logs.at(Level.WARN).isEmpty(), "an empty input is not a failure: " + logs.lines());
+        }
     }
 
     /** An I/O-like batch function: 4 ms per call plus 20 µs per record. */
