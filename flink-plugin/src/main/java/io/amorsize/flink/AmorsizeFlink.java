@@ -347,8 +347,10 @@ public final class AmorsizeFlink {
             throw new IllegalArgumentException("sample must not be empty when expectedRecords > 0 (got "
                     + expectedRecords + ")");
         }
-        if (sample.contains(null)) {
-            throw new IllegalArgumentException("sample must not contain null records");
+        for (Object record : sample) { // not contains(null): immutable lists throw on it
+            if (record == null) {
+                throw new IllegalArgumentException("sample must not contain null records");
+            }
         }
     }
 

@@ -207,6 +207,14 @@ class AmorsizeFlinkTest {
             assertTrue(logs.at(Level.WARN).get(0).message().contains("amorsize.measure.budget"));
         }
         assertThrows(IllegalArgumentException.class, () -> AmorsizeFlink.tune(null, sample(5), new Spin(1), 5));
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> AmorsizeFlink.tune(env, List.<Long>of(), new Spin(1), 5));
+        assertTrue(empty.getMessage().contains("sample"), empty.getMessage());
+        List<Long> withNull = new ArrayList<>(List.of(1L, 2L));
+        withNull.add(null);
+        assertThrows(IllegalArgumentException.class, () -> AmorsizeFlink.tune(env, withNull, new Spin(1), 5));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+                () -> AmorsizeFlink.tune(env, List.of(1L, 2L), new Spin(1), 5, QUICK), "an immutable sample list");
         IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
                 () -> AmorsizeFlink.tune(env, sample(5), new Spin(1), -1));
         assertTrue(neg.getMessage().contains("expectedRecords"), neg.getMessage());
