@@ -122,6 +122,9 @@ public final class Amorsize {
     }
 
     private static <T> Sample<T> sampleOf(Sampler sampler, Iterable<T> input) {
+        if (input instanceof List<T> list) {
+            return sampler.take(list); // systematic over the whole list
+        }
         Iterator<T> it = input.iterator();
         return sampler.take(it);
     }

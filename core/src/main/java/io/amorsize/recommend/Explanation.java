@@ -43,7 +43,8 @@ final class Explanation {
         }
         sb.append("  records       : ").append(f("%,d", workload.records()))
                 .append(workload.recordsExact() ? " (exact)" : f(" (estimated, ±%.0f %%)", workload.relativeError() * 100))
-                .append(f(" in %,d partitions now; largest holds %.1f %%", workload.currentPartitions(),
+                .append(f(" in %,d partition%s now; largest holds %.1f %%", workload.currentPartitions(),
+                        workload.currentPartitions() == 1 ? "" : "s",
                         workload.largestPartitionShare() * 100));
         if (workload.maxParallelism() > 0) {
             sb.append(f("; max parallelism %,d%s", workload.maxParallelism(),

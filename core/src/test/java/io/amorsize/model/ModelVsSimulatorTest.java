@@ -57,7 +57,6 @@ class ModelVsSimulatorTest {
         double predicted = model.predict(profile, w.workload(), w.cluster(), action, partitions, 1).makespanNanos();
         double simulated = w.simulator().meanMakespan(input, slots, 5 * MS, action, partitions, 5, 8);
         double ratio = predicted / simulated;
-        System.out.printf("%-45s model/sim %.3f%n", name, ratio);
         assertTrue(Math.abs(ratio - 1) <= tolerance,
                 name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio + ")");
     }
