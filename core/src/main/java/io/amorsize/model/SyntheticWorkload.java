@@ -200,6 +200,7 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
         long[] lopsided = new long[16];
         Arrays.fill(lopsided, 500_000 / 15);
         lopsided[0] = 500_000;
+        lopsided[1] += 500_000 - 15 * (500_000 / 15); // 1,000,000 records in all
         s.add(new SyntheticWorkload("one-oversized-partition",
                 SimulatedInput.sized(lopsided, CostDistribution.uniform(5 * us, 15 * us)),
                 16, 5 * ms, 2 * GIB, 100));
