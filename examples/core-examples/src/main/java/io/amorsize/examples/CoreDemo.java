@@ -1,6 +1,7 @@
 package io.amorsize.examples;
 
 import io.amorsize.Amorsize;
+import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
 import io.amorsize.RecordFunction;
 import io.amorsize.model.ClusterShape;
@@ -42,6 +43,26 @@ public final class CoreDemo {
         Recommendation again = Amorsize.recommend(input, score, cluster);
         System.out.printf("%s (%s, %.2f ms)%n%n", again, again.cacheHit() ? "cache hit" : "no cache hit",
                 (System.nanoTime() - t0) / 1e6);
+
+        System.out.println("== 4. A batch function (a 2 ms round trip per call + ~20 µs per record) on the cluster\n");
+        BatchFunction<Integer, Long> lookup = CoreDemo::lookup;
+        Recommendation batched = Amorsize.recommendBatches(input, lookup, cluster);
+        System.out.println(batched.explain());
+    }
+
+    /** A remote look-up: one round trip per call, then per-record work. */
+    static List<Long> lookup(List<Integer> batch) throws InterruptedException {
+        Thread.sleep(2);
+        List<Long> out = new ArrayList<>(batch.size());
+        for (Integer x : batch) {
+            long end = System.nanoTime() + 20_000;
+            long h = x;
+            while (System.nanoTime() < end) {
+                h = h * 31 + 7;
+            }
+            out.add(h);
+        }
+        return out;
     }
 
     /** Iterated mixing: ~20k rounds for most records, 20x more for every 500th. */
