@@ -1,12 +1,12 @@
 package io.amorsize.cli;
 
 import io.amorsize.cache.RecommendationStore;
+import io.amorsize.cache.RedisUrl;
 import io.amorsize.cache.StoreUnavailableException;
 import io.amorsize.config.Options;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -145,32 +145,31 @@ public final class AmorsizeCli implements Callable<Integer> {
 
     /** Resolves the store target from options and environment; validates without echoing secrets. */
     Target target() {
+        if (fileOnly && redisUrl != null) {
+            throw CliException.usage("--file and --redis-url exclude each other");
+        }
         String origin = "--redis-url";
-        String url = redisUrl;
-        if (url != null) {
-            URI uri = Target.parseRedisUrl(url, origin);
-            if (Target.hasPassword(uri)) {
+        RedisUrl url = null;
+        if (redisUrl != null) {
+            url = Target.parseRedisUrl(passwordEnv != null ? withPlaceholderPassword(redisUrl) : redisUrl, origin);
+            if (url.password() != null && passwordEnv == null) {
                 throw CliException.usage("--redis-url must not contain a password (it would show in ps and shell history);"
                         + " use AMORSIZE_REDIS_URL or --password-env VAR");
             }
         } else if (!fileOnly) {
-            url = blankToNull(env.get(Options.REDIS_URL.envVar()));
             origin = Options.REDIS_URL.envVar();
-            if (url != null) {
-                Target.parseRedisUrl(url, origin);
+            String u = blankToNull(env.get(origin));
+            url = u == null ? null : Target.parseRedisUrl(passwordEnv != null ? withPlaceholderPassword(u) : u, origin);
+        }
+        if (passwordEnv != null) {
+            if (url == null) {
+                throw CliException.usage("--password-env needs a Redis URL (--redis-url or AMORSIZE_REDIS_URL)");
             }
-        }
-        if (fileOnly && redisUrl != null) {
-            throw CliException.usage("--file and --redis-url exclude each other");
-        }
-        if (url != null && passwordEnv != null) {
-            String pw = blankToNull(env.get(passwordEnv));
-            if (pw == null) {
+            String pw = env.get(passwordEnv);
+            if (pw == null || pw.isEmpty()) {
                 throw CliException.usage("--password-env " + passwordEnv + ": the variable is not set");
             }
-            url = withPassword(Target.parseRedisUrl(url, origin), pw);
-        } else if (passwordEnv != null) {
-            throw CliException.usage("--password-env needs a Redis URL (--redis-url or AMORSIZE_REDIS_URL)");
+            url = Target.withPassword(url, pw);
         }
         String p = prefix != null ? prefix : blankToNull(env.get(Options.CACHE_PREFIX.envVar()));
         if (p == null) {
@@ -216,23 +215,40 @@ public final class AmorsizeCli implements Callable<Integer> {
             return "(no message)";
         }
         String s = Target.mask(text);
-        for (String var : new String[] {secretEnv, passwordEnv, Options.CACHE_SECRET.envVar()}) {
+        for (String var : new String[] {secretEnv, passwordEnv, Options.CACHE_SECRET.envVar(), "AMORSIZE_REDIS_URL"}) {
             String v = var == null ? null : env.get(var);
             if (v != null && v.length() >= 3) {
                 s = s.replace(v, "****");
+                if (var.equals("AMORSIZE_REDIS_URL")) {
+                    try {
+                        String pw = RedisUrl.parse(v).password();
+                        if (pw != null && pw.length() >= 3) {
+                            s = s.replace(pw, "****");
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // not a URL: nothing more to remove
+                    }
+                }
             }
         }
         return s;
     }
 
-    private static String withPassword(URI uri, String password) {
-        String ui = uri.getRawUserInfo();
-        String user = ui == null ? "" : (ui.contains(":") ? ui.substring(0, ui.indexOf(':')) : ui);
-        String enc = java.net.URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
-        String rest = uri.getRawSchemeSpecificPart();
-        int at = rest.indexOf('@');
-        String hostPart = at >= 0 ? rest.substring(at + 1) : rest.substring(2);
-        return uri.getScheme() + "://" + user + ":" + enc + "@" + hostPart;
+    /**
+     * {@code scheme://user@host} → {@code scheme://user:x@host}, so that a URL naming only the user
+     * parses; the placeholder is replaced by the --password-env value right after.
+     */
+    private static String withPlaceholderPassword(String url) {
+        int s = url.indexOf("://");
+        if (s < 0) {
+            return url;
+        }
+        int slash = url.indexOf('/', s + 3);
+        int at = url.lastIndexOf('@', slash < 0 ? url.length() : slash);
+        if (at < s + 3 || url.substring(s + 3, at).contains(":")) {
+            return url;
+        }
+        return url.substring(0, at) + ":x" + url.substring(at);
     }
 
     static String blankToNull(String s) {

@@ -1,7 +1,9 @@
 package io.amorsize.cli;
 
+import io.amorsize.cache.CacheConfig;
+import io.amorsize.cache.RedisStore;
+import io.amorsize.cache.RedisUrl;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -36,6 +38,9 @@ final class DoctorCommand implements Callable<Integer> {
     record Check(String name, Verdict verdict, String detail) {
     }
 
+    /** The rules of the least-privilege user the cache needs (docs/CACHE.md); PREFIX is replaced. */
+    static final String ACL_RULES = "resetkeys ~PREFIX* resetchannels -@all +get +set +del +unlink +scan +eval +info +ping +client|setname";
+
     @ParentCommand
     AmorsizeCli cli;
 
@@ -59,9 +64,9 @@ final class DoctorCommand implements Callable<Integer> {
             throw CliException.usage("--max-latency-ms must be > 0");
         }
         Target t = cli.target();
-        cli.out.println("amorsize doctor: " + t.describe() + (t.redis() ? ", file fallback in " + t.cacheDir() : ""));
+        cli.out.println("amorsize doctor: " + t.describe() + (t.isRedis() ? ", file fallback in " + t.cacheDir() : ""));
         List<Check> checks = new ArrayList<>();
-        if (t.redis()) {
+        if (t.isRedis()) {
             redisChecks(t, checks);
         } else {
             for (String n : List.of("tls", "connect", "latency", "acl")) {
@@ -82,28 +87,31 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void redisChecks(Target t, List<Check> checks) {
-        URI uri = Target.parseRedisUrl(t.redisUrl(), t.urlOrigin());
+        RedisUrl u = t.redis();
+        RedisUrl.Endpoint first = u.endpoints().get(0);
+        if (u.topology() != RedisUrl.Topology.STANDALONE) {
+            viaStore(t, checks);
+            return;
+        }
         boolean tlsOk = true;
-        if (RedisProbe.tls(uri)) {
+        if (u.tls()) {
             try {
                 RedisProbe.Handshake h = RedisProbe.handshake(t, timeoutMs);
                 checks.add(new Check("tls", Verdict.PASS, h.protocol() + " " + h.cipher() + ", certificate of '"
-                        + h.peer() + "' verified for host " + uri.getHost()));
+                        + h.peer() + "' verified for host " + first.host()));
             } catch (SSLException e) {
                 tlsOk = false;
-                checks.add(new Check("tls", Verdict.FAIL, "handshake failed: " + rootMessage(e)));
+                checks.add(new Check("tls", Verdict.FAIL, "handshake with " + first + " failed: " + rootMessage(e)));
             } catch (IOException e) {
                 tlsOk = false;
-                checks.add(new Check("tls", Verdict.FAIL, "cannot reach " + uri.getHost() + ":" + port(uri) + ": " + rootMessage(e)));
+                checks.add(new Check("tls", Verdict.FAIL, "cannot reach " + first + ": " + rootMessage(e)));
             }
         } else {
-            checks.add(new Check("tls", requireTls ? Verdict.FAIL : Verdict.SKIP,
-                    "plain redis:// (not encrypted); use rediss:// across untrusted networks"));
+            checks.add(plainTls());
         }
         if (!tlsOk) {
             checks.add(new Check("connect", Verdict.FAIL, "not attempted: the TLS handshake failed"));
-            checks.add(new Check("latency", Verdict.SKIP, "not connected"));
-            checks.add(new Check("acl", Verdict.SKIP, "not connected"));
+            notConnected(checks);
             return;
         }
         long t0 = System.nanoTime();
@@ -111,15 +119,12 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             j = RedisProbe.connect(t, timeoutMs);
         } catch (JedisAccessControlException e) {
-            checks.add(new Check("connect", Verdict.FAIL, "authentication failed: " + rootMessage(e)));
-            checks.add(new Check("latency", Verdict.SKIP, "not connected"));
-            checks.add(new Check("acl", Verdict.SKIP, "not connected"));
+            checks.add(new Check("connect", Verdict.FAIL, "authentication failed at " + first + ": " + rootMessage(e)));
+            notConnected(checks);
             return;
         } catch (RuntimeException e) {
-            checks.add(new Check("connect", Verdict.FAIL, "cannot reach " + uri.getHost() + ":" + port(uri)
-                    + " within " + timeoutMs + " ms: " + rootMessage(e)));
-            checks.add(new Check("latency", Verdict.SKIP, "not connected"));
-            checks.add(new Check("acl", Verdict.SKIP, "not connected"));
+            checks.add(new Check("connect", Verdict.FAIL, "cannot reach " + first + " within " + timeoutMs + " ms: " + rootMessage(e)));
+            notConnected(checks);
             return;
         }
         try (j) {
@@ -137,20 +142,56 @@ final class DoctorCommand implements Callable<Integer> {
                 // ACL WHOAMI may be denied too.
             }
             checks.add(new Check("connect", Verdict.PASS, String.format(Locale.ROOT,
-                    "connected and PING answered in %.1f ms (redis %s, user %s)", connectMs, version, user)));
-            checks.add(latency(j));
+                    "connected to %s and authenticated in %.0f ms (redis %s, user %s)", first, connectMs, version, user)));
+            checks.add(latency(j::ping));
             checks.add(acl(j, t.prefix()));
         } catch (JedisConnectionException e) {
             checks.add(new Check("latency", Verdict.FAIL, "connection lost: " + rootMessage(e)));
         }
     }
 
-    private Check latency(Jedis j) {
+    /** Sentinel and Cluster URLs: connectivity and latency through the cache's own client. */
+    private void viaStore(Target t, List<Check> checks) {
+        checks.add(t.redis().tls() ? new Check("tls", Verdict.SKIP, "handshake checked for standalone URLs only; "
+                + "connect below uses TLS with verification") : plainTls());
+        CacheConfig.Builder b = Stores.config(t);
+        b.connectTimeout(java.time.Duration.ofMillis(timeoutMs)).socketTimeout(java.time.Duration.ofMillis(timeoutMs))
+                .deadline(java.time.Duration.ofMillis(2L * timeoutMs + 500));
+        try (RedisStore store = new RedisStore(b.build())) {
+            long t0 = System.nanoTime();
+            if (!store.ping()) {
+                checks.add(new Check("connect", Verdict.FAIL, "no answer from " + t.redis().masked() + " within " + timeoutMs + " ms"));
+                notConnected(checks);
+                return;
+            }
+            checks.add(new Check("connect", Verdict.PASS, String.format(Locale.ROOT, "%s answered in %.0f ms (%s)",
+                    t.redis().masked(), (System.nanoTime() - t0) / 1e6, t.redis().topology())));
+            checks.add(latency(() -> {
+                if (!store.ping()) {
+                    throw new JedisConnectionException("no answer");
+                }
+            }));
+            checks.add(new Check("acl", Verdict.SKIP, "checked for standalone URLs only"));
+        }
+    }
+
+    private Check plainTls() {
+        return new Check("tls", requireTls ? Verdict.FAIL : Verdict.SKIP,
+                "plain redis:// (not encrypted); use rediss:// across untrusted networks");
+    }
+
+    private static void notConnected(List<Check> checks) {
+        checks.add(new Check("latency", Verdict.SKIP, "not connected"));
+        checks.add(new Check("acl", Verdict.SKIP, "not connected"));
+    }
+
+    private Check latency(Runnable ping) {
         int n = 25;
         double[] ms = new double[n];
+        ping.run(); // warm-up: the first call loads classes
         for (int i = 0; i < n; i++) {
             long s = System.nanoTime();
-            j.ping();
+            ping.run();
             ms[i] = (System.nanoTime() - s) / 1e6;
         }
         Arrays.sort(ms);
@@ -173,8 +214,6 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             probe("SET", denied, allowed, () -> j.set(key, "doctor", SetParams.setParams().nx().px(60_000)));
             probe("GET", denied, allowed, () -> j.get(key));
-            probe("PEXPIRE", denied, allowed, () -> j.pexpire(key, 60_000));
-            probe("PTTL", denied, allowed, () -> j.pttl(key));
             probe("SCAN", denied, allowed, () -> j.scan(ScanParams.SCAN_POINTER_START, new ScanParams().match(prefix + "*").count(10)));
             probe("EVAL", denied, allowed, () -> j.eval(
                     "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
@@ -183,9 +222,10 @@ final class DoctorCommand implements Callable<Integer> {
             probe("CLIENT SETNAME", denied, allowed, () -> j.clientSetname("amorsize-cli"));
             probe("PING", denied, allowed, j::ping);
             probe("UNLINK", denied, allowed, () -> j.unlink(key));
+            probe("DEL", denied, allowed, () -> j.del(key));
         } finally {
             try {
-                j.sendCommand(Protocol.Command.DEL, key);
+                j.unlink(key);
             } catch (RuntimeException e) {
                 // best effort; the scratch key expires in 60 s anyway
             }
@@ -194,7 +234,7 @@ final class DoctorCommand implements Callable<Integer> {
             return new Check("acl", Verdict.PASS, String.join(" ", allowed) + " allowed on keys '" + prefix + "*'");
         }
         return new Check("acl", Verdict.FAIL, "denied: " + String.join(", ", denied)
-                + " (the cache needs: +get +set +pexpire +pttl +scan +eval +info +client|setname +ping +unlink ~" + prefix + "*)");
+                + " (the cache needs: " + ACL_RULES.replace("PREFIX", prefix) + ")");
     }
 
     private static void probe(String name, List<String> denied, List<String> allowed, Runnable r) {
@@ -249,10 +289,6 @@ final class DoctorCommand implements Callable<Integer> {
             return new Check("secret", Verdict.FAIL, "HMAC secret is only " + n + " bytes; use at least 16 random bytes");
         }
         return new Check("secret", Verdict.PASS, "HMAC secret set (" + n + " bytes)");
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() > 0 ? uri.getPort() : 6379;
     }
 
     private static String rootMessage(Throwable e) {

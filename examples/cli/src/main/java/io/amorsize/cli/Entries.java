@@ -1,41 +1,32 @@
 package io.amorsize.cli;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.amorsize.cache.CacheEntry;
+import io.amorsize.cache.EntryCodec;
+import io.amorsize.cache.RejectedEntryException;
+import java.nio.charset.StandardCharsets;
 
-/** Encodes and decodes one cache entry for a bundle (the text a store would hold under the key). */
+/**
+ * Encodes and decodes one cache entry for a bundle: exactly the bytes a store holds under the key
+ * ({@link EntryCodec}: strict JSON, bounds, HMAC-SHA256 over key and payload when a secret is set).
+ */
 final class Entries {
 
-    private static final ObjectMapper MAPPER = Json.STRICT.copy()
-            .disable(SerializationFeature.INDENT_OUTPUT);
-
-    private final String secret;
+    private final EntryCodec codec;
 
     Entries(String secret) {
-        this.secret = secret;
+        this.codec = EntryCodec.withSecret(secret);
     }
 
-    String encode(String key, CacheEntry e) {
-        try {
-            return MAPPER.writeValueAsString(e);
-        } catch (JacksonException ex) {
-            throw new IllegalStateException("cannot encode entry " + key + ": " + Json.describe(ex));
-        }
+    String encode(CacheEntry e) {
+        return new String(codec.encode(e), StandardCharsets.UTF_8);
     }
 
-    /** The entry, or IllegalArgumentException naming what is wrong. */
+    /** The entry, or IllegalArgumentException saying why it was rejected. */
     CacheEntry decode(String key, String text) {
-        CacheEntry e;
         try {
-            e = MAPPER.readValue(text, CacheEntry.class);
-        } catch (JacksonException ex) {
-            throw new IllegalArgumentException("entry " + key + " is invalid: " + Json.describe(ex));
+            return codec.decode(key, text.getBytes(StandardCharsets.UTF_8));
+        } catch (RejectedEntryException e) {
+            throw new IllegalArgumentException("entry " + key + " rejected: " + e.getMessage());
         }
-        if (!key.equals(e.key())) {
-            throw new IllegalArgumentException("entry " + key + " was written under another key");
-        }
-        return e;
     }
 }

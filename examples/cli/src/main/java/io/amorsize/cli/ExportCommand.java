@@ -38,7 +38,7 @@ final class ExportCommand extends StoreCommand {
                 skipped++;
                 continue;
             }
-            items.add(new Bundle.Item(k, codec.encode(k, hit.get().entry())));
+            items.add(new Bundle.Item(k, codec.encode(hit.get().entry())));
         }
         Bundle.of(t.prefix(), System.currentTimeMillis(), items).write(out);
         cli.out.println("Exported " + items.size() + (items.size() == 1 ? " entry" : " entries") + " from "

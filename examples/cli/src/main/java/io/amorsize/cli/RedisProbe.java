@@ -1,12 +1,10 @@
 package io.amorsize.cli;
 
+import io.amorsize.cache.RedisUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -35,6 +33,9 @@ final class RedisProbe {
     }
 
     static ServerCounters serverCounters(Target t) {
+        if (t.redis().topology() != RedisUrl.Topology.STANDALONE) {
+            return new ServerCounters(-1, -1);
+        }
         try (Jedis j = connect(t, 2000)) {
             String info = j.info("stats");
             return new ServerCounters(infoLong(info, "keyspace_hits"), infoLong(info, "keyspace_misses"));
@@ -43,60 +44,47 @@ final class RedisProbe {
         }
     }
 
-    /** A single connection (not pooled), authenticated, database selected, TLS verified for rediss://. */
+    /** A single connection (not pooled) to a standalone server: authenticated, database selected, TLS verified. */
     static Jedis connect(Target t, int timeoutMillis) {
-        URI uri = Target.parseRedisUrl(t.redisUrl(), t.urlOrigin());
+        RedisUrl u = t.redis();
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeoutMillis)
                 .socketTimeoutMillis(timeoutMillis)
-                .clientName("amorsize-cli");
-        String ui = uri.getRawUserInfo();
-        if (ui != null) {
-            int colon = ui.indexOf(':');
-            String user = colon >= 0 ? ui.substring(0, colon) : "";
-            String pw = colon >= 0 ? ui.substring(colon + 1) : ui;
-            if (!user.isEmpty()) {
-                b.user(URLDecoder.decode(user, StandardCharsets.UTF_8));
-            }
-            if (!pw.isEmpty()) {
-                b.password(URLDecoder.decode(pw, StandardCharsets.UTF_8));
-            }
+                .autoNegotiateProtocol(false)
+                .clientName("amorsize-cli")
+                .database(u.database());
+        if (u.user() != null) {
+            b.user(u.user());
         }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            b.database(Integer.parseInt(path.substring(1)));
+        if (u.password() != null) {
+            b.password(u.password());
         }
-        if (tls(uri)) {
+        if (u.tls()) {
             b.ssl(true).sslSocketFactory(sslFactory(t.caFile())).sslParameters(verifyingParameters());
         }
-        int port = uri.getPort() > 0 ? uri.getPort() : 6379;
-        Jedis j = new Jedis(new HostAndPort(uri.getHost(), port), b.build());
+        RedisUrl.Endpoint e = u.endpoints().get(0);
+        Jedis j = new Jedis(new HostAndPort(e.host(), e.port()), b.build());
         try {
             j.ping();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException ex) {
             j.close();
-            throw e;
+            throw ex;
         }
         return j;
-    }
-
-    static boolean tls(URI uri) {
-        return "rediss".equalsIgnoreCase(uri.getScheme());
     }
 
     /** Result of a bare TLS handshake. */
     record Handshake(String protocol, String cipher, String peer) {
     }
 
-    /** Handshakes with the server the way the client will (same trust, hostname verification on). */
+    /** Handshakes with the first endpoint the way the client will (same trust, hostname verification on). */
     static Handshake handshake(Target t, int timeoutMillis) throws IOException {
-        URI uri = Target.parseRedisUrl(t.redisUrl(), t.urlOrigin());
-        int port = uri.getPort() > 0 ? uri.getPort() : 6379;
+        RedisUrl.Endpoint e = t.redis().endpoints().get(0);
         Socket raw = new Socket();
         try {
-            raw.connect(new InetSocketAddress(uri.getHost(), port), timeoutMillis);
+            raw.connect(new InetSocketAddress(e.host(), e.port()), timeoutMillis);
             raw.setSoTimeout(timeoutMillis);
-            try (SSLSocket s = (SSLSocket) sslFactory(t.caFile()).createSocket(raw, uri.getHost(), port, true)) {
+            try (SSLSocket s = (SSLSocket) sslFactory(t.caFile()).createSocket(raw, e.host(), e.port(), true)) {
                 s.setSSLParameters(verifyingParameters());
                 s.startHandshake();
                 var session = s.getSession();

@@ -30,7 +30,7 @@ final class StatsCommand extends StoreCommand {
         rows.put("fallbacks", s.fallbacks());
         rows.put("rejected", s.rejected());
         rows.put("breaker_state", s.breakerState());
-        if (t.redis()) {
+        if (t.isRedis()) {
             RedisProbe.ServerCounters c = RedisProbe.serverCounters(t);
             rows.put("server_keyspace_hits", c.keyspaceHits());
             rows.put("server_keyspace_misses", c.keyspaceMisses());
