@@ -15,7 +15,7 @@ import org.apache.spark.SparkContext;
  * <ul>
  *   <li>{@code local} → 1 slot, {@code local[N]} / {@code local[N,F]} → N, {@code local[*]} → the
  *       driver's cores; memory per slot = the driver heap ÷ slots.</li>
- *   <li>{@code local-cluster[n,c,m]} → n × c slots, m MiB ÷ c per slot.</li>
+ *   <li>{@code local-cluster[n,c,m]} → n × c slots; {@code spark.executor.memory} (at most m MiB) ÷ c per slot.</li>
  *   <li>anything else → registered executors × {@code spark.executor.cores} (or
  *       {@code defaultParallelism} when the cores are not configured); memory per slot =
  *       {@code spark.executor.memory} ÷ cores per executor.</li>
@@ -56,7 +56,8 @@ public final class SparkClusterShape {
             int cores = Integer.parseInt(m.group(2));
             long mib = Long.parseLong(m.group(3));
             slots = executors * cores;
-            memPerSlot = mib * 1024 * 1024 / Math.max(1, cores);
+            long executorBytes = Math.min(mib * 1024 * 1024, conf.getSizeAsBytes("spark.executor.memory", mib + "m"));
+            memPerSlot = executorBytes / Math.max(1, cores);
         } else {
             int cores = conf.getInt("spark.executor.cores", 0);
             slots = registeredExecutors > 0 && cores > 0 ? registeredExecutors * cores : defaultParallelism;
