@@ -148,7 +148,7 @@ public final class AmorsizeSpark {
     /** Runs the executor measurement for a sample. */
     @FunctionalInterface
     interface MeasureStep<T> {
-        ExecutorMeasurement.Outcome run(JavaSparkContext jsc, RddSampler.Result<T> sample, Map<String, String> budgets);
+        ExecutorMeasurement.Outcome run(JavaSparkContext jsc, RddSampler.Result<T> sample, ExecutorMeasurement.Budgets budgets);
     }
 
     private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, MeasureStep<T> step) {
@@ -267,23 +267,13 @@ public final class AmorsizeSpark {
             throw new AmorsizeException("the sampled partitions hold no records (" + String.join("; ", sample.notes()) + ")");
         }
         ExecutorMeasurement.Outcome out = withPhase(jsc.sc(), ExecutorMeasurement.PHASE,
-                () -> step.run(jsc, sample, budgets(settings)));
+                () -> step.run(jsc, sample, ExecutorMeasurement.Budgets.of(settings)));
         if (out.error() != null) {
             throw new AmorsizeException(out.error());
         }
         List<String> notes = new ArrayList<>(sample.notes());
         notes.add("measured on " + out.where() + " with warm-up");
         return new Measurement(out.profile(), sample.workload(), notes);
-    }
-
-    /** The measurement options as plain text, to rebuild Settings on the executor. */
-    static Map<String, String> budgets(Settings s) {
-        Map<String, String> m = new HashMap<>();
-        m.put(Options.MEASURE_BUDGET.key(), s.get(Options.MEASURE_BUDGET).toNanos() / 1_000_000 + "ms");
-        m.put(Options.WARMUP_BUDGET.key(), s.get(Options.WARMUP_BUDGET).toNanos() / 1_000_000 + "ms");
-        m.put(Options.SAMPLE_MAX_RECORDS.key(), String.valueOf(s.get(Options.SAMPLE_MAX_RECORDS)));
-        m.put(Options.SAMPLE_BUDGET.key(), s.get(Options.SAMPLE_BUDGET).toNanos() / 1_000_000 + "ms");
-        return m;
     }
 
     private static <V> V withPhase(SparkContext sc, String phase, Supplier<V> body) {

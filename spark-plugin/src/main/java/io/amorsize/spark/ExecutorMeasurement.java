@@ -1,6 +1,6 @@
 package io.amorsize.spark;
 
-import io.amorsize.Ticker;
+import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.measure.Measurer;
@@ -13,11 +13,13 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.serializer.SerializerInstance;
+import scala.reflect.ClassTag$;
 
 /**
  * Times the user's function on an executor: the sample travels there inside a one-slice
@@ -34,6 +36,35 @@ final class ExecutorMeasurement {
     private ExecutorMeasurement() {
     }
 
+    /** The measurement budgets as primitives (core's Settings are not serializable). */
+    record Budgets(long sampleNanos, long warmupNanos, long measureNanos, int maxRecords) implements Serializable {
+        static Budgets of(Settings s) {
+            return new Budgets(s.get(Options.SAMPLE_BUDGET).toNanos(), s.get(Options.WARMUP_BUDGET).toNanos(),
+                    s.get(Options.MEASURE_BUDGET).toNanos(), s.get(Options.SAMPLE_MAX_RECORDS));
+        }
+
+        /** A Measurer built on the executor; records are sized with the application's serializer. */
+        Measurer measurer() {
+            Measurer m = Measurer.withBudgets(Duration.ofNanos(sampleNanos), Duration.ofNanos(warmupNanos),
+                    Duration.ofNanos(measureNanos), maxRecords);
+            SparkEnv env = SparkEnv.get();
+            if (env == null) {
+                return m;
+            }
+            SerializerInstance ser = env.serializer().newInstance();
+            return m.withSizer(record -> {
+                if (record == null) {
+                    return 0;
+                }
+                try {
+                    return ser.serialize(record, ClassTag$.MODULE$.AnyRef()).remaining();
+                } catch (Throwable t) {
+                    return -1;
+                }
+            });
+        }
+    }
+
     /** The measurement task's result. */
     record Outcome(CostProfile profile, String error, long pid, String executorId) implements Serializable {
         String where() {
@@ -43,7 +74,7 @@ final class ExecutorMeasurement {
 
     /** Per-record function over samples grouped by input partition. */
     static <T, R> Outcome measureRecords(JavaSparkContext jsc, List<? extends List<T>> groups, Function<T, R> fn,
-                                         Map<String, String> budgets) {
+                                         Budgets budgets) {
         ArrayList<ArrayList<T>> copy = new ArrayList<>();
         for (List<T> g : groups) {
             copy.add(new ArrayList<>(g));
@@ -52,7 +83,7 @@ final class ExecutorMeasurement {
             ArrayList<ArrayList<T>> g = it.next();
             Outcome o;
             try {
-                Measurer m = new Measurer(Settings.builder().perCall(budgets).build(), Ticker.system());
+                Measurer m = budgets.measurer();
                 o = ok(m.measure(g, fn::call));
             } catch (Throwable e) {
                 o = failed(e);
@@ -64,13 +95,13 @@ final class ExecutorMeasurement {
 
     /** Batch function over the flattened sample. */
     static <T, R> Outcome measureBatches(JavaSparkContext jsc, List<T> sample, Function<List<T>, List<R>> fn,
-                                         Map<String, String> budgets) {
+                                         Budgets budgets) {
         ArrayList<T> copy = new ArrayList<>(sample);
         FlatMapFunction<Iterator<ArrayList<T>>, byte[]> task = it -> {
             ArrayList<T> s = it.next();
             Outcome o;
             try {
-                Measurer m = new Measurer(Settings.builder().perCall(budgets).build(), Ticker.system());
+                Measurer m = budgets.measurer();
                 o = ok(m.measureBatches(s, fn::call));
             } catch (Throwable e) {
                 o = failed(e);

@@ -138,6 +138,32 @@ class RddSamplerTest {
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("bytes per record")), r.notes().toString());
     }
 
+    @Test
+    void measuresTheFunctionOnAnExecutorWithWarmUp() {
+        JavaRDD<Integer> rdd = jsc.parallelize(range(4000), 4);
+        RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L,
+                new Random(8));
+        ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(300_000_000L, 100_000_000L, 400_000_000L, 400);
+        ExecutorMeasurement.Outcome o = ExecutorMeasurement.measureRecords(jsc, r.groups(), Functions.cpu(200), budgets);
+        assertEquals(null, o.error());
+        double meanMicros = o.profile().meanNanos() / 1e3;
+        assertTrue(meanMicros > 150 && meanMicros < 1000, "mean " + meanMicros + " us for a 200 us function");
+        assertTrue(o.profile().inputBytes() > 0, "records sized with Spark's serializer");
+    }
+
+    @Test
+    void aFunctionFailureComesBackAsTextNotAFailedJob() {
+        List<List<Integer>> groups = List.of(range(50));
+        ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(100_000_000L, 50_000_000L, 100_000_000L, 50);
+        ExecutorMeasurement.Outcome o = ExecutorMeasurement.measureRecords(jsc, groups, x -> {
+            if (x == 17) {
+                throw new IllegalArgumentException("no 17 please");
+            }
+            return x;
+        }, budgets);
+        assertTrue(o.error() != null && o.error().contains("no 17 please"), String.valueOf(o.error()));
+    }
+
     /** Never ends; a static class so the closure does not capture the test. */
     static final class Endless implements Iterator<Long> {
         private long i;
