@@ -117,13 +117,26 @@ public final class AmorsizeSpark {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
-        Recommendation rec = decide(rdd, batchFn, options, (jsc, sample, budgets) -> {
+        Recommendation rec = recommendBatches(rdd, batchFn, options);
+        int batch = rec.batchSize();
+        return apply(rdd, rec).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
+    }
+
+    /**
+     * The recommendation for applying the batch function {@code batchFn} to {@code rdd}: partitions
+     * and batch size, from timings at several batch sizes (fixed cost per call + cost per record).
+     * {@link #mapBatches(JavaRDD, Function, SparkTuneOptions)} applies it.
+     */
+    public static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
+                                                         SparkTuneOptions options) {
+        Objects.requireNonNull(rdd, "rdd");
+        Objects.requireNonNull(batchFn, "batchFn");
+        Objects.requireNonNull(options, "options");
+        return decide(rdd, batchFn, options, (jsc, sample, budgets) -> {
             List<T> flat = new ArrayList<>();
             sample.groups().forEach(flat::addAll);
             return ExecutorMeasurement.measureBatches(jsc, flat, batchFn, budgets);
         });
-        int batch = rec.batchSize();
-        return apply(rdd, rec).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
     }
 
     /**
@@ -141,6 +154,14 @@ public final class AmorsizeSpark {
             return rdd.coalesce(rec.partitions(), false);
         }
         return rdd.repartition(rec.partitions());
+    }
+
+    /**
+     * Forgets this driver's calibrated per-task overheads, so that the next decision that misses the
+     * cache measures the cluster again (e.g. after dynamic allocation changed the executors).
+     */
+    public static void forgetCalibration() {
+        OverheadCalibrator.forgetAll();
     }
 
     // ---------------------------------------------------------------------------------------------
