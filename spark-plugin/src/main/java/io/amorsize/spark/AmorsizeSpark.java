@@ -18,9 +18,7 @@ import io.amorsize.recommend.FunctionFingerprint;
 import io.amorsize.recommend.InputShape;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * reason, unless strict mode is on ({@code spark.amorsize.strict=true} or
  * {@link SparkTuneOptions.Builder#strict(boolean)}), which throws {@link AmorsizeException}.
  * Every decision logs one INFO line, e.g.
- * {@code amorsize: 1 -> 16 partitions (repartition), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
+ * {@code amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
  *
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
  */
@@ -207,11 +205,8 @@ public final class AmorsizeSpark {
             }
             rec = failed(p0, reason);
         }
-        long nanos = System.nanoTime() - start;
-        record(rec, nanos);
-        if (rec.source() != Source.DEFAULT_FALLBACK) {
-            LOG.info(decisionLine(rec, nanos));
-        }
+        // the Tuner logs the decision's INFO line (or the failure's WARN line) itself
+        record(rec, System.nanoTime() - start);
         return rec;
     }
 
@@ -289,8 +284,11 @@ public final class AmorsizeSpark {
         }
         ExecutorMeasurement.Outcome out = withPhase(jsc.sc(), ExecutorMeasurement.PHASE,
                 () -> step.run(jsc, sample, ExecutorMeasurement.Budgets.of(settings)));
+        if (out.failure() != null) {
+            throw out.failure(); // the user's function threw on a sampled record: the Tuner reports it
+        }
         if (out.error() != null) {
-            throw new AmorsizeException(out.error());
+            throw new AmorsizeException("measurement on " + out.where() + " failed: " + out.error());
         }
         List<String> notes = new ArrayList<>(sample.notes());
         notes.add("measured on " + out.where() + " with warm-up");
@@ -344,26 +342,4 @@ public final class AmorsizeSpark {
         }
     }
 
-    /** The one INFO line of a decision. */
-    static String decisionLine(Recommendation rec, long nanos) {
-        String source = switch (rec.source()) {
-            case COMPUTED -> "measured";
-            case CACHE_REDIS -> "redis hit";
-            case CACHE_FILE -> "file hit";
-            case DEFAULT_FALLBACK -> "fallback";
-        };
-        return String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s",
-                rec.currentPartitions(), rec.partitions(), rec.action().name().toLowerCase(Locale.ROOT),
-                rec.batchSize(), source, nanos / 1e6, seconds(rec.currentNanos()), seconds(rec.predictedNanos()));
-    }
-
-    private static String seconds(double nanos) {
-        if (!Double.isFinite(nanos)) {
-            return "?";
-        }
-        if (nanos < 1e9) {
-            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
-    }
 }

@@ -3,6 +3,7 @@ package io.amorsize.spark;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.FunctionFailedException;
 import io.amorsize.measure.Measurer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +67,8 @@ final class ExecutorMeasurement {
     }
 
     /** The measurement task's result. */
-    record Outcome(CostProfile profile, String error, long pid, String executorId) implements Serializable {
+    record Outcome(CostProfile profile, String error, FunctionFailedException failure, long pid, String executorId)
+            implements Serializable {
         String where() {
             return "executor " + executorId + " (pid " + pid + ")";
         }
@@ -88,7 +90,7 @@ final class ExecutorMeasurement {
             } catch (Throwable e) {
                 o = failed(e);
             }
-            return List.of(toBytes(o)).iterator();
+            return List.of(toBytesOrText(o)).iterator();
         };
         return run(jsc, copy, task);
     }
@@ -106,7 +108,7 @@ final class ExecutorMeasurement {
             } catch (Throwable e) {
                 o = failed(e);
             }
-            return List.of(toBytes(o)).iterator();
+            return List.of(toBytesOrText(o)).iterator();
         };
         return run(jsc, copy, task);
     }
@@ -119,17 +121,27 @@ final class ExecutorMeasurement {
     }
 
     private static Outcome ok(CostProfile p) {
-        return new Outcome(p, null, ProcessHandle.current().pid(), executorId());
+        return new Outcome(p, null, null, ProcessHandle.current().pid(), executorId());
     }
 
     private static Outcome failed(Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        return new Outcome(null, msg, ProcessHandle.current().pid(), executorId());
+        FunctionFailedException f = e instanceof FunctionFailedException ffe ? ffe : null;
+        return new Outcome(null, msg, f, ProcessHandle.current().pid(), executorId());
     }
 
     private static String executorId() {
         SparkEnv env = SparkEnv.get();
         return env == null ? "?" : env.executorId();
+    }
+
+    /** The outcome's bytes; when the user's exception cannot be serialized, its text only. */
+    static byte[] toBytesOrText(Outcome o) throws IOException {
+        try {
+            return toBytes(o);
+        } catch (IOException e) {
+            return toBytes(new Outcome(o.profile(), o.error(), null, o.pid(), o.executorId()));
+        }
     }
 
     static byte[] toBytes(Outcome o) throws IOException {

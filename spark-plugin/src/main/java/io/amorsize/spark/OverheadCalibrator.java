@@ -2,15 +2,13 @@ package io.amorsize.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Measures the live cluster's per-task overhead (schedule, launch, run nothing, return) on the
- * driver: the wall time of jobs of 2×slots and 10×slots empty tasks; the difference per wave of
- * tasks is the overhead of one task. Results are kept per cluster fingerprint for the life of the
+ * driver: the wall time of jobs of empty tasks grows by one task's overhead per wave of tasks. Results are kept per cluster fingerprint for the life of the
  * JVM, so a cluster is calibrated at most once per driver.
  */
 final class OverheadCalibrator {
@@ -34,21 +32,31 @@ final class OverheadCalibrator {
         BY_CLUSTER.clear();
     }
 
-    /** Runs the calibration jobs (about 10 small jobs); returns nanoseconds per task, >= 0. */
+    /**
+     * Runs the calibration jobs (a warm-up, then jobs of slots, 8×slots and 32×slots empty tasks,
+     * twice each); returns nanoseconds per task, >= 0: slots × the least-squares slope of the
+     * fastest time of each size against its task count (the fastest, because noise only adds).
+     */
     static double calibrate(JavaSparkContext jsc, int slots) {
         int c = Math.max(1, slots);
-        int n1 = 2 * c;
-        int n2 = 10 * c;
-        emptyJob(jsc, n1); // warm-up: first jobs pay class loading and executor start
-        emptyJob(jsc, n2);
-        List<Long> t1 = new ArrayList<>();
-        List<Long> t2 = new ArrayList<>();
-        for (int rep = 0; rep < 3; rep++) {
-            t1.add(emptyJob(jsc, n1));
-            t2.add(emptyJob(jsc, n2));
+        int[] sizes = {c, 8 * c, 32 * c};
+        emptyJob(jsc, 8 * c); // warm-up: the first jobs pay class loading and executor start
+        double[] best = new double[sizes.length];
+        Arrays.fill(best, Double.MAX_VALUE);
+        for (int rep = 0; rep < 2; rep++) {
+            for (int i = 0; i < sizes.length; i++) {
+                best[i] = Math.min(best[i], emptyJob(jsc, sizes[i]));
+            }
         }
-        double perWave = (median(t2) - median(t1)) / ((double) (n2 - n1) / c);
-        return Math.max(0.0, perWave);
+        double mx = Arrays.stream(sizes).average().orElse(0);
+        double my = Arrays.stream(best).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            sxy += (sizes[i] - mx) * (best[i] - my);
+            sxx += (sizes[i] - mx) * (sizes[i] - mx);
+        }
+        return Math.max(0.0, c * sxy / sxx);
     }
 
     private static long emptyJob(JavaSparkContext jsc, int tasks) {
@@ -57,10 +65,4 @@ final class OverheadCalibrator {
         return System.nanoTime() - start;
     }
 
-    private static double median(List<Long> v) {
-        long[] a = v.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(a);
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2.0;
-    }
 }
