@@ -1,0 +1,68 @@
+package io.amorsize.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amorsize.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CacheConfigTest {
+
+    @Test
+    void defaults() {
+        CacheConfig c = CacheConfig.builder().build();
+        assertNull(c.redisUrl());
+        assertEquals("amorsize:", c.keyPrefix());
+        assertEquals(Duration.ofDays(7), c.ttl());
+        assertTrue(c.poolMaxWait().compareTo(c.deadline()) < 0);
+        assertEquals(Duration.ofSeconds(30), c.breakerCooldown());
+    }
+
+    @Test
+    void fromSettingsReadsEnvironmentVariables() {
+        Settings s = Settings.builder().environment(Map.of(
+                "AMORSIZE_REDIS_URL", "redis://u:topsecret@h:6390/1",
+                "AMORSIZE_CACHE_PREFIX", "team:",
+                "AMORSIZE_CACHE_TTL", "2h",
+                "AMORSIZE_CACHE_DIR", "/tmp/amz",
+                "AMORSIZE_CACHE_SECRET", "hmackey")).build();
+        CacheConfig c = CacheConfig.fromSettings(s);
+        assertEquals("h", c.redisUrl().endpoints().get(0).host());
+        assertEquals("team:", c.keyPrefix());
+        assertEquals(Duration.ofHours(2), c.ttl());
+        assertEquals(Path.of("/tmp/amz"), c.fallbackDir());
+        assertEquals("hmackey", c.hmacSecret());
+        String shown = c.toString();
+        assertFalse(shown.contains("topsecret"), shown);
+        assertFalse(shown.contains("hmackey"), shown);
+        assertTrue(shown.contains("redis://u:****@h:6390/1"), shown);
+    }
+
+    @Test
+    void conflictsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder()
+                .poolMaxWait(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(1)).build());
+        assertTrue(e.getMessage().contains("poolMaxWait") && e.getMessage().contains("deadline"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder()
+                .redisUrl("redis://:pw@h").tlsCaFile(Path.of("/ca.pem")).build());
+        assertTrue(e.getMessage().contains("tlsCaFile") && e.getMessage().contains("rediss://"), e.getMessage());
+        assertFalse(e.getMessage().contains("pw@"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().poolMaxWait(Duration.ZERO).build());
+        assertTrue(e.getMessage().contains("poolMaxWait"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().keyPrefix("a*").build());
+        assertTrue(e.getMessage().contains("keyPrefix"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().maxConnections(0).build());
+        assertTrue(e.getMessage().contains("maxConnections"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().clientName("a b").build());
+        assertTrue(e.getMessage().contains("clientName"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().hmacSecret("").build());
+        assertTrue(e.getMessage().contains("hmacSecret"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().redisUrl("redis://h:0").build());
+    }
+}
