@@ -1,10 +1,140 @@
 package io.amorsize;
 
+import io.amorsize.cache.InMemoryStore;
+import io.amorsize.cache.RecommendationStore;
+import io.amorsize.config.Options;
+import io.amorsize.config.Settings;
+import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.Measurement;
+import io.amorsize.measure.Measurer;
+import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Workload;
+import io.amorsize.recommend.FunctionFingerprint;
+import io.amorsize.recommend.InputShape;
+import io.amorsize.sample.Sample;
+import io.amorsize.sample.Sampler;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
 /**
  * The static entry point for the common case: configure the shared cache once, then let the engine
  * plugins (or {@link Tuner}) use it. Mirrors the Python original's API.
+ *
+ * <p>Without an engine, {@link #recommend(List, RecordFunction, ClusterShape)} tunes a function
+ * over an in-memory input: it samples, measures, models and recommends in this JVM.
  */
 public final class Amorsize {
+
+    // ======================================================================================
+    // Local tuning: sample, measure and recommend in this JVM (no engine).
+    // ======================================================================================
+
+    /** Store of the local-tuning methods: this JVM's memory until a shared cache is configured. */
+    private static volatile RecommendationStore localStore = new InMemoryStore(Source.CACHE_FILE);
+
+    /**
+     * Recommends partitions and batch size for applying {@code fn} to every record of
+     * {@code input} on {@code cluster}. The list counts as one partition now; its size is the exact
+     * record count. Samples (systematically over the list), measures {@code fn} on the sample, and
+     * reuses a profile measured earlier for the same function, input-size bucket and cluster.
+     * Never throws for a failing function outside strict mode: the recommendation then keeps one
+     * partition and says why.
+     *
+     * @throws IllegalArgumentException when an argument is null
+     */
+    public static <T, R> Recommendation recommend(List<T> input, RecordFunction<T, R> fn, ClusterShape cluster) {
+        requireArg(input, "input");
+        requireArg(fn, "fn");
+        requireArg(cluster, "cluster");
+        return tuneLocally(input, input.size(), fn, cluster);
+    }
+
+    /** {@link #recommend(List, RecordFunction, ClusterShape)} on {@link #localCluster()}. */
+    public static <T, R> Recommendation recommend(List<T> input, RecordFunction<T, R> fn) {
+        return recommend(input, fn, localCluster());
+    }
+
+    /**
+     * As {@link #recommend(List, RecordFunction, ClusterShape)} for an input read once, from the
+     * front, without materialising it: {@code recordCount} is the number of records
+     * {@code input} holds (exact). Only the sample is read from {@code input.iterator()}.
+     *
+     * @throws IllegalArgumentException when an argument is null or {@code recordCount} is negative
+     */
+    public static <T, R> Recommendation recommend(Iterable<T> input, long recordCount, RecordFunction<T, R> fn,
+                                                  ClusterShape cluster) {
+        requireArg(input, "input");
+        requireArg(fn, "fn");
+        requireArg(cluster, "cluster");
+        if (recordCount < 0) {
+            throw new IllegalArgumentException("recordCount must be >= 0, got " + recordCount);
+        }
+        return tuneLocally(input, recordCount, fn, cluster);
+    }
+
+    /**
+     * The cluster this JVM is: {@code availableProcessors()} slots, the maximum heap shared among
+     * them, and the configured default per-task overhead ({@link Options#TASK_OVERHEAD}).
+     */
+    public static ClusterShape localCluster() {
+        int slots = Math.max(1, Runtime.getRuntime().availableProcessors());
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap <= 0 || heap == Long.MAX_VALUE) {
+            heap = 1L << 30;
+        }
+        Settings settings = Settings.fromEnvironment();
+        return new ClusterShape("local", "jvm" + Runtime.version().feature(), slots, Math.max(1, heap / slots),
+                settings.get(Options.TASK_OVERHEAD).toNanos());
+    }
+
+    private static <T, R> Recommendation tuneLocally(Iterable<T> input, long recordCount, RecordFunction<T, R> fn,
+                                                     ClusterShape cluster) {
+        Settings settings = Settings.fromEnvironment();
+        if (recordCount == 0) {
+            return Recommendation.fallback(1, "empty input: nothing to measure");
+        }
+        InputShape shape = new InputShape(recordCount, -1, 1);
+        Supplier<Measurement> measure = () -> {
+            Measurer measurer = new Measurer(settings, Ticker.system());
+            Sampler sampler = new Sampler(settings, Ticker.system());
+            Sample<T> sample = sampleOf(sampler, input);
+            CostProfile profile = measurer.measure(List.of(sample.records()), fn);
+            List<String> notes = new ArrayList<>();
+            notes.add(String.format(Locale.ROOT, "sampled %,d of %,d records in %.1f ms", sample.records().size(),
+                    recordCount, sample.elapsedNanos() / 1e6));
+            return new Measurement(profile, Workload.of(recordCount, 1), notes);
+        };
+        RecommendationStore store = localStore;
+        String fingerprint;
+        try {
+            fingerprint = FunctionFingerprint.of(fn);
+        } catch (RuntimeException e) {
+            // Without a stable identity nothing may be shared: tune against a throw-away store.
+            fingerprint = "unfingerprinted";
+            store = new InMemoryStore(Source.CACHE_FILE);
+        }
+        TuningRequest request = new TuningRequest(fingerprint, shape, cluster, Workload.of(recordCount, 1), measure);
+        return new Tuner(store, settings, Clock.systemUTC()).tune(request);
+    }
+
+    private static <T> Sample<T> sampleOf(Sampler sampler, Iterable<T> input) {
+        Iterator<T> it = input.iterator();
+        return sampler.take(it);
+    }
+
+    private static void requireArg(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+    }
+
+    // ======================================================================================
+    // (end of local tuning)
+    // ======================================================================================
 
     private Amorsize() {
     }

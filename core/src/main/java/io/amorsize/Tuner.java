@@ -1,31 +1,311 @@
 package io.amorsize;
 
+import io.amorsize.cache.CacheEntry;
+import io.amorsize.cache.CacheHit;
+import io.amorsize.cache.ComputeLock;
 import io.amorsize.cache.RecommendationStore;
+import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.measure.FunctionFailedException;
+import io.amorsize.measure.Measurement;
+import io.amorsize.model.Workload;
+import io.amorsize.recommend.CacheKey;
+import io.amorsize.recommend.InputShape;
+import io.amorsize.recommend.Optimizer;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline: key → cache look-up → (on a miss) sample and measure → model → recommend → store.
  * Engine adapters call {@link #tune(TuningRequest)}; it never throws outside strict mode.
+ *
+ * <ul>
+ *   <li><b>Hit</b>: the cached profile is re-optimised for this request's workload (or the cached
+ *       workload scaled to this input's partitions) and cluster; nothing is measured.</li>
+ *   <li><b>Miss</b>: take the store's compute lock; if another driver holds it, wait for its entry
+ *       (at most the lock wait, by default twice the sample and measure budgets), then measure
+ *       anyway. Measure once, optimise, store the profile (a failed write is a WARN, not a
+ *       failure).</li>
+ *   <li><b>Failure</b> (the function throws, the measurement fails, anything unexpected): the
+ *       engine's own partitioning ({@link Recommendation#fallback(int, String)}) and one WARN
+ *       line, or {@link AmorsizeException} with {@link Options#STRICT}.</li>
+ * </ul>
+ * Every decision logs one INFO line with its numbers. A store that cannot be reached is a miss.
+ * Thread-safe if the store is.
  */
 public final class Tuner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tuner.class);
+    private static final long POLL_MIN_NANOS = 5_000_000L;
+    private static final long POLL_MAX_NANOS = 100_000_000L;
 
     private final RecommendationStore store;
     private final Settings settings;
     private final Clock clock;
+    private final Duration lockWait;
+    private final Optimizer optimizer;
 
     public Tuner(RecommendationStore store, Settings settings, Clock clock) {
+        this(store, settings, clock, defaultLockWait(settings));
+    }
+
+    /**
+     * @param lockWait longest wait for another driver's measurement of the same key before
+     *                 measuring anyway
+     */
+    public Tuner(RecommendationStore store, Settings settings, Clock clock, Duration lockWait) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
+        if (lockWait.isNegative()) {
+            throw new IllegalArgumentException("lockWait must not be negative, got " + lockWait);
+        }
+        this.optimizer = new Optimizer(settings);
+    }
+
+    /** Twice the time a measurement may take: sample budget + measure budget. */
+    static Duration defaultLockWait(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return settings.get(Options.SAMPLE_BUDGET).plus(settings.get(Options.MEASURE_BUDGET)).multipliedBy(2);
     }
 
     /**
      * Answers one tuning request. Outside strict mode any failure yields
      * {@link Recommendation#fallback(int, String)} and one WARN line.
+     *
+     * @throws IllegalArgumentException when {@code request} is null
+     * @throws AmorsizeException        in strict mode, when tuning fails
      */
     public Recommendation tune(TuningRequest request) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null");
+        }
+        long start = System.nanoTime();
+        InputShape input = request.input();
+        if (!settings.get(Options.ENABLED)) {
+            Recommendation r = Recommendation.fallback(input.partitions(), "disabled");
+            LOG.info("amorsize: tuning disabled ({}=false); keeping {} partitions", Options.ENABLED.key(),
+                    input.partitions());
+            return r;
+        }
+        String key;
+        try {
+            key = CacheKey.of(request.functionFingerprint(), input, request.cluster())
+                    .render(settings.get(Options.CACHE_PREFIX));
+        } catch (RuntimeException e) {
+            return fail(input, "cannot build the cache key: " + describe(e), e);
+        }
+
+        Optional<CacheHit> hit = lookUp(key);
+        if (hit.isPresent()) {
+            try {
+                return fromHit(request, hit.get(), start);
+            } catch (RuntimeException e) {
+                LOG.debug("amorsize: cached entry under {} unusable, measuring", key, e);
+            }
+        }
+
+        Optional<ComputeLock> lock = tryLock(key);
+        if (lock.isEmpty()) {
+            Optional<CacheHit> waited = waitForEntry(key);
+            if (waited.isPresent()) {
+                try {
+                    return fromHit(request, waited.get(), start);
+                } catch (RuntimeException e) {
+                    LOG.debug("amorsize: cached entry under {} unusable, measuring", key, e);
+                }
+            }
+        }
+        try {
+            return computeAndStore(request, key, start);
+        } finally {
+            lock.ifPresent(ComputeLock::close);
+        }
+    }
+
+    private Recommendation fromHit(TuningRequest request, CacheHit hit, long start) {
+        CacheEntry entry = hit.entry();
+        Workload workload = request.knownWorkload() != null ? request.knownWorkload()
+                : scale(entry.workload(), request.input());
+        List<String> notes = new ArrayList<>();
+        notes.add("profile from the " + (hit.source() == Source.CACHE_FILE ? "local cache file" : "shared cache")
+                + ", measured " + Instant.ofEpochMilli(entry.createdAtMillis()) + " on " + entry.cluster().fingerprint()
+                + "; decision re-derived for this input and cluster");
+        if (request.knownWorkload() == null) {
+            notes.add(String.format(Locale.ROOT, "record count scaled from the cached input (%,d records in %,d partitions)",
+                    entry.workload().records(), entry.workload().currentPartitions()));
+        }
+        Recommendation r = optimizer.optimize(entry.profile(), workload, request.cluster(), notes)
+                .withSource(hit.source());
+        logDecision(r, (hit.source() == Source.CACHE_FILE ? "file hit" : "redis hit"), start);
+        return r;
+    }
+
+    /**
+     * The cached workload moved to this input: its records per partition × this input's partitions
+     * (or this input's known record count), keeping the estimate flag.
+     */
+    static Workload scale(Workload cached, InputShape input) {
+        int p = input.partitions();
+        long records;
+        boolean exact;
+        double error;
+        if (input.knownRecords() >= 0) {
+            records = input.knownRecords();
+            exact = true;
+            error = 0;
+        } else {
+            double perPartition = (double) cached.records() / cached.currentPartitions();
+            records = (long) Math.min(Long.MAX_VALUE / 2, Math.round(perPartition * p));
+            exact = cached.recordsExact() && p == cached.currentPartitions();
+            error = exact ? 0 : Math.max(cached.relativeError(), cached.recordsExact() ? 0 : cached.relativeError());
+        }
+        double share = Math.min(1.0, cached.largestPartitionShare() * cached.currentPartitions() / p);
+        share = Math.max(share, 1.0 / p);
+        return new Workload(records, exact, error, p, share, cached.maxParallelism(), cached.preferDivisorsOfMax());
+    }
+
+    private Recommendation computeAndStore(TuningRequest request, String key, long start) {
+        InputShape input = request.input();
+        Measurement m;
+        try {
+            m = request.measure().get();
+            if (m == null) {
+                throw new IllegalStateException("the measurement returned null");
+            }
+        } catch (FunctionFailedException e) {
+            return fail(input, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            FunctionFailedException ffe = functionFailure(e);
+            if (ffe != null) {
+                return fail(input, ffe.getMessage(), e);
+            }
+            return fail(input, "measurement failed: " + describe(e), e);
+        } catch (Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            return fail(input, "measurement failed: " + describe(e), e);
+        }
+        Workload workload = request.knownWorkload() != null ? request.knownWorkload() : m.workload();
+        Recommendation r;
+        try {
+            r = optimizer.optimize(m.profile(), workload, request.cluster(), m.notes());
+        } catch (RuntimeException e) {
+            return fail(input, "optimizer failed: " + describe(e), e);
+        }
+        try {
+            CacheEntry entry = new CacheEntry(CacheKey.SCHEMA_VERSION, key, m.profile(), request.cluster(), workload,
+                    r.partitions(), r.batchSize(), r.action(), Math.max(0, clock.millis()));
+            store.put(key, entry);
+        } catch (RuntimeException e) {
+            LOG.warn("amorsize: could not store the measured profile ({}); the recommendation stands", describe(e));
+        }
+        logDecision(r, "measured", start);
+        return r;
+    }
+
+    /** The function failure somewhere in the cause chain (engines wrap it in their own exceptions). */
+    private static FunctionFailedException functionFailure(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof FunctionFailedException f) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private Optional<CacheHit> lookUp(String key) {
+        try {
+            Optional<CacheHit> hit = store.get(key);
+            return hit == null ? Optional.empty() : hit;
+        } catch (RuntimeException e) {
+            LOG.warn("amorsize: cache unavailable ({}); measuring instead", describe(e));
+            return Optional.empty();
+        }
+    }
+
+    private Optional<ComputeLock> tryLock(String key) {
+        try {
+            Optional<ComputeLock> lock = store.tryLock(key, lockWait.plusSeconds(1));
+            return lock == null ? Optional.of(ComputeLock.NONE) : lock;
+        } catch (RuntimeException e) {
+            LOG.debug("amorsize: compute lock unavailable ({}); measuring without it", describe(e));
+            return Optional.of(ComputeLock.NONE);
+        }
+    }
+
+    /** Polls the store while another holder measures, up to {@link #lockWait}. */
+    private Optional<CacheHit> waitForEntry(String key) {
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        long pause = POLL_MIN_NANOS;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.debug("amorsize: waited {} for another driver's measurement of {}; measuring here", lockWait, key);
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(pause, left) / 1_000_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            pause = Math.min(POLL_MAX_NANOS, pause * 2);
+            try {
+                Optional<CacheHit> hit = store.get(key);
+                if (hit != null && hit.isPresent()) {
+                    return hit;
+                }
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private Recommendation fail(InputShape input, String reason, Throwable cause) {
+        if (settings.get(Options.STRICT)) {
+            throw new AmorsizeException("amorsize: tuning failed: " + reason, cause);
+        }
+        LOG.warn("amorsize: tuning failed, keeping {} partitions: {}", input.partitions(), reason);
+        return Recommendation.fallback(input.partitions(), reason);
+    }
+
+    private static void logDecision(Recommendation r, String how, long start) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s",
+                r.currentPartitions(), r.partitions(), r.action(), r.batchSize(), how, ms,
+                seconds(r.currentNanos()), seconds(r.predictedNanos()),
+                r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()"));
+    }
+
+    private static String seconds(double nanos) {
+        if (!Double.isFinite(nanos)) {
+            return "?";
+        }
+        if (nanos < 1e6) {
+            return String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
+        }
+        if (nanos < 1e9) {
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

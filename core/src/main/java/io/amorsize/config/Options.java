@@ -47,6 +47,8 @@ public final class Options {
             "Longest predicted time of one batch call.", null);
     public static final Option<Double> MEMORY_FRACTION = decimal("memory.fraction", 0.5, 0.0,
             "Share of a slot's memory one partition's records may occupy.", null);
+    public static final Option<Double> SHUFFLE_THROUGHPUT = decimal("shuffle.throughput", 100e6, 1.0,
+            "Bytes per second one slot moves through a shuffle (serialize, write, read); prices REPARTITION.", null);
 
     // ---- cache ----
     public static final Option<String> REDIS_URL = string("redis.url", null,
@@ -82,7 +84,7 @@ public final class Options {
             ENABLED, STRICT,
             SAMPLE_BUDGET, SAMPLE_MAX_RECORDS, SAMPLE_PARTITIONS, MEASURE_BUDGET, WARMUP_BUDGET,
             TASK_OVERHEAD, TASK_TARGET_DURATION, SPEEDUP_THRESHOLD, BATCH_OVERHEAD_SHARE, BATCH_MAX_LATENCY,
-            MEMORY_FRACTION,
+            MEMORY_FRACTION, SHUFFLE_THROUGHPUT,
             REDIS_URL, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, REDIS_CONNECT_TIMEOUT,
             REDIS_SOCKET_TIMEOUT, REDIS_DEADLINE, REDIS_MAX_CONNECTIONS, REDIS_POOL_MAX_WAIT, BREAKER_COOLDOWN,
             REDIS_CLIENT_NAME, REDIS_CA_FILE);

@@ -1,0 +1,323 @@
+package io.amorsize.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A primary store (Redis, in production) backed by the local {@link FileStore}, so that a primary
+ * outage never fails a look-up and loses no write.
+ *
+ * <ul>
+ *   <li><b>get</b>: the primary; on {@link StoreUnavailableException} the file (hits report
+ *       {@link io.amorsize.Source#CACHE_FILE}). A primary hit is copied to the file once per entry
+ *       version (write-through) so a later outage still has it; the primary only returns entries
+ *       that passed validation, and the file re-validates on write, so a rejected entry is never copied.</li>
+ *   <li><b>put</b>: the primary and the file; when the primary is unavailable, the file and the
+ *       {@link Journal}. The next call the primary answers replays the journal to it (newer
+ *       createdAt wins; a newer entry in the primary is never overwritten).</li>
+ *   <li>An outage is logged once at WARN when it starts and once at INFO when it ends, not per call.</li>
+ *   <li>Failures of the file alone are logged (once per kind) and never fail a call the primary served.</li>
+ * </ul>
+ * Only {@link StoreUnavailableException} from the primary triggers the fallback; any other
+ * exception (a server error, bad input) propagates.
+ */
+public final class FallbackStore implements RecommendationStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FallbackStore.class);
+    private static final int COPIED_CAP = 10_000;
+
+    private final RecommendationStore primary;
+    private final FileStore file;
+    private final Journal journal;
+    private final AtomicBoolean primaryDown = new AtomicBoolean(false);
+    private final AtomicBoolean replayNeeded = new AtomicBoolean();
+    private final ReentrantLock replayLock = new ReentrantLock();
+    private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong outages = new AtomicLong();
+    private final AtomicBoolean fileFailureLogged = new AtomicBoolean();
+    /** key -> createdAt of the version already copied to the file by this JVM. */
+    private final ConcurrentMap<String, Long> copied = new ConcurrentHashMap<>();
+
+    /**
+     * @param primary the shared store (its {@link StoreUnavailableException}s trigger the fallback)
+     * @param file    the local file store; its directory, codec and TTL are used for the journal
+     */
+    public FallbackStore(RecommendationStore primary, FileStore file) {
+        this(primary, file, new Journal(file.directory(), file.codec(), file.ttl(), file.clock()));
+    }
+
+    FallbackStore(RecommendationStore primary, FileStore file, Journal journal) {
+        this.primary = Objects.requireNonNull(primary, "primary");
+        this.file = Objects.requireNonNull(file, "file");
+        this.journal = Objects.requireNonNull(journal, "journal");
+        // Another process (or an earlier run) may have journaled writes: replay them at the first chance.
+        replayNeeded.set(journal.hasPending());
+    }
+
+    /** The primary store. */
+    public RecommendationStore primary() {
+        return primary;
+    }
+
+    /** The local file store. */
+    public FileStore fileStore() {
+        return file;
+    }
+
+    /** The journal of writes made while the primary was unavailable. */
+    public Journal journal() {
+        return journal;
+    }
+
+    /** True while the last call to the primary failed with {@link StoreUnavailableException}. */
+    public boolean primaryUnavailable() {
+        return primaryDown.get();
+    }
+
+    // ------------------------------------------------------------------ store API
+
+    @Override
+    public Optional<CacheHit> get(String key) {
+        Optional<CacheHit> hit;
+        try {
+            hit = primary.get(key);
+        } catch (StoreUnavailableException e) {
+            down(e);
+            try {
+                return file.get(key);
+            } catch (StoreUnavailableException fe) {
+                fileFailed(fe);
+                return Optional.empty();
+            }
+        }
+        up();
+        hit.ifPresent(h -> copyToFile(key, h.entry()));
+        return hit;
+    }
+
+    @Override
+    public void put(String key, CacheEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        try {
+            primary.put(key, entry);
+        } catch (StoreUnavailableException e) {
+            down(e);
+            StoreUnavailableException failure = null;
+            try {
+                journal.append(key, entry);
+                replayNeeded.set(true);
+            } catch (StoreUnavailableException je) {
+                failure = je;
+            }
+            try {
+                file.put(key, entry);
+                remember(key, entry.createdAtMillis());
+            } catch (StoreUnavailableException fe) {
+                fileFailed(fe);
+                if (failure != null) {
+                    throw new StoreUnavailableException("primary unavailable and the local file and journal "
+                            + "cannot be written: " + fe.getMessage(), fe);
+                }
+            }
+            if (failure != null) {
+                fileFailed(failure);
+            }
+            return;
+        }
+        up();
+        try {
+            file.put(key, entry);
+            remember(key, entry.createdAtMillis());
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+        }
+    }
+
+    @Override
+    public boolean delete(String key) {
+        boolean inFile = false;
+        try {
+            inFile = file.delete(key);
+            journal.remove(key::equals);
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+        }
+        copied.remove(key);
+        try {
+            boolean r = primary.delete(key);
+            up();
+            return r || inFile;
+        } catch (StoreUnavailableException e) {
+            down(e);
+            return inFile;
+        }
+    }
+
+    @Override
+    public List<String> scan(String pattern) {
+        try {
+            List<String> keys = primary.scan(pattern);
+            up();
+            return keys;
+        } catch (StoreUnavailableException e) {
+            down(e);
+            return file.scan(pattern);
+        }
+    }
+
+    /** Clears matching keys in the primary, the file and the journal; returns the primary's count (the file's when it is down). */
+    @Override
+    public long clear(String pattern) {
+        long inFile = 0;
+        try {
+            inFile = file.clear(pattern);
+            String scoped = pattern.startsWith(file.keyPrefix()) ? pattern : file.keyPrefix() + pattern;
+            Pattern p = InMemoryStore.globToRegex(scoped);
+            journal.remove(k -> p.matcher(k).matches());
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+        }
+        copied.clear();
+        try {
+            long n = primary.clear(pattern);
+            up();
+            return n;
+        } catch (StoreUnavailableException e) {
+            down(e);
+            return inFile;
+        }
+    }
+
+    /**
+     * The primary's server fields and breaker state with both stores' counters added, backend
+     * {@code "redis+file"}; {@code fallbacks} includes this store's calls served by the file.
+     */
+    @Override
+    public StoreStats stats() {
+        StoreStats f = file.stats();
+        StoreStats p;
+        try {
+            p = primary.stats();
+        } catch (RuntimeException e) {
+            p = new StoreStats(false, "", -1, -1, "", -1, -1, 0, 0, 0, 0, "");
+        }
+        boolean enabled = p.enabled() && !primaryDown.get();
+        return new StoreStats(enabled, "redis+file", p.keys() >= 0 ? p.keys() : f.keys(), p.memoryUsedBytes(),
+                p.serverVersion(), p.connectedClients(), p.uptimeSeconds(), p.hits() + f.hits(), p.misses() + f.misses(),
+                fallbacks.get() + p.fallbacks(), p.rejected() + f.rejected(), p.breakerState());
+    }
+
+    /** The primary's lock; {@link ComputeLock#NONE} when the primary is unavailable. */
+    @Override
+    public Optional<ComputeLock> tryLock(String key, Duration lease) {
+        try {
+            Optional<ComputeLock> l = primary.tryLock(key, lease);
+            up();
+            return l;
+        } catch (StoreUnavailableException e) {
+            down(e);
+            return Optional.of(ComputeLock.NONE);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            primary.close();
+        } finally {
+            file.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FallbackStore{" + primary + " -> " + file + "}";
+    }
+
+    // ------------------------------------------------------------------ outage handling
+
+    private void down(StoreUnavailableException e) {
+        fallbacks.incrementAndGet();
+        if (primaryDown.compareAndSet(false, true)) {
+            outages.incrementAndGet();
+            LOG.warn("amorsize cache: primary store unavailable ({}); using the local file {} and journaling writes "
+                    + "until it answers again", e.getMessage(), file.file());
+        }
+    }
+
+    /** The primary answered: end an outage and replay the journal if there is anything in it. */
+    private void up() {
+        if (primaryDown.compareAndSet(true, false)) {
+            LOG.info("amorsize cache: primary store answers again; replaying the journal");
+            replayNeeded.set(true);
+        }
+        if (replayNeeded.get()) {
+            replay();
+        }
+    }
+
+    /** Replays the journal to the primary; one thread at a time, others carry on. */
+    void replay() {
+        if (!replayLock.tryLock()) {
+            return;
+        }
+        try {
+            if (!replayNeeded.getAndSet(false)) {
+                return;
+            }
+            Journal.ReplayResult r = journal.replayTo(primary);
+            if (!r.complete()) {
+                replayNeeded.set(true);
+            }
+        } catch (StoreUnavailableException e) {
+            replayNeeded.set(true);
+            fileFailed(e);
+        } catch (RuntimeException e) {
+            replayNeeded.set(true);
+            LOG.warn("amorsize cache: journal replay failed: {}", e.toString());
+        } finally {
+            replayLock.unlock();
+        }
+    }
+
+    private void copyToFile(String key, CacheEntry entry) {
+        Long have = copied.get(key);
+        if (have != null && have >= entry.createdAtMillis()) {
+            return;
+        }
+        try {
+            file.putIfNewer(key, entry);
+            remember(key, entry.createdAtMillis());
+        } catch (IllegalArgumentException e) {
+            // the codec refuses it: never copy an entry that would be rejected
+            LOG.debug("amorsize cache: not copying {} to the file: {}", key, e.getMessage());
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+        }
+    }
+
+    private void remember(String key, long createdAt) {
+        if (copied.size() >= COPIED_CAP) {
+            copied.clear();
+        }
+        copied.merge(key, createdAt, Math::max);
+    }
+
+    private void fileFailed(StoreUnavailableException e) {
+        if (fileFailureLogged.compareAndSet(false, true)) {
+            LOG.warn("amorsize cache: the local cache file cannot be used ({}); continuing without it", e.getMessage());
+        } else {
+            LOG.debug("amorsize cache: local file failure: {}", e.getMessage());
+        }
+    }
+}

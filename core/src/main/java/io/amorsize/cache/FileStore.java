@@ -1,0 +1,488 @@
+package io.amorsize.cache;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.amorsize.Source;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local fallback store: one JSON file in a directory ({@link #FILE_NAME}), shared by every
+ * process on the host that uses the same directory.
+ *
+ * <p>File format (UTF-8): {@code {"format":1,"entries":{"<key>":{"expiresAt":<epoch millis>,
+ * "entry":"<the EntryCodec JSON of the entry, as a string>"},...}}}. Each entry is validated by the
+ * {@link EntryCodec} on read exactly as if it came from Redis: a rejected entry is a miss and is
+ * never used.
+ *
+ * <p>Durability and concurrency:
+ * <ul>
+ *   <li>every change rewrites the file through a temp file in the same directory, fsync and an
+ *       atomic rename: a reader (or a crash) sees the old or the new file, never a mix;
+ *       {@code *.tmp} leftovers of a killed writer are never read and are deleted by the next writer;</li>
+ *   <li>read-modify-write runs under {@link #LOCK_NAME} (a FileChannel lock, so processes on one host
+ *       serialise) and an in-JVM lock (FileChannel locks are per process);</li>
+ *   <li>a file that cannot be parsed (empty, truncated, invalid UTF-8, bad JSON, wrong structure)
+ *       is moved aside to {@code <name>.corrupt} (or {@code .corrupt.<n>}), logged once at WARN, and
+ *       the store continues empty;</li>
+ *   <li>the TTL is stored per entry and honoured on read (expired = miss); expired entries are
+ *       dropped by the next write.</li>
+ * </ul>
+ * Reads do not lock; the parsed file is kept until the file changes (inode, size, mtime).
+ * I/O failures and lock time-outs throw {@link StoreUnavailableException}.
+ */
+public final class FileStore implements RecommendationStore {
+
+    /** Name of the data file in the cache directory. */
+    public static final String FILE_NAME = "amorsize-cache.json";
+    /** Name of the lock file in the cache directory (shared with the {@link Journal}). */
+    public static final String LOCK_NAME = "amorsize-cache.lock";
+    /** Files larger than this are treated as corrupt. */
+    static final long MAX_FILE_BYTES = 256L << 20;
+    static final int FORMAT = 1;
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    static final ObjectMapper MAPPER = strictMapper();
+
+    private final Path dir;
+    private final Path file;
+    private final Path lockFile;
+    private final String prefix;
+    private final Duration ttl;
+    private final EntryCodec codec;
+    private final Clock clock;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final Set<String> rejectedLogged = ConcurrentHashMap.newKeySet();
+    private volatile Snapshot snapshot;
+
+    /**
+     * @param dir    cache directory (created if missing)
+     * @param prefix key prefix; every key of this store starts with it (e.g. {@code amorsize:})
+     * @param ttl    how long an entry is served after it was written
+     * @param codec  entry codec (with the HMAC secret, if any)
+     */
+    public FileStore(Path dir, String prefix, Duration ttl, EntryCodec codec) {
+        this(dir, prefix, ttl, codec, Clock.systemUTC());
+    }
+
+    /** As {@link #FileStore(Path, String, Duration, EntryCodec)} with an injected wall clock (tests). */
+    public FileStore(Path dir, String prefix, Duration ttl, EntryCodec codec, Clock clock) {
+        this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.file = this.dir.resolve(FILE_NAME);
+        this.lockFile = this.dir.resolve(LOCK_NAME);
+        try {
+            Files.createDirectories(this.dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("dir " + this.dir + " cannot be created: " + e, e);
+        }
+    }
+
+    /** The data file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The cache directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    String keyPrefix() {
+        return prefix;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Duration ttl() {
+        return ttl;
+    }
+
+    EntryCodec codec() {
+        return codec;
+    }
+
+    // ------------------------------------------------------------------ store API
+
+    @Override
+    public Optional<CacheHit> get(String key) {
+        requireInPrefix(key);
+        Optional<CacheEntry> e = read(key);
+        if (e.isEmpty()) {
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        hits.incrementAndGet();
+        return Optional.of(new CacheHit(e.get(), Source.CACHE_FILE));
+    }
+
+    /**
+     * The validated, unexpired entry under {@code key}, without touching the hit/miss counters.
+     * A rejected entry is empty (and counted as rejected).
+     */
+    Optional<CacheEntry> read(String key) {
+        FileRecord r = load().get(key);
+        if (r == null || r.expiresAt() <= clock.millis()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.decode(key, r.entry().getBytes(StandardCharsets.UTF_8)));
+        } catch (RejectedEntryException ex) {
+            rejected.incrementAndGet();
+            if (rejectedLogged.size() < 1000 && rejectedLogged.add(key)) {
+                LOG.warn("amorsize cache: rejected the entry under {} in {}: {}; treated as a miss", key, file, ex.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void put(String key, CacheEntry entry) {
+        requireInPrefix(key);
+        Objects.requireNonNull(entry, "entry");
+        String encoded = new String(codec.encode(entry), StandardCharsets.UTF_8);
+        if (!key.equals(entry.key())) {
+            throw new IllegalArgumentException("entry.key '" + entry.key() + "' differs from key '" + key + "'");
+        }
+        long expiresAt = clock.millis() + ttl.toMillis();
+        update(m -> {
+            m.put(key, new FileRecord(expiresAt, encoded));
+            return m;
+        });
+    }
+
+    /**
+     * Stores {@code entry} unless the file already holds an unexpired, valid entry under {@code key}
+     * that is at least as new. Returns true if it wrote.
+     */
+    boolean putIfNewer(String key, CacheEntry entry) {
+        requireInPrefix(key);
+        String encoded = new String(codec.encode(entry), StandardCharsets.UTF_8);
+        long now = clock.millis();
+        boolean[] wrote = {false};
+        update(m -> {
+            FileRecord old = m.get(key);
+            if (old != null && old.expiresAt() > now) {
+                try {
+                    CacheEntry existing = codec.decode(key, old.entry().getBytes(StandardCharsets.UTF_8));
+                    if (existing.createdAtMillis() >= entry.createdAtMillis()) {
+                        return null;
+                    }
+                } catch (RejectedEntryException ignored) {
+                    // replace a rejected entry
+                }
+            }
+            m.put(key, new FileRecord(now + ttl.toMillis(), encoded));
+            wrote[0] = true;
+            return m;
+        });
+        return wrote[0];
+    }
+
+    @Override
+    public boolean delete(String key) {
+        requireInPrefix(key);
+        boolean[] existed = {false};
+        update(m -> {
+            existed[0] = m.remove(key) != null;
+            return existed[0] ? m : null;
+        });
+        return existed[0];
+    }
+
+    /** Unexpired keys matching {@code pattern} (a Redis-style glob; the prefix is prepended if missing). */
+    @Override
+    public List<String> scan(String pattern) {
+        Pattern p = InMemoryStore.globToRegex(scoped(pattern));
+        long now = clock.millis();
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<String, FileRecord> e : load().entrySet()) {
+            if (e.getKey().startsWith(prefix) && e.getValue().expiresAt() > now && p.matcher(e.getKey()).matches()) {
+                keys.add(e.getKey());
+            }
+        }
+        Collections.sort(keys);
+        return keys;
+    }
+
+    @Override
+    public long clear(String pattern) {
+        Pattern p = InMemoryStore.globToRegex(scoped(pattern));
+        long[] n = {0};
+        update(m -> {
+            n[0] = 0;
+            m.keySet().removeIf(k -> {
+                boolean match = k.startsWith(prefix) && p.matcher(k).matches();
+                if (match) {
+                    n[0]++;
+                }
+                return match;
+            });
+            return n[0] > 0 ? m : null;
+        });
+        return n[0];
+    }
+
+    @Override
+    public StoreStats stats() {
+        long keys;
+        try {
+            keys = scan("*").size();
+        } catch (StoreUnavailableException e) {
+            keys = -1;
+        }
+        return new StoreStats(false, "file", keys, -1, "", -1, -1, hits.get(), misses.get(), 0, rejected.get(), "");
+    }
+
+    @Override
+    public void close() {
+        snapshot = null;
+    }
+
+    @Override
+    public String toString() {
+        return "FileStore{" + file + ", prefix=" + prefix + ", ttl=" + ttl + "}";
+    }
+
+    // ------------------------------------------------------------------ file handling
+
+    /** The file as parsed now (cached while the file is unchanged); a corrupt file is moved aside. */
+    Map<String, FileRecord> load() {
+        FileId id = FileId.of(file);
+        Snapshot s = snapshot;
+        if (id == null) {
+            return Map.of();
+        }
+        if (s != null && s.id().equals(id)) {
+            return s.entries();
+        }
+        try {
+            Map<String, FileRecord> m = Collections.unmodifiableMap(parse(Files.readAllBytes(file)));
+            snapshot = new Snapshot(id, m);
+            return m;
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (CorruptFileException e) {
+            try (FileLocks.Held ignored = FileLocks.acquire(lockFile, LOCK_TIMEOUT)) {
+                return Collections.unmodifiableMap(loadLocked());
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    /** Reads the file with the lock held; moves a corrupt file aside and returns an empty map. */
+    private TreeMap<String, FileRecord> loadLocked() {
+        FileId id = FileId.of(file);
+        if (id == null) {
+            return new TreeMap<>();
+        }
+        Snapshot s = snapshot;
+        if (s != null && s.id().equals(id)) {
+            return new TreeMap<>(s.entries());
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new TreeMap<>();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
+        }
+        try {
+            TreeMap<String, FileRecord> m = parse(bytes);
+            snapshot = new Snapshot(id, Collections.unmodifiableMap(new TreeMap<>(m)));
+            return m;
+        } catch (CorruptFileException e) {
+            try {
+                Path moved = AtomicFiles.quarantine(file);
+                LOG.warn("amorsize cache: {} is corrupt ({}); moved it to {} and continuing with an empty cache",
+                        file, e.getMessage(), moved.getFileName());
+            } catch (IOException io) {
+                throw new StoreUnavailableException("cannot move the corrupt " + file + " aside: " + io, io);
+            }
+            snapshot = null;
+            return new TreeMap<>();
+        }
+    }
+
+    /**
+     * Read-modify-write under the locks. {@code change} gets a mutable copy and returns the map to
+     * write, or null to leave the file as it is. Expired entries are dropped on every write.
+     */
+    private void update(UnaryOperator<TreeMap<String, FileRecord>> change) {
+        try (FileLocks.Held ignored = FileLocks.acquire(lockFile, LOCK_TIMEOUT)) {
+            AtomicFiles.deleteTempLeftovers(file);
+            TreeMap<String, FileRecord> m = loadLocked();
+            TreeMap<String, FileRecord> out = change.apply(m);
+            if (out == null) {
+                return;
+            }
+            long now = clock.millis();
+            out.values().removeIf(r -> r.expiresAt() <= now);
+            byte[] bytes = serialize(out);
+            AtomicFiles.write(file, bytes);
+            FileId id = FileId.of(file);
+            snapshot = id == null ? null : new Snapshot(id, Collections.unmodifiableMap(new TreeMap<>(out)));
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    static byte[] serialize(Map<String, FileRecord> entries) throws IOException {
+        return MAPPER.writeValueAsBytes(new FileImage(FORMAT, new TreeMap<>(entries)));
+    }
+
+    static TreeMap<String, FileRecord> parse(byte[] bytes) throws CorruptFileException {
+        if (bytes.length == 0) {
+            throw new CorruptFileException("empty file");
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CorruptFileException("not valid UTF-8");
+        }
+        FileImage img;
+        try {
+            img = MAPPER.readValue(text, FileImage.class);
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptFileException("invalid JSON: " + EntryCodec.shorten(
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+        if (img == null) {
+            throw new CorruptFileException("null document");
+        }
+        if (img.format() != FORMAT) {
+            throw new CorruptFileException("format " + img.format() + ", expected " + FORMAT);
+        }
+        return new TreeMap<>(img.entries());
+    }
+
+    private String scoped(String pattern) {
+        Objects.requireNonNull(pattern, "pattern");
+        return pattern.startsWith(prefix) ? pattern : prefix + pattern;
+    }
+
+    private void requireInPrefix(String key) {
+        Objects.requireNonNull(key, "key");
+        if (!key.startsWith(prefix) || key.length() == prefix.length()) {
+            throw new IllegalArgumentException("key '" + key + "' is outside this store's prefix '" + prefix + "'");
+        }
+    }
+
+    private static ObjectMapper strictMapper() {
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(8)
+                        .maxStringLength(2 * EntryCodec.MAX_BYTES)
+                        .maxNumberLength(32)
+                        .maxDocumentLength(MAX_FILE_BYTES)
+                        .build())
+                .build();
+        JsonMapper mapper = JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                        DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .defaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL))
+                .build();
+        mapper.coercionConfigDefaults()
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** The whole file. */
+    @JsonPropertyOrder({"format", "entries"})
+    record FileImage(int format, Map<String, FileRecord> entries) {
+    }
+
+    /** One key's value in the file: the codec's bytes as a string, and when it stops being served. */
+    @JsonPropertyOrder({"expiresAt", "entry"})
+    record FileRecord(long expiresAt, String entry) {
+    }
+
+    /** The file could not be parsed. */
+    static final class CorruptFileException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CorruptFileException(String message) {
+            super(message);
+        }
+    }
+
+    /** Identity of one version of the file: a rename gives a new inode; size and mtime guard reuse. */
+    record FileId(Object fileKey, long size, long mtimeNanos) {
+        static FileId of(Path p) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                return new FileId(a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot stat " + p + ": " + e, e);
+            }
+        }
+    }
+
+    private record Snapshot(FileId id, Map<String, FileRecord> entries) {
+    }
+}

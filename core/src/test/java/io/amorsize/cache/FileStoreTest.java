@@ -1,0 +1,263 @@
+package io.amorsize.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amorsize.Source;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStoreTest {
+
+    static final String P = "amorsize:";
+    static final long T0 = 1_700_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    /** A wall clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        volatile long millis;
+
+        MutableClock(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    private FileStore store() {
+        return new FileStore(dir, P, Duration.ofDays(7), new EntryCodec(null));
+    }
+
+    @Test
+    void putThenGetFromAnotherInstanceReportsCacheFile() {
+        String key = P + "v1:f:n1:c";
+        try (FileStore a = store()) {
+            assertTrue(a.get(key).isEmpty());
+            a.put(key, EntryCodecFixtures.entry(key, T0));
+        }
+        try (FileStore b = store()) {
+            CacheHit hit = b.get(key).orElseThrow();
+            assertEquals(Source.CACHE_FILE, hit.source());
+            assertEquals(EntryCodecFixtures.entry(key, T0), hit.entry());
+            StoreStats s = b.stats();
+            assertEquals("file", s.backend());
+            assertEquals(1, s.hits());
+            assertEquals(1, s.keys());
+        }
+        assertTrue(Files.exists(dir.resolve(FileStore.FILE_NAME)));
+        assertTrue(Files.exists(dir.resolve(FileStore.LOCK_NAME)));
+    }
+
+    @Test
+    void ttlIsHonouredOnRead() {
+        MutableClock clock = new MutableClock(T0);
+        FileStore s = new FileStore(dir, P, Duration.ofHours(1), new EntryCodec(null), clock);
+        String key = P + "k1";
+        s.put(key, EntryCodecFixtures.entry(key, T0));
+        clock.millis += Duration.ofMinutes(59).toMillis();
+        assertTrue(s.get(key).isPresent());
+        clock.millis += Duration.ofMinutes(2).toMillis();
+        assertTrue(s.get(key).isEmpty(), "expired entry must be a miss");
+        assertEquals(List.of(), s.scan("*"));
+        // the next write drops it from the file
+        s.put(P + "k2", EntryCodecFixtures.entry(P + "k2", T0));
+        assertFalse(new String(readFile(), StandardCharsets.UTF_8).contains(P + "k1\""));
+    }
+
+    @Test
+    void scanAndClearStayInsideThePrefix() {
+        FileStore a = store();
+        FileStore other = new FileStore(dir, "other:", Duration.ofDays(7), new EntryCodec(null));
+        for (String k : List.of("v1:f1:n1:c", "v1:f1:n2:c", "v1:f2:n1:c")) {
+            a.put(P + k, EntryCodecFixtures.entry(P + k, T0));
+        }
+        other.put("other:v1:f1:n1:c", EntryCodecFixtures.entry("other:v1:f1:n1:c", T0));
+        assertEquals(List.of(P + "v1:f1:n1:c", P + "v1:f1:n2:c"), a.scan("v1:f1:*"));
+        assertEquals(List.of(P + "v1:f1:n1:c", P + "v1:f1:n2:c"), a.scan(P + "v1:f1:*"));
+        assertEquals(List.of(P + "v1:f1:n2:c"), a.scan("v1:f1:n?:c".replace("?", "2")));
+        assertEquals(3, a.scan("*").size());
+        assertEquals(2, a.clear("v1:f1:*"));
+        assertEquals(List.of(P + "v1:f2:n1:c"), a.scan("*"));
+        assertEquals(1, a.clear("*"));
+        assertEquals(List.of("other:v1:f1:n1:c"), other.scan("*"), "clear never leaves the prefix");
+        assertTrue(other.delete("other:v1:f1:n1:c"));
+        assertFalse(other.delete("other:v1:f1:n1:c"));
+        assertThrows(IllegalArgumentException.class, () -> a.get("other:v1:f1:n1:c"));
+        assertThrows(IllegalArgumentException.class, () -> a.put("other:x", EntryCodecFixtures.entry("other:x", T0)));
+    }
+
+    /** Entries the codec rejects are misses, counted, logged once, and never served. */
+    @Test
+    void rejectedEntriesAreMisses() throws Exception {
+        String key = P + "v1:f:n1:c";
+        String good = new String(new EntryCodec(null).encode(EntryCodecFixtures.entry(key, T0)), StandardCharsets.UTF_8);
+        String poisoned = good.replace("\"partitions\":16,", "\"partitions\":1000000000,");
+        Map<String, FileStore.FileRecord> m = new TreeMap<>();
+        m.put(key, new FileStore.FileRecord(Long.MAX_VALUE, poisoned));
+        m.put(P + "unsigned", new FileStore.FileRecord(Long.MAX_VALUE, good.replace(key, P + "unsigned")));
+        Files.write(dir.resolve(FileStore.FILE_NAME), FileStore.serialize(m));
+        try (FileStoreLogs logs = new FileStoreLogs()) {
+            FileStore s = store();
+            assertTrue(s.get(key).isEmpty());
+            assertTrue(s.get(key).isEmpty());
+            assertEquals(2, s.stats().rejected());
+            assertEquals(0, s.stats().hits());
+            assertEquals(1, logs.count("WARN", "rejected the entry under " + key));
+            assertFalse(logs.lines().stream().anyMatch(l -> l.contains(poisoned)), "the payload is never logged");
+            // A signed store rejects the unsigned entry; an unsigned one accepts it.
+            FileStore signed = new FileStore(dir, P, Duration.ofDays(7), EntryCodec.withSecret("k"));
+            assertTrue(signed.get(P + "unsigned").isEmpty());
+            assertTrue(s.get(P + "unsigned").isPresent());
+        }
+    }
+
+    /** Issue 3, test 7: truncated, empty, invalid UTF-8 and bad JSON files are moved aside; the store goes on. */
+    @Test
+    void corruptFilesAreMovedAsideAndTheStoreContinues() throws Exception {
+        String key = P + "v1:f:n1:c";
+        try (FileStore s = store()) {
+            s.put(key, EntryCodecFixtures.entry(key, T0));
+        }
+        byte[] valid = readFile();
+        byte[] badUtf8 = new String(valid, StandardCharsets.UTF_8).replace("spark", "sp\u00e9rk").getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(badUtf8, (byte) 0xC3);
+        badUtf8[at + 1] = (byte) 0x28; // 0xC3 followed by '(' is not UTF-8
+        Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("truncated", java.util.Arrays.copyOf(valid, valid.length / 2));
+        cases.put("empty", new byte[0]);
+        cases.put("invalid UTF-8", badUtf8);
+        cases.put("bad JSON", "{\"format\":1,\"entries\":{\"a\":".getBytes(StandardCharsets.UTF_8));
+        cases.put("wrong structure", "{\"format\":1,\"entries\":[]}".getBytes(StandardCharsets.UTF_8));
+        cases.put("duplicate key", "{\"format\":1,\"format\":1,\"entries\":{}}".getBytes(StandardCharsets.UTF_8));
+        int n = 0;
+        for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+            Files.write(dir.resolve(FileStore.FILE_NAME), c.getValue());
+            try (FileStoreLogs logs = new FileStoreLogs()) {
+                FileStore s = store();
+                assertTrue(s.get(key).isEmpty(), c.getKey());
+                assertTrue(s.get(key).isEmpty(), c.getKey());
+                assertEquals(List.of(), s.scan("*"), c.getKey());
+                Path moved = dir.resolve(FileStore.FILE_NAME + ".corrupt" + (n == 0 ? "" : "." + n));
+                assertTrue(Files.exists(moved), c.getKey() + ": expected " + moved);
+                assertArrayEquals(c.getValue(), Files.readAllBytes(moved), c.getKey() + ": moved aside, not changed");
+                assertFalse(Files.exists(dir.resolve(FileStore.FILE_NAME)), c.getKey());
+                assertEquals(1, logs.count("WARN", "is corrupt"), c.getKey() + ": " + logs.lines());
+                // later writes succeed
+                s.put(key, EntryCodecFixtures.entry(key, T0 + n));
+                assertEquals(T0 + n, store().get(key).orElseThrow().entry().createdAtMillis(), c.getKey());
+            }
+            n++;
+        }
+    }
+
+    @Test
+    void corruptFileFoundByAWriterIsMovedAsideToo() throws Exception {
+        Files.write(dir.resolve(FileStore.FILE_NAME), "garbage".getBytes(StandardCharsets.UTF_8));
+        FileStore s = store();
+        String key = P + "k";
+        s.put(key, EntryCodecFixtures.entry(key, T0));
+        assertTrue(s.get(key).isPresent());
+        assertEquals("garbage", Files.readString(dir.resolve(FileStore.FILE_NAME + ".corrupt")));
+    }
+
+    /** A .tmp leftover of a killed writer is never read, and the next writer deletes it. */
+    @Test
+    void tempLeftoversAreNeverReadAndAreCleanedUp() throws Exception {
+        String key = P + "k";
+        FileStore s = store();
+        s.put(key, EntryCodecFixtures.entryWithMean(key, 100, T0));
+        Map<String, FileStore.FileRecord> newer = new TreeMap<>();
+        newer.put(key, new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
+                .encode(EntryCodecFixtures.entryWithMean(key, 999, T0 + 1)), StandardCharsets.UTF_8)));
+        Path tmp = dir.resolve(FileStore.FILE_NAME + ".12345.tmp");
+        Files.write(tmp, FileStore.serialize(newer));
+        assertEquals(100.0, store().get(key).orElseThrow().entry().profile().meanNanos());
+        s.put(P + "other", EntryCodecFixtures.entry(P + "other", T0));
+        assertFalse(Files.exists(tmp), "the next writer deletes leftovers");
+        assertEquals(100.0, store().get(key).orElseThrow().entry().profile().meanNanos());
+    }
+
+    /** Threads of one JVM, through two instances, serialise their read-modify-writes: nothing lost. */
+    @Test
+    @Timeout(60)
+    void concurrentThreadsLoseNoWrite() throws Exception {
+        FileStore a = store();
+        FileStore b = store();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                FileStore s = t % 2 == 0 ? a : b;
+                int thread = t;
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < 15; i++) {
+                        String k = P + "t" + thread + "-" + i;
+                        s.put(k, EntryCodecFixtures.entry(k, T0));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(90, store().scan("*").size());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp") || p.toString().contains(".corrupt")).toList());
+        }
+    }
+
+    private byte[] readFile() {
+        try {
+            return Files.readAllBytes(dir.resolve(FileStore.FILE_NAME));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int indexOf(byte[] a, byte b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("byte not found");
+    }
+}

@@ -1,0 +1,157 @@
+package io.amorsize.measure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amorsize.BatchFunction;
+import io.amorsize.RecordFunction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Measures real functions of known cost with the real clock. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MeasurerTimingTest {
+
+    private static Measurer measurer(long warmupMillis, long measureMillis) {
+        return Measurer.withBudgets(Duration.ofMillis(300), Duration.ofMillis(warmupMillis),
+                Duration.ofMillis(measureMillis), 2000);
+    }
+
+    @ParameterizedTest(name = "spin {0} ns on {1} records")
+    @CsvSource({"50000, 1000", "500000, 200", "5000000, 40"})
+    void busySpinIsMeasuredWithinTwentyPercent(long nanos, int records) {
+        RecordFunction<Integer, Long> fn = x -> Work.spin(nanos);
+        CostProfile p = measurer(300, 1500).measure(List.of(Work.ints(records)), fn);
+
+        assertTrue(Work.relativeError(p.p50Nanos(), nanos) <= 0.20, () -> "p50 " + p.p50Nanos() + " vs " + nanos);
+        assertTrue(Work.relativeError(p.meanNanos(), nanos) <= 0.20, () -> "mean " + p.meanNanos() + " vs " + nanos + " " + p);
+        assertTrue(p.sampleSize() >= 3, () -> "timed " + p.sampleSize());
+        assertTrue(p.p50Nanos() <= p.p95Nanos() && p.p95Nanos() <= p.p99Nanos() && p.p99Nanos() <= p.maxNanos(),
+                p::toString);
+        assertEquals(1.0, p.partitionSkew());
+        assertEquals(null, p.batchFit());
+    }
+
+    @Test
+    void spinningIsCpuBoundAndSleepingIsIoBound() {
+        Measurer m = measurer(100, 800);
+        CostProfile spinning = m.measure(List.of(Work.ints(20)), x -> Work.spinCpu(300_000));
+        CostProfile sleeping = m.measure(List.of(Work.ints(20)), x -> {
+            Work.sleep(2);
+            return x;
+        });
+
+        assertTrue(spinning.cpuNanos() > 0, spinning::toString);
+        assertFalse(spinning.ioBound(), () -> "spinning cpu fraction " + spinning.cpuFraction());
+        assertTrue(spinning.cpuFraction() > 0.7, () -> "spinning cpu fraction " + spinning.cpuFraction());
+        assertTrue(sleeping.ioBound(), () -> "sleeping cpu fraction " + sleeping.cpuFraction());
+        assertTrue(sleeping.cpuFraction() < 0.25, () -> "sleeping cpu fraction " + sleeping.cpuFraction());
+        assertTrue(sleeping.meanNanos() >= 2_000_000, sleeping::toString);
+    }
+
+    @Test
+    void batchOfFixedSleepPlusPerRecordSpinIsFitted() {
+        BatchFunction<Integer, Integer> fn = batch -> {
+            Work.sleep(20);
+            Work.spin(200_000L * batch.size());
+            return new ArrayList<>(batch);
+        };
+        CostProfile p = measurer(300, 2000).measureBatches(Work.ints(100), fn);
+        BatchFit fit = p.batchFit();
+
+        assertNotNull(fit);
+        assertTrue(Work.relativeError(fit.fixedNanos(), 20_000_000) <= 0.25, () -> "fixed " + fit);
+        assertTrue(Work.relativeError(fit.perRecordNanos(), 200_000) <= 0.25, () -> "per record " + fit);
+        assertTrue(fit.points() >= 2, fit::toString);
+        // per-record stats describe the largest batch (100): (20 ms + 100 x 200 us) / 100 = 400 us
+        assertTrue(Work.relativeError(p.p50Nanos(), 400_000) <= 0.25, () -> "p50 " + p.p50Nanos());
+        assertTrue(p.sampleSize() >= 100 && p.sampleSize() % 100 == 0, () -> "sampleSize " + p.sampleSize());
+        assertTrue(p.inputBytes() > 0 && p.outputBytes() > 0, p::toString);
+    }
+
+    @Test
+    void batchWithoutFixedCostHasSmallIntercept() {
+        BatchFunction<Integer, Integer> fn = batch -> {
+            Work.spin(100_000L * batch.size());
+            return batch;
+        };
+        BatchFit fit = measurer(100, 800).measureBatches(Work.ints(40), fn).batchFit();
+        assertTrue(fit.fixedNanos() < 1_000_000, fit::toString);
+        assertTrue(Work.relativeError(fit.perRecordNanos(), 100_000) <= 0.25, fit::toString);
+    }
+
+    @Test
+    void skewIsAboveOneWhenOnePartitionIsExpensive() {
+        List<List<Integer>> groups = List.of(Work.ints(0, 60), Work.ints(1000, 60), Work.ints(2000, 60),
+                Work.ints(3000, 60));
+        // partition 3 costs 400 us per record, the others 100 us: skew = 400 / 175 = 2.29
+        RecordFunction<Integer, Long> fn = x -> Work.spin(x >= 3000 ? 400_000 : 100_000);
+        CostProfile p = measurer(100, 1500).measure(groups, fn);
+        assertTrue(Work.relativeError(p.partitionSkew(), 400.0 / 175.0) <= 0.25, () -> "skew " + p.partitionSkew());
+        assertTrue(Work.relativeError(p.meanNanos(), 175_000) <= 0.25, () -> "mean " + p.meanNanos());
+    }
+
+    @Test
+    void skewIsAboutOneForUniformPartitions() {
+        List<List<Integer>> groups = List.of(Work.ints(0, 100), Work.ints(1000, 100), Work.ints(2000, 100),
+                Work.ints(3000, 100));
+        CostProfile p = measurer(100, 1500).measure(groups, x -> Work.spin(100_000));
+        assertTrue(p.partitionSkew() >= 1.0 && p.partitionSkew() < 1.2, () -> "skew " + p.partitionSkew());
+    }
+
+    @Test
+    void everyPartitionGetsTimedRecordsEvenWhenOneIsTiny() {
+        // the expensive partition holds one record; it must still be timed and show as skew
+        List<List<Integer>> groups = List.of(Work.ints(0, 500), Work.ints(5000, 1));
+        CostProfile p = measurer(50, 300).measure(groups, x -> Work.spin(x >= 5000 ? 500_000 : 20_000));
+        assertTrue(p.partitionSkew() > 5, () -> "skew " + p.partitionSkew());
+    }
+
+    @Test
+    void subMicrosecondFunctionIsMeasuredSensibly() {
+        RecordFunction<Integer, Integer> fn = x -> x * 2 + 1;
+        CostProfile p = measurer(300, 1000).measure(List.of(Work.ints(1000)), fn);
+        assertTrue(p.meanNanos() > 0 && p.meanNanos() < 2_000, () -> "mean " + p.meanNanos());
+        assertTrue(p.p50Nanos() > 0 && p.p50Nanos() < 2_000, () -> "p50 " + p.p50Nanos());
+        // grouped timing: many more calls than records were timed
+        assertTrue(p.sampleSize() > 1000, () -> "timed calls " + p.sampleSize());
+    }
+
+    @Test
+    void warmUpSettlesForAStableFunctionAndNotWithoutBudget() {
+        RecordFunction<Integer, Long> fn = x -> Work.spin(20_000);
+        assertTrue(measurer(400, 1000).measure(List.of(Work.ints(200)), fn).steadyState());
+        assertFalse(measurer(0, 200).measure(List.of(Work.ints(200)), fn).steadyState());
+    }
+
+    @Test
+    void allocationAndSizesAreReported() {
+        RecordFunction<Integer, byte[]> fn = x -> new byte[1024];
+        CostProfile p = measurer(50, 300).measure(List.of(Work.ints(100)), fn);
+        assertTrue(p.allocatedBytes() >= 1024 && p.allocatedBytes() < 4096, () -> "allocated " + p.allocatedBytes());
+        // Java serialization: an Integer is ~81 bytes, a byte[1024] a little more than 1024
+        assertTrue(p.inputBytes() > 10 && p.inputBytes() < 200, () -> "input " + p.inputBytes());
+        assertTrue(p.outputBytes() > 1024 && p.outputBytes() < 1200, () -> "output " + p.outputBytes());
+
+        CostProfile unserializable = measurer(10, 100).measure(List.of(Work.ints(10)), x -> new Object());
+        assertEquals(-1, unserializable.outputBytes());
+        CostProfile custom = measurer(10, 100).withSizer(r -> 42).measure(List.of(Work.ints(10)), x -> x);
+        assertEquals(42, custom.inputBytes());
+        assertEquals(42, custom.outputBytes());
+    }
+
+    @Test
+    void tinyBudgetStillTimesAtLeastThreeRecords() {
+        CostProfile p = measurer(0, 0).measure(List.of(Work.ints(10)), x -> Work.spin(1_000_000));
+        assertTrue(p.sampleSize() >= 3, () -> "timed " + p.sampleSize());
+        assertFalse(p.steadyState());
+    }
+}
