@@ -1,6 +1,8 @@
 package io.amorsize.cli;
 
 import io.amorsize.cache.CacheConfig;
+import io.amorsize.cache.EntryCodec;
+import io.amorsize.cache.FileStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.RedisStore;
 import java.time.Duration;
@@ -19,7 +21,8 @@ final class Stores {
         if (t.isRedis()) {
             return new RedisStore(config(t).build());
         }
-        throw CliException.failed("the local file store is not part of this build yet; give --redis-url or AMORSIZE_REDIS_URL");
+        CacheConfig c = config(t).build();
+        return new FileStore(c.fallbackDir(), c.keyPrefix(), c.ttl(), EntryCodec.withSecret(c.hmacSecret()));
     }
 
     /**

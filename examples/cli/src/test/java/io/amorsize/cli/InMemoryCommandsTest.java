@@ -18,6 +18,10 @@ class InMemoryCommandsTest extends StoreCommandsContract {
     final Map<String, InMemoryStore> stores = new ConcurrentHashMap<>();
 
     @Override
+    List<String> storeArgs(String name) {
+        return List.of("--redis-url", url(name));
+    }
+
     String url(String name) {
         return "redis://" + name + ":6379";
     }

@@ -47,6 +47,10 @@ class RedisCommandsTest extends StoreCommandsContract {
     }
 
     @Override
+    List<String> storeArgs(String name) {
+        return List.of("--redis-url", url(name));
+    }
+
     String url(String name) {
         return SERVERS.get(name).url();
     }
@@ -67,6 +71,24 @@ class RedisCommandsTest extends StoreCommandsContract {
         String prefix = key.substring(0, key.indexOf("v1:"));
         try (RedisStore s = new RedisStore(CacheConfig.builder().redisUrl(url(name)).keyPrefix(prefix).build())) {
             return s.get(key).map(CacheHit::entry);
+        }
+    }
+
+    @Test
+    void migrateFromRedisToTheFileStoreAndBack() {
+        cli(with("a", "prewarm", spec.toString())).assertOk();
+        java.nio.file.Path bundle = tmp.resolve("to-file.json");
+        cli(with("a", "export", bundle.toString())).assertOk();
+        String dir = tmp.resolve("file-cache").toString();
+        assertTrue(cli("--file", "--cache-dir", dir, "import", bundle.toString()).assertOk().out().contains("Imported 2 entries"));
+        CliRun list = cli("--file", "--cache-dir", dir, "list").assertOk();
+        assertTrue(list.out().contains("2 keys in file store"), list.out());
+        java.nio.file.Path back = tmp.resolve("from-file.json");
+        cli("--file", "--cache-dir", dir, "export", back.toString()).assertOk();
+        cli(with("b", "import", back.toString())).assertOk();
+        assertEquals(allKeys("a"), allKeys("b"));
+        for (String k : allKeys("a")) {
+            assertEquals(entry("a", k).orElseThrow(), entry("b", k).orElseThrow());
         }
     }
 

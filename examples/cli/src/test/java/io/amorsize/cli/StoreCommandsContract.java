@@ -40,8 +40,8 @@ abstract class StoreCommandsContract {
     Path tmp;
     Path spec;
 
-    /** The Redis URL of instance {@code name} ("a", "b", "c"). */
-    abstract String url(String name);
+    /** The global options that select instance {@code name} ("a", "b", "c"). */
+    abstract List<String> storeArgs(String name);
 
     abstract StoreOpener opener();
 
@@ -65,11 +65,9 @@ abstract class StoreCommandsContract {
     }
 
     String[] with(String instance, String... args) {
-        String[] a = new String[args.length + 2];
-        a[0] = "--redis-url";
-        a[1] = url(instance);
-        System.arraycopy(args, 0, a, 2, args.length);
-        return a;
+        List<String> a = new java.util.ArrayList<>(storeArgs(instance));
+        a.addAll(List.of(args));
+        return a.toArray(new String[0]);
     }
 
     @Test
