@@ -14,11 +14,14 @@
 # 4. Redis is stopped and the Spark example runs once more: it must complete, reading the profile
 #    from the local fallback file (CACHE_FILE).
 # Every process it starts is killed on exit, also on failure or Ctrl-C (trap). Logs: $WORK (printed).
-# Env: RECORDS (20000), KEEP_WORK=1 keeps the work directory, SKIP_BUILD=1.
+# Env: RECORDS (20000), KEEP_WORK=1 keeps the work directory, SKIP_BUILD=1,
+#      STEPS ("spark flink fallback": which parts to run, for debugging one part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RECORDS=${RECORDS:-20000}
+STEPS=${STEPS:-spark flink fallback}
+step() { [[ " $STEPS " == *" $1 "* ]]; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/amorsize-cluster.XXXXXX")
 PIDS=()
 
@@ -34,9 +37,12 @@ descendants() {
   done
 }
 
+CLEANED=0
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
+  [ "$CLEANED" = 1 ] && return
+  CLEANED=1
   mapfile -t ALL < <(descendants "${PIDS[@]}")
   PIDS=("${ALL[@]}")
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -49,7 +55,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   if [ "$code" != 0 ]; then
     log "logs in $WORK:"
-    for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "---- $f (last 40 lines)"; tail -40 "$f"; }; done
+    for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "---- $f (last 40 lines)"; tail -40 "$f" | cut -c1-300; }; done
   fi
   if [ "${KEEP_WORK:-0}" != 1 ] && [ "$code" = 0 ]; then rm -rf "$WORK"; fi
   exit "$code"
@@ -119,6 +125,7 @@ export AMORSIZE_CACHE_PREFIX="amorsize-runner:"
 export AMORSIZE_CACHE_DIR="$WORK/cache"
 
 # ---------------------------------------------------------------- Spark standalone
+if step spark || step fallback; then
 export SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 SPARK_HOME="$WORK/spark-home"
 mkdir -p "$SPARK_HOME/jars" "$WORK/spark-worker"
 M_PORT=$(free_port); M_UI=$(free_port); W_UI=$(free_port)
@@ -144,6 +151,9 @@ spark_run() { # spark_run NAME: submits the example (client mode) and keeps its 
   grep -q '^log-enrich: ' "$WORK/$1.log" || fail "Spark $1 did not finish"
 }
 
+fi
+
+if step spark; then
 log "Spark run 1: measures and stores the profiles in Redis"
 spark_run spark-run1
 log "Spark run 2: must be a Redis cache hit with no Amorsize job"
@@ -152,8 +162,10 @@ grep -q '^amorsize source: parse=CACHE_REDIS service=CACHE_REDIS' "$WORK/spark-r
   || fail "Spark run 2 was not a Redis cache hit"
 grep -q '^amorsize jobs: total=0 ' "$WORK/spark-run2.log" \
   || fail "Spark run 2 ran Amorsize sampling/measurement jobs despite the cache hit"
+fi
 
 # ---------------------------------------------------------------- Flink session cluster
+if step flink; then
 FLINK_CONF="$WORK/flink-conf"; mkdir -p "$FLINK_CONF"
 F_REST=$(free_port); F_RPC=$(free_port)
 cat >"$FLINK_CONF/config.yaml" <<YAML
@@ -204,12 +216,15 @@ log "Flink run 2: must be a Redis cache hit"
 flink_run flink-run2
 grep -q '^amorsize source: parse=CACHE_REDIS service=CACHE_REDIS' "$WORK/flink-run2.log" \
   || fail "Flink run 2 was not a Redis cache hit"
+fi
 
 # ---------------------------------------------------------------- Redis down: file fallback
+if step fallback; then
 log "stopping Redis (pid $REDIS_PID); Spark run 3 must complete from the local fallback file"
 kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true
 spark_run spark-run3-redis-down
 grep -q '^amorsize source: parse=CACHE_FILE service=CACHE_FILE' "$WORK/spark-run3-redis-down.log" \
   || fail "Spark run 3 (Redis down) did not use the local fallback file"
+fi
 
-log "OK: Spark 2nd run Redis hit with no Amorsize job; Flink 2nd run Redis hit; Redis down -> file fallback, job completed"
+log "OK ($STEPS): Spark 2nd run Redis hit with no Amorsize job; Flink 2nd run Redis hit; Redis down -> file fallback, job completed"
