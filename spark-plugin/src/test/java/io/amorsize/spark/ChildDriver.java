@@ -34,7 +34,9 @@ public final class ChildDriver {
             List<Integer> data = IntStream.range(0, 2000).boxed().collect(Collectors.toList());
             JavaRDD<Integer> rdd = jsc.parallelize(data, 1);
             Function<Integer, Integer> fn = Functions.cpu(300);
+            long t0 = System.nanoTime();
             Recommendation rec = AmorsizeSpark.recommend(rdd, fn);
+            long tuneMs = (System.nanoTime() - t0) / 1_000_000;
             SparkTestSupport.drain(jsc);
             int sample = counter.phase("sample");
             int measure = counter.phase("measure");
@@ -43,7 +45,7 @@ public final class ChildDriver {
             long count = tuned.map(fn).count();
             System.out.println("RESULT partitions=" + tuned.getNumPartitions() + " source=" + rec.source()
                     + " sample=" + sample + " measure=" + measure + " calibrate=" + calibrate + " count=" + count
-                    + " pid=" + ProcessHandle.current().pid());
+                    + " pid=" + ProcessHandle.current().pid() + " tuneMs=" + tuneMs);
         } finally {
             jsc.stop();
             Stores.closeApplication();
