@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>Warm-up.</b> The function runs on the sample records (cycling when the sample is small)
  *       and the timings are discarded, until the medians of successive windows of timings agree
- *       within {@value #SETTLE_TOLERANCE_PERCENT} % (and the JIT had a fair chance: about 20,000
- *       calls or a fifth of the warm-up budget), or until the warm-up budget is spent.
+ *       within {@value #SETTLE_TOLERANCE_PERCENT} % and the JIT had a fair chance (at least a fifth
+ *       of the warm-up budget, and 20,000 calls or two fifths of it: timings can also be stable
+ *       in the interpreter, before compilation), or until the warm-up budget is spent.
  *       {@link CostProfile#steadyState()} says which happened. The warm-up budget is
  *       {@link Options#WARMUP_BUDGET}, at most half of {@link Options#MEASURE_BUDGET}.</li>
  *   <li><b>Timing.</b> Records are timed one by one with the {@link Ticker} (the ticker's own cost,
@@ -41,10 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Statistics.</b> Mean, p50, p95, p99, max and coefficient of variation of the per-record
  *       wall time. The mean is the plain mean (the cost model needs totals); the median and the
  *       quantiles are robust to a GC pause landing on a few records.</li>
- *   <li><b>CPU time</b> (ThreadMXBean, current thread) over the timed phase, reported as
- *       {@code mean × cpu/wall}, where wall excludes the time the thread waited for a CPU on a
- *       crowded machine (Linux schedstat, when readable); {@code -1} when the JVM does not
- *       support CPU time. <b>Allocated
+ *   <li><b>CPU time</b> (ThreadMXBean, current thread) of the timed calls, reported as
+ *       {@code mean × cpu/wall} with wall net of run-queue waits; {@code -1} when the JVM does
+ *       not support CPU time. <b>Allocated
  *       bytes</b> per record from {@code com.sun.management.ThreadMXBean}; {@code -1} when not
  *       available.</li>
  *   <li><b>Sizes</b> of the first few input and output records by the {@link Sizer} (Java
@@ -410,6 +410,7 @@ public final class Measurer {
             Doubles window = new Doubles(MAX_WINDOW_UNITS);
             long windowStart = start;
             while (true) {
+                long ta = ticker.nanos();
                 long w0 = rq.waitNanos();
                 long t0 = ticker.nanos();
                 for (int j = 0; j < k; j++) {
@@ -420,8 +421,9 @@ public final class Measurer {
                 }
                 long t1 = ticker.nanos();
                 long w1 = rq.waitNanos();
+                long tb = ticker.nanos();
                 calls += k;
-                lastPerCall = withoutRunQueueWait(t1 - t0 - overhead, w0, w1) / k;
+                lastPerCall = withoutRunQueueWait(t1 - t0 - overhead, w0, w1, (t0 - ta) + (tb - t1)) / k;
                 window.add(lastPerCall);
                 if (window.n >= MIN_WINDOW_UNITS && (window.n >= MAX_WINDOW_UNITS || t1 - windowStart >= windowNanos)) {
                     double m = Stats.median(window.a, window.n);
@@ -434,7 +436,8 @@ public final class Measurer {
                     window.n = 0;
                     windowStart = t1;
                     k = groupSizeFor(m);
-                    if (stable >= STABLE_COMPARISONS && (calls >= MIN_WARMUP_CALLS || t1 - start >= minWarm)) {
+                    if (stable >= STABLE_COMPARISONS && t1 - start >= minWarm
+                            && (calls >= MIN_WARMUP_CALLS || t1 - start >= 2 * minWarm)) {
                         steady = true;
                         break;
                     }
@@ -464,8 +467,9 @@ public final class Measurer {
             long timedCalls = 0;
             double sum = 0;
             double sumSq = 0;
-            long rq0 = rq.waitNanos();
-            long cpu0 = probe.cpuNanos();
+            double unitCpu = 0;
+            double unitWall = 0;
+            boolean cpuOk = true;
             long alloc0 = probe.allocatedBytes();
             long wall0 = ticker.nanos();
             while (true) {
@@ -477,7 +481,9 @@ public final class Measurer {
                 }
                 int[] p = perm[g];
                 int c = cursor[g];
+                long ta = ticker.nanos();
                 long w0 = rq.waitNanos();
+                long c0 = probe.cpuNanos();
                 long t0 = ticker.nanos();
                 for (int j = 0; j < kt; j++) {
                     run.call(g, p[c]);
@@ -486,9 +492,14 @@ public final class Measurer {
                     }
                 }
                 long t1 = ticker.nanos();
+                long c1 = probe.cpuNanos();
                 long w1 = rq.waitNanos();
+                long tb = ticker.nanos();
                 cursor[g] = c;
-                double dt = withoutRunQueueWait(t1 - t0 - overhead, w0, w1);
+                double dt = withoutRunQueueWait(t1 - t0 - overhead, w0, w1, (t0 - ta) + (tb - t1));
+                cpuOk &= c0 >= 0 && c1 >= 0;
+                unitCpu += c1 - c0;
+                unitWall += dt;
                 double per = dt / kt;
                 if (units.n == unitGroup.length) {
                     unitGroup = Arrays.copyOf(unitGroup, unitGroup.length * 2);
@@ -527,17 +538,14 @@ public final class Measurer {
                 }
             }
             long wall1 = ticker.nanos();
-            long cpu1 = probe.cpuNanos();
             long alloc1 = probe.allocatedBytes();
-            long rq1 = rq.waitNanos();
 
             double[] values = units.toArray();
             double mean = Math.max(sum / values.length, Double.MIN_NORMAL);
             double[] sorted = values.clone();
             Arrays.sort(sorted);
             double cv = Stats.stddev(values, sum / values.length) / mean;
-            double share = cpuShare(cpu0, cpu1, wall1 - wall0, rq0, rq1);
-            double cpuNanos = share < 0 ? -1 : share * mean;
+            double cpuNanos = cpuOk ? cpuShare(unitCpu, unitWall) * mean : -1;
             double allocated = (alloc0 >= 0 && alloc1 >= 0) ? Math.max(0, alloc1 - alloc0) / (double) timedCalls : -1;
             double skew = partitionSkew(values, unitGroup, groupCount, Stats.quantile(sorted, 0.99));
             double inBytes = meanSize(run.inProbe);
@@ -603,35 +611,32 @@ public final class Measurer {
     }
 
     /**
-     * CPU time ÷ wall time of a phase, in [0, 1], where the wall time excludes the time the thread
-     * waited for a CPU (Linux schedstat) so that a CPU-bound function on a crowded machine is not
-     * mistaken for an I/O-bound one. Negative when CPU time is unavailable.
+     * CPU time ÷ wall time of the timed calls, in [0, 1]. Both sums cover only the timed windows
+     * (not the bookkeeping between them), and the wall time is already net of run-queue waits, so
+     * that a CPU-bound function on a crowded machine is not mistaken for an I/O-bound one. The CPU
+     * reads bracket each window and add a little; the share is capped at 1.
      */
-    private static double cpuShare(long cpu0, long cpu1, double wall, long rq0, long rq1) {
-        if (cpu0 < 0 || cpu1 < 0 || !(wall > 0)) {
-            return -1;
+    static double cpuShare(double cpuNanos, double wallNanos) {
+        if (!(wallNanos > 0)) {
+            return 1.0;
         }
-        double waiting = (rq0 >= 0 && rq1 >= 0) ? Math.max(0, rq1 - rq0) : 0;
-        double running = wall - waiting;
-        if (running <= 0) {
-            running = wall;
-        }
-        return Math.min(1.0, Math.max(0.0, (cpu1 - cpu0) / running));
+        return Math.min(1.0, Math.max(0.0, cpuNanos / wallNanos));
     }
 
     /**
      * A unit's wall time (ticker overhead already subtracted) minus the time the thread waited for
-     * a CPU during it, when the run-queue clock is available and the correction is plausible (it
-     * leaves at least 5 % of the wall time; otherwise a preemption just outside the timed window
-     * was caught, and the raw time is kept). Never negative.
+     * a CPU inside it. The run-queue clock is read just outside the timed window, so its delta may
+     * include a wait in the gap between the clock read and the ticker read; {@code outsideNanos}
+     * (the wall time of those gaps) bounds that part, and only the remainder is subtracted. The raw
+     * time when the clock is unavailable. Never negative.
      */
-    static double withoutRunQueueWait(long wallNanos, long wait0, long wait1) {
+    static double withoutRunQueueWait(long wallNanos, long wait0, long wait1, long outsideNanos) {
         double wall = Math.max(0, wallNanos);
         if (wait0 < 0 || wait1 < 0 || wait1 <= wait0) {
             return wall;
         }
-        double corrected = wall - (wait1 - wait0);
-        return corrected >= wall / 20 ? corrected : wall;
+        double inside = Math.max(0, (wait1 - wait0) - Math.max(0, outsideNanos));
+        return Math.max(0, wall - inside);
     }
 
     private static double relativeStandardError(int n, double sum, double sumSq) {
@@ -679,6 +684,10 @@ public final class Measurer {
         private final RunQueueClock rq = RunQueueClock.open();
         private int cursor;
         private List<R> lastOutput;
+        /** CPU time of the last timed call, or -1 when unavailable. */
+        private long lastCpu;
+        /** Bytes allocated during the last timed call, or -1 when unavailable. */
+        private long lastAllocated;
 
         BatchMeasurement(Object[] sample, BatchFunction<T, R> fn) {
             this.sample = sample;
@@ -701,7 +710,10 @@ public final class Measurer {
         private double timedCall(int size, long overhead) {
             int first = cursor;
             List<T> batch = nextBatch(size);
+            long al0 = probe.allocatedBytes();
+            long ta = ticker.nanos();
             long w0 = rq.waitNanos();
+            long c0 = probe.cpuNanos();
             long t0 = ticker.nanos();
             List<R> out;
             try {
@@ -710,10 +722,15 @@ public final class Measurer {
                 throw failure(first, e);
             }
             long t1 = ticker.nanos();
+            long c1 = probe.cpuNanos();
             long w1 = rq.waitNanos();
+            long tb = ticker.nanos();
+            long al1 = probe.allocatedBytes();
+            lastCpu = (c0 >= 0 && c1 >= 0) ? c1 - c0 : -1;
+            lastAllocated = (al0 >= 0 && al1 >= 0) ? Math.max(0, al1 - al0) : -1;
             lastOutput = out;
             sink.consume(out);
-            return withoutRunQueueWait(t1 - t0 - overhead, w0, w1);
+            return withoutRunQueueWait(t1 - t0 - overhead, w0, w1, (t0 - ta) + (tb - t1));
         }
 
         CostProfile execute() {
@@ -757,7 +774,7 @@ public final class Measurer {
                 }
                 if (previous != null && agree(previous, round)) {
                     long now = ticker.nanos();
-                    if (calls >= MIN_WARMUP_CALLS || now - start >= minWarm) {
+                    if (now - start >= minWarm && (calls >= MIN_WARMUP_CALLS || now - start >= 2 * minWarm)) {
                         steady = true;
                         break;
                     }
@@ -777,9 +794,7 @@ public final class Measurer {
             int largest = sizes.length - 1;
             long cpuAtLargest = 0;
             long allocAtLargest = 0;
-            long waitAtLargest = 0;
-            double rawWallAtLargest = 0;
-            boolean waitOk = true;
+            double wallAtLargest = 0;
             boolean cpuOk = true;
             boolean allocOk = true;
             List<R> largestOutput = null;
@@ -788,23 +803,13 @@ public final class Measurer {
                 for (int r = 0; r < sizes.length; r++) {
                     int i = (r + rounds) % sizes.length;
                     if (i == largest) {
-                        long rq0 = rq.waitNanos();
-                        long cpu0 = probe.cpuNanos();
-                        long al0 = probe.allocatedBytes();
-                        double rawWall = -ticker.nanos();
                         double t = timedCall(sizes[i], overhead);
-                        rawWall += ticker.nanos();
-                        long cpu1 = probe.cpuNanos();
-                        long al1 = probe.allocatedBytes();
-                        long rq1 = rq.waitNanos();
-                        rawWallAtLargest += rawWall;
-                        waitOk &= rq0 >= 0 && rq1 >= 0;
-                        waitAtLargest += Math.max(0, rq1 - rq0);
                         times.get(i).add(t);
-                        cpuOk &= cpu0 >= 0 && cpu1 >= 0;
-                        allocOk &= al0 >= 0 && al1 >= 0;
-                        cpuAtLargest += cpu1 - cpu0;
-                        allocAtLargest += al1 - al0;
+                        wallAtLargest += t;
+                        cpuOk &= lastCpu >= 0;
+                        allocOk &= lastAllocated >= 0;
+                        cpuAtLargest += lastCpu;
+                        allocAtLargest += lastAllocated;
                         largestOutput = lastOutput;
                     } else {
                         times.get(i).add(timedCall(sizes[i], overhead));
@@ -834,8 +839,7 @@ public final class Measurer {
             double[] sorted = perRecord.clone();
             Arrays.sort(sorted);
             double cv = Stats.stddev(perRecord, rawMean) / mean;
-            double share = cpuOk ? cpuShare(0, cpuAtLargest, rawWallAtLargest, 0, waitOk ? waitAtLargest : -1) : -1;
-            double cpuNanos = share < 0 ? -1 : share * mean;
+            double cpuNanos = cpuOk ? cpuShare(cpuAtLargest, wallAtLargest) * mean : -1;
             long recordsAtLargest = (long) perRecord.length * b;
             double allocated = allocOk ? Math.max(0, allocAtLargest) / (double) recordsAtLargest : -1;
             List<Object> inputs = new ArrayList<>();

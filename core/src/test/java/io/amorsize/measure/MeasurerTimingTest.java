@@ -28,7 +28,7 @@ class MeasurerTimingTest {
     @ParameterizedTest(name = "spin {0} ns on {1} records")
     @CsvSource({"50000, 1000", "500000, 200", "5000000, 40"})
     void busySpinIsMeasuredWithinTwentyPercent(long nanos, int records) {
-        RecordFunction<Integer, Long> fn = x -> Work.spin(nanos);
+        RecordFunction<Integer, Long> fn = x -> Work.spinCpu(nanos);
         CostProfile p = measurer(300, 1500).measure(List.of(Work.ints(records)), fn);
 
         assertTrue(Work.relativeError(p.p50Nanos(), nanos) <= 0.20, () -> "p50 " + p.p50Nanos() + " vs " + nanos);
@@ -61,7 +61,7 @@ class MeasurerTimingTest {
     void batchOfFixedSleepPlusPerRecordSpinIsFitted() {
         BatchFunction<Integer, Integer> fn = batch -> {
             Work.sleep(20);
-            Work.spin(200_000L * batch.size());
+            Work.spinCpu(200_000L * batch.size());
             return new ArrayList<>(batch);
         };
         CostProfile p = measurer(300, 2000).measureBatches(Work.ints(100), fn);
@@ -80,7 +80,7 @@ class MeasurerTimingTest {
     @Test
     void batchWithoutFixedCostHasSmallIntercept() {
         BatchFunction<Integer, Integer> fn = batch -> {
-            Work.spin(100_000L * batch.size());
+            Work.spinCpu(100_000L * batch.size());
             return batch;
         };
         BatchFit fit = measurer(100, 800).measureBatches(Work.ints(40), fn).batchFit();
@@ -93,7 +93,7 @@ class MeasurerTimingTest {
         List<List<Integer>> groups = List.of(Work.ints(0, 60), Work.ints(1000, 60), Work.ints(2000, 60),
                 Work.ints(3000, 60));
         // partition 3 costs 400 us per record, the others 100 us: skew = 400 / 175 = 2.29
-        RecordFunction<Integer, Long> fn = x -> Work.spin(x >= 3000 ? 400_000 : 100_000);
+        RecordFunction<Integer, Long> fn = x -> Work.spinCpu(x >= 3000 ? 400_000 : 100_000);
         CostProfile p = measurer(100, 1500).measure(groups, fn);
         assertTrue(Work.relativeError(p.partitionSkew(), 400.0 / 175.0) <= 0.25, () -> "skew " + p.partitionSkew());
         assertTrue(Work.relativeError(p.meanNanos(), 175_000) <= 0.25, () -> "mean " + p.meanNanos());
@@ -103,7 +103,7 @@ class MeasurerTimingTest {
     void skewIsAboutOneForUniformPartitions() {
         List<List<Integer>> groups = List.of(Work.ints(0, 100), Work.ints(1000, 100), Work.ints(2000, 100),
                 Work.ints(3000, 100));
-        CostProfile p = measurer(100, 1500).measure(groups, x -> Work.spin(100_000));
+        CostProfile p = measurer(100, 1500).measure(groups, x -> Work.spinCpu(100_000));
         assertTrue(p.partitionSkew() >= 1.0 && p.partitionSkew() < 1.2, () -> "skew " + p.partitionSkew());
     }
 
@@ -111,7 +111,7 @@ class MeasurerTimingTest {
     void everyPartitionGetsTimedRecordsEvenWhenOneIsTiny() {
         // the expensive partition holds one record; it must still be timed and show as skew
         List<List<Integer>> groups = List.of(Work.ints(0, 500), Work.ints(5000, 1));
-        CostProfile p = measurer(50, 300).measure(groups, x -> Work.spin(x >= 5000 ? 500_000 : 20_000));
+        CostProfile p = measurer(50, 300).measure(groups, x -> Work.spinCpu(x >= 5000 ? 500_000 : 20_000));
         assertTrue(p.partitionSkew() > 5, () -> "skew " + p.partitionSkew());
     }
 
@@ -127,7 +127,7 @@ class MeasurerTimingTest {
 
     @Test
     void warmUpSettlesForAStableFunctionAndNotWithoutBudget() {
-        RecordFunction<Integer, Long> fn = x -> Work.spin(20_000);
+        RecordFunction<Integer, Long> fn = x -> Work.spinCpu(20_000);
         assertTrue(measurer(400, 1000).measure(List.of(Work.ints(200)), fn).steadyState());
         assertFalse(measurer(0, 200).measure(List.of(Work.ints(200)), fn).steadyState());
     }
@@ -150,7 +150,7 @@ class MeasurerTimingTest {
 
     @Test
     void tinyBudgetStillTimesAtLeastThreeRecords() {
-        CostProfile p = measurer(0, 0).measure(List.of(Work.ints(10)), x -> Work.spin(1_000_000));
+        CostProfile p = measurer(0, 0).measure(List.of(Work.ints(10)), x -> Work.spinCpu(1_000_000));
         assertTrue(p.sampleSize() >= 3, () -> "timed " + p.sampleSize());
         assertFalse(p.steadyState());
     }

@@ -5,7 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Real work of known cost for measurement tests: busy-spins and sleeps. */
+/** Real work of known cost for measurement tests: CPU busy-spins and sleeps. */
 final class Work {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -13,17 +13,13 @@ final class Work {
     private Work() {
     }
 
-    /** Busy-spins until System.nanoTime passes now + nanos (wall-clock cost, robust to JIT). */
-    static long spin(long nanos) {
-        long end = System.nanoTime() + nanos;
-        long n = 0;
-        while (System.nanoTime() < end) {
-            n++;
-        }
-        return n;
-    }
-
-    /** Busy-spins until this thread has used {@code nanos} of CPU time (CPU-bound under any load). */
+    /**
+     * Busy-spins until this thread has used {@code nanos} of CPU time: a known cost that does not
+     * depend on the JIT (no iteration counting) nor on the machine's load. A spin until a
+     * System.nanoTime deadline would not do here: the Measurer subtracts the time the thread
+     * waited for a CPU (run-queue time), and a wall-deadline spin preempted mid-way really does
+     * less work, so on a crowded 2-core machine it would be measured below its nominal cost.
+     */
     static long spinCpu(long nanos) {
         long end = THREADS.getCurrentThreadCpuTime() + nanos;
         long n = 0;
