@@ -71,6 +71,14 @@ final class CircuitBreaker {
         openedAt = ticker.nanos();
     }
 
+    /** The call never reached Redis (our side refused it): a HALF_OPEN probe counts as failed, else no change. */
+    synchronized void onRejected() {
+        if (state == State.HALF_OPEN) {
+            state = State.OPEN;
+            openedAt = ticker.nanos();
+        }
+    }
+
     State state() {
         return state;
     }

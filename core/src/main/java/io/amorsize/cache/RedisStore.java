@@ -23,11 +23,11 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -131,13 +131,17 @@ public final class RedisStore implements RecommendationStore {
         this.breaker = new CircuitBreaker(config.breakerCooldown(), Objects.requireNonNull(ticker, "ticker"));
         this.deadlineNanos = config.deadline().toNanos();
         this.prefix = config.keyPrefix();
+        // Bounded: a few more threads than connections (so pool waits, not thread starvation, decide),
+        // a short queue for bursts; a task whose caller gave up at the deadline is cancelled unrun.
         int threads = 2 * config.maxConnections() + 2;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "amorsize-redis-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(2 * threads), r -> {
+                    Thread t = new Thread(r, "amorsize-redis-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
     }
 
     /** The key prefix every key of this store starts with. */
@@ -413,8 +417,9 @@ public final class RedisStore implements RecommendationStore {
         try {
             future = workers.submit(() -> attempt(body));
         } catch (RejectedExecutionException e) {
-            // Our own worker pool is saturated: Redis is slow or we are overloaded. Not Redis' answer.
-            breaker.onFailure();
+            // Our own worker pool and queue are full: too many callers at once. Not Redis' answer, so
+            // the breaker is not tripped (a probe that could not start counts as failed).
+            breaker.onRejected();
             unavailable.increment();
             throw new StoreUnavailableException("Redis " + op + " refused: all " + workers.getMaximumPoolSize()
                     + " Redis worker threads are busy");
@@ -611,6 +616,7 @@ public final class RedisStore implements RecommendationStore {
                         .connectionTimeoutMillis(millis(config.connectTimeout()))
                         .socketTimeoutMillis(millis(config.socketTimeout()))
                         .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                        .resp2()
                         .build();
                 return RedisSentinelClient.builder().masterName(url.masterName()).sentinels(new LinkedHashSet<>(hosts))
                         .clientConfig(cc).sentinelClientConfig(sentinelCfg).poolConfig(pool).build();
@@ -627,7 +633,9 @@ public final class RedisStore implements RecommendationStore {
                 .connectionTimeoutMillis(millis(config.connectTimeout()))
                 .socketTimeoutMillis(millis(config.socketTimeout()))
                 .clientName(config.clientName() + "-" + ProcessHandle.current().pid())
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+                // RESP2, stated: no HELLO negotiation with its fallback (one handshake, not two, per connect)
+                .resp2();
         if (data && url.database() != 0) {
             b.database(url.database());
         }

@@ -38,4 +38,17 @@ class CircuitBreakerTest {
         assertTrue(b.tryAcquire());
         assertEquals(2, b.opens());
     }
+
+    @Test
+    void aRejectedCallDoesNotTripButAnUnstartedProbeCountsAsFailed() {
+        CircuitBreaker b = new CircuitBreaker(Duration.ofSeconds(1), ticker);
+        b.onRejected();
+        assertEquals(CircuitBreaker.State.CLOSED, b.state());
+        b.onFailure();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertTrue(b.tryAcquire());
+        b.onRejected();
+        assertEquals(CircuitBreaker.State.OPEN, b.state());
+        assertFalse(b.tryAcquire());
+    }
 }

@@ -1,18 +1,29 @@
 package io.amorsize.cache;
 
+import io.amorsize.Recommendation;
+import io.amorsize.Source;
 import io.amorsize.Ticker;
+import io.amorsize.Tuner;
+import io.amorsize.TuningRequest;
+import io.amorsize.config.Options;
+import io.amorsize.config.Settings;
+import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.Measurement;
+import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Workload;
+import io.amorsize.recommend.InputShape;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.RedisClient;
 
 /**
  * One participant of the stampede test (issue 3, test 14), run in the test JVM and in child JVMs:
- * at an agreed wall-clock instant, {@code threads} threads look up the same missing key through the
- * Tuner's lock-and-wait path. The "measurement" increments a counter key in Redis, so the test can
+ * at an agreed wall-clock instant, {@code threads} threads ask the real {@link Tuner} about the same
+ * uncached workload, so they all go through its miss path (compute lock, or wait for the holder). The "measurement" increments a counter key in Redis, so the test can
  * count how many times it ran across all processes.
  *
  * <p>Usage: {@code StampedeChild <redisUrl> <prefix> <startAtEpochMillis> <threads>}; prints
@@ -35,10 +46,6 @@ public final class StampedeChild {
         System.out.println("RESULT measured=" + r[0] + " served=" + r[1]);
     }
 
-    static String key(String prefix) {
-        return prefix + "v1:stampede:n20:local-1-s4-m30";
-    }
-
     /** @return {measurements run here, look-ups answered here} */
     static int[] run(String url, String prefix, long startAtMillis, int threads) throws Exception {
         CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).deadline(Duration.ofSeconds(2))
@@ -47,19 +54,23 @@ public final class StampedeChild {
         AtomicInteger served = new AtomicInteger();
         try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system());
              RedisClient counter = RedisClient.create(java.net.URI.create(url))) {
-            String key = key(prefix);
             store.ping(); // connect before the start instant
+            Settings settings = Settings.defaults().with(Options.CACHE_PREFIX, prefix);
+            Tuner tuner = new Tuner(store, settings, Clock.systemUTC(), LOCK_WAIT);
+            ClusterShape cluster = new ClusterShape("local", "1.0", 4, 1L << 30, 5e6);
+            InputShape input = new InputShape(100_000, -1, 8);
+            Workload workload = Workload.of(100_000, 8);
             List<Thread> ts = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 Thread t = new Thread(() -> {
                     sleepUntil(startAtMillis);
-                    CacheEntry e = lookUpOrMeasure(store, key, () -> {
+                    Recommendation r = tuner.tune(new TuningRequest("stampede", input, cluster, workload, () -> {
                         measured.incrementAndGet();
                         counter.incr(prefix + "measurements");
                         sleep(MEASURE_TIME.toMillis());
-                        return Entries.sample(key);
-                    });
-                    if (e != null && e.key().equals(key)) {
+                        return new Measurement(CostProfile.of(50_000, 0.2, 100, 120), workload, List.of());
+                    }));
+                    if (r.source() == Source.CACHE_REDIS || r.source() == Source.COMPUTED) {
                         served.incrementAndGet();
                     }
                 });
@@ -71,45 +82,6 @@ public final class StampedeChild {
             }
         }
         return new int[] {measured.get(), served.get()};
-    }
-
-    interface Measure {
-        CacheEntry run();
-    }
-
-    /**
-     * The Tuner's miss path: look up; on a miss take the compute lock and measure (looking once more
-     * first, in case the holder before us just finished); without the lock, wait for the holder's
-     * entry up to {@link #LOCK_WAIT}, then measure anyway.
-     */
-    static CacheEntry lookUpOrMeasure(RecommendationStore store, String key, Measure measure) {
-        Optional<CacheHit> hit = store.get(key);
-        if (hit.isPresent()) {
-            return hit.get().entry();
-        }
-        Optional<ComputeLock> lock = store.tryLock(key, LOCK_WAIT.plusSeconds(1));
-        if (lock.isPresent()) {
-            try (ComputeLock held = lock.get()) {
-                Optional<CacheHit> again = store.get(key);
-                if (again.isPresent()) {
-                    return again.get().entry();
-                }
-                CacheEntry e = measure.run();
-                store.put(key, e);
-                return e;
-            }
-        }
-        long end = System.nanoTime() + LOCK_WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            Optional<CacheHit> waited = store.get(key);
-            if (waited.isPresent()) {
-                return waited.get().entry();
-            }
-            sleep(20);
-        }
-        CacheEntry e = measure.run();
-        store.put(key, e);
-        return e;
     }
 
     static void sleepUntil(long epochMillis) {

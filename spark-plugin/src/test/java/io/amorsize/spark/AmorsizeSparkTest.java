@@ -9,6 +9,7 @@ import io.amorsize.Action;
 import io.amorsize.AmorsizeException;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
+import io.amorsize.model.ClusterShape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,6 +172,26 @@ class AmorsizeSparkTest {
         assertTrue(max >= 50, "batch sizes " + seen);
         long fullBatches = seen.stream().filter(n -> n == max).count();
         assertTrue(seen.size() - fullBatches <= out.getNumPartitions(), "only each partition's last batch is partial: " + seen);
+    }
+
+    @Test
+    void targetClusterOverridePlansForThatCluster() {
+        JavaRDD<Integer> rdd = jsc.parallelize(range(3000), 1);
+        ClusterShape big = new ClusterShape("spark", "4.1.1", 16, 1L << 30, 2_000_000);
+        Recommendation rec = AmorsizeSpark.recommend(rdd, Functions.cpu(400),
+                SparkTuneOptions.builder().targetCluster(big).function("target-cluster", "1").build());
+        assertEquals(Source.COMPUTED, rec.source(), rec.explain());
+        assertTrue(rec.partitions() > 2, "1.2 s of work planned for 16 slots, not the 2 local ones: " + rec);
+    }
+
+    @Test
+    void badPerCallOptionsNameTheArgument() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkTuneOptions.builder().function(" ", "1"));
+        assertTrue(e.getMessage().startsWith("id "), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SparkTuneOptions.builder().sampleBudget(java.time.Duration.ZERO));
+        assertTrue(e.getMessage().startsWith("budget "), e.getMessage());
     }
 
     @Test
