@@ -234,7 +234,8 @@ public final class AmorsizeFlink {
                 CostProfile profile = measure.run(finalSettings, new Measurer(finalSettings, Ticker.system()));
                 return new Measurement(profile, workload, notes);
             };
-            Tuner tuner = new Tuner(FlinkCache.store(finalSettings), finalSettings, Clock.systemUTC());
+            FlinkCache.Cache cache = FlinkCache.forSettings(finalSettings);
+            Tuner tuner = new Tuner(cache.store(), cache.settings(), Clock.systemUTC());
             Recommendation rec = tuner.tune(new TuningRequest(fingerprint, shape, cluster, workload, measureFn));
             if (rec.source() != Source.DEFAULT_FALLBACK) {
                 logDecision(operator, rec, cluster, workload, System.nanoTime() - started);

@@ -147,14 +147,28 @@ public final class FlinkClusterShape {
         return best;
     }
 
+    /**
+     * GET a REST resource as JSON. A 503 (the REST endpoint has no leader yet: start-up or a
+     * JobManager failover; Flink answers "please refresh") is retried with backoff for about 3 s.
+     */
     private static JsonNode get(HttpClient http, URI uri) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(REST_TIMEOUT).GET().build();
+        long pauseMillis = 100;
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("Flink REST " + uri + " answered HTTP " + response.statusCode());
+            for (int attempt = 1; ; attempt++) {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return JSON.readTree(response.body());
+                }
+                if (response.statusCode() != 503 || attempt >= 6) {
+                    String body = response.body() == null ? "" : response.body();
+                    throw new IllegalStateException("Flink REST " + uri + " answered HTTP " + response.statusCode()
+                            + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
+                            + body.substring(0, Math.min(200, body.length())));
+                }
+                Thread.sleep(pauseMillis);
+                pauseMillis *= 2;
             }
-            return JSON.readTree(response.body());
         } catch (IOException e) {
             throw new IllegalStateException("Flink REST " + uri + " unreachable: " + e, e);
         } catch (InterruptedException e) {

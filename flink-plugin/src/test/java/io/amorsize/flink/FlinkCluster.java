@@ -50,7 +50,7 @@ final class FlinkCluster implements BeforeAllCallback {
     }
 
     static StreamExecutionEnvironment env(int parallelism, Configuration extra) {
-        Configuration conf = new Configuration(extra);
+        Configuration conf = withCache(extra);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
                 rest().getHost(), rest().getPort(), conf);
@@ -60,7 +60,7 @@ final class FlinkCluster implements BeforeAllCallback {
 
     /** A BATCH-mode local environment with its own mini cluster of 2 task managers × 2 slots. */
     static StreamExecutionEnvironment localEnv(int parallelism, Configuration extra) {
-        Configuration conf = new Configuration(extra);
+        Configuration conf = withCache(extra);
         conf.set(TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, TASK_MANAGERS);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, SLOTS_PER_TM);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
@@ -68,13 +68,27 @@ final class FlinkCluster implements BeforeAllCallback {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
 
+    /**
+     * {@code extra} plus {@code amorsize.cache.dir} = a directory fresh for this test JVM (unless
+     * {@code extra} names one), so a profile measured by an earlier run is never a hit.
+     */
+    static Configuration withCache(Configuration extra) {
+        Configuration conf = new Configuration(extra);
+        if (!conf.toMap().containsKey(AmorsizeOptions.CACHE_DIR.key())) {
+            conf.set(AmorsizeOptions.CACHE_DIR, running.cacheDir.toString());
+        }
+        return conf;
+    }
+
     static final class Running implements AutoCloseable {
         final MiniCluster cluster;
         final URI rest;
+        final java.nio.file.Path cacheDir;
 
-        private Running(MiniCluster cluster, URI rest) {
+        private Running(MiniCluster cluster, URI rest, java.nio.file.Path cacheDir) {
             this.cluster = cluster;
             this.rest = rest;
+            this.cacheDir = cacheDir;
         }
 
         static Running start() {
@@ -90,7 +104,8 @@ final class FlinkCluster implements BeforeAllCallback {
                     .build());
             try {
                 mc.start();
-                return new Running(mc, mc.getRestAddress().get(30, TimeUnit.SECONDS));
+                return new Running(mc, mc.getRestAddress().get(30, TimeUnit.SECONDS),
+                        java.nio.file.Files.createTempDirectory("amorsize-flink-cache"));
             } catch (Exception e) {
                 mc.closeAsync();
                 throw new IllegalStateException("MiniCluster did not start", e);
@@ -100,7 +115,13 @@ final class FlinkCluster implements BeforeAllCallback {
         @Override
         public void close() throws Exception {
             running = null;
-            cluster.closeAsync().get(60, TimeUnit.SECONDS);
+            try {
+                cluster.closeAsync().get(60, TimeUnit.SECONDS);
+            } finally {
+                try (var files = java.nio.file.Files.walk(cacheDir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 }
