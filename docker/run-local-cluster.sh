@@ -14,12 +14,12 @@
 # 4. Redis is stopped and the Spark example runs once more: it must complete, reading the profile
 #    from the local fallback file (CACHE_FILE).
 # Every process it starts is killed on exit, also on failure or Ctrl-C (trap). Logs: $WORK (printed).
-# Env: RECORDS (20000), KEEP_WORK=1 keeps the work directory, SKIP_BUILD=1,
+# Env: RECORDS (10000), KEEP_WORK=1 keeps the work directory, SKIP_BUILD=1,
 #      STEPS ("spark flink fallback": which parts to run, for debugging one part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-RECORDS=${RECORDS:-20000}
+RECORDS=${RECORDS:-10000}
 STEPS=${STEPS:-spark flink fallback}
 step() { [[ " $STEPS " == *" $1 "* ]]; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/amorsize-cluster.XXXXXX")
