@@ -2,8 +2,8 @@ package io.amorsize.cli;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.amorsize.Action;
 import io.amorsize.Recommendation;
+import io.amorsize.WorkloadSpec;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Settings;
@@ -13,8 +13,6 @@ import io.amorsize.model.Workload;
 import io.amorsize.recommend.CacheKey;
 import io.amorsize.recommend.Optimizer;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -33,25 +31,26 @@ final class PrewarmCommand extends StoreCommand {
 
     @Override
     int run(Target t, RecommendationStore store) throws IOException {
-        List<WorkloadSpec> specs = read(file, cli);
+        List<WorkloadJson> specs = read(file, cli);
         if (specs.isEmpty()) {
             throw CliException.usage(file + ": the list is empty");
         }
-        Settings settings = Settings.builder().environment(cli.env).build();
+        Settings settings = Settings.builder().environment(cli.env).build().with(io.amorsize.config.Options.CACHE_PREFIX, t.prefix());
         long now = System.currentTimeMillis();
         List<String> keys = new ArrayList<>();
         List<CacheEntry> entries = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             String at = "$[" + i + "]";
-            WorkloadSpec s = specs.get(i);
+            WorkloadJson s = specs.get(i);
             if (s == null) {
                 throw CliException.usage(file + ": " + at + " is null");
             }
             try {
-                CacheKey key = s.key(at);
-                CostProfile profile = s.profile(at);
-                Workload workload = s.workload(at);
-                ClusterShape cluster = s.cluster().toShape(at + ".cluster");
+                WorkloadSpec spec = s.toSpec(at);
+                CacheKey key = s.key(spec, at);
+                CostProfile profile = spec.profile();
+                Workload workload = spec.workload();
+                ClusterShape cluster = spec.cluster();
                 String rendered = key.render(t.prefix());
                 Recommendation r = decide(settings, profile, workload, cluster);
                 entries.add(new CacheEntry(CacheKey.SCHEMA_VERSION, rendered, profile, cluster, workload,
@@ -69,20 +68,15 @@ final class PrewarmCommand extends StoreCommand {
         return AmorsizeCli.EXIT_OK;
     }
 
-    /** The decision for display; on a hit the engine re-derives it from the profile anyway. */
-    private Recommendation decide(Settings s, CostProfile p, Workload w, ClusterShape c) {
-        try {
-            return new Optimizer(s).optimize(p, w, c);
-        } catch (UnsupportedOperationException e) {
-            return new Recommendation(w.currentPartitions(), 1, Action.KEEP, w.currentPartitions(), Double.NaN, Double.NaN,
-                    List.of(), io.amorsize.Source.COMPUTED, "optimizer not available");
-        }
+    /** The decision for display (as the facade's prewarm stores it); on a hit the engine re-derives it anyway. */
+    private static Recommendation decide(Settings s, CostProfile p, Workload w, ClusterShape c) {
+        return new Optimizer(s).optimize(p, w, c);
     }
 
-    static List<WorkloadSpec> read(String file, AmorsizeCli cli) throws IOException {
+    static List<WorkloadJson> read(String file, AmorsizeCli cli) throws IOException {
         byte[] bytes = Files2.readBounded(file, cli, MAX_FILE_BYTES);
         try {
-            List<WorkloadSpec> specs = Json.STRICT.readValue(bytes, new TypeReference<List<WorkloadSpec>>() { });
+            List<WorkloadJson> specs = Json.STRICT.readValue(bytes, new TypeReference<List<WorkloadJson>>() { });
             if (specs == null) {
                 throw CliException.usage(file + ": expected a JSON array of workloads, got null");
             }

@@ -75,6 +75,35 @@ class RedisCommandsTest extends StoreCommandsContract {
     }
 
     @Test
+    void prewarmStoresWhatTheFacadePrewarmStores() throws Exception {
+        io.amorsize.RecordFunction<String, Integer> fn = String::length;
+        String fp = io.amorsize.recommend.FunctionFingerprint.of(fn);
+        java.nio.file.Path f = java.nio.file.Files.writeString(tmp.resolve("fp.json"), SPEC.replace("\"fnA\"", "\"" + fp + "\""));
+        cli(with("a", "prewarm", f.toString())).assertOk();
+        var cluster = new io.amorsize.model.ClusterShape("spark", "4.1.1", 4, 1073741824L, 5e6);
+        var spec = new io.amorsize.WorkloadSpec(1_000_000, 8, -1, 50_000, 0.3, 200, 120, cluster);
+        try {
+            assertTrue(io.amorsize.Amorsize.configureDistributedCache(CacheConfig.builder().redisUrl(url("b"))
+                    .fallbackDir(tmp.resolve("facade-fallback")).build()));
+            assertEquals(1, io.amorsize.Amorsize.prewarmDistributedCache(fn, List.of(spec)));
+        } finally {
+            io.amorsize.Amorsize.disableDistributedCache();
+        }
+        List<String> facadeKeys = allKeys("b");
+        assertEquals(1, facadeKeys.size(), facadeKeys.toString());
+        String key = facadeKeys.get(0);
+        assertTrue(allKeys("a").contains(key), "the CLI stored " + allKeys("a") + ", the facade " + key);
+        CacheEntry cliEntry = entry("a", key).orElseThrow();
+        CacheEntry facadeEntry = entry("b", key).orElseThrow();
+        assertEquals(facadeEntry.profile(), cliEntry.profile());
+        assertEquals(facadeEntry.workload(), cliEntry.workload());
+        assertEquals(facadeEntry.cluster(), cliEntry.cluster());
+        assertEquals(facadeEntry.partitions(), cliEntry.partitions());
+        assertEquals(facadeEntry.batchSize(), cliEntry.batchSize());
+        assertEquals(facadeEntry.action(), cliEntry.action());
+    }
+
+    @Test
     void migrateFromRedisToTheFileStoreAndBack() {
         cli(with("a", "prewarm", spec.toString())).assertOk();
         java.nio.file.Path bundle = tmp.resolve("to-file.json");

@@ -29,7 +29,7 @@ abstract class StoreCommandsContract {
 
     static final String SPEC = """
             [{"function": "fnA", "records": 1000000, "partitions": 8, "nanosPerRecord": 50000, "cv": 0.3,
-              "inputRecordBytes": 200, "outputRecordBytes": 120,
+              "inputBytesPerRecord": 200, "outputBytesPerRecord": 120,
               "cluster": {"engine": "spark", "engineVersion": "4.1.1", "slots": 4, "memoryPerSlotBytes": 1073741824}},
              {"function": "fnB", "records": 5000, "partitions": 2, "nanosPerRecord": 1200,
               "cluster": {"engine": "flink", "engineVersion": "2.3.0", "slots": 2, "memoryPerSlotBytes": 536870912,
