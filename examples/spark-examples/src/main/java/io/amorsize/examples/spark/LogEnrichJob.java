@@ -45,7 +45,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
  * </pre>
  * ({@code amorsize jobs} counts the Spark jobs Amorsize itself ran: zero on a cache hit.)
  *
- * <p>Arguments: {@code --records N} (100000), {@code --partitions P} (2), {@code --rounds R} (40, the
+ * <p>Arguments: {@code --records N} (100000), {@code --partitions P} (1, like a single input file), {@code --rounds R} (40, the
  * CPU cost of the fingerprint), {@code --master URL}, {@code --jar PATH} (added to spark.jars).
  */
 public final class LogEnrichJob {
@@ -68,7 +68,7 @@ public final class LogEnrichJob {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parseArgs(args);
         long records = Long.parseLong(a.getOrDefault("records", "100000"));
-        int partitions = Integer.parseInt(a.getOrDefault("partitions", "2"));
+        int partitions = Integer.parseInt(a.getOrDefault("partitions", "1")); // e.g. one input file
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "40"));
 
         SparkConf conf = new SparkConf().setAppName("amorsize-log-enrich");
