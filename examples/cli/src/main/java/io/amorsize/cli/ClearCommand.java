@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "clear", description = {
-        "Delete the keys under the prefix that match PATTERN (SCAN + UNLINK; never FLUSHDB).",
+        "Delete the keys under the prefix matching PATTERN (SCAN + UNLINK).",
+        "Never FLUSHDB: keys outside the prefix are untouched.",
         "Asks for confirmation on stdin unless --yes; a declined or unanswered prompt deletes nothing and exits 1."})
 final class ClearCommand extends StoreCommand {
 
@@ -40,6 +41,9 @@ final class ClearCommand extends StoreCommand {
             if (answer == null) {
                 cli.out.println();
                 throw CliException.failed("no confirmation on stdin; nothing deleted (use --yes to skip the prompt)");
+            }
+            if (System.console() == null) {
+                cli.out.println(); // the answer was not echoed by a terminal
             }
             String a = answer.trim().toLowerCase(Locale.ROOT);
             if (!a.equals("y") && !a.equals("yes")) {

@@ -29,8 +29,9 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
 @Command(name = "doctor", description = {
-        "Check the setup: TLS, connectivity, latency, ACL permissions for every command the cache uses,",
-        "the fallback directory and the HMAC secret. One PASS / FAIL / SKIP line per check; exit 1 if any FAIL."})
+        "Check TLS, connectivity, latency, ACL, the fallback directory and the secret.",
+        "One PASS / FAIL / SKIP line per check; exit 1 if any check FAILs. The ACL check runs every",
+        "command the cache uses on a scratch key under the prefix (deleted afterwards)."})
 final class DoctorCommand implements Callable<Integer> {
 
     enum Verdict { PASS, FAIL, SKIP }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "import", description = {
-        "Load a bundle written by 'export' into this store (another Redis, or the file store with --file).",
+        "Load a bundle written by 'export' into this store.",
+        "Another Redis, or the file store with --file: that is how entries migrate.",
         "Keys move from the bundle's prefix to --prefix. An existing newer entry is kept unless --force.",
         "Every entry is checked first: one invalid entry imports nothing (exit 2)."})
 final class ImportCommand extends StoreCommand {

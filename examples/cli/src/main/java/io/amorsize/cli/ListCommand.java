@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "list", description = "Keys under the prefix, each with a one-line summary of its recommendation.")
+@Command(name = "list", description = "Keys under the prefix, each with a one-line summary.")
 final class ListCommand extends StoreCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PATTERN", defaultValue = "*",

@@ -19,9 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "prewarm", description = {
-        "Store profiles for a JSON list of workloads without running them, under exactly the keys",
-        "later look-ups of those functions, inputs and clusters compute. The whole file is checked first:",
-        "one bad element stores nothing (exit 2)."})
+        "Store profiles for a JSON list of workloads; nothing runs.",
+        "Each goes under exactly the key a later look-up of that function, input and cluster computes",
+        "(the fields of io.amorsize.WorkloadSpec plus \"function\": the fingerprint). The whole file is",
+        "checked first: one bad element stores nothing (exit 2)."})
 final class PrewarmCommand extends StoreCommand {
 
     static final long MAX_FILE_BYTES = 16L << 20;

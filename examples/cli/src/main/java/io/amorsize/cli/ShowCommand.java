@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", description = "One entry: its measured profile, the stored decision and the explanation.")
+@Command(name = "show", description = "One entry: profile, stored decision, explanation.")
 final class ShowCommand extends StoreCommand {
 
     @Parameters(index = "0", paramLabel = "KEY", description = "The key, with or without the prefix.")

@@ -7,7 +7,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "stats", description = "Keys, memory, server version, clients, uptime, and hit/miss counters.")
+@Command(name = "stats", description = "Keys, memory, version, clients, uptime, hit/miss counters.")
 final class StatsCommand extends StoreCommand {
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
