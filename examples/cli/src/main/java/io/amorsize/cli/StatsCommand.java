@@ -37,7 +37,7 @@ final class StatsCommand extends StoreCommand {
         }
         if (json) {
             cli.out.println(Json.STRICT.writeValueAsString(rows));
-            return AmorsizeCli.EXIT_OK;
+            return unreachable(t, s);
         }
         var o = cli.out;
         o.println("store              " + t.describe());
@@ -57,6 +57,15 @@ final class StatsCommand extends StoreCommand {
         o.println("fallbacks          " + s.fallbacks());
         o.println("rejected entries   " + s.rejected());
         o.println("breaker            " + (s.breakerState().isEmpty() ? "-" : s.breakerState()));
+        return unreachable(t, s);
+    }
+
+    /** Exit 1 (with one line on stderr) when a Redis store could not be read: the figures are empty. */
+    private int unreachable(Target t, StoreStats s) {
+        if (t.isRedis() && s.backend().startsWith("redis") && !s.enabled()) {
+            cli.err.println("amorsize: Redis " + t.redis().masked() + " did not answer; server fields are unknown");
+            return AmorsizeCli.EXIT_FAILED;
+        }
         return AmorsizeCli.EXIT_OK;
     }
 }

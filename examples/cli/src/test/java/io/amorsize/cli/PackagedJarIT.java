@@ -100,7 +100,8 @@ class PackagedJarIT {
             assertEquals(0, launch(env, "list", "--keys-only").out().lines().count());
         }
         Result down = launch(Map.of("AMORSIZE_REDIS_URL", "redis://127.0.0.1:" + RedisServerProcess.freePort()), "stats", "--json");
-        assertEquals(0, down.code(), "stats reports an unreachable server instead of failing: " + down.err());
+        assertEquals(1, down.code(), "stats prints what it knows, then fails: " + down.err());
         assertTrue(down.out().contains("\"enabled\" : false"), down.out());
+        assertEquals(1, down.err().lines().count(), down.err());
     }
 }

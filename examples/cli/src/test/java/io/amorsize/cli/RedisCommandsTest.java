@@ -131,6 +131,13 @@ class RedisCommandsTest extends StoreCommandsContract {
     }
 
     @Test
+    void statsOfAnUnreachableRedisIsExit1() {
+        CliRun r = cli("--redis-url", "redis://127.0.0.1:" + RedisServerProcess.freePort(), "stats").assertFailsCleanly(1);
+        assertTrue(r.out().contains("server version     ?"), r.out());
+        assertTrue(r.err().contains("did not answer"), r.err());
+    }
+
+    @Test
     void statsShowsServerFactsAndServerHitCounters() {
         cli(with("a", "prewarm", spec.toString())).assertOk();
         cli(with("a", "list")).assertOk(); // two hits on the server
