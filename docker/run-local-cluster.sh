@@ -4,6 +4,7 @@
 #   docker/run-local-cluster.sh            # builds the job jars, then runs everything below
 #   SKIP_BUILD=1 docker/run-local-cluster.sh
 #
+# 0. bin/run-example spark / flink: each example once on its embedded default (no Redis);
 # 1. redis-server on a free loopback port;
 # 2. a real Spark standalone Master and Worker, separate JVMs on 127.0.0.1, from the Maven classpath;
 #    the Spark example (examples/spark-job) is submitted twice: the 2nd run must be a Redis cache hit
@@ -15,12 +16,12 @@
 #    from the local fallback file (CACHE_FILE).
 # Every process it starts is killed on exit, also on failure or Ctrl-C (trap). Logs: $WORK (printed).
 # Env: RECORDS (10000), KEEP_WORK=1 keeps the work directory, SKIP_BUILD=1,
-#      STEPS ("spark flink fallback": which parts to run, for debugging one part).
+#      STEPS ("example spark flink fallback": which parts to run, for debugging one part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RECORDS=${RECORDS:-10000}
-STEPS=${STEPS:-spark flink fallback}
+STEPS=${STEPS:-example spark flink fallback}
 step() { [[ " $STEPS " == *" $1 "* ]]; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/amorsize-cluster.XXXXXX")
 PIDS=()
@@ -113,6 +114,19 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"
 done
 OPENS="$OPENS --add-exports=java.base/sun.net.util=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+
+# ---------------------------------------------------------------- embedded defaults
+if step example; then
+  for engine in spark flink; do
+    log "bin/run-example $engine (embedded default, local file cache, no Redis)"
+    env -u AMORSIZE_REDIS_URL AMORSIZE_CACHE_DIR="$WORK/example-cache" TMPDIR="$WORK" \
+      bin/run-example "$engine" --records "$RECORDS" >"$WORK/example-$engine.log" 2>&1 \
+      || fail "bin/run-example $engine failed (see $WORK/example-$engine.log)"
+    grep -E '^(amorsize source|log-enrich):' "$WORK/example-$engine.log" | sed "s/^/  [example-$engine] /"
+    grep -q '^amorsize source: parse=COMPUTED service=COMPUTED' "$WORK/example-$engine.log" \
+      || fail "bin/run-example $engine did not measure (fresh cache expected)"
+  done
+fi
 
 # ---------------------------------------------------------------- Redis
 REDIS_PORT=$(free_port)
@@ -227,4 +241,4 @@ grep -q '^amorsize source: parse=CACHE_FILE service=CACHE_FILE' "$WORK/spark-run
   || fail "Spark run 3 (Redis down) did not use the local fallback file"
 fi
 
-log "OK ($STEPS): Spark 2nd run Redis hit with no Amorsize job; Flink 2nd run Redis hit; Redis down -> file fallback, job completed"
+log "OK: all checks of the steps '$STEPS' passed"
