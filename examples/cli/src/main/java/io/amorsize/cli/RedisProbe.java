@@ -45,6 +45,7 @@ final class RedisProbe {
     }
 
     /** A single connection (not pooled) to a standalone server: authenticated, database selected, TLS verified. */
+    @SuppressWarnings("deprecation") // ssl(...) setters: the same client configuration RedisStore uses in Jedis 8.0.2
     static Jedis connect(Target t, int timeoutMillis) {
         RedisUrl u = t.redis();
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()

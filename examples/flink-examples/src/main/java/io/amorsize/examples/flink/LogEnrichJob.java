@@ -54,6 +54,7 @@ public final class LogEnrichJob {
     static final Pattern LINE = Pattern.compile(
             "^(\\S+) \\S+ \\S+ \\[([^\\]]+)] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+) \"[^\"]*\" \"([^\"]*)\"$");
 
+    @SuppressWarnings("try") // CloseableIterator.close() may throw InterruptedException; main throws Exception
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parseArgs(args);
         long records = Long.parseLong(a.getOrDefault("records", "100000"));
@@ -122,7 +123,7 @@ public final class LogEnrichJob {
     /** A deterministic Apache combined-log line for index {@code i} (same generator as the Spark example). */
     static String line(long i) {
         long h = i * 0x9E3779B97F4A7C15L;
-        int status = switch ((int) Math.floorMod(h >>> 7, 100)) {
+        int status = switch (Math.floorMod(h >>> 7, 100)) {
             case 0, 1, 2 -> 500;
             case 3, 4 -> 503;
             case 5, 6, 7, 8, 9, 10, 11 -> 404;
@@ -133,9 +134,9 @@ public final class LogEnrichJob {
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15", "python-requests/2.32"};
         return String.format(Locale.ROOT, "10.%d.%d.%d - - [23/Nov/2026:12:%02d:%02d +0000] \"%s /api/v1/items/%d HTTP/1.1\" %d %d \"-\" \"%s\"",
                 Math.floorMod(h >>> 8, 256), Math.floorMod(h >>> 16, 256), Math.floorMod(h >>> 24, 256),
-                Math.floorMod(i / 60, 60), Math.floorMod(i, 60), methods[(int) Math.floorMod(h >>> 32, methods.length)],
+                Math.floorMod(i / 60, 60), Math.floorMod(i, 60), methods[Math.floorMod(h >>> 32, methods.length)],
                 Math.floorMod(h >>> 20, 100_000), status, Math.floorMod(h >>> 40, 50_000),
-                agents[(int) Math.floorMod(h >>> 50, agents.length)]);
+                agents[Math.floorMod(h >>> 50, agents.length)]);
     }
 
     /** Parse + the CPU-heavy enrichment. */
