@@ -219,6 +219,19 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void everyScriptParses() throws Exception {
+        for (String s : List.of("docker/submit-spark.sh", "docker/run-flink.sh", "docker/run-local-cluster.sh",
+                "bin/amorsize", "bin/run-example")) {
+            Path script = root.resolve(s);
+            assertTrue(Files.isExecutable(script), s + " must be executable");
+            Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), s);
+            assertEquals(0, p.exitValue(), s + ": " + out);
+        }
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);

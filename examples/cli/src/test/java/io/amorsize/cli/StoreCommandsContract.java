@@ -136,6 +136,17 @@ abstract class StoreCommandsContract {
     }
 
     @Test
+    void prewarmAndImportReadStdin() throws IOException {
+        cli(Map.of(), SPEC, with("a", "prewarm", "-")).assertOk();
+        assertEquals(2, allKeys("a").size());
+        Path bundle = tmp.resolve("stdin-bundle.json");
+        cli(with("a", "export", bundle.toString())).assertOk();
+        cli(Map.of(), Files.readString(bundle), with("b", "import", "-")).assertOk();
+        assertEquals(2, allKeys("b").size());
+        cli(Map.of(), "not json", with("c", "import", "-")).assertFailsCleanly(2);
+    }
+
+    @Test
     void missingFileIsExit2() {
         cli(with("a", "prewarm", tmp.resolve("absent.json").toString())).assertFailsCleanly(2);
         cli(with("a", "import", tmp.toString())).assertFailsCleanly(2); // a directory
