@@ -35,6 +35,8 @@ public final class SparkBenchmark {
 
     private final JavaSparkContext jsc;
     private final int reps;
+    /** Iterations of {@link #work} that take 1 ms of one core. */
+    private final long oneMs = iterationsPerMilli();
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private int coldSeq;
 
@@ -45,11 +47,35 @@ public final class SparkBenchmark {
 
     // ---- workloads ----------------------------------------------------------------------------
 
-    static void spin(long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (System.nanoTime() < end) {
-            Thread.onSpinWait();
+    /**
+     * A fixed amount of CPU work (a dependent chain of multiply-xorshift steps the JIT cannot skip).
+     * Unlike a spin until a wall-clock deadline, it slows down honestly when the CPU is shared, so
+     * configurations compare fairly on a loaded machine.
+     */
+    static long work(long seed, long iterations) {
+        long h = seed;
+        for (long i = 0; i < iterations; i++) {
+            h = h * 6364136223846793005L + 1442695040888963407L;
+            h ^= h >>> 29;
         }
+        return h;
+    }
+
+    /** Iterations of {@link #work} per millisecond on this machine (median after JIT warm-up). */
+    static long iterationsPerMilli() {
+        long sink = 0;
+        for (int i = 0; i < 300; i++) {
+            sink += work(i, 200_000);
+        }
+        double[] ms = new double[15];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            sink += work(i, 2_000_000);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        long perMs = Math.round(2_000_000 / ms[ms.length / 2]);
+        return sink == 42 ? perMs + 1 : perMs;
     }
 
     /** A per-record workload: input, function, nominal total work, the sweep of partition counts. */
@@ -81,12 +107,10 @@ public final class SparkBenchmark {
 
     private List<RecordWorkload> recordWorkloads() {
         List<RecordWorkload> w = new ArrayList<>();
+        long one = oneMs; // a local: the closures must not capture the benchmark object
         List<Integer> a = range(8000);
         w.add(new RecordWorkload("a", "CPU-heavy, 1 ms/record, 8,000 records in 1 partition",
-                () -> jsc.parallelize(a, 1), x -> {
-                    spin(1_000_000);
-                    return x + 1;
-                }, 8000 * 1e-3 / SLOTS, new int[] {1, 2, 3, 4, 8, 16, 32}));
+                () -> jsc.parallelize(a, 1), x -> (int) work(x, one), 8000 * 1e-3 / SLOTS, new int[] {1, 2, 3, 4, 8, 16, 32}));
         List<Integer> b = range(1_000_000);
         Function<Integer, Integer> cheap = x -> (x * 0x9E3779B1) ^ (x >>> 7);
         w.add(new RecordWorkload("b", "cheap function, 1,000,000 records in 4,000 partitions",
@@ -94,27 +118,21 @@ public final class SparkBenchmark {
                 new int[] {2, 4, 16, 64, 256, 1000, 4000}));
         List<Integer> c = range(12_000); // partition 0 = records 0..5999, all expensive
         w.add(new RecordWorkload("c", "skewed: 12,000 records in 2 partitions, the 1 ms records all in partition 0",
-                () -> jsc.parallelize(c, 2), x -> {
-                    spin(x < 6000 ? 1_000_000 : 1_000);
-                    return x + 1;
-                }, (6000 * 1e-3 + 6000 * 1e-6) / SLOTS, new int[] {2, 3, 4, 8, 16, 32}));
+                () -> jsc.parallelize(c, 2), x -> (int) work(x, x < 6000 ? one : one / 1000), (6000 * 1e-3 + 6000 * 1e-6) / SLOTS, new int[] {2, 3, 4, 8, 16, 32}));
         List<Integer> e = range(8000);
         w.add(new RecordWorkload("e", "already right: 1 ms/record, 8,000 records in 2 partitions",
-                () -> jsc.parallelize(e, 2), x -> {
-                    spin(1_000_000);
-                    return x + 1;
-                }, 8000 * 1e-3 / SLOTS, new int[] {1, 2, 4, 8, 16}));
+                () -> jsc.parallelize(e, 2), x -> (int) work(x, one), 8000 * 1e-3 / SLOTS, new int[] {1, 2, 4, 8, 16}));
         return w;
     }
 
     private BatchWorkload batchWorkload() {
         List<Integer> d = range(800);
+        long perRecord = oneMs / 50;
         Function<List<Integer>, List<Integer>> fn = batch -> {
             Thread.sleep(20); // fixed cost per call, like a request round trip
-            spin(20_000L * batch.size()); // 20 us per record
             List<Integer> out = new ArrayList<>(batch.size());
             for (Integer x : batch) {
-                out.add(x + 1);
+                out.add((int) work(x, perRecord)); // 20 us of CPU per record
             }
             return out;
         };
@@ -443,8 +461,10 @@ public final class SparkBenchmark {
         long started = System.nanoTime();
         String loadBefore = loadAverage();
         List<Row> rows = new ArrayList<>();
+        SparkBenchmark b0;
         try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
             SparkBenchmark b = new SparkBenchmark(jsc, reps);
+            b0 = b;
             jsc.parallelize(range(1000), 2).map(x -> x + 1).count(); // start-up
             for (RecordWorkload w : b.recordWorkloads()) {
                 rows.add(b.run(w));
@@ -464,6 +484,9 @@ public final class SparkBenchmark {
                 + " builds (load average %s at the start, %s at the end: timings are noisy); median of %d runs each"
                 + " (sweep points: %d); whole run %.1f min. Cache: local file%s.%n%n",
                 SLOTS, loadBefore, loadAfter, reps, Math.max(1, Math.min(2, reps)), minutes, redis == null ? "" : " + Redis"));
+        section.append(String.format(Locale.ROOT, "CPU work is a fixed number of arithmetic steps, %,d per"
+                + " millisecond on one idle core here (calibrated at start), not a spin until a deadline, so that"
+                + " configurations compare fairly when the CPU is shared.%n%n", b0.oneMs));
         section.append("Regenerate (writes this section and docs/spark-makespan.svg):\n\n"
                 + "```\nmvn -B -q -pl examples/spark-examples -am package exec:exec -DskipTests -Dexec.executable=java\n```\n\n");
         section.append("- *given*: the input's own partitioning (for (d): per-record calls, batch size 1).\n"
