@@ -139,18 +139,20 @@ public final class AmorsizeSpark {
 
     /**
      * Applies a recommendation: KEEP → {@code rdd} itself, COALESCE → {@code coalesce(P, false)},
-     * REPARTITION → {@code repartition(P)}.
+     * REPARTITION → {@code repartition(P)}, even when P equals the current count (the shuffle
+     * spreads cost that is clustered in a few partitions).
      */
     public static <T> JavaRDD<T> apply(JavaRDD<T> rdd, Recommendation rec) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(rec, "rec");
         int p0 = rdd.getNumPartitions();
-        if (rec.action() == Action.KEEP || rec.partitions() == p0 || p0 == 0) {
+        if (rec.action() == Action.KEEP || p0 == 0) {
             return rdd;
         }
-        if (rec.action() == Action.COALESCE && rec.partitions() < p0) {
-            return rdd.coalesce(rec.partitions(), false);
+        if (rec.action() == Action.COALESCE) {
+            return rec.partitions() < p0 ? rdd.coalesce(rec.partitions(), false) : rdd;
         }
+        // also when the count stays: a shuffle spreads cost clustered in a few partitions
         return rdd.repartition(rec.partitions());
     }
 
@@ -219,7 +221,7 @@ public final class AmorsizeSpark {
                 : FunctionFingerprint.of(fn);
         InputShape input = known.inputShape();
         RecommendationStore store = Stores.current(settings);
-        ClusterShape cluster = cluster(jsc, settings, options, store, CacheKeyParts.of(fingerprint, input));
+        ClusterShape cluster = cluster(jsc, settings, options, store, fingerprint, input);
         Workload knownWorkload = null;
         if (known.totalRecords() >= 0) {
             knownWorkload = new Workload(known.totalRecords(), true, 0.0, known.partitions(),
@@ -230,18 +232,12 @@ public final class AmorsizeSpark {
                 .tune(new TuningRequest(fingerprint, input, cluster, knownWorkload, measure));
     }
 
-    private record CacheKeyParts(String fingerprint, InputShape input) {
-        static CacheKeyParts of(String f, InputShape i) {
-            return new CacheKeyParts(f, i);
-        }
-    }
-
     /**
      * The cluster to plan for, with its per-task overhead: remembered in this JVM, else taken from
      * a cached entry for this very key (so that a cache hit runs no job at all), else calibrated.
      */
     private static ClusterShape cluster(JavaSparkContext jsc, Settings settings, SparkTuneOptions options,
-                                        RecommendationStore store, CacheKeyParts key) {
+                                        RecommendationStore store, String fingerprint, InputShape input) {
         double configured = settings.get(Options.TASK_OVERHEAD).toNanos();
         ClusterShape live = SparkClusterShape.of(jsc.sc(), configured);
         ClusterShape target = options.targetCluster() != null ? options.targetCluster() : live;
@@ -255,7 +251,7 @@ public final class AmorsizeSpark {
         Double o = OverheadCalibrator.known(live.fingerprint());
         if (o == null) {
             try {
-                String k = CacheKey.of(key.fingerprint(), key.input(), target).render(settings.get(Options.CACHE_PREFIX));
+                String k = CacheKey.of(fingerprint, input, target).render(settings.get(Options.CACHE_PREFIX));
                 Optional<CacheHit> hit = store.get(k);
                 if (hit.isPresent()) {
                     o = hit.get().entry().cluster().perTaskOverheadNanos();
