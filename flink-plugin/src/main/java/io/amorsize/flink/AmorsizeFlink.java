@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -89,10 +88,8 @@ public final class AmorsizeFlink {
     public static <T, R> Recommendation tune(StreamExecutionEnvironment env, List<T> sample,
                                              MapFunction<T, R> fn, long expectedRecords,
                                              FlinkTuneOptions options) {
-        requireArgs(env, sample, fn, options);
-        if (expectedRecords < 0) {
-            throw new IllegalArgumentException("expectedRecords must be >= 0, got " + expectedRecords);
-        }
+        requireArgs(env, "sample", sample, fn, options);
+        requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
         RecordFunction<T, R> recordFn = fn::map;
         return run(env, fn, options, "map", new InputPlan(
@@ -118,7 +115,7 @@ public final class AmorsizeFlink {
     /** {@link #tune(StreamExecutionEnvironment, Path, MapFunction)} with per-call options. */
     public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
                                           MapFunction<String, R> fn, FlinkTuneOptions options) {
-        requireArgs(env, input, fn, options);
+        requireArgs(env, "input", input, fn, options);
         RecordFunction<String, R> recordFn = fn::map;
         TextSample[] drawn = new TextSample[1];
         return run(env, fn, options, "map", textPlan(input, drawn),
@@ -141,10 +138,8 @@ public final class AmorsizeFlink {
     public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
                                                     BatchFunction<T, R> fn, long expectedRecords,
                                                     FlinkTuneOptions options) {
-        requireArgs(env, sample, fn, options);
-        if (expectedRecords < 0) {
-            throw new IllegalArgumentException("expectedRecords must be >= 0, got " + expectedRecords);
-        }
+        requireArgs(env, "sample", sample, fn, options);
+        requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
         return run(env, fn, options, "mapBatches", new InputPlan(
                 new InputShape(expectedRecords, -1, 1), s -> exactWorkload(expectedRecords),
@@ -165,7 +160,9 @@ public final class AmorsizeFlink {
      */
     public static <T, R> SingleOutputStreamOperator<R> mapBatches(DataStream<T> in, BatchFunction<T, R> fn,
                                                                   Recommendation rec) {
-        Objects.requireNonNull(fn, "fn");
+        if (fn == null) {
+            throw new IllegalArgumentException("fn must not be null");
+        }
         return mapBatches(in, fn, rec, outputType(fn, in));
     }
 
@@ -217,7 +214,9 @@ public final class AmorsizeFlink {
                         operator, defaultParallelism, settings.origin(Options.ENABLED));
                 return Recommendation.fallback(defaultParallelism, "tuning disabled (amorsize.enabled=false)");
             }
-            ClusterShape cluster = FlinkClusterShape.detect(env, settings);
+            ClusterShape cluster = options.slots() > 0
+                    ? FlinkClusterShape.withSlots(env, settings, options.slots())
+                    : FlinkClusterShape.detect(env, settings);
             String fingerprint = options.functionId() != null
                     ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
                     : FunctionFingerprint.of(fn);
@@ -225,13 +224,21 @@ public final class AmorsizeFlink {
                     defaultParallelism);
             Workload workload = constrain(plan.workload().apply(settings), defaultParallelism, env, options,
                     cluster);
+            if (workload.records() == 0) {
+                LOG.info("amorsize: flink {} parallelism {} kept: the input is empty, nothing to tune", operator,
+                        defaultParallelism);
+                return Recommendation.fallback(defaultParallelism, "empty input: nothing to tune");
+            }
             List<String> notes = new ArrayList<>(plan.notes().apply(settings));
-            notes.add("measured in the Flink client JVM; task managers never contact the cache");
+            notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
+                    + "never contact the cache");
             Settings finalSettings = settings;
             int[] measurements = new int[1];
             Supplier<Measurement> measureFn = () -> {
                 measurements[0]++;
-                CostProfile profile = measure.run(finalSettings, new Measurer(finalSettings, Ticker.system()));
+                Measurer measurer = new Measurer(finalSettings, Ticker.system())
+                        .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
+                CostProfile profile = measure.run(finalSettings, measurer);
                 return new Measurement(profile, workload, notes);
             };
             FlinkCache.Cache cache = FlinkCache.forSettings(finalSettings);
@@ -338,12 +345,26 @@ public final class AmorsizeFlink {
         }
     }
 
-    private static void requireArgs(StreamExecutionEnvironment env, Object input, Object fn, FlinkTuneOptions o) {
+    private static void requireSample(List<?> sample, long expectedRecords) {
+        if (expectedRecords < 0) {
+            throw new IllegalArgumentException("expectedRecords must be >= 0, got " + expectedRecords);
+        }
+        if (sample.isEmpty() && expectedRecords > 0) {
+            throw new IllegalArgumentException("sample must not be empty when expectedRecords > 0 (got "
+                    + expectedRecords + ")");
+        }
+        if (sample.contains(null)) {
+            throw new IllegalArgumentException("sample must not contain null records");
+        }
+    }
+
+    private static void requireArgs(StreamExecutionEnvironment env, String inputName, Object input, Object fn,
+                                    FlinkTuneOptions o) {
         if (env == null) {
             throw new IllegalArgumentException("env must not be null");
         }
         if (input == null) {
-            throw new IllegalArgumentException("sample/input must not be null");
+            throw new IllegalArgumentException(inputName + " must not be null");
         }
         if (fn == null) {
             throw new IllegalArgumentException("fn must not be null");

@@ -6,7 +6,6 @@ import io.amorsize.config.Settings;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -158,14 +157,5 @@ public final class AmorsizeOptions {
             throw new IllegalStateException("no Flink type for option " + o.key() + " of " + o.type());
         }
         return built.withDescription(description);
-    }
-
-    /** All keys, for tests and docs. */
-    static List<String> keys() {
-        List<String> keys = new ArrayList<>();
-        for (ConfigOption<?> o : ALL) {
-            keys.add(o.key());
-        }
-        return keys;
     }
 }

@@ -70,6 +70,25 @@ public final class FlinkClusterShape {
     }
 
     /**
+     * A cluster of {@code slots} given by the caller: version of this client, memory per slot from the
+     * configured task heap ({@code taskmanager.memory.task.heap.size} ÷ slots per task manager) when
+     * set, else this JVM's heap ÷ slots.
+     */
+    public static ClusterShape withSlots(StreamExecutionEnvironment env, Settings settings, int slots) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(settings, "settings");
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+        }
+        ReadableConfig conf = env.getConfiguration();
+        long memory = conf.getOptional(TaskManagerOptions.TASK_HEAP_MEMORY)
+                .map(heap -> heap.getBytes() / Math.max(1, conf.get(TaskManagerOptions.NUM_TASK_SLOTS)))
+                .orElse(Runtime.getRuntime().maxMemory() / slots);
+        return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, Math.max(1, memory),
+                settings.get(Options.TASK_OVERHEAD).toNanos());
+    }
+
+    /**
      * The parallelism Flink applies when an operator sets none: the environment's, else
      * {@code parallelism.default}. This is what a fallback keeps.
      */
@@ -113,9 +132,17 @@ public final class FlinkClusterShape {
         HttpClient http = HttpClient.newBuilder().connectTimeout(REST_TIMEOUT).build();
         JsonNode overview = get(http, base.resolve("/overview"));
         int slots = overview.path("slots-total").asInt(0);
+        for (int attempt = 1; slots < 1 && attempt <= 4; attempt++) {
+            // Task managers still registering (start-up, failover): give them a moment.
+            sleep(250L * attempt);
+            overview = get(http, base.resolve("/overview"));
+            slots = overview.path("slots-total").asInt(0);
+        }
         if (slots < 1) {
-            throw new IllegalStateException("Flink REST " + base + "/overview reports " + slots
-                    + " task slots (" + overview.path("taskmanagers").asInt(0) + " task managers registered)");
+            throw new IllegalStateException("Flink REST " + base + "/overview reports no task slots ("
+                    + overview.path("taskmanagers").asInt(0) + " task managers registered); with an active "
+                    + "resource manager (YARN, Kubernetes) task managers start only for a job: give the slots "
+                    + "per call instead");
         }
         String version = overview.path("flink-version").asText(EnvironmentInformation.getVersion());
         long memoryPerSlot = taskHeapPerSlot(get(http, base.resolve("/taskmanagers")));
@@ -125,6 +152,15 @@ public final class FlinkClusterShape {
             memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
         }
         return new ClusterShape(ENGINE, version, slots, memoryPerSlot, perTaskOverheadNanos);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Flink task managers", e);
+        }
     }
 
     /**

@@ -28,12 +28,14 @@ public final class FlinkTuneOptions {
     private final String functionVersion;
     private final int maxParallelism;
     private final boolean keyed;
+    private final int slots;
     private final Map<Option<?>, Object> overrides;
 
     private FlinkTuneOptions(Builder b) {
         this.functionId = b.functionId;
         this.functionVersion = b.functionVersion;
         this.maxParallelism = b.maxParallelism;
+        this.slots = b.slots;
         this.keyed = b.keyed;
         this.overrides = Map.copyOf(b.overrides);
     }
@@ -67,6 +69,11 @@ public final class FlinkTuneOptions {
         return keyed;
     }
 
+    /** Task slots the job will get, 0 when not given here (then they are detected). */
+    public int slots() {
+        return slots;
+    }
+
     /** Whether strict mode was set per call (null = not set here). */
     public Boolean strict() {
         return (Boolean) overrides.get(Options.STRICT);
@@ -93,6 +100,9 @@ public final class FlinkTuneOptions {
             sb.append("functionId=").append(functionId).append('@').append(functionVersion).append(", ");
         }
         sb.append("maxParallelism=").append(maxParallelism).append(", keyed=").append(keyed);
+        if (slots > 0) {
+            sb.append(", slots=").append(slots);
+        }
         for (Map.Entry<Option<?>, Object> e : overrides.entrySet()) {
             sb.append(", ").append(e.getKey().key()).append('=')
                     .append(e.getKey().secret() ? "****" : String.valueOf(e.getValue()));
@@ -106,6 +116,7 @@ public final class FlinkTuneOptions {
         private String functionVersion;
         private int maxParallelism;
         private boolean keyed;
+        private int slots;
         private final Map<Option<?>, Object> overrides = new LinkedHashMap<>();
 
         private Builder() {
@@ -165,6 +176,19 @@ public final class FlinkTuneOptions {
          */
         public Builder keyed(boolean keyed) {
             this.keyed = keyed;
+            return this;
+        }
+
+        /**
+         * The task slots the job will run on, instead of detecting them: for clusters whose REST
+         * API cannot tell yet (an active resource manager on YARN or Kubernetes starts task
+         * managers only for a job), or to tune for the cluster a job will be submitted to later.
+         */
+        public Builder slots(int slots) {
+            if (slots < 1) {
+                throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+            }
+            this.slots = slots;
             return this;
         }
 

@@ -81,7 +81,9 @@ class AmorsizeFlinkTest {
     static Set<String> runWith(StreamExecutionEnvironment env, MapFunction<Long, Long> fn, Recommendation rec,
                                long records) throws Exception {
         Set<String> seen = new TreeSet<>();
-        try (CloseableIterator<String> it = env.fromSequence(1, records)
+        // One source subtask, spread round-robin: every map subtask gets records (a parallel
+        // sequence source hands splits out on demand, so a subtask could get none).
+        try (CloseableIterator<String> it = env.fromSequence(1, records).setParallelism(1).rebalance()
                 .map(fn).setParallelism(rec.parallelism())
                 .map(new WhereAmI()).setParallelism(rec.parallelism())
                 .executeAndCollect()) {
@@ -208,6 +210,20 @@ class AmorsizeFlinkTest {
         IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
                 () -> AmorsizeFlink.tune(env, sample(5), new Spin(1), -1));
         assertTrue(neg.getMessage().contains("expectedRecords"), neg.getMessage());
+    }
+
+    @Test
+    void slotsGivenPerCallNeedNoClusterToAsk() throws Exception {
+        StreamExecutionEnvironment unreachable = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1",
+                SessionCluster.freePort(), FlinkCluster.withCache(new Configuration()));
+        unreachable.setParallelism(2);
+        Recommendation failed = AmorsizeFlink.tune(unreachable, sample(100), new Spin(303), 40_000, QUICK);
+        assertEquals(Source.DEFAULT_FALLBACK, failed.source(), "the REST API cannot be read");
+        assertEquals(2, failed.parallelism());
+        FlinkTuneOptions sixteen = FlinkTuneOptions.builder().measureBudget(Duration.ofMillis(600)).slots(16).build();
+        Recommendation rec = AmorsizeFlink.tune(unreachable, sample(100), new Spin(303), 40_000, sixteen);
+        assertEquals(Source.COMPUTED, rec.source(), rec.toString());
+        assertTrue(rec.parallelism() > 4, "sized for 16 slots: " + rec);
     }
 
     @Test

@@ -85,6 +85,18 @@ class FlinkClusterShapeTest {
     }
 
     @Test
+    void slotsGivenPerCallSkipDetection() {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.TASK_HEAP_MEMORY, org.apache.flink.configuration.MemorySize.parse("1g"));
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 4);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1", 1, conf);
+        ClusterShape shape = FlinkClusterShape.withSlots(env, SETTINGS, 32);
+        assertEquals(32, shape.slots());
+        assertEquals(256L << 20, shape.memoryPerSlotBytes());
+        assertThrows(IllegalArgumentException.class, () -> FlinkTuneOptions.builder().slots(0));
+    }
+
+    @Test
     void taskHeapPerSlotIsTheSmallestOverTaskManagers() throws Exception {
         String json = "{\"taskmanagers\":[{\"slotsNumber\":2,\"totalResource\":{\"taskHeapMemory\":1024}},"
                 + "{\"slotsNumber\":4,\"totalResource\":{\"taskHeapMemory\":1024}}]}";

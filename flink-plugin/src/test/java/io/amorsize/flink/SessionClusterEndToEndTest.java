@@ -56,7 +56,7 @@ class SessionClusterEndToEndTest {
             assertTrue(rec.parallelism() > 1 && rec.parallelism() <= 3, rec.toString());
 
             Set<String> seen = new TreeSet<>();
-            try (CloseableIterator<String> it = env.fromSequence(1, 600)
+            try (CloseableIterator<String> it = env.fromSequence(1, 600).setParallelism(1).rebalance()
                     .map(new AmorsizeFlinkTest.Spin(1)).setParallelism(rec.parallelism())
                     .map(new AmorsizeFlinkTest.WhereAmI()).setParallelism(rec.parallelism())
                     .executeAndCollect()) {

@@ -7,6 +7,7 @@ import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
 import io.amorsize.flink.AmorsizeFlink;
+import io.amorsize.flink.AmorsizeOptions;
 import io.amorsize.flink.FlinkTuneOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,11 +55,13 @@ public final class FlinkBenchmark {
     static final int DEFAULT_PARALLELISM = 1;
 
     private final URI rest;
+    private final java.nio.file.Path cacheDir;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
-    private FlinkBenchmark(URI rest) {
+    private FlinkBenchmark(URI rest, java.nio.file.Path cacheDir) {
         this.rest = rest;
+        this.cacheDir = cacheDir;
     }
 
     // ------------------------------------------------------------------ workloads
@@ -125,6 +128,8 @@ public final class FlinkBenchmark {
     private StreamExecutionEnvironment env(boolean auto) {
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+        // A cache directory fresh for this run: "cold" really measures, "warm" is a file-cache hit.
+        conf.set(AmorsizeOptions.CACHE_DIR, cacheDir.toString());
         if (auto) {
             conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_MAX_PARALLELISM, SLOTS);
         }
@@ -290,8 +295,10 @@ public final class FlinkBenchmark {
                 .setNumTaskManagers(TASK_MANAGERS).setNumSlotsPerTaskManager(SLOTS_PER_TM).build());
         cluster.start();
         long started = System.nanoTime();
+        String loadBefore = loadAverage();
         try {
-            FlinkBenchmark bench = new FlinkBenchmark(cluster.getRestAddress().get(30, TimeUnit.SECONDS));
+            FlinkBenchmark bench = new FlinkBenchmark(cluster.getRestAddress().get(30, TimeUnit.SECONDS),
+                    java.nio.file.Files.createTempDirectory("amorsize-flink-bench"));
             int scale = quick ? 10 : 1;
             List<Row> rows = new ArrayList<>();
             rows.add(bench.mapWorkload("CPU-heavy, small input: " + (4_000 / scale) + " records x 2 ms",
@@ -302,13 +309,23 @@ public final class FlinkBenchmark {
                             + " records, 2 ms wait per call + 20 us CPU per record",
                     new Lookup(2, 20), 10_000 / scale, 400, new int[] {1, 16, 128, 1024}));
             System.out.println(report(rows, Runtime.getRuntime().availableProcessors(),
-                    (System.nanoTime() - started) / 1e9));
+                    (System.nanoTime() - started) / 1e9, loadBefore, loadAverage()));
         } finally {
             cluster.closeAsync().get(60, TimeUnit.SECONDS);
         }
     }
 
-    static String report(List<Row> rows, int cores, double totalSeconds) {
+    /** The 1/5/15-minute load averages (Linux), or "n/a": other processes' CPU use shows in the numbers. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    static String report(List<Row> rows, int cores, double totalSeconds, String loadBefore, String loadAfter) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Local Flink cluster: %d task managers x %d slots, %d CPU cores, "
                 + "Flink %s, BATCH mode; net job runtimes (median of 3 for jobs under 8 s).%n%n",
@@ -334,7 +351,8 @@ public final class FlinkBenchmark {
             r.sweep().forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f", k, v)));
             sb.append(String.join(", ", parts)).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "%nWhole run: %.0f s.%n", totalSeconds));
+        sb.append(String.format(Locale.ROOT, "%nWhole run: %.0f s. Load average (1/5/15 min) before: %s, after: %s.%n",
+                totalSeconds, loadBefore, loadAfter));
         return sb.toString();
     }
 }
