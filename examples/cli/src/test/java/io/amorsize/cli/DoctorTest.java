@@ -134,6 +134,24 @@ class DoctorTest {
     }
 
     @Test
+    void sentinelUrlIsCheckedThroughTheCacheClient() {
+        try (RedisServerProcess sentinel = RedisServerProcess.sentinel("mymaster", plain.port(),
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10))) {
+            String url = "redis-sentinel://127.0.0.1:" + sentinel.port() + "/mymaster";
+            CliRun r = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", url, "--cache-dir", tmp.toString(),
+                    "doctor", "--max-latency-ms", "2000").assertOk();
+            assertTrue(line(r, "connect").startsWith("PASS") && line(r, "connect").contains("SENTINEL"), r.out());
+            assertTrue(line(r, "latency").startsWith("PASS"), r.out());
+            assertTrue(line(r, "acl").startsWith("SKIP"), r.out());
+        }
+        CliRun down = CliRun.run(NO_STORE, Map.of(), "", "--redis-url",
+                "redis-sentinel://127.0.0.1:" + RedisServerProcess.freePort() + "/mymaster", "--cache-dir", tmp.toString(),
+                "doctor", "--timeout-ms", "300");
+        assertEquals(1, down.code(), down.out());
+        assertTrue(line(down, "connect").startsWith("FAIL"), down.out());
+    }
+
+    @Test
     void unwritableCacheDirFails() throws IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         CliRun r = doctor(Map.of(), "--cache-dir", file.resolve("sub").toString());
