@@ -1,0 +1,341 @@
+package io.amorsize.spark;
+
+import io.amorsize.Action;
+import io.amorsize.AmorsizeException;
+import io.amorsize.Recommendation;
+import io.amorsize.Source;
+import io.amorsize.Tuner;
+import io.amorsize.TuningRequest;
+import io.amorsize.cache.CacheHit;
+import io.amorsize.cache.RecommendationStore;
+import io.amorsize.config.Options;
+import io.amorsize.config.Settings;
+import io.amorsize.measure.Measurement;
+import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Workload;
+import io.amorsize.recommend.CacheKey;
+import io.amorsize.recommend.FunctionFingerprint;
+import io.amorsize.recommend.InputShape;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Amorsize for Spark RDDs: measure what a function costs per record, then partition the input so
+ * that applying the function finishes soonest.
+ *
+ * <pre>{@code
+ * JavaRDD<String> lines = sc.textFile("hdfs://...");
+ * JavaRDD<Result> out = AmorsizeSpark.repartitionOptimal(lines, line -> parse(line)).map(line -> parse(line));
+ *
+ * // batch functions (one call, many records): batches of the recommended size, streamed
+ * JavaRDD<Score> scores = AmorsizeSpark.mapBatches(lines, batch -> model.score(batch));
+ * }</pre>
+ *
+ * <p>How a decision is made, all on the driver: the cache key (function fingerprint, what the
+ * driver knows about the input without a job, the cluster fingerprint) is looked up in the shared
+ * store; on a hit the decision is re-derived from the cached profile and <em>no Spark job runs</em>.
+ * On a miss a few random partitions are sampled (one small job on those partitions only), the
+ * function is timed on an executor (one one-task job), and the profile is stored. The store is
+ * {@code Amorsize.currentStore()}: Redis when {@code spark.amorsize.redis.url} is set, with a local
+ * file as fallback. Executors never connect to it.
+ *
+ * <p>Tuning never fails the job: any error leaves the RDD as it is and logs one WARN line with the
+ * reason, unless strict mode is on ({@code spark.amorsize.strict=true} or
+ * {@link SparkTuneOptions.Builder#strict(boolean)}), which throws {@link AmorsizeException}.
+ * Every decision logs one INFO line, e.g.
+ * {@code amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
+ *
+ * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
+ */
+public final class AmorsizeSpark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmorsizeSpark.class);
+    /** Local property set on the jobs Amorsize runs: "sample", "measure" or "calibrate". */
+    public static final String JOB_PHASE_PROPERTY = "amorsize.phase";
+
+    private AmorsizeSpark() {
+    }
+
+    /** {@link #repartitionOptimal(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> JavaRDD<T> repartitionOptimal(JavaRDD<T> rdd, Function<T, R> fn) {
+        return repartitionOptimal(rdd, fn, SparkTuneOptions.defaults());
+    }
+
+    /**
+     * Returns {@code rdd} repartitioned, coalesced or unchanged, as recommended for applying
+     * {@code fn} to every record. Does not apply {@code fn}: follow with {@code .map(fn)}.
+     *
+     * @throws AmorsizeException only in strict mode, when tuning fails
+     */
+    public static <T, R> JavaRDD<T> repartitionOptimal(JavaRDD<T> rdd, Function<T, R> fn, SparkTuneOptions options) {
+        return apply(rdd, recommend(rdd, fn, options));
+    }
+
+    /** {@link #recommend(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> Recommendation recommend(JavaRDD<T> rdd, Function<T, R> fn) {
+        return recommend(rdd, fn, SparkTuneOptions.defaults());
+    }
+
+    /**
+     * The recommendation for applying {@code fn} to {@code rdd}, without changing anything; see
+     * {@link Recommendation#explain()} for the numbers behind it.
+     */
+    public static <T, R> Recommendation recommend(JavaRDD<T> rdd, Function<T, R> fn, SparkTuneOptions options) {
+        Objects.requireNonNull(rdd, "rdd");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(options, "options");
+        return decide(rdd, fn, options, (jsc, sample, budgets) ->
+                ExecutorMeasurement.measureRecords(jsc, sample.groups(), fn, budgets));
+    }
+
+    /** {@link #mapBatches(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> JavaRDD<R> mapBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn) {
+        return mapBatches(rdd, batchFn, SparkTuneOptions.defaults());
+    }
+
+    /**
+     * Repartitions {@code rdd} as recommended for {@code batchFn}, then applies {@code batchFn} to
+     * batches of the recommended size inside each partition, streaming through the partition (a
+     * partition is never materialised; the last, partial batch is flushed).
+     */
+    public static <T, R> JavaRDD<R> mapBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
+                                               SparkTuneOptions options) {
+        Objects.requireNonNull(rdd, "rdd");
+        Objects.requireNonNull(batchFn, "batchFn");
+        Objects.requireNonNull(options, "options");
+        Recommendation rec = recommendBatches(rdd, batchFn, options);
+        int batch = rec.batchSize();
+        return apply(rdd, rec).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
+    }
+
+    /**
+     * The recommendation for applying the batch function {@code batchFn} to {@code rdd}: partitions
+     * and batch size, from timings at several batch sizes (fixed cost per call + cost per record).
+     * {@link #mapBatches(JavaRDD, Function, SparkTuneOptions)} applies it.
+     */
+    public static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
+                                                         SparkTuneOptions options) {
+        Objects.requireNonNull(rdd, "rdd");
+        Objects.requireNonNull(batchFn, "batchFn");
+        Objects.requireNonNull(options, "options");
+        return decide(rdd, batchFn, options, (jsc, sample, budgets) -> {
+            List<T> flat = new ArrayList<>();
+            sample.groups().forEach(flat::addAll);
+            return ExecutorMeasurement.measureBatches(jsc, flat, batchFn, budgets);
+        });
+    }
+
+    /**
+     * Applies a recommendation: KEEP → {@code rdd} itself, COALESCE → {@code coalesce(P, false)},
+     * REPARTITION → {@code repartition(P)}, even when P equals the current count (the shuffle
+     * spreads cost that is clustered in a few partitions).
+     */
+    public static <T> JavaRDD<T> apply(JavaRDD<T> rdd, Recommendation rec) {
+        Objects.requireNonNull(rdd, "rdd");
+        Objects.requireNonNull(rec, "rec");
+        int p0 = rdd.getNumPartitions();
+        if (rec.action() == Action.KEEP || p0 == 0) {
+            return rdd;
+        }
+        if (rec.action() == Action.COALESCE) {
+            return rec.partitions() < p0 ? rdd.coalesce(rec.partitions(), false) : rdd;
+        }
+        // also when the count stays: a shuffle spreads cost clustered in a few partitions
+        return rdd.repartition(rec.partitions());
+    }
+
+    /**
+     * Forgets this driver's calibrated per-task overheads, so that the next decision that misses the
+     * cache measures the cluster again (e.g. after dynamic allocation changed the executors).
+     */
+    public static void forgetCalibration() {
+        OverheadCalibrator.forgetAll();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Runs the executor measurement for a sample. */
+    @FunctionalInterface
+    interface MeasureStep<T> {
+        ExecutorMeasurement.Outcome run(JavaSparkContext jsc, RddSampler.Result<T> sample, ExecutorMeasurement.Budgets budgets);
+    }
+
+    private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, MeasureStep<T> step) {
+        long start = System.nanoTime();
+        SparkContext sc = rdd.context();
+        int p0 = rdd.getNumPartitions();
+        boolean strict = Boolean.TRUE.equals(strictHint(sc, options));
+        Recommendation rec;
+        try {
+            Settings settings = SparkSettings.resolve(sc.getConf(), System.getenv(), options.perCallOverrides());
+            strict = settings.get(Options.STRICT);
+            if (!settings.get(Options.ENABLED)) {
+                LOG.debug("amorsize: disabled ({}enabled=false); {} partitions kept", SparkSettings.PREFIX, p0);
+                return quiet(p0, "amorsize is disabled");
+            }
+            if (p0 == 0) {
+                LOG.info("amorsize: the RDD has no partitions; nothing to tune");
+                return quiet(1, "the RDD has no partitions");
+            }
+            KnownSizes known = KnownSizes.of(rdd.rdd());
+            if (known.totalRecords() == 0) {
+                LOG.info("amorsize: {} -> {} partitions (keep): the input is empty", p0, p0);
+                return quiet(p0, "the input is empty");
+            }
+            rec = tune(rdd, fn, options, settings, known, step);
+        } catch (AmorsizeException e) {
+            if (strict) {
+                throw e;
+            }
+            rec = failed(p0, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            if (strict) {
+                throw new AmorsizeException("amorsize: tuning failed: " + reason, e);
+            }
+            rec = failed(p0, reason);
+        }
+        // the Tuner logs the decision's INFO line (or the failure's WARN line) itself
+        record(rec, System.nanoTime() - start);
+        return rec;
+    }
+
+    private static <T> Recommendation tune(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, Settings settings,
+                                           KnownSizes known, MeasureStep<T> step) {
+        SparkContext sc = rdd.context();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+        String fingerprint = options.functionId() != null
+                ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
+                : FunctionFingerprint.of(fn);
+        InputShape input = known.inputShape();
+        RecommendationStore store = Stores.current(settings);
+        ClusterShape cluster = cluster(jsc, settings, options, store, fingerprint, input);
+        Workload knownWorkload = null;
+        if (known.totalRecords() >= 0) {
+            knownWorkload = new Workload(known.totalRecords(), true, 0.0, known.partitions(),
+                    Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())), 0, false);
+        }
+        Supplier<Measurement> measure = () -> measure(rdd, jsc, settings, known, step);
+        return new Tuner(store, settings, Clock.systemUTC())
+                .tune(new TuningRequest(fingerprint, input, cluster, knownWorkload, measure));
+    }
+
+    /**
+     * The cluster to plan for, with its per-task overhead: remembered in this JVM, else taken from
+     * a cached entry for this very key (so that a cache hit runs no job at all), else calibrated.
+     */
+    private static ClusterShape cluster(JavaSparkContext jsc, Settings settings, SparkTuneOptions options,
+                                        RecommendationStore store, String fingerprint, InputShape input) {
+        double configured = settings.get(Options.TASK_OVERHEAD).toNanos();
+        ClusterShape live = SparkClusterShape.of(jsc.sc(), configured);
+        ClusterShape target = options.targetCluster() != null ? options.targetCluster() : live;
+        if (options.targetCluster() != null && target.perTaskOverheadNanos() > 0) {
+            return target;
+        }
+        if (settings.origin(Options.TASK_OVERHEAD).equals("SparkConf")
+                || settings.origin(Options.TASK_OVERHEAD).equals("per-call")) {
+            return target.withPerTaskOverheadNanos(configured);
+        }
+        Double o = OverheadCalibrator.known(live.fingerprint());
+        if (o == null) {
+            try {
+                String k = CacheKey.of(fingerprint, input, target).render(settings.get(Options.CACHE_PREFIX));
+                Optional<CacheHit> hit = store.get(k);
+                if (hit.isPresent()) {
+                    o = hit.get().entry().cluster().perTaskOverheadNanos();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("amorsize: cache peek for the task overhead failed: {}", e.toString());
+            }
+        }
+        if (o == null) {
+            o = withPhase(jsc.sc(), OverheadCalibrator.PHASE, () -> OverheadCalibrator.calibrate(jsc, live.slots()));
+            LOG.debug("amorsize: calibrated per-task overhead {} us on {}", o / 1e3, live.fingerprint());
+        }
+        OverheadCalibrator.remember(live.fingerprint(), o);
+        return target.withPerTaskOverheadNanos(o);
+    }
+
+    private static <T> Measurement measure(JavaRDD<T> rdd, JavaSparkContext jsc, Settings settings, KnownSizes known,
+                                           MeasureStep<T> step) {
+        int k = settings.get(Options.SAMPLE_PARTITIONS);
+        int maxRecords = settings.get(Options.SAMPLE_MAX_RECORDS);
+        long budget = settings.get(Options.SAMPLE_BUDGET).toNanos();
+        RddSampler.Result<T> sample = withPhase(jsc.sc(), "sample",
+                () -> RddSampler.sample(rdd.rdd(), known, k, maxRecords, budget, ThreadLocalRandom.current()));
+        if (sample.sampledRecords() == 0) {
+            throw new AmorsizeException("the sampled partitions hold no records (" + String.join("; ", sample.notes()) + ")");
+        }
+        ExecutorMeasurement.Outcome out = withPhase(jsc.sc(), ExecutorMeasurement.PHASE,
+                () -> step.run(jsc, sample, ExecutorMeasurement.Budgets.of(settings)));
+        if (out.failure() != null) {
+            throw out.failure(); // the user's function threw on a sampled record: the Tuner reports it
+        }
+        if (out.error() != null) {
+            throw new AmorsizeException("measurement on " + out.where() + " failed: " + out.error());
+        }
+        List<String> notes = new ArrayList<>(sample.notes());
+        notes.add("measured on " + out.where() + " with warm-up");
+        return new Measurement(out.profile(), sample.workload(), notes);
+    }
+
+    private static <V> V withPhase(SparkContext sc, String phase, Supplier<V> body) {
+        String oldPhase = sc.getLocalProperty(JOB_PHASE_PROPERTY);
+        String oldDesc = sc.getLocalProperty("spark.job.description");
+        sc.setLocalProperty(JOB_PHASE_PROPERTY, phase);
+        sc.setLocalProperty("spark.job.description", "amorsize: " + phase);
+        try {
+            return body.get();
+        } finally {
+            sc.setLocalProperty(JOB_PHASE_PROPERTY, oldPhase);
+            sc.setLocalProperty("spark.job.description", oldDesc);
+        }
+    }
+
+    private static Boolean strictHint(SparkContext sc, SparkTuneOptions options) {
+        Map<String, String> o = options.perCallOverrides();
+        if (o.containsKey(Options.STRICT.key())) {
+            return Boolean.valueOf(o.get(Options.STRICT.key()));
+        }
+        return "true".equalsIgnoreCase(sc.getConf().get(SparkSettings.PREFIX + Options.STRICT.key(), "false").trim());
+    }
+
+    private static Recommendation quiet(int p, String reason) {
+        int q = Math.max(1, p);
+        return new Recommendation(q, 1, Action.KEEP, q, Double.NaN, Double.NaN, List.of(), Source.DEFAULT_FALLBACK,
+                "amorsize: kept " + q + " partitions: " + reason);
+    }
+
+    private static Recommendation failed(int p0, String reason) {
+        LOG.warn("amorsize: tuning failed, keeping {} partitions: {}", Math.max(1, p0), reason);
+        return Recommendation.fallback(p0, reason);
+    }
+
+    private static void record(Recommendation rec, long nanos) {
+        AmorsizeSparkMetrics.DECISIONS.incrementAndGet();
+        AmorsizeSparkMetrics.TUNING_NANOS.addAndGet(nanos);
+        switch (rec.source()) {
+            case CACHE_REDIS, CACHE_FILE -> AmorsizeSparkMetrics.HITS.incrementAndGet();
+            case COMPUTED -> AmorsizeSparkMetrics.MISSES.incrementAndGet();
+            case DEFAULT_FALLBACK -> {
+                if (!rec.warnings().isEmpty()) {
+                    AmorsizeSparkMetrics.FALLBACKS.incrementAndGet();
+                }
+            }
+            default -> { }
+        }
+    }
+
+}

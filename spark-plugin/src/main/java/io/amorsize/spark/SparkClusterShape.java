@@ -1,0 +1,68 @@
+package io.amorsize.spark;
+
+import io.amorsize.model.ClusterShape;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+
+/**
+ * The {@link ClusterShape} of a live SparkContext: task slots, memory per slot and Spark version.
+ * No job is run. The per-task overhead is left at the configured default; {@link
+ * OverheadCalibrator} measures it.
+ *
+ * <ul>
+ *   <li>{@code local} → 1 slot, {@code local[N]} / {@code local[N,F]} → N, {@code local[*]} → the
+ *       driver's cores; memory per slot = the driver heap ÷ slots.</li>
+ *   <li>{@code local-cluster[n,c,m]} → n × c slots; {@code spark.executor.memory} (at most m MiB) ÷ c per slot.</li>
+ *   <li>anything else → registered executors × {@code spark.executor.cores} (or
+ *       {@code defaultParallelism} when the cores are not configured); memory per slot =
+ *       {@code spark.executor.memory} ÷ cores per executor.</li>
+ * </ul>
+ */
+public final class SparkClusterShape {
+
+    private static final Pattern LOCAL_N = Pattern.compile("local\\[(\\d+|\\*)(?:,\\s*\\d+)?]");
+    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]");
+
+    private SparkClusterShape() {
+    }
+
+    /** The live cluster's shape, with {@code perTaskOverheadNanos} as the starting overhead. */
+    public static ClusterShape of(SparkContext sc, double perTaskOverheadNanos) {
+        Objects.requireNonNull(sc, "sc");
+        SparkConf conf = sc.getConf();
+        String master = sc.master();
+        int registeredExecutors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
+        return of(master, conf, sc.version(), registeredExecutors, sc.defaultParallelism(),
+                Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors(), perTaskOverheadNanos);
+    }
+
+    /** The shape from plain facts (testable without a context). */
+    static ClusterShape of(String master, SparkConf conf, String version, int registeredExecutors,
+                           int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos) {
+        int slots;
+        long memPerSlot;
+        Matcher m;
+        if ("local".equals(master)) {
+            slots = 1;
+            memPerSlot = driverHeapBytes;
+        } else if ((m = LOCAL_N.matcher(master)).matches()) {
+            slots = "*".equals(m.group(1)) ? driverCores : Integer.parseInt(m.group(1));
+            memPerSlot = driverHeapBytes / Math.max(1, slots);
+        } else if ((m = LOCAL_CLUSTER.matcher(master)).matches()) {
+            int executors = Integer.parseInt(m.group(1));
+            int cores = Integer.parseInt(m.group(2));
+            long mib = Long.parseLong(m.group(3));
+            slots = executors * cores;
+            long executorBytes = Math.min(mib * 1024 * 1024, conf.getSizeAsBytes("spark.executor.memory", mib + "m"));
+            memPerSlot = executorBytes / Math.max(1, cores);
+        } else {
+            int cores = conf.getInt("spark.executor.cores", 0);
+            slots = registeredExecutors > 0 && cores > 0 ? registeredExecutors * cores : defaultParallelism;
+            memPerSlot = conf.getSizeAsBytes("spark.executor.memory", "1g") / Math.max(1, cores);
+        }
+        return new ClusterShape("spark", version, Math.max(1, slots), Math.max(1, memPerSlot), overheadNanos);
+    }
+}
