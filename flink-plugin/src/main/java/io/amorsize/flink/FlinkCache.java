@@ -40,6 +40,8 @@ final class FlinkCache {
     /** Cache options last applied from a Flink configuration (held in memory only, never logged). */
     private static List<Object> applied;
     private static RecommendationStore ownFileStore;
+    /** The facade configuration this class installed, to notice a later reconfiguration. */
+    private static CacheConfig configured;
 
     private FlinkCache() {
     }
@@ -53,11 +55,15 @@ final class FlinkCache {
         CacheConfig cfg = CacheConfig.fromSettings(settings);
         List<Object> values = CACHE_OPTIONS.stream().map(o -> (Object) String.valueOf(settings.get(o))).toList();
         synchronized (LOCK) {
-            if (!values.equals(applied)) {
+            // Re-apply when the options changed, or when someone reconfigured the facade since.
+            boolean facadeChanged = configured != null && Amorsize.currentCacheConfig() != configured;
+            if (!values.equals(applied) || facadeChanged) {
                 RecommendationStore previousOwn = ownFileStore;
                 ownFileStore = null;
+                configured = null;
                 if (cfg.redisConfigured()) {
                     Amorsize.configureDistributedCache(cfg);
+                    configured = Amorsize.currentCacheConfig();
                 } else {
                     ownFileStore = new FileStore(cfg.fallbackDir(), cfg.keyPrefix(), cfg.ttl(),
                             EntryCodec.withSecret(cfg.hmacSecret()));

@@ -68,6 +68,18 @@ class FlinkRedisFallbackTest {
 
             var seen = AmorsizeFlinkTest.runWith(env, new AmorsizeFlinkTest.Spin(1), second, 400);
             assertEquals(second.parallelism(), seen.size(), seen.toString());
+
+            // Someone switches the process-wide cache off; the Flink configuration still names Redis:
+            // the next tune puts it back. Redis restarted empty (a Redis miss is a miss, the file is
+            // only for outages), so it measures again and writes the profile to Redis.
+            Amorsize.disableDistributedCache();
+            redis.restart();
+            Recommendation third = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 40_000,
+                    AmorsizeFlinkTest.QUICK);
+            assertEquals(first.parallelism(), third.parallelism(), third.toString());
+            assertTrue(Amorsize.isDistributedCacheEnabled(), "the Flink configuration's Redis is in use again");
+            String again = redis.cli("--scan", "--pattern", prefix + "*");
+            assertTrue(again.startsWith(prefix), "written to Redis again: '" + again + "'");
         }
     }
 
