@@ -52,7 +52,7 @@ public final class Options {
 
     // ---- cache ----
     public static final Option<String> REDIS_URL = string("redis.url", null,
-            "redis:// or rediss:// URL of the shared cache (user:password@host:port/db); unset = local file only.",
+            "URL of the shared cache: redis[s]://user:password@host:port/db, redis-sentinel://h:p,h:p/master or redis-cluster://h:p,h:p; unset = local file only.",
             "AMORSIZE_REDIS_URL", true);
     public static final Option<String> CACHE_PREFIX = string("cache.prefix", "amorsize:",
             "Prefix of every key Amorsize writes.", "AMORSIZE_CACHE_PREFIX", false);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class AmorsizeOptionsTest {
 
     /** The file that documents the {@code amorsize.*} options (moved into README by the lead later). */
-    static final Path OPTIONS_DOC = Path.of("..", "docs", "FLINK.md");
+    static final Path OPTIONS_DOC = Path.of("..", "README.md");
     static final String BEGIN = "<!-- BEGIN amorsize.* options: generated from AmorsizeOptions.markdownTable() -->";
     static final String END = "<!-- END amorsize.* options -->";
 
