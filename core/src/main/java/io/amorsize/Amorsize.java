@@ -77,6 +77,31 @@ public final class Amorsize {
     }
 
     /**
+     * As {@link #recommend(List, RecordFunction, ClusterShape)} for a function applied to batches
+     * of records: measures it at several batch sizes, fits fixed + per-record cost per call, and
+     * recommends the batch size with the partitions.
+     *
+     * @throws IllegalArgumentException when an argument is null
+     */
+    public static <T, R> Recommendation recommendBatches(List<T> input, BatchFunction<T, R> fn, ClusterShape cluster) {
+        requireArg(input, "input");
+        requireArg(fn, "fn");
+        requireArg(cluster, "cluster");
+        Settings settings = Settings.fromEnvironment();
+        long n = input.size();
+        if (n == 0) {
+            return Recommendation.fallback(1, "empty input: nothing to measure");
+        }
+        Supplier<Measurement> measure = () -> {
+            Sample<T> sample = new Sampler(settings, Ticker.system()).take(input);
+            CostProfile profile = new Measurer(settings, Ticker.system()).measureBatches(sample.records(), fn);
+            return new Measurement(profile, Workload.of(n, 1), List.of(String.format(Locale.ROOT,
+                    "sampled %,d of %,d records; batch function timed at several batch sizes", sample.records().size(), n)));
+        };
+        return tune(fn, new InputShape(n, -1, 1), cluster, Workload.of(n, 1), measure, settings);
+    }
+
+    /**
      * The cluster this JVM is: {@code availableProcessors()} slots, the maximum heap shared among
      * them, and the configured default per-task overhead ({@link Options#TASK_OVERHEAD}).
      */
@@ -108,6 +133,11 @@ public final class Amorsize {
                     recordCount, sample.elapsedNanos() / 1e6));
             return new Measurement(profile, Workload.of(recordCount, 1), notes);
         };
+        return tune(fn, shape, cluster, Workload.of(recordCount, 1), measure, settings);
+    }
+
+    private static Recommendation tune(Object fn, InputShape shape, ClusterShape cluster, Workload workload,
+                                       Supplier<Measurement> measure, Settings settings) {
         RecommendationStore store = localStore;
         String fingerprint;
         try {
@@ -117,11 +147,14 @@ public final class Amorsize {
             fingerprint = "unfingerprinted";
             store = new InMemoryStore(Source.CACHE_FILE);
         }
-        TuningRequest request = new TuningRequest(fingerprint, shape, cluster, Workload.of(recordCount, 1), measure);
+        TuningRequest request = new TuningRequest(fingerprint, shape, cluster, workload, measure);
         return new Tuner(store, settings, Clock.systemUTC()).tune(request);
     }
 
     private static <T> Sample<T> sampleOf(Sampler sampler, Iterable<T> input) {
+        if (input instanceof List<T> list) {
+            return sampler.take(list); // systematic over the whole list
+        }
         Iterator<T> it = input.iterator();
         return sampler.take(it);
     }

@@ -7,7 +7,6 @@ import io.amorsize.cache.FallbackStore;
 import io.amorsize.cache.FileStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.RedisStore;
-import io.amorsize.cache.StoreStats;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.model.ClusterShape;
@@ -89,9 +88,8 @@ final class DistributedCache {
         swap(next);
         boolean reachable = next.redis().ping();
         if (reachable) {
-            StoreStats s = next.redis().stats();
-            LOG.info("amorsize cache: shared cache at {} (Redis {}, {} keys under {}), local fallback in {}",
-                    config.redisUrl().masked(), s.serverVersion(), s.keys(), config.keyPrefix(), config.fallbackDir());
+            LOG.info("amorsize cache: shared cache at {} (keys under {}, TTL {}), local fallback in {}",
+                    config.redisUrl().masked(), config.keyPrefix(), config.ttl(), config.fallbackDir());
         } else {
             LOG.warn("amorsize cache: Redis at {} is unreachable; using the local file in {} until it answers "
                     + "(writes are journaled and replayed)", config.redisUrl().masked(), config.fallbackDir());

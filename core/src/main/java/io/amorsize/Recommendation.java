@@ -80,9 +80,12 @@ public record Recommendation(
         return source == Source.CACHE_REDIS || source == Source.CACHE_FILE;
     }
 
-    /** True when the input's partitioning should be changed. */
+    /**
+     * True when the input's partitioning should be changed: any REPARTITION (a shuffle to the same
+     * count still spreads records clustered in one partition) or a COALESCE to fewer partitions.
+     */
     public boolean changesPartitioning() {
-        return action != Action.KEEP && partitions != currentPartitions;
+        return action == Action.REPARTITION || (action == Action.COALESCE && partitions != currentPartitions);
     }
 
     /** Predicted makespan with the recommendation, or {@code null} when unknown. */

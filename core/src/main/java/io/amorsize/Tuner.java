@@ -166,8 +166,8 @@ public final class Tuner {
         } else {
             double perPartition = (double) cached.records() / cached.currentPartitions();
             records = (long) Math.min(Long.MAX_VALUE / 2, Math.round(perPartition * p));
-            exact = cached.recordsExact() && p == cached.currentPartitions();
-            error = exact ? 0 : Math.max(cached.relativeError(), cached.recordsExact() ? 0 : cached.relativeError());
+            exact = cached.recordsExact();
+            error = cached.relativeError();
         }
         double share = Math.min(1.0, cached.largestPartitionShare() * cached.currentPartitions() / p);
         share = Math.max(share, 1.0 / p);

@@ -164,4 +164,25 @@ class AmorsizeCacheTest {
             assertEquals(1, measured.get());
         }
     }
+
+    /** Test 11 through the facade: a wrong password means "unreachable", the file serves, nothing leaks. */
+    @Test
+    void wrongPasswordFallsBackWithoutLeakingIt() {
+        String secret = "not-the-password-7Hq2";
+        try (RedisServerProcess server = RedisServerProcess.start("--requirepass", "the-right-one");
+             io.amorsize.testing.LogCapture logs = io.amorsize.testing.LogCapture.start()) {
+            CacheConfig cfg = config("redis://:" + secret + "@127.0.0.1:" + server.port(), "amz-wrongpw:")
+                    .hmacSecret("hmac-" + secret).build();
+            assertFalse(Amorsize.configureDistributedCache(cfg));
+            RecommendationStore store = Amorsize.currentStore();
+            String key = "amz-wrongpw:v1:f:n1:c";
+            store.put(key, entry(key));
+            assertEquals(Source.CACHE_FILE, store.get(key).orElseThrow().source());
+            StoreStats s = Amorsize.distributedCacheStats();
+            assertFalse(s.enabled());
+            String everything = logs.text() + s + cfg + store + Amorsize.currentCacheConfig();
+            assertTrue(everything.contains("redis://:****@127.0.0.1"), everything);
+            assertFalse(everything.contains(secret), "secret leaked:\n" + everything);
+        }
+    }
 }

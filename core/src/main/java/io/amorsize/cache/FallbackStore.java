@@ -1,11 +1,19 @@
 package io.amorsize.cache;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>get</b>: the primary; on {@link StoreUnavailableException} the file (hits report
  *       {@link io.amorsize.Source#CACHE_FILE}). A primary hit is copied to the file once per entry
- *       version (write-through) so a later outage still has it; the primary only returns entries
- *       that passed validation, and the file re-validates on write, so a rejected entry is never copied.</li>
+ *       version (write-through, by a background daemon thread that batches copies into one file
+ *       rewrite, so a hit never waits for the disk) so a later outage still has it; the primary only
+ *       returns entries that passed validation, and the file re-validates on write, so a rejected
+ *       entry is never copied. {@link #close()} flushes pending copies.</li>
  *   <li><b>put</b>: the primary and the file; when the primary is unavailable, the file and the
  *       {@link Journal}. The next call the primary answers replays the journal to it (newer
  *       createdAt wins; a newer entry in the primary is never overwritten).</li>
@@ -47,6 +57,10 @@ public final class FallbackStore implements RecommendationStore {
     private final AtomicBoolean fileFailureLogged = new AtomicBoolean();
     /** key -> createdAt of the version already copied to the file by this JVM. */
     private final ConcurrentMap<String, Long> copied = new ConcurrentHashMap<>();
+    /** Primary hits waiting to be copied to the file by the background thread. */
+    private final ConcurrentMap<String, CacheEntry> pendingCopies = new ConcurrentHashMap<>();
+    private final AtomicBoolean copyScheduled = new AtomicBoolean();
+    private ExecutorService copier;
 
     /**
      * @param primary the shared store (its {@link StoreUnavailableException}s trigger the fallback)
@@ -93,14 +107,17 @@ public final class FallbackStore implements RecommendationStore {
             hit = primary.get(key);
         } catch (StoreUnavailableException e) {
             down(e);
+            return fileGet(key);
+        }
+        if (up() && hit.isEmpty()) {
+            // the journal was just replayed: the key may be in the primary now
             try {
-                return file.get(key);
-            } catch (StoreUnavailableException fe) {
-                fileFailed(fe);
-                return Optional.empty();
+                hit = primary.get(key);
+            } catch (StoreUnavailableException e) {
+                down(e);
+                return fileGet(key);
             }
         }
-        up();
         hit.ifPresent(h -> copyToFile(key, h.entry()));
         return hit;
     }
@@ -230,12 +247,24 @@ public final class FallbackStore implements RecommendationStore {
         }
     }
 
+    /** Writes pending copies to the file, then closes the primary and the file store. */
     @Override
     public void close() {
         try {
-            primary.close();
+            flushFileCopies();
+            ExecutorService c;
+            synchronized (this) {
+                c = copier;
+            }
+            if (c != null) {
+                c.shutdownNow();
+            }
         } finally {
-            file.close();
+            try {
+                primary.close();
+            } finally {
+                file.close();
+            }
         }
     }
 
@@ -255,30 +284,32 @@ public final class FallbackStore implements RecommendationStore {
         }
     }
 
-    /** The primary answered: end an outage and replay the journal if there is anything in it. */
-    private void up() {
+    /**
+     * The primary answered: end an outage and replay the journal if there is anything in it.
+     * Returns true if a replay ran.
+     */
+    private boolean up() {
         if (primaryDown.compareAndSet(true, false)) {
             LOG.info("amorsize cache: primary store answers again; replaying the journal");
             replayNeeded.set(true);
         }
-        if (replayNeeded.get()) {
-            replay();
-        }
+        return replayNeeded.get() && replay();
     }
 
-    /** Replays the journal to the primary; one thread at a time, others carry on. */
-    void replay() {
+    /** Replays the journal to the primary; one thread at a time, others carry on. True if it ran. */
+    boolean replay() {
         if (!replayLock.tryLock()) {
-            return;
+            return false;
         }
         try {
             if (!replayNeeded.getAndSet(false)) {
-                return;
+                return false;
             }
             Journal.ReplayResult r = journal.replayTo(primary);
             if (!r.complete()) {
                 replayNeeded.set(true);
             }
+            return true;
         } catch (StoreUnavailableException e) {
             replayNeeded.set(true);
             fileFailed(e);
@@ -288,22 +319,89 @@ public final class FallbackStore implements RecommendationStore {
         } finally {
             replayLock.unlock();
         }
+        return true;
     }
 
+    private Optional<CacheHit> fileGet(String key) {
+        try {
+            return file.get(key);
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+            return Optional.empty();
+        }
+    }
+
+    /** Queues a primary hit for the file; a background thread writes the queue in one rewrite. */
     private void copyToFile(String key, CacheEntry entry) {
         Long have = copied.get(key);
         if (have != null && have >= entry.createdAtMillis()) {
             return;
         }
+        pendingCopies.merge(key, entry, (a, b) -> b.createdAtMillis() >= a.createdAtMillis() ? b : a);
+        if (copyScheduled.compareAndSet(false, true)) {
+            try {
+                copier().execute(this::drainCopies);
+            } catch (RejectedExecutionException e) {
+                copyScheduled.set(false); // closed
+            }
+        }
+    }
+
+    private synchronized ExecutorService copier() {
+        if (copier == null) {
+            copier = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "amorsize-file-copy");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return copier;
+    }
+
+    /** Writes the queued primary hits to the file (newer-wins per key; refused entries never written). */
+    void drainCopies() {
+        copyScheduled.set(false);
+        Map<String, CacheEntry> batch = new HashMap<>();
+        for (String k : pendingCopies.keySet()) {
+            CacheEntry e = pendingCopies.remove(k);
+            if (e != null) {
+                batch.put(k, e);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
-            file.putIfNewer(key, entry);
-            remember(key, entry.createdAtMillis());
+            file.putAllIfNewer(batch);
+            batch.forEach((k, e) -> remember(k, e.createdAtMillis()));
         } catch (IllegalArgumentException e) {
-            // the codec refuses it: never copy an entry that would be rejected
-            LOG.debug("amorsize cache: not copying {} to the file: {}", key, e.getMessage());
+            // the codec refuses them: never copy an entry that would be rejected
+            LOG.debug("amorsize cache: not copying {} entries to the file: {}", batch.size(), e.getMessage());
         } catch (StoreUnavailableException fe) {
             fileFailed(fe);
         }
+    }
+
+    /**
+     * Waits until the primary hits queued for the local file (write-through) are written. Hits do
+     * not wait for the disk; call this when the file must reflect them now (tests, before handing the
+     * directory to another process). {@link #close()} calls it.
+     */
+    public void flushFileCopies() {
+        ExecutorService c;
+        synchronized (this) {
+            c = copier;
+        }
+        if (c != null && !c.isShutdown()) {
+            try {
+                c.submit(() -> { }).get(FileStore.LOCK_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+                LOG.debug("amorsize cache: waiting for file copies: {}", e.toString());
+            }
+        }
+        drainCopies();
     }
 
     private void remember(String key, long createdAt) {

@@ -64,6 +64,7 @@ import org.slf4j.LoggerFactory;
  * Reads do not lock; the parsed file is kept until the file changes (inode, size, mtime).
  * I/O failures and lock time-outs throw {@link StoreUnavailableException}.
  */
+@SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class FileStore implements RecommendationStore {
 
     /** Name of the data file in the cache directory. */
@@ -198,27 +199,62 @@ public final class FileStore implements RecommendationStore {
     /**
      * Stores {@code entry} unless the file already holds an unexpired, valid entry under {@code key}
      * that is at least as new. Returns true if it wrote.
+     *
+     * @throws IllegalArgumentException if the codec refuses the entry
      */
     boolean putIfNewer(String key, CacheEntry entry) {
-        requireInPrefix(key);
-        String encoded = new String(codec.encode(entry), StandardCharsets.UTF_8);
-        long now = clock.millis();
-        boolean[] wrote = {false};
-        update(m -> {
-            FileRecord old = m.get(key);
-            if (old != null && old.expiresAt() > now) {
-                try {
-                    CacheEntry existing = codec.decode(key, old.entry().getBytes(StandardCharsets.UTF_8));
-                    if (existing.createdAtMillis() >= entry.createdAtMillis()) {
-                        return null;
-                    }
-                } catch (RejectedEntryException ignored) {
-                    // replace a rejected entry
+        return putAllIfNewer(Map.of(key, entry)) == 1;
+    }
+
+    /**
+     * {@link #putIfNewer} for many keys in one read-modify-write. Entries the codec refuses are
+     * skipped (never written). Returns how many were written.
+     *
+     * @throws IllegalArgumentException if every entry was refused by the codec
+     */
+    int putAllIfNewer(Map<String, CacheEntry> entries) {
+        Map<String, String> encoded = new TreeMap<>();
+        Map<String, CacheEntry> valid = new TreeMap<>();
+        IllegalArgumentException refused = null;
+        for (Map.Entry<String, CacheEntry> e : entries.entrySet()) {
+            requireInPrefix(e.getKey());
+            try {
+                if (!e.getKey().equals(e.getValue().key())) {
+                    throw new IllegalArgumentException("entry.key '" + e.getValue().key() + "' differs from key '" + e.getKey() + "'");
                 }
+                encoded.put(e.getKey(), new String(codec.encode(e.getValue()), StandardCharsets.UTF_8));
+                valid.put(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                refused = ex;
             }
-            m.put(key, new FileRecord(now + ttl.toMillis(), encoded));
-            wrote[0] = true;
-            return m;
+        }
+        if (valid.isEmpty()) {
+            if (refused != null) {
+                throw refused;
+            }
+            return 0;
+        }
+        long now = clock.millis();
+        int[] wrote = {0};
+        update(m -> {
+            wrote[0] = 0;
+            for (Map.Entry<String, CacheEntry> e : valid.entrySet()) {
+                String key = e.getKey();
+                FileRecord old = m.get(key);
+                if (old != null && old.expiresAt() > now) {
+                    try {
+                        CacheEntry existing = codec.decode(key, old.entry().getBytes(StandardCharsets.UTF_8));
+                        if (existing.createdAtMillis() >= e.getValue().createdAtMillis()) {
+                            continue;
+                        }
+                    } catch (RejectedEntryException ignored) {
+                        // replace a rejected entry
+                    }
+                }
+                m.put(key, new FileRecord(now + ttl.toMillis(), encoded.get(key)));
+                wrote[0]++;
+            }
+            return wrote[0] > 0 ? m : null;
         });
         return wrote[0];
     }
@@ -301,6 +337,9 @@ public final class FileStore implements RecommendationStore {
             return s.entries();
         }
         try {
+            if (id.size() > MAX_FILE_BYTES) {
+                throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
+            }
             Map<String, FileRecord> m = Collections.unmodifiableMap(parse(Files.readAllBytes(file)));
             snapshot = new Snapshot(id, m);
             return m;
@@ -325,15 +364,18 @@ public final class FileStore implements RecommendationStore {
         if (s != null && s.id().equals(id)) {
             return new TreeMap<>(s.entries());
         }
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new TreeMap<>();
-        } catch (IOException e) {
-            throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
-        }
-        try {
+            if (id.size() > MAX_FILE_BYTES) {
+                throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return new TreeMap<>();
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
+            }
             TreeMap<String, FileRecord> m = parse(bytes);
             snapshot = new Snapshot(id, Collections.unmodifiableMap(new TreeMap<>(m)));
             return m;

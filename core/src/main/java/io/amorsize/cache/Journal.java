@@ -39,12 +39,15 @@ import org.slf4j.LoggerFactory;
  * was already replayed. Two replays racing with another writer of the same key can still let an
  * older entry win between the read and the write; the store API has no compare-and-set.
  */
+@SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class Journal {
 
     /** Name of the journal file in the cache directory. */
     public static final String FILE_NAME = "amorsize-journal.jsonl";
     /** Above this size an append first compacts the journal to the newest line per key. */
     static final long COMPACT_BYTES = 4L << 20;
+    /** A journal larger than this (never written by us: appends compact first) is moved aside as corrupt. */
+    static final long MAX_BYTES = 64L << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
@@ -136,7 +139,7 @@ public final class Journal {
     /** The newest valid, unexpired entry per key currently in the journal. */
     public Map<String, CacheEntry> pending() {
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            return newestPerKey(readLocked(), new int[1]);
+            return newestPerKey(readLocked());
         }
     }
 
@@ -150,7 +153,7 @@ public final class Journal {
         int[] dropped = new int[1];
         Map<String, CacheEntry> todo;
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            todo = newestPerKey(readLocked(), dropped);
+            todo = newestPerKey(readLocked(dropped));
         }
         Map<String, Long> done = new HashMap<>();
         int replayed = 0;
@@ -217,6 +220,11 @@ public final class Journal {
         List<Record> out = new ArrayList<>();
         List<String> lines;
         try {
+            if (Files.exists(file) && Files.size(file) > MAX_BYTES) {
+                Path moved = AtomicFiles.quarantine(file);
+                LOG.warn("amorsize cache: journal {} is larger than {} bytes; moved it to {}", file, MAX_BYTES, moved.getFileName());
+                return out;
+            }
             lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
         } catch (NoSuchFileException e) {
             return out;
@@ -248,7 +256,7 @@ public final class Journal {
         return readLocked(new int[1]);
     }
 
-    private static Map<String, CacheEntry> newestPerKey(List<Record> records, int[] dropped) {
+    private static Map<String, CacheEntry> newestPerKey(List<Record> records) {
         Map<String, CacheEntry> m = new LinkedHashMap<>();
         for (Record r : records) {
             m.merge(r.key(), r.entry(), (a, b) -> b.createdAtMillis() >= a.createdAtMillis() ? b : a);

@@ -21,39 +21,43 @@ import org.slf4j.LoggerFactory;
  * <h2>How a per-record function is measured ({@link #measure})</h2>
  * <ol>
  *   <li><b>Warm-up.</b> The function runs on the sample records (cycling when the sample is small)
- *       and the timings are discarded, until the medians of successive windows of timings agree
+ *       and the timings are discarded until the medians of successive windows of timings agree
  *       within {@value #SETTLE_TOLERANCE_PERCENT} % and the JIT had a fair chance (at least a fifth
- *       of the warm-up budget, and 20,000 calls or two fifths of it: timings can also be stable
- *       in the interpreter, before compilation), or until the warm-up budget is spent.
+ *       of the warm-up budget, and 20,000 calls or two fifths of it: timings are also stable in
+ *       the interpreter, before compilation), or until the warm-up budget is spent.
  *       {@link CostProfile#steadyState()} says which happened. The warm-up budget is
  *       {@link Options#WARMUP_BUDGET}, at most half of {@link Options#MEASURE_BUDGET}.</li>
- *   <li><b>Timing.</b> Records are timed one by one with the {@link Ticker} (the ticker's own cost,
- *       calibrated first, is subtracted; on Linux, so is the time the thread waited for a CPU
- *       while other processes ran, read from {@code /proc/thread-self/schedstat}, so that a crowded
- *       machine does not inflate the cost; sleeps and I/O waits stay in). Functions cheaper than about 2 µs are timed in groups of
- *       calls (about 10 µs per group) and each group's time is divided by its size; then the
- *       quantiles describe group averages. Every input partition is timed once before any is
- *       timed twice, then in proportion to its sampled records; within a partition records are
- *       visited in a fixed pseudo-random order. Timing stops when every sampled record was timed once (and at
- *       least 100 timings were taken), when the mean is known to 1 % relative standard error
- *       after 200 timings, or when the measure budget ({@link Options#MEASURE_BUDGET}, counted
- *       from the start of warm-up) is spent &mdash; but never before {@code min(3, sample size)}
- *       records and one timing per partition.</li>
+ *   <li><b>Timing.</b> Records are timed one by one with the {@link Ticker}. The ticker's own cost
+ *       (calibrated first) is subtracted, and on Linux so is the time the thread waited for a CPU
+ *       while other processes ran (from {@code /proc/thread-self/schedstat}): a crowded machine
+ *       does not inflate the cost, while sleeps and I/O waits stay in. Functions cheaper than
+ *       about 2 µs are timed in groups of calls (about 10 µs per group) and each group's time is
+ *       divided by its size; the quantiles then describe group averages. Every input partition is
+ *       timed once before any is timed twice, then in proportion to its sampled records; within a
+ *       partition records are visited in a fixed pseudo-random order. Timing stops when every
+ *       sampled record was timed once and at least 100 timings were taken, when the mean is known
+ *       to 1 % relative standard error after 200 timings, or when the measure budget
+ *       ({@link Options#MEASURE_BUDGET}, counted from the start of warm-up) is spent &mdash; but
+ *       never before {@code min(3, sample size)} records and one timing per partition.</li>
  *   <li><b>Statistics.</b> Mean, p50, p95, p99, max and coefficient of variation of the per-record
- *       wall time. The mean is the plain mean (the cost model needs totals); the median and the
- *       quantiles are robust to a GC pause landing on a few records.</li>
+ *       wall time (net of run-queue waits, as above). The mean is the plain mean (the cost model
+ *       needs totals); the median and the quantiles are robust to a GC pause landing on a few
+ *       records.</li>
  *   <li><b>CPU time</b> (ThreadMXBean, current thread) of the timed calls, reported as
- *       {@code mean × cpu/wall} with wall net of run-queue waits; {@code -1} when the JVM does
- *       not support CPU time. <b>Allocated
- *       bytes</b> per record from {@code com.sun.management.ThreadMXBean}; {@code -1} when not
- *       available.</li>
+ *       {@code mean × cpu/wall}; {@code -1} when the JVM does not support CPU time.
+ *       <b>Allocated bytes</b> per record from {@code com.sun.management.ThreadMXBean};
+ *       {@code -1} when not available.</li>
  *   <li><b>Sizes</b> of the first few input and output records by the {@link Sizer} (Java
  *       serialization by default); {@code -1} when any of them cannot be sized.</li>
  *   <li><b>Partition skew</b>: mean cost of the most expensive partition's timed records ÷ the
- *       mean over all timed records (1.0 for one partition); a timing above both the overall p99 and
- *       three times its partition's median is capped there, so that a GC pause or a preemption
- *       does not pass for skew.</li>
+ *       mean over all timed records (1.0 for one partition). A timing above both the overall p99
+ *       and three times its partition's median is capped there, so that a GC pause or a
+ *       preemption does not pass for skew.</li>
  * </ol>
+ *
+ * <p>An interrupt of the measuring thread (a cancelled task) ends warm-up and timing early, as if
+ * the budget were spent; the profile is returned and the interrupt flag stays set. A clock that
+ * does not move cannot hang a measurement: call counts bound every phase.
  *
  * <h2>Use inside an engine task</h2>
  * A Measurer holds only a few numbers, a ticker and a sizer, and no static mutable state. It is not
@@ -82,11 +86,13 @@ public final class Measurer {
     private static final int STABLE_TIMED_UNITS = 200;
     private static final double TARGET_RELATIVE_STANDARD_ERROR = 0.01;
     /** Safety net against a ticker that does not advance. */
-    private static final long HARD_CAP_CALLS = 50_000_000L;
+    private static final long HARD_CAP_CALLS = 10_000_000L;
     /** Records (and outputs) sized for the mean serialized size. */
     private static final int SIZE_PROBES = 8;
     /** Batch measurement: most timed rounds (one call at each batch size per round). */
     private static final int MAX_BATCH_ROUNDS = 40;
+    /** Batch measurement: most warm-up rounds (a bound when the clock misbehaves). */
+    private static final int MAX_BATCH_WARMUP_ROUNDS = 2000;
     private static final long SEED = 0x5eed_a407L;
 
     private final long sampleBudgetNanos;
@@ -185,9 +191,11 @@ public final class Measurer {
      * least squares over the per-size median call times.
      *
      * <p>Batch sizes are the largest size B and about B/2 and B/4. B is the sample size (at least
-     * 8; a small sample is cycled to fill a batch), reduced when a few rounds of calls would not
-     * fit in the measure budget. The function is warmed up first (calls at every size until two
-     * successive rounds agree within 10 % or the warm-up budget is spent).
+     * 8, a small sample being cycled to fill a batch; at most the record cap), reduced when about four rounds of calls would
+     * not fit in the measure budget by a first guess from calls of 1 and 8 records. The function
+     * is warmed up first (calls at every size until two successive rounds agree within 10 % or the
+     * warm-up budget is spent). Each size is then called once per round, in rotating order, until
+     * the measure budget is spent (at most 40 rounds, at least one).
      *
      * <p>The returned profile's per-record statistics (mean, quantiles, cv, CPU, allocation)
      * describe the cost <b>per record at the largest measured batch size</b> (call time ÷ B);
@@ -274,7 +282,11 @@ public final class Measurer {
         }
     }
 
-    private static FunctionFailedException failure(long index, Exception e) {
+    /**
+     * The user function failed: exceptions, and errors that are the function's own fault (a
+     * missing class, an assertion, unbounded recursion). Other errors (out of memory) propagate.
+     */
+    private static FunctionFailedException failure(long index, Throwable e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
@@ -336,7 +348,7 @@ public final class Measurer {
             R out;
             try {
                 out = fn.apply((T) rec);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
                 throw failure((long) offsets[g] + i, e);
             }
             if (outProbe.size() < SIZE_PROBES) {
@@ -442,7 +454,7 @@ public final class Measurer {
                         break;
                     }
                 }
-                if (t1 - start >= warmLimit || calls >= HARD_CAP_CALLS) {
+                if (t1 - start >= warmLimit || calls >= HARD_CAP_CALLS || Thread.currentThread().isInterrupted()) {
                     break;
                 }
             }
@@ -521,7 +533,7 @@ public final class Measurer {
                 pass[g] += (double) kt / p.length;
 
                 if (groupsTimed == groupCount && timedCalls >= minCalls) {
-                    if (t1 >= deadline) {
+                    if (t1 >= deadline || Thread.currentThread().isInterrupted()) {
                         break;
                     }
                     if (groupsCovered == groupCount && units.n >= MIN_TIMED_UNITS) {
@@ -718,7 +730,7 @@ public final class Measurer {
             List<R> out;
             try {
                 out = fn.apply(batch);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
                 throw failure(first, e);
             }
             long t1 = ticker.nanos();
@@ -749,10 +761,12 @@ public final class Measurer {
             int big = Math.max(sample.length, 8);
             big = Math.min(big, Math.max(maxRecords, 8));
 
-            // probe: one small and one large call give a first guess of the line, to bound B by time
+            // probe: calls of 1 and 8 records give a first guess of the line, to bound B by time
+            // (a probe at B itself could already blow the budget when records are expensive)
+            int probe = Math.min(8, big);
             double t1 = timedCall(1, overhead);
-            double tb = timedCall(big, overhead);
-            double c = Math.max(0, (tb - t1) / (big - 1));
+            double tp = timedCall(probe, overhead);
+            double c = Math.max(0, (tp - t1) / (probe - 1));
             double a = Math.max(0, t1 - c);
             if (c > 0) {
                 double room = timedBudget / 4.0 - 3 * a;
@@ -762,11 +776,13 @@ public final class Measurer {
             int[] sizes = distinctSizes(big);
 
             // warm-up rounds
-            long calls = 2;
+            long calls = 1 + probe;
             boolean steady = false;
             double[] previous = null;
             long minWarm = warmLimit / 5;
-            while (ticker.nanos() - start < warmLimit) {
+            int warmupRounds = 0;
+            while (ticker.nanos() - start < warmLimit && warmupRounds++ < MAX_BATCH_WARMUP_ROUNDS
+                    && !Thread.currentThread().isInterrupted()) {
                 double[] round = new double[sizes.length];
                 for (int i = 0; i < sizes.length; i++) {
                     round[i] = timedCall(sizes[i], overhead);
@@ -816,7 +832,7 @@ public final class Measurer {
                     }
                 }
                 rounds++;
-                if (ticker.nanos() >= deadline) {
+                if (ticker.nanos() >= deadline || Thread.currentThread().isInterrupted()) {
                     break;
                 }
             }

@@ -49,6 +49,7 @@ public final class CostModel {
     private final double shuffleBytesPerSecond;
     private final double shuffleRecordNanos;
     private final double memoryFraction;
+    private final int samplePartitions;
 
     /**
      * @param shuffleBytesPerSecond bytes per second one slot shuffles (> 0)
@@ -56,6 +57,20 @@ public final class CostModel {
      * @param memoryFraction        share of a slot's memory one task's records may use, in (0, 1]
      */
     public CostModel(double shuffleBytesPerSecond, double shuffleRecordNanos, double memoryFraction) {
+        this(shuffleBytesPerSecond, shuffleRecordNanos, memoryFraction, Options.SAMPLE_PARTITIONS.defaultValue());
+    }
+
+    /**
+     * @param samplePartitions how many input partitions a measurement samples
+     *                         ({@link Options#SAMPLE_PARTITIONS}): the partition skew of a profile
+     *                         is discounted by what sampling noise alone would show among them
+     */
+    public CostModel(double shuffleBytesPerSecond, double shuffleRecordNanos, double memoryFraction,
+                     int samplePartitions) {
+        if (samplePartitions < 1) {
+            throw new IllegalArgumentException("samplePartitions must be >= 1, got " + samplePartitions);
+        }
+        this.samplePartitions = samplePartitions;
         if (!(shuffleBytesPerSecond > 0) || !Double.isFinite(shuffleBytesPerSecond)) {
             throw new IllegalArgumentException("shuffleBytesPerSecond must be finite and > 0, got " + shuffleBytesPerSecond);
         }
@@ -74,7 +89,8 @@ public final class CostModel {
     public static CostModel from(Settings settings) {
         Objects.requireNonNull(settings, "settings");
         double fraction = Math.min(1.0, Math.max(1e-6, settings.get(Options.MEMORY_FRACTION)));
-        return new CostModel(settings.get(Options.SHUFFLE_THROUGHPUT), DEFAULT_SHUFFLE_RECORD_NANOS, fraction);
+        return new CostModel(settings.get(Options.SHUFFLE_THROUGHPUT), DEFAULT_SHUFFLE_RECORD_NANOS, fraction,
+                settings.get(Options.SAMPLE_PARTITIONS));
     }
 
     public double memoryFraction() {
@@ -168,7 +184,7 @@ public final class CostModel {
         // Layout of the current partitions: one heavy partition, the rest regular.
         double keepHeavyRecords = p0 == 1 ? n : Math.min(n, Math.max(n / p0, workload.largestPartitionShare() * n));
         double keepHeavyFactor = p0 == 1 || keepHeavyRecords <= 0 ? 1.0
-                : Math.min(profile.partitionSkew(), n / keepHeavyRecords);
+                : Math.min(clusteredSkew(profile, p0), n / keepHeavyRecords);
         double keepRegularRecords = p0 == 1 ? 0 : (n - keepHeavyRecords) / (p0 - 1);
         double keepRegularFactor = regularFactor(n, keepHeavyRecords, keepHeavyFactor);
 
@@ -223,12 +239,19 @@ public final class CostModel {
             straggler = straggler(profile, recs, work(profile, recs, b) * Math.max(heavyFactor, regularFactor),
                     lastWave);
         } else {
-            base = schedule(partitions, slots, heavyTask, regularTask);
-            if (base > heavyTask * 1.0001) {
-                long lastWave = Math.min(partitions - 1, Math.max(1, partitions - 1 - (waves - 1) * slots));
-                straggler = straggler(profile, regularRecords, work(profile, regularRecords, b) * regularFactor,
-                        lastWave);
+            // One heavy task among regular ones: it runs while the other slots work through the
+            // rest; the stage ends with the later of the heavy task and the regular waves (with
+            // their own slowest task).
+            long lastWave = partitions - (waves - 1) * slots;
+            double regularStraggler = straggler(profile, regularRecords,
+                    work(profile, regularRecords, b) * regularFactor, lastWave);
+            double scheduled = schedule(partitions, slots, heavyTask, regularTask);
+            if (scheduled > heavyTask * 1.0001) {
+                scheduled += regularStraggler;
             }
+            double waveBound = waves * regularTask + regularStraggler;
+            base = Math.max(scheduled, waveBound);
+            straggler = base - scheduled + (scheduled > heavyTask * 1.0001 ? regularStraggler : 0);
         }
         double bytes = recordBytes(profile);
         double taskBytes = bytes > 0 ? heavyRecords * bytes : -1;
@@ -237,6 +260,22 @@ public final class CostModel {
                 ? shuffleStage + waves * regularRecords * readPerRecord : 0;
         return new Prediction(action, partitions, b, shuffleStage + base + straggler, waves,
                 Math.ceil(heavyRecords), regularTask, heavyTask, straggler, shuffle, taskBytes, fits);
+    }
+
+    /**
+     * The profile's partition skew less what sampling noise alone would show: the expected largest
+     * of m partition means of sampleSize/m records each, m = min(current partitions, sampled
+     * partitions), is about 1 + cv·E[max of m normals]/√(sampleSize/m) times the mean.
+     */
+    double clusteredSkew(CostProfile profile, int currentPartitions) {
+        double k = profile.partitionSkew();
+        int m = Math.min(currentPartitions, samplePartitions);
+        if (k <= 1 || m <= 1) {
+            return 1.0;
+        }
+        double perPartition = Math.max(1.0, (double) profile.sampleSize() / m);
+        double noise = profile.cv() * Gaussian.expectedMax(m) / Math.sqrt(perPartition);
+        return Math.max(1.0, k - noise);
     }
 
     /** Cost factor of the regular records so that the total stays N × mean. */
@@ -293,28 +332,36 @@ public final class CostModel {
 
     /**
      * Expected delay of the slowest of {@code tasksInWave} tasks of {@code records} records each
-     * beyond the mean task ({@code taskWork}): CLT spread or, for heavy tails, the largest record.
+     * beyond the mean task ({@code taskWork}): the CLT spread of the task sums (σ√n × the expected
+     * maximum of m normals), plus what the largest record of the wave adds beyond what a normal
+     * distribution with the same σ would produce in that many records (zero for light tails; the
+     * dominant term for heavy tails with few records per task).
      */
     private static double straggler(CostProfile profile, double records, double taskWork, long tasksInWave) {
         if (records <= 0 || taskWork <= 0 || tasksInWave < 1) {
             return 0;
         }
         double perRecord = taskWork / records;
-        double sdTask = profile.cv() * perRecord * Math.sqrt(records);
-        double clt = sdTask * Gaussian.expectedMax(tasksInWave);
+        double scale = perRecord / profile.meanNanos();
+        double sdRecord = profile.cv() * profile.meanNanos();
+        double clt = sdRecord * Math.sqrt(records) * Gaussian.expectedMax(tasksInWave);
         double inWave = records * tasksInWave;
-        double tail = 0;
+        double tailExtra = 0;
         if (inWave >= 1) {
-            double level = 1 - 1 / (inWave + 1);
-            double q = quantile(profile, level);
-            tail = Math.max(0, q - profile.meanNanos()) * (perRecord / profile.meanNanos());
+            double largest = quantile(profile, 1 - 1 / (inWave + 1)) - profile.meanNanos();
+            double normalLargest = sdRecord * Gaussian.expectedMax(inWave);
+            tailExtra = Math.max(0, largest - normalLargest);
         }
-        return Math.max(clt, tail);
+        return (clt + tailExtra) * scale;
     }
+
+    /** Most the tail is extrapolated beyond the sample's maximum. */
+    private static final double MAX_EXTRAPOLATION = 10;
 
     /**
      * The per-record cost at quantile {@code level}, interpolated linearly between the profile's
-     * p50, p95, p99 and max (the max stands at level 1 − 1/(sampleSize+1), at least 0.995).
+     * p50, p95, p99 and max (the max stands at level 1 − 1/(sampleSize+1), at least 0.995); beyond
+     * the max, extrapolated as a lognormal tail (slope from p50, p99 and max; at most 10× the max).
      */
     public static double quantile(CostProfile profile, double level) {
         double maxLevel = Math.max(0.995, 1 - 1.0 / (profile.sampleSize() + 1.0));
@@ -332,7 +379,21 @@ public final class CostModel {
                 return v[i - 1] + t * (v[i] - v[i - 1]);
             }
         }
-        return v[v.length - 1];
+        double max = v[3];
+        double p99 = v[2];
+        if (!(p99 > 0) || !(max > p99) || level >= 1) {
+            return max;
+        }
+        double zMax = Gaussian.quantile(maxLevel);
+        double z99 = Gaussian.quantile(0.99);
+        // Log-cost per standard-normal unit: the smaller of the body's (p50 -> p99) and the far
+        // tail's (p99 -> max) slope, since the sample's max alone is a noisy witness.
+        double slope = Math.log(max / p99) / (zMax - z99);
+        if (v[0] > 0) {
+            slope = Math.min(slope, Math.log(p99 / v[0]) / z99);
+        }
+        double factor = Math.exp(slope * (Gaussian.quantile(level) - zMax));
+        return max * Math.min(MAX_EXTRAPOLATION, factor);
     }
 
     static long ceilDiv(long a, long b) {

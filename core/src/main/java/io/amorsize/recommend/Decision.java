@@ -1,6 +1,5 @@
 package io.amorsize.recommend;
 
-import io.amorsize.Action;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
 import io.amorsize.model.Prediction;
@@ -39,11 +38,7 @@ public record Decision(
 
     /** The {@link Source#COMPUTED} recommendation of this decision. */
     public Recommendation toRecommendation() {
-        Action action = chosen.action();
-        if (action != Action.KEEP && chosen.partitions() == current.partitions() && action == Action.COALESCE) {
-            action = Action.KEEP;
-        }
-        return new Recommendation(chosen.partitions(), chosen.batchSize(), action, current.partitions(),
+        return new Recommendation(chosen.partitions(), chosen.batchSize(), chosen.action(), current.partitions(),
                 chosen.makespanNanos(), current.makespanNanos(), warnings, Source.COMPUTED, explanation);
     }
 }

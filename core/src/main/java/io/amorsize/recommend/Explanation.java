@@ -30,7 +30,7 @@ final class Explanation {
         double cpu = profile.cpuFraction();
         sb.append("                  ").append(Double.isNaN(cpu) ? "CPU time unavailable"
                         : f("CPU %.0f %% of wall time (%s)", cpu * 100, profile.ioBound() ? "I/O-bound" : "CPU-bound"))
-                .append(f("; %,d records timed; ", profile.sampleSize()))
+                .append(f("; %,d record%s timed; ", profile.sampleSize(), profile.sampleSize() == 1 ? "" : "s"))
                 .append(profile.steadyState() ? "steady state reached after JIT warm-up"
                         : "NOT steady (warm-up budget ran out)")
                 .append(profile.partitionSkew() > 1.0 ? f("; most expensive sampled partition %.2fx the mean",
@@ -43,8 +43,9 @@ final class Explanation {
         }
         sb.append("  records       : ").append(f("%,d", workload.records()))
                 .append(workload.recordsExact() ? " (exact)" : f(" (estimated, ±%.0f %%)", workload.relativeError() * 100))
-                .append(f(" in %,d partitions now; largest holds %.1f %%", workload.currentPartitions(),
-                        workload.largestPartitionShare() * 100));
+                .append(f(" in %,d partition%s now; largest holds %s %%", workload.currentPartitions(),
+                        workload.currentPartitions() == 1 ? "" : "s",
+                        percent(workload.largestPartitionShare() * 100)));
         if (workload.maxParallelism() > 0) {
             sb.append(f("; max parallelism %,d%s", workload.maxParallelism(),
                     workload.preferDivisorsOfMax() ? " (divisors preferred)" : ""));
@@ -96,9 +97,14 @@ final class Explanation {
     }
 
     static String headline(Prediction chosen, Prediction current) {
-        String move = chosen.action() == Action.KEEP
-                ? f("keep %,d partitions", current.partitions())
-                : f("%,d -> %,d partitions (%s)", current.partitions(), chosen.partitions(), chosen.action());
+        String move;
+        if (chosen.action() == Action.KEEP) {
+            move = f("keep %,d partition%s", current.partitions(), current.partitions() == 1 ? "" : "s");
+        } else if (chosen.partitions() == current.partitions()) {
+            move = f("reshuffle the %,d partitions (%s, same count)", current.partitions(), chosen.action());
+        } else {
+            move = f("%,d -> %,d partitions (%s)", current.partitions(), chosen.partitions(), chosen.action());
+        }
         return f("%s, batch %,d; predicted %s (now %s, %.2fx)", move, chosen.batchSize(),
                 time(chosen.makespanNanos()), time(current.makespanNanos()),
                 current.makespanNanos() / Math.max(1e-9, chosen.makespanNanos()));
@@ -149,6 +155,10 @@ final class Explanation {
             sb.append("; now too few tasks keep slots idle");
         }
         return sb.toString();
+    }
+
+    private static String percent(double p) {
+        return p >= 1 || p == 0 ? f("%.1f", p) : f("%.2g", p);
     }
 
     static String f(String fmt, Object... args) {

@@ -10,10 +10,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +26,8 @@ final class FingerprintWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FunctionFingerprint.class);
     private static final int MAX_DEPTH = 4;
+    /** Most objects walked for one fingerprint (a function that captured a large object graph). */
+    private static final int MAX_OBJECTS = 256;
     private static final int MAX_WARNED = 1024;
     /** Function classes already warned about (one WARN per class and JVM). Bounded. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -36,6 +36,9 @@ final class FingerprintWriter {
     private final MessageDigest digest;
     private final Map<Object, Boolean> visiting = new IdentityHashMap<>();
     private final Set<String> uncovered = new LinkedHashSet<>();
+    /** Class files already read for this fingerprint, by loader and name: each is hashed once. */
+    private final Map<String, byte[]> bytecodeDigests = new java.util.HashMap<>();
+    private int objects;
 
     FingerprintWriter(MessageDigest digest) {
         this.digest = digest;
@@ -59,6 +62,11 @@ final class FingerprintWriter {
     private void write(Object fn, int depth) {
         if (depth > MAX_DEPTH || visiting.containsKey(fn)) {
             string(digest, "ref:" + stableName(fn.getClass()));
+            return;
+        }
+        if (++objects > MAX_OBJECTS) {
+            string(digest, "truncated:" + stableName(fn.getClass()));
+            uncovered.add("objects beyond the first " + MAX_OBJECTS);
             return;
         }
         visiting.put(fn, Boolean.TRUE);
@@ -196,6 +204,12 @@ final class FingerprintWriter {
     }
 
     private void bytecode(ClassLoader loader, String internalName) {
+        String key = System.identityHashCode(loader) + "/" + internalName;
+        byte[] known = bytecodeDigests.get(key);
+        if (known != null) {
+            bytes("bytecode-sha256:" + internalName, known);
+            return;
+        }
         String resource = internalName + ".class";
         byte[] code = null;
         try (InputStream in = loader.getResourceAsStream(resource)) {
@@ -209,7 +223,9 @@ final class FingerprintWriter {
             string(digest, "no-bytecode:" + internalName);
             uncovered.add("code of " + internalName.replace('/', '.') + " (no class file)");
         } else {
-            bytes("bytecode:" + internalName, code);
+            byte[] hash = FunctionFingerprint.sha256().digest(code);
+            bytecodeDigests.put(key, hash);
+            bytes("bytecode-sha256:" + internalName, hash);
         }
     }
 
@@ -286,10 +302,5 @@ final class FingerprintWriter {
     private static ClassLoader loaderOf(Class<?> c) {
         ClassLoader l = c.getClassLoader();
         return l != null ? l : ClassLoader.getSystemClassLoader();
-    }
-
-    /** For tests: what the last fingerprint did not cover. */
-    List<String> uncovered() {
-        return new ArrayList<>(uncovered);
     }
 }

@@ -155,6 +155,7 @@ class RedisFallbackTest {
                 assertTrue(store.get(k).isEmpty(), p.getKey() + " must be a miss");
             }
             assertEquals(poisons.size(), redis.stats().rejected());
+            store.flushFileCopies();
             for (String k : keys) {
                 assertTrue(file.get(k).isEmpty(), k + " must not reach the file");
             }
@@ -163,6 +164,7 @@ class RedisFallbackTest {
             // control: the same path accepts and persists a valid entry, so the checks above can fail
             admin.set(valid.getBytes(StandardCharsets.UTF_8), base.getBytes(StandardCharsets.UTF_8));
             assertTrue(store.get(valid).isPresent());
+            store.flushFileCopies();
             assertTrue(file.get(valid).isPresent(), "a valid hit is copied to the file");
         }
         assertTrue(Files.exists(dir));

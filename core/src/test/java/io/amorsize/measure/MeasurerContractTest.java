@@ -92,6 +92,45 @@ class MeasurerContractTest {
     }
 
     @Test
+    void errorsThatAreTheFunctionsFaultAreReportedToo() {
+        RecordFunction<Integer, Integer> recursive = new RecordFunction<>() {
+            @Override
+            public Integer apply(Integer x) {
+                return x == 4 ? apply(x) : x;
+            }
+        };
+        FunctionFailedException e = assertThrows(FunctionFailedException.class,
+                () -> quick().measure(List.of(Work.ints(10)), recursive));
+        assertEquals(4, e.recordIndex());
+        assertInstanceOf(StackOverflowError.class, e.getCause());
+    }
+
+    @Test
+    void terminatesWithATickerThatNeverMoves() {
+        // a broken clock must not hang measurement: call caps bound both phases
+        Measurer frozen = new Measurer(Settings.defaults(), () -> 42L);
+        CostProfile p = frozen.measure(List.of(Work.ints(10)), x -> x);
+        assertTrue(p.sampleSize() >= 3, p::toString);
+        CostProfile b = frozen.measureBatches(Work.ints(10), batch -> batch);
+        assertTrue(b.batchFit().points() >= 2, b::toString);
+    }
+
+    @Test
+    void interruptEndsMeasurementEarlyAndStaysSet() {
+        Measurer slow = Measurer.withBudgets(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(60), 2000);
+        Thread.currentThread().interrupt();
+        try {
+            long t0 = System.nanoTime();
+            CostProfile p = slow.measure(List.of(Work.ints(100)), x -> Work.spinCpu(10_000));
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "an interrupt must cut the 60 s budget short");
+            assertTrue(p.sampleSize() >= 3, p::toString);
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         Measurer m = quick();
         assertMessage("fn", () -> m.measure(List.of(Work.ints(3)), null));

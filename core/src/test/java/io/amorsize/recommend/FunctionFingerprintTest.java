@@ -141,6 +141,82 @@ class FunctionFingerprintTest {
         assertNotEquals(FunctionFingerprint.of(wrap2), FunctionFingerprint.of(wrap3));
     }
 
+    /**
+     * The case that defeats a name-only fingerprint: the same class and lambda, edited from
+     * {@code x * 2} to {@code x * 3} between two runs. Compiled here into separate directories and
+     * loaded by separate class loaders, as two runs of the job would.
+     */
+    @Test
+    void editedLambdaBodyInTheSameClassChangesTheFingerprint() throws Exception {
+        Path v2 = compile("x * 2");
+        Path v3 = compile("x * 3");
+        try {
+            String first = fingerprintLoadedFrom(v2);
+            assertEquals(first, fingerprintLoadedFrom(v2), "same class file, another class loader");
+            assertNotEquals(first, fingerprintLoadedFrom(v3));
+        } finally {
+            delete(v2);
+            delete(v3);
+        }
+    }
+
+    private static Path compile(String body) throws Exception {
+        Path dir = Files.createTempDirectory("fingerprint-src");
+        Path src = dir.resolve("gen/Job.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, "package gen;\n"
+                + "public class Job {\n"
+                + "  public static io.amorsize.RecordFunction<Integer, Integer> fn() {\n"
+                + "    return x -> " + body + ";\n"
+                + "  }\n"
+                + "}\n");
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertTrue(javac != null, "tests need a JDK (javax.tools compiler)");
+        String core = Path.of(RecordFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        int rc = javac.run(null, null, null, "-d", dir.toString(), "-cp", core, src.toString());
+        assertEquals(0, rc, "javac failed");
+        return dir;
+    }
+
+    private static String fingerprintLoadedFrom(Path dir) throws Exception {
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+                FunctionFingerprintTest.class.getClassLoader())) {
+            Object fn = loader.loadClass("gen.Job").getMethod("fn").invoke(null);
+            // fingerprint while the loader is open: the class file is read through it
+            return FunctionFingerprint.of(fn);
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static final class Node {
+        Node next;
+        final int v;
+
+        Node(int v) {
+            this.v = v;
+        }
+    }
+
+    @Test
+    void cyclicCapturedGraphTerminates() {
+        Node a = new Node(1);
+        Node b = new Node(2);
+        a.next = b;
+        b.next = a;
+        RecordFunction<Integer, Integer> fn = x -> x + a.next.v;
+        assertTrue(FunctionFingerprint.of(fn).matches("[0-9a-f]{32}"));
+        b.next = new Node(3);
+        Node c = new Node(1);
+        c.next = new Node(2);
+        RecordFunction<Integer, Integer> same = x -> x + c.next.v;
+        assertNotEquals(FunctionFingerprint.of(fn), FunctionFingerprint.of(same), "different lambdas");
+    }
+
     @Test
     void tokenIsShortLowercaseHexWithoutColon() {
         for (String f : fingerprints()) {

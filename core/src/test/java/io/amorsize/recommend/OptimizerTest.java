@@ -70,6 +70,7 @@ class OptimizerTest {
         assertEquals(Action.REPARTITION, r.action(), r.explain());
         assertTrue(r.partitions() >= 8, r.explain());
         assertTrue(r.estimatedSpeedup() > 3, r.explain());
+        assertTrue(r.changesPartitioning(), "a shuffle to the same count still changes the partitioning");
         // Without the skew the same input is kept as is.
         Recommendation even = optimizer.optimize(profile(1e6, 0.2), Workload.of(8_000, 8), cluster(8));
         assertEquals(Action.KEEP, even.action(), even.explain());
@@ -85,6 +86,7 @@ class OptimizerTest {
         assertEquals(0, d.best().partitions() % 16, d.explanation());
         assertTrue(d.current().makespanNanos() / d.best().makespanNanos() > 1.1, d.explanation());
         assertTrue(d.explanation().contains("do-no-harm"), d.explanation());
+        assertFalse(d.toRecommendation().changesPartitioning());
         // With a lower threshold the faster candidate wins.
         Decision eager = new Optimizer(Settings.defaults().with(Options.SPEEDUP_THRESHOLD, 1.05))
                 .decide(profile(1e6, 0.05), Workload.of(1_400_000, 14), cluster(16), List.of());

@@ -39,17 +39,32 @@ public final class RedisExtension implements ParameterResolver {
     }
 
     static final class Holder implements AutoCloseable {
+        private final java.util.Map<String, String> env;
+        private final java.util.function.BooleanSupplier redisServerOnPath;
+        private final java.util.function.BooleanSupplier docker;
         private TestRedis redis;
         private RedisServerProcess spawned;
         private AutoCloseable container;
         private String failure;
+
+        Holder() {
+            this(System.getenv(), RedisServerProcess::available,
+                    () -> org.testcontainers.DockerClientFactory.instance().isDockerAvailable());
+        }
+
+        Holder(java.util.Map<String, String> env, java.util.function.BooleanSupplier redisServerOnPath,
+               java.util.function.BooleanSupplier docker) {
+            this.env = env;
+            this.redisServerOnPath = redisServerOnPath;
+            this.docker = docker;
+        }
 
         synchronized TestRedis redis() {
             if (redis == null && failure == null) {
                 init();
             }
             if (redis == null) {
-                if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                if ("true".equalsIgnoreCase(env.get("CI"))) {
                     throw new IllegalStateException("No Redis for tests and CI=true: " + failure);
                 }
                 Assumptions.abort("No Redis for tests (skipped outside CI): " + failure);
@@ -58,18 +73,18 @@ public final class RedisExtension implements ParameterResolver {
         }
 
         private void init() {
-            String env = System.getenv("AMORSIZE_TEST_REDIS_URL");
-            if (env != null && !env.isBlank()) {
-                redis = new TestRedis(env.trim(), "AMORSIZE_TEST_REDIS_URL");
+            String given = env.get("AMORSIZE_TEST_REDIS_URL");
+            if (given != null && !given.isBlank()) {
+                redis = new TestRedis(given.trim(), "AMORSIZE_TEST_REDIS_URL");
                 return;
             }
-            if (RedisServerProcess.available()) {
+            if (redisServerOnPath.getAsBoolean()) {
                 spawned = RedisServerProcess.start();
                 redis = new TestRedis(spawned.url(), "redis-server");
                 return;
             }
             try {
-                if (org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
+                if (docker.getAsBoolean()) {
                     @SuppressWarnings("resource")
                     org.testcontainers.containers.GenericContainer<?> c =
                             new org.testcontainers.containers.GenericContainer<>(

@@ -1,0 +1,254 @@
+package io.amorsize.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amorsize.Source;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FallbackStoreTest {
+
+    static final String P = "amorsize:";
+    static final long T0 = 1_700_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private final EntryCodec codec = EntryCodec.withSecret("fallback-test-secret");
+
+    private FileStore file() {
+        return new FileStore(dir, P, Duration.ofDays(7), codec);
+    }
+
+    private static CacheEntry e(String key, double mean, long createdAt) {
+        return EntryCodecFixtures.entryWithMean(key, mean, createdAt);
+    }
+
+    @Test
+    void primaryDownReadsComeFromTheFileAndWritesAreJournaledThenReplayed() {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String a = P + "v1:a:n1:c";
+        String b = P + "v1:b:n1:c";
+        store.put(a, e(a, 10, T0));                       // primary up: both stores
+        assertEquals(Source.CACHE_REDIS, store.get(a).orElseThrow().source());
+        assertTrue(file().get(a).isPresent(), "written to the file too");
+
+        primary.down.set(true);
+        try (FileStoreLogs logs = new FileStoreLogs()) {
+            CacheHit hit = store.get(a).orElseThrow();
+            assertEquals(Source.CACHE_FILE, hit.source());
+            assertEquals(10.0, hit.entry().profile().meanNanos());
+            store.put(b, e(b, 20, T0 + 1));               // journaled + file
+            store.put(a, e(a, 11, T0 + 2));
+            assertEquals(Source.CACHE_FILE, store.get(b).orElseThrow().source());
+            assertEquals(11.0, store.get(a).orElseThrow().entry().profile().meanNanos());
+            for (int i = 0; i < 20; i++) {
+                store.get(P + "v1:missing:n1:c");
+            }
+            assertTrue(store.primaryUnavailable());
+            assertEquals(Optional.of(ComputeLock.NONE), store.tryLock(a, Duration.ofSeconds(1)));
+            assertEquals(List.of(a, b), store.scan("*"), "scan falls back to the file");
+            assertEquals(2, store.journal().pending().size());
+            assertEquals(1, logs.count("WARN", "primary store unavailable"), "one WARN per outage: " + logs.lines());
+            StoreStats s = store.stats();
+            assertEquals("redis+file", s.backend());
+            assertFalse(s.enabled());
+            assertTrue(s.fallbacks() >= 26, "fallbacks counted: " + s.fallbacks());
+
+            primary.down.set(false);                      // primary back: the next call replays
+            assertEquals(Source.CACHE_REDIS, store.get(b).orElseThrow().source());
+            assertArrayEquals(codec.encode(e(b, 20, T0 + 1)), primary.raw.get(b), "byte-identical in the primary");
+            assertArrayEquals(codec.encode(e(a, 11, T0 + 2)), primary.raw.get(a));
+            assertFalse(store.journal().hasPending(), "journal emptied");
+            assertFalse(store.primaryUnavailable());
+            assertEquals(1, logs.count("INFO", "answers again"));
+
+            primary.down.set(true);                       // a second outage warns again, once
+            store.get(a);
+            store.get(a);
+            assertEquals(2, logs.count("WARN", "primary store unavailable"));
+        }
+    }
+
+    @Test
+    void anOlderJournaledEntryNeverOverwritesANewerPrimaryEntry() {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String k = P + "v1:k:n1:c";
+        primary.down.set(true);
+        store.put(k, e(k, 1, T0));                        // journaled with createdAt T0
+        primary.putDirect(k, e(k, 2, T0 + 1000));          // another driver wrote a newer one meanwhile
+        primary.down.set(false);
+        assertEquals(2.0, store.get(k).orElseThrow().entry().profile().meanNanos());
+        assertEquals(2.0, primary.get(k).orElseThrow().entry().profile().meanNanos());
+        assertFalse(store.journal().hasPending());
+        store.flushFileCopies();
+        // and the newer primary entry was copied to the file over the older local one
+        assertEquals(2.0, file().get(k).orElseThrow().entry().profile().meanNanos());
+    }
+
+    @Test
+    void aPrimaryHitIsCopiedToTheFileSoALaterOutageStillHasIt() {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String k = P + "v1:other-driver:n1:c";
+        primary.putDirect(k, e(k, 7, T0));
+        assertEquals(Source.CACHE_REDIS, store.get(k).orElseThrow().source());
+        store.flushFileCopies();
+        primary.down.set(true);
+        CacheHit hit = store.get(k).orElseThrow();
+        assertEquals(Source.CACHE_FILE, hit.source());
+        assertEquals(7.0, hit.entry().profile().meanNanos());
+    }
+
+    /** The write-through copy runs in the background: a hit never waits for the disk (here: a held file lock). */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    @SuppressWarnings("try")
+    void aPrimaryHitDoesNotWaitForTheFile() throws Exception {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String k = P + "v1:k:n1:c";
+        primary.putDirect(k, e(k, 7, T0));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (FileLocks.Held l = FileLocks.acquire(dir.resolve(FileStore.LOCK_NAME), Duration.ofSeconds(5))) {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        assertTrue(held.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        try {
+            long t0 = System.nanoTime();
+            assertTrue(store.get(k).isPresent());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 1000, "a hit waited " + ms + " ms for the file lock");
+            assertFalse(Files.exists(store.fileStore().file()), "not yet copied while the lock is held");
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        store.flushFileCopies();
+        assertEquals(7.0, file().get(k).orElseThrow().entry().profile().meanNanos());
+    }
+
+    @Test
+    void aRejectedEntryIsNeverCopiedToTheFile() {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String poisoned = P + "v1:poisoned:n1:c";
+        String tampered = P + "v1:tampered:n1:c";
+        String unsigned = P + "v1:unsigned:n1:c";
+        String moved = P + "v1:moved:n1:c";
+        primary.raw.put(poisoned, new String(new EntryCodec(null).encode(e(poisoned, 1, T0)), StandardCharsets.UTF_8)
+                .replace("\"partitions\":16,", "\"partitions\":1000000000,").getBytes(StandardCharsets.UTF_8));
+        primary.raw.put(tampered, new String(codec.encode(e(tampered, 1, T0)), StandardCharsets.UTF_8)
+                .replace("\"meanNanos\":1.0", "\"meanNanos\":9.0").getBytes(StandardCharsets.UTF_8));
+        primary.raw.put(unsigned, new EntryCodec(null).encode(e(unsigned, 1, T0)));
+        primary.raw.put(moved, new String(codec.encode(e(P + "v1:orig:n1:c", 1, T0)), StandardCharsets.UTF_8)
+                .replace(P + "v1:orig:n1:c", moved).getBytes(StandardCharsets.UTF_8));
+        for (String k : List.of(poisoned, tampered, unsigned, moved)) {
+            assertTrue(store.get(k).isEmpty(), k + " must be a miss");
+        }
+        assertEquals(4, store.stats().rejected());
+        store.flushFileCopies();
+        assertFalse(Files.exists(store.fileStore().file()), "nothing persisted to the file");
+        primary.down.set(true);
+        for (String k : List.of(poisoned, tampered, unsigned, moved)) {
+            assertTrue(store.get(k).isEmpty(), k + " must not come back from the file");
+        }
+    }
+
+    /** A primary that hands out an entry the codec would refuse (a bug elsewhere) still cannot put it in the file. */
+    @Test
+    void anOutOfBoundsEntryFromThePrimaryIsNotCopied() {
+        String k = P + "v1:k:n1:c";
+        CacheEntry bad = new CacheEntry(1, k, io.amorsize.measure.CostProfile.of(5, 0.1, 1, 1), EntryCodecFixtures.CLUSTER,
+                io.amorsize.model.Workload.of(1_000_000, 4), 1_000_000, 1, io.amorsize.Action.REPARTITION, T0);
+        InMemoryStore lax = new InMemoryStore();
+        lax.put(k, bad);
+        FallbackStore store = new FallbackStore(lax, file());
+        assertTrue(store.get(k).isPresent(), "what the primary returns is its business");
+        store.flushFileCopies();
+        assertFalse(Files.exists(store.fileStore().file()), "but it never reaches the file");
+    }
+
+    @Test
+    void journalLeftByAnotherProcessIsReplayedAtTheFirstSuccessfulCall() {
+        String k = P + "v1:k:n1:c";
+        new Journal(dir, codec, Duration.ofDays(7), java.time.Clock.systemUTC()).append(k, e(k, 3, T0));
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        assertTrue(store.get(P + "v1:unrelated:n1:c").isEmpty());
+        assertEquals(3.0, primary.get(k).orElseThrow().entry().profile().meanNanos());
+    }
+
+    @Test
+    void deleteClearStatsLockAndClose() {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FallbackStore store = new FallbackStore(primary, file());
+        String a = P + "v1:a:n1:c";
+        String b = P + "v1:b:n1:c";
+        store.put(a, e(a, 1, T0));
+        store.put(b, e(b, 1, T0));
+        assertEquals(Optional.empty(), store.tryLock(a, Duration.ofSeconds(1)), "delegated to the primary");
+        assertTrue(store.get(a).isPresent());
+        assertTrue(store.get(P + "v1:none:n1:c").isEmpty());
+        StoreStats s = store.stats();
+        assertEquals("redis+file", s.backend());
+        assertTrue(s.enabled());
+        assertEquals("7.0.0", s.serverVersion());
+        assertEquals("CLOSED", s.breakerState());
+        assertEquals(2, s.keys());
+        assertEquals(1, s.hits());
+        assertEquals(1, s.misses());
+
+        primary.down.set(true);
+        store.put(P + "v1:c:n1:c", e(P + "v1:c:n1:c", 1, T0));
+        assertTrue(store.delete(P + "v1:c:n1:c"), "deleted from the file while the primary is down");
+        assertTrue(store.journal().pending().isEmpty(), "and from the journal, so replay cannot resurrect it");
+        primary.down.set(false);
+        assertTrue(store.delete(a));
+        assertTrue(file().get(a).isEmpty());
+        assertEquals(1, store.clear("*"));
+        assertEquals(List.of(), file().scan("*"));
+        assertEquals(List.of(), store.scan("*"));
+        store.close();
+        assertTrue(primary.closed);
+        assertSame(primary, store.primary());
+    }
+
+    @Test
+    void whenTheFileCannotBeWrittenEitherAWriteDuringAnOutageFails() throws Exception {
+        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FileStore f = file();
+        FallbackStore store = new FallbackStore(primary, f);
+        // A directory where the data file and the journal should be: neither can be written.
+        Files.createDirectories(dir.resolve(FileStore.FILE_NAME));
+        Files.createDirectories(dir.resolve(Journal.FILE_NAME));
+        Files.writeString(dir.resolve(FileStore.FILE_NAME).resolve("x"), "x");
+        Files.writeString(dir.resolve(Journal.FILE_NAME).resolve("x"), "x");
+        String k = P + "v1:k:n1:c";
+        store.put(k, e(k, 1, T0)); // primary up: a file failure is only logged
+        assertTrue(primary.get(k).isPresent());
+        primary.down.set(true);
+        assertThrows(StoreUnavailableException.class, () -> store.put(k, e(k, 2, T0 + 1)));
+        assertTrue(store.get(k).isEmpty(), "a read never throws: a miss");
+    }
+}

@@ -1,0 +1,88 @@
+package io.amorsize.recommend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amorsize.Action;
+import io.amorsize.config.Settings;
+import io.amorsize.measure.CostProfile;
+import io.amorsize.model.Simulator;
+import io.amorsize.model.SyntheticWorkload;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The optimizer judged by the simulator on the cheaper workloads of the benchmark suite: its
+ * choice, made from a sampled profile, must simulate within 10 % of the best partition count found
+ * by sweeping every count up to 4× the slots with every applicable action. (The full suite, with
+ * 10,000-slot workloads, is the SimulatorReport benchmark.)
+ */
+class OptimizerSimulatorTest {
+
+    private static final int RUNS = 3;
+
+    static Stream<SyntheticWorkload> cheapWorkloads() {
+        return SyntheticWorkload.suite().stream().filter(w -> w.slots() <= 64);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cheapWorkloads")
+    void recommendedIsWithinTenPercentOfTheBestInASweep(SyntheticWorkload w) {
+        CostProfile profile = w.sampleProfile(new SplittableRandom(42), 2000, 4);
+        Decision d = new Optimizer(Settings.defaults()).decide(profile, w.workload(), w.cluster(), List.of());
+        Simulator sim = w.simulator();
+        int p0 = w.input().partitions();
+        double rec = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), d.chosen().action(),
+                d.chosen().partitions(), 1, RUNS);
+        double best = rec;
+        String bestName = "recommended";
+        long n = w.input().totalRecords();
+        for (int p = 1; p <= Math.min(4L * w.slots(), Math.max(1, n)); p++) {
+            double t = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.REPARTITION, p, 1, RUNS);
+            if (t < best) {
+                best = t;
+                bestName = "REPARTITION " + p;
+            }
+            if (p < p0) {
+                t = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.COALESCE, p, 1, RUNS);
+                if (t < best) {
+                    best = t;
+                    bestName = "COALESCE " + p;
+                }
+            }
+        }
+        double keep = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.KEEP, p0, 1, RUNS);
+        if (keep < best) {
+            best = keep;
+            bestName = "KEEP";
+        }
+        double ratio = rec / best;
+        assertTrue(ratio <= 1.10, w.name() + ": recommended " + d.chosen().action() + " " + d.chosen().partitions()
+                + " simulates " + ratio + "x the best (" + bestName + ")\n" + d.explanation());
+    }
+
+    @Test
+    void theSuiteSpansTheRequiredRange() {
+        List<SyntheticWorkload> suite = SyntheticWorkload.suite();
+        assertTrue(suite.size() >= 12);
+        assertEquals(8, suite.stream().mapToInt(SyntheticWorkload::slots).min().orElseThrow());
+        assertEquals(10_000, suite.stream().mapToInt(SyntheticWorkload::slots).max().orElseThrow());
+        assertEquals(1_000, suite.stream().mapToLong(w -> w.input().totalRecords()).min().orElseThrow());
+        assertEquals(10_000_000_000L, suite.stream().mapToLong(w -> w.input().totalRecords()).max().orElseThrow());
+    }
+
+    @Test
+    void aSampledHotPartitionShowsAsSkew() {
+        SyntheticWorkload hot = SyntheticWorkload.suite().stream().filter(w -> w.name().equals("hot-input-partition"))
+                .findFirst().orElseThrow();
+        CostProfile p = hot.sampleProfile(new SplittableRandom(1), 2000, 4);
+        assertTrue(p.partitionSkew() > 3, "skew " + p.partitionSkew());
+        SyntheticWorkload even = SyntheticWorkload.suite().stream().filter(w -> w.name().equals("already-right"))
+                .findFirst().orElseThrow();
+        assertTrue(even.sampleProfile(new SplittableRandom(1), 2000, 4).partitionSkew() < 1.2);
+    }
+}
