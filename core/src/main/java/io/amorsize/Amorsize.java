@@ -25,16 +25,14 @@ import java.util.function.Supplier;
  * plugins (or {@link Tuner}) use it. Mirrors the Python original's API.
  *
  * <p>Without an engine, {@link #recommend(List, RecordFunction, ClusterShape)} tunes a function
- * over an in-memory input: it samples, measures, models and recommends in this JVM.
+ * over an in-memory input: it samples, measures, models and recommends in this JVM, sharing
+ * {@link #currentStore()} (the local file, plus Redis when configured) with the engine plugins.
  */
 public final class Amorsize {
 
     // ======================================================================================
     // Local tuning: sample, measure and recommend in this JVM (no engine).
     // ======================================================================================
-
-    /** Store of the local-tuning methods: this JVM's memory until a shared cache is configured. */
-    private static volatile RecommendationStore localStore = new InMemoryStore(Source.CACHE_FILE);
 
     /**
      * Recommends partitions and batch size for applying {@code fn} to every record of
@@ -138,7 +136,9 @@ public final class Amorsize {
 
     private static Recommendation tune(Object fn, InputShape shape, ClusterShape cluster, Workload workload,
                                        Supplier<Measurement> measure, Settings settings) {
-        RecommendationStore store = localStore;
+        // The same store and prefix the engine plugins use: the local file, plus Redis when configured.
+        RecommendationStore store = currentStore();
+        Settings keyed = settings.with(Options.CACHE_PREFIX, currentCacheConfig().keyPrefix());
         String fingerprint;
         try {
             fingerprint = FunctionFingerprint.of(fn);
@@ -148,7 +148,7 @@ public final class Amorsize {
             store = new InMemoryStore(Source.CACHE_FILE);
         }
         TuningRequest request = new TuningRequest(fingerprint, shape, cluster, workload, measure);
-        return new Tuner(store, settings, Clock.systemUTC()).tune(request);
+        return new Tuner(store, keyed, Clock.systemUTC()).tune(request);
     }
 
     private static <T> Sample<T> sampleOf(Sampler sampler, Iterable<T> input) {

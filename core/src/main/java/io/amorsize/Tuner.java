@@ -115,17 +115,19 @@ public final class Tuner {
         }
 
         Optional<ComputeLock> lock = tryLock(key);
-        if (lock.isEmpty()) {
-            Optional<CacheHit> waited = waitForEntry(key);
-            if (waited.isPresent()) {
+        try {
+            // Without the lock, another driver is measuring: wait for its entry. With a real lock,
+            // look once more: a driver may have stored the entry and released the lock between our
+            // miss and our lock.
+            Optional<CacheHit> late = lock.isEmpty() ? waitForEntry(key)
+                    : lock.get() == ComputeLock.NONE ? Optional.empty() : lookUp(key);
+            if (late.isPresent()) {
                 try {
-                    return fromHit(request, waited.get(), start);
+                    return fromHit(request, late.get(), start);
                 } catch (RuntimeException e) {
                     LOG.debug("amorsize: cached entry under {} unusable, measuring", key, e);
                 }
             }
-        }
-        try {
             return computeAndStore(request, key, start);
         } finally {
             lock.ifPresent(ComputeLock::close);

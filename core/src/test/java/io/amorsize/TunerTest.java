@@ -80,6 +80,9 @@ class TunerTest {
         RuntimeException getFailure;
         RuntimeException putFailure;
         boolean lockHeldByOther;
+        /** Hand out a real lock (not ComputeLock.NONE); counts releases. */
+        boolean realLock;
+        final AtomicInteger releases = new AtomicInteger();
         /** After this many gets, the entry below appears (another driver finished measuring). */
         int appearAfterGets = -1;
         CacheEntry appearing;
@@ -130,7 +133,10 @@ class TunerTest {
 
         @Override
         public Optional<ComputeLock> tryLock(String key, Duration lease) {
-            return lockHeldByOther ? Optional.empty() : Optional.of(ComputeLock.NONE);
+            if (lockHeldByOther) {
+                return Optional.empty();
+            }
+            return Optional.of(realLock ? releases::incrementAndGet : ComputeLock.NONE);
         }
 
         @Override
@@ -301,6 +307,21 @@ class TunerTest {
         assertEquals(0, m.calls.get(), "the other driver's measurement was reused");
         assertEquals(Source.CACHE_REDIS, r.source());
         assertEquals(4, store.gets.get());
+    }
+
+    /** Another driver stored the entry and released its lock between our miss and our lock. */
+    @Test
+    void entryStoredBetweenMissAndLockIsReusedNotMeasuredAgain() {
+        FakeStore store = new FakeStore();
+        store.realLock = true;
+        store.appearing = entry(CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1));
+        store.appearAfterGets = 1; // the first look-up misses; the entry is there once we hold the lock
+        CountingMeasure m = new CountingMeasure(TunerTest::measurement);
+        Recommendation r = new Tuner(store, Settings.defaults(), CLOCK).tune(request(m));
+        assertEquals(0, m.calls.get(), "the entry found under the lock was reused");
+        assertEquals(Source.CACHE_REDIS, r.source());
+        assertEquals(1, store.releases.get(), "the lock was released");
+        assertEquals(0, store.puts.get());
     }
 
     @Test

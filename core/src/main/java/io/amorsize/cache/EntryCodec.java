@@ -66,7 +66,8 @@ import javax.crypto.spec.SecretKeySpec;
  * type ids such as {@code @class} (no default or polymorphic typing anywhere); NaN/Infinity.
  * Then the values: schema version other than {@link CacheKey#SCHEMA_VERSION}; a stored key other
  * than the key it was read under; anything a record constructor refuses; partitions outside
- * 1..max(1, slots×64) or above max(1, records); batch size outside 1..max(1, records); costs not
+ * 1..max(1, slots×64) or above max(1, records) (a KEEP must equal the workload's current partitions,
+ * at most {@value #MAX_CURRENT_PARTITIONS}); batch size outside 1..max(1, records); costs not
  * finite and positive or above {@value #MAX_NANOS} ns; sizes and CPU time below -1 or above
  * {@value #MAX_BYTES_PER_RECORD}; a created-at more than a day in the future.
  *
@@ -90,6 +91,8 @@ public final class EntryCodec {
     static final int MAX_NAME_CHARS = 128;
     static final double MAX_NANOS = 1e15;
     static final double MAX_BYTES_PER_RECORD = 1L << 40;
+    /** Largest current partition count an entry may describe (Spark allows more; no real input has). */
+    static final int MAX_CURRENT_PARTITIONS = 1 << 24;
     static final long PARTITIONS_PER_SLOT_CAP = 64;
     private static final long FUTURE_TOLERANCE_MILLIS = 86_400_000L;
 
@@ -233,7 +236,19 @@ public final class EntryCodec {
         CostProfile p = e.profile();
         requireName("cluster.engine", c.engine());
         requireName("cluster.engineVersion", c.engineVersion());
-        long partitionCap = Math.min(Math.max(1L, (long) c.slots() * PARTITIONS_PER_SLOT_CAP), Math.max(1L, w.records()));
+        if (w.currentPartitions() > MAX_CURRENT_PARTITIONS) {
+            throw new RejectedEntryException("workload.currentPartitions " + w.currentPartitions() + " above "
+                    + MAX_CURRENT_PARTITIONS);
+        }
+        // KEEP stores the engine's own count, which may exceed what Amorsize would ever choose
+        // (10,000 tiny partitions kept on 8 slots, 3 partitions holding 1 record).
+        long partitionCap = e.action() == Action.KEEP
+                ? w.currentPartitions()
+                : Math.min(Math.max(1L, (long) c.slots() * PARTITIONS_PER_SLOT_CAP), Math.max(1L, w.records()));
+        if (e.action() == Action.KEEP && e.partitions() != w.currentPartitions()) {
+            throw new RejectedEntryException("KEEP with partitions " + e.partitions() + " but current partitions "
+                    + w.currentPartitions());
+        }
         if (e.partitions() < 1 || e.partitions() > partitionCap) {
             throw new RejectedEntryException("partitions " + e.partitions() + " outside 1.." + partitionCap
                     + " (slots " + c.slots() + ", records " + w.records() + ")");

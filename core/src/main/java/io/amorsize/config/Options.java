@@ -162,6 +162,9 @@ public final class Options {
             }
             return d.toMillis() + "ms";
         }
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) >= 1e6) {
+            return String.valueOf(d.longValue()); // 100000000, not 1.0E8
+        }
         return String.valueOf(v);
     }
 

@@ -156,8 +156,26 @@ class EntryCodecTest {
                 Workload.of(100, 4), 4, 101, Action.REPARTITION, T0);
         assertThrows(IllegalArgumentException.class, () -> plain.encode(batchAboveRecords));
         CacheEntry zeroRecords = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
-                Workload.of(0, 4), 1, 1, Action.KEEP, T0);
+                Workload.of(0, 4), 4, 1, Action.KEEP, T0);
         assertDoesNotThrow(zeroRecords);
+    }
+
+    /** A KEEP stores the engine's own count, which may exceed any count Amorsize would choose. */
+    @Test
+    void keepOfTheEnginesOwnCountIsAcceptedWhateverItsSize() throws Exception {
+        CostProfile p = CostProfile.of(1000, 0.1, 10, 10);
+        CacheEntry tinyPartitionsKept = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+                Workload.of(1_000_000, 10_000), 10_000, 1, Action.KEEP, T0);
+        assertDoesNotThrow(tinyPartitionsKept);
+        CacheEntry moreThanRecords = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+                Workload.of(1, 3), 3, 1, Action.KEEP, T0);
+        assertDoesNotThrow(moreThanRecords);
+        CacheEntry keepThatChanges = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+                Workload.of(1_000_000, 10_000), 9_000, 1, Action.KEEP, T0);
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(keepThatChanges));
+        CacheEntry absurdCurrent = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+                Workload.of(2_000_000_000L, 1_000_000_000), 1_000_000_000, 1, Action.KEEP, T0);
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(absurdCurrent));
     }
 
     private void assertDoesNotThrow(CacheEntry e) {

@@ -1,0 +1,377 @@
+package io.amorsize.flink;
+
+import io.amorsize.AmorsizeException;
+import io.amorsize.BatchFunction;
+import io.amorsize.Recommendation;
+import io.amorsize.RecordFunction;
+import io.amorsize.Source;
+import io.amorsize.Ticker;
+import io.amorsize.Tuner;
+import io.amorsize.TuningRequest;
+import io.amorsize.config.Options;
+import io.amorsize.config.Settings;
+import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.Measurement;
+import io.amorsize.measure.Measurer;
+import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Workload;
+import io.amorsize.recommend.FunctionFingerprint;
+import io.amorsize.recommend.InputShape;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.MissingTypeInfo;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Amorsize for Apache Flink (BATCH execution mode): measures what a function costs per record in the
+ * client, before the job is built, and recommends the operator's parallelism and batch size.
+ *
+ * <pre>{@code
+ * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+ * Recommendation rec = AmorsizeFlink.tune(env, sample, fn, expectedRecords);
+ * env.fromData(records).map(fn).setParallelism(rec.parallelism());
+ * }</pre>
+ *
+ * <p>Measurement runs in this (client) JVM on the given sample; the cache (Redis, with a local file
+ * fallback) is consulted only here — task managers never connect to Redis. The recommendation
+ * reaches the job as numbers: the parallelism you set and the batch size the
+ * {@link #mapBatches mapBatches} operator carries.
+ *
+ * <p>Tuning never fails the job: any error yields {@link Recommendation#fallback} with the
+ * environment's default parallelism and one WARN line, unless strict mode
+ * ({@code amorsize.strict}) is on, in which case {@link AmorsizeException} is thrown. Each decision
+ * is logged as one INFO line with its numbers.
+ */
+public final class AmorsizeFlink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmorsizeFlink.class);
+
+    private AmorsizeFlink() {
+    }
+
+    // ---------------------------------------------------------------- per-record functions
+
+    /**
+     * Recommends the parallelism for {@code stream.map(fn)} over {@code expectedRecords} records,
+     * measuring {@code fn} on {@code sample} in this JVM (skipped on a cache hit).
+     *
+     * @param env             the environment the job is built in (configuration, cluster)
+     * @param sample          representative input records, e.g. a few hundred; not modified
+     * @param fn              the function the operator will run (a plain, not a rich, function:
+     *                        it runs here without a runtime context)
+     * @param expectedRecords records the operator will see in total (>= 0)
+     * @return the recommendation; {@code parallelism()} is meant for {@code setParallelism}
+     * @throws IllegalArgumentException on a null argument or a negative record count
+     * @throws AmorsizeException        in strict mode, when tuning fails
+     */
+    public static <T, R> Recommendation tune(StreamExecutionEnvironment env, List<T> sample,
+                                             MapFunction<T, R> fn, long expectedRecords) {
+        return tune(env, sample, fn, expectedRecords, FlinkTuneOptions.defaults());
+    }
+
+    /** {@link #tune(StreamExecutionEnvironment, List, MapFunction, long)} with per-call options. */
+    public static <T, R> Recommendation tune(StreamExecutionEnvironment env, List<T> sample,
+                                             MapFunction<T, R> fn, long expectedRecords,
+                                             FlinkTuneOptions options) {
+        requireArgs(env, "sample", sample, fn, options);
+        requireSample(sample, expectedRecords);
+        List<T> records = List.copyOf(sample);
+        RecordFunction<T, R> recordFn = fn::map;
+        return run(env, fn, options, "map", settings -> listInput(records.size(), expectedRecords),
+                (settings, measurer) -> measurer.measure(List.of(spread(records, settings)), recordFn));
+    }
+
+    /**
+     * Recommends the parallelism for {@code fn} over a bounded text input (a file or a directory of
+     * files, one record per line), drawing the sample itself: lines are read at offsets spread over
+     * all the files (not only the first lines), and the record count is estimated from the file
+     * sizes ÷ the sampled bytes per line. Only the local or Flink file system is read; no job runs.
+     *
+     * @param input a file or directory readable through Flink's {@code FileSystem}
+     */
+    public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
+                                          MapFunction<String, R> fn) {
+        return tune(env, input, fn, FlinkTuneOptions.defaults());
+    }
+
+    /** {@link #tune(StreamExecutionEnvironment, Path, MapFunction)} with per-call options. */
+    public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
+                                          MapFunction<String, R> fn, FlinkTuneOptions options) {
+        requireArgs(env, "input", input, fn, options);
+        RecordFunction<String, R> recordFn = fn::map;
+        TextSample[] drawn = new TextSample[1];
+        return run(env, fn, options, "map", settings -> {
+            // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
+            drawn[0] = TextInputSampler.sample(input, settings);
+            return new InputPlan(new InputShape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
+                    drawn[0].notes());
+        }, (settings, measurer) -> measurer.measure(List.of(drawn[0].lines()), recordFn));
+    }
+
+    // ---------------------------------------------------------------- batch functions
+
+    /**
+     * Recommends parallelism <em>and batch size</em> for {@link #mapBatches} with {@code fn}: the
+     * function is timed at several batch sizes in this JVM to fit its fixed per-call and per-record
+     * cost.
+     */
+    public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
+                                                    BatchFunction<T, R> fn, long expectedRecords) {
+        return tuneBatches(env, sample, fn, expectedRecords, FlinkTuneOptions.defaults());
+    }
+
+    /** {@link #tuneBatches(StreamExecutionEnvironment, List, BatchFunction, long)} with per-call options. */
+    public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
+                                                    BatchFunction<T, R> fn, long expectedRecords,
+                                                    FlinkTuneOptions options) {
+        requireArgs(env, "sample", sample, fn, options);
+        requireSample(sample, expectedRecords);
+        List<T> records = List.copyOf(sample);
+        return run(env, fn, options, "mapBatches", settings -> listInput(records.size(), expectedRecords),
+                (settings, measurer) -> measurer.measureBatches(spread(records, settings), fn));
+    }
+
+    /**
+     * Applies {@code fn} to batches of {@code rec.batchSize()} records per subtask, with
+     * {@code rec.parallelism()} subtasks. The last partial batch of each subtask is flushed at end of
+     * input; the results of a batch are emitted in the order {@code fn} returns them. The output type
+     * is extracted from {@code fn} where Java's generics allow it; for lambdas call
+     * {@code .returns(...)} on the result, or use the overload with a {@link TypeInformation}.
+     *
+     * <p>A batch function that also implements Flink's {@code RichFunction} gets the runtime context
+     * and {@code open}/{@code close}, e.g. to hold a client connection per subtask.
+     */
+    public static <T, R> SingleOutputStreamOperator<R> mapBatches(DataStream<T> in, BatchFunction<T, R> fn,
+                                                                  Recommendation rec) {
+        if (fn == null) {
+            throw new IllegalArgumentException("fn must not be null");
+        }
+        return mapBatches(in, fn, rec, outputType(fn, in));
+    }
+
+    /** {@link #mapBatches(DataStream, BatchFunction, Recommendation)} with an explicit output type. */
+    public static <T, R> SingleOutputStreamOperator<R> mapBatches(DataStream<T> in, BatchFunction<T, R> fn,
+                                                                  Recommendation rec, TypeInformation<R> outType) {
+        if (in == null) {
+            throw new IllegalArgumentException("in must not be null");
+        }
+        if (fn == null) {
+            throw new IllegalArgumentException("fn must not be null");
+        }
+        if (rec == null) {
+            throw new IllegalArgumentException("rec must not be null");
+        }
+        if (outType == null) {
+            throw new IllegalArgumentException("outType must not be null");
+        }
+        in.getExecutionEnvironment().clean(fn);
+        SingleOutputStreamOperator<R> out = in.transform(
+                "Amorsize batches of " + rec.batchSize(), outType,
+                new BatchingOperator<>(fn, rec.batchSize()));
+        return out.setParallelism(rec.parallelism());
+    }
+
+    // ---------------------------------------------------------------- the pipeline
+
+    /**
+     * What is known about the input before measuring (the cache key's part), the workload, and lines
+     * for the explanation. Partitions are filled in by {@link #run}.
+     */
+    private record InputPlan(InputShape shape, Workload workload, List<String> notes) {
+    }
+
+    private static InputPlan listInput(int sampled, long expectedRecords) {
+        return new InputPlan(new InputShape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
+                List.of("sample of " + sampled + " records given by the caller; " + expectedRecords
+                        + " records expected"));
+    }
+
+    @FunctionalInterface
+    private interface Measure {
+        CostProfile run(Settings settings, Measurer measurer);
+    }
+
+    private static Recommendation run(StreamExecutionEnvironment env, Object fn, FlinkTuneOptions options,
+                                      String operator, Function<Settings, InputPlan> planner, Measure measure) {
+        long started = System.nanoTime();
+        int defaultParallelism = FlinkClusterShape.defaultParallelism(env);
+        boolean strict = Boolean.TRUE.equals(options.strict());
+        Settings settings;
+        try {
+            settings = options.applyTo(AmorsizeOptions.settings(env.getConfiguration(), System.getenv()));
+            strict = settings.get(Options.STRICT);
+            if (!settings.get(Options.ENABLED)) {
+                LOG.info("amorsize: flink {} parallelism {} kept: tuning disabled (amorsize.enabled=false, from {})",
+                        operator, defaultParallelism, settings.origin(Options.ENABLED));
+                return Recommendation.fallback(defaultParallelism, "tuning disabled (amorsize.enabled=false)");
+            }
+            ClusterShape cluster = options.slots() > 0
+                    ? FlinkClusterShape.withSlots(env, settings, options.slots())
+                    : FlinkClusterShape.detect(env, settings);
+            String fingerprint = options.functionId() != null
+                    ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
+                    : FunctionFingerprint.of(fn);
+            InputPlan plan = planner.apply(settings);
+            InputShape shape = new InputShape(plan.shape().knownRecords(), plan.shape().knownBytes(),
+                    defaultParallelism);
+            Workload workload = constrain(plan.workload(), defaultParallelism, env, options, cluster);
+            if (workload.records() == 0) {
+                LOG.info("amorsize: flink {} parallelism {} kept: the input is empty, nothing to tune", operator,
+                        defaultParallelism);
+                return Recommendation.fallback(defaultParallelism, "empty input: nothing to tune");
+            }
+            List<String> notes = new ArrayList<>(plan.notes());
+            notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
+                    + "never contact the cache");
+            Settings finalSettings = settings;
+            Supplier<Measurement> measureFn = () -> {
+                Measurer measurer = new Measurer(finalSettings, Ticker.system())
+                        .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
+                CostProfile profile = measure.run(finalSettings, measurer);
+                return new Measurement(profile, workload, notes);
+            };
+            FlinkCache.Cache cache = FlinkCache.forSettings(finalSettings);
+            Tuner tuner = new Tuner(cache.store(), cache.settings(), Clock.systemUTC());
+            Recommendation rec = tuner.tune(new TuningRequest(fingerprint, shape, cluster, workload, measureFn));
+            if (rec.source() != Source.DEFAULT_FALLBACK) {
+                logDecision(operator, rec, cluster, workload, System.nanoTime() - started);
+            } else if (rec.currentPartitions() != defaultParallelism) {
+                rec = Recommendation.fallback(defaultParallelism, String.join("; ", rec.warnings()));
+            }
+            return rec;
+        } catch (RuntimeException e) {
+            String reason = describe(e);
+            if (strict) {
+                throw e instanceof AmorsizeException ae ? ae
+                        : new AmorsizeException("amorsize: tuning the Flink " + operator + " failed: " + reason, e);
+            }
+            LOG.warn("amorsize: flink {} parallelism {} kept (tuning failed: {})", operator, defaultParallelism,
+                    reason);
+            return Recommendation.fallback(defaultParallelism, reason);
+        }
+    }
+
+    /** The workload with the environment's parallelism as the current one and the max-parallelism rule. */
+    private static Workload constrain(Workload w, int defaultParallelism, StreamExecutionEnvironment env,
+                                      FlinkTuneOptions options, ClusterShape cluster) {
+        Workload base = new Workload(w.records(), w.recordsExact(), w.relativeError(), defaultParallelism,
+                1.0 / defaultParallelism, 0, false);
+        int max = options.maxParallelism() > 0 ? options.maxParallelism() : Math.max(0, env.getMaxParallelism());
+        if (max == 0 && options.keyed()) {
+            // What Flink derives when the max parallelism is unset (128 for parallelism <= 85).
+            max = KeyGroupRangeAssignment.computeDefaultMaxParallelism(Math.max(defaultParallelism, cluster.slots()));
+        }
+        return max > 0 ? base.withMaxParallelism(max, options.keyed()) : base;
+    }
+
+    /** Flink context of a decision at DEBUG: the Tuner logs the decision's one INFO line. */
+    private static void logDecision(String operator, Recommendation rec, ClusterShape cluster, Workload workload,
+                                    long elapsedNanos) {
+        if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        LOG.debug("amorsize: flink {} parallelism {} -> {}, batch {} ({}, {} ms); predicted {} -> {} ({}x); "
+                        + "{} slots, {} records{}",
+                operator, rec.currentPartitions(), rec.parallelism(), rec.batchSize(),
+                rec.source().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                fmt(elapsedNanos / 1e6), seconds(rec.currentNanos()), seconds(rec.predictedNanos()),
+                fmt(rec.estimatedSpeedup()), cluster.slots(), workload.records(),
+                workload.recordsExact() ? "" : " (estimated)");
+    }
+
+    private static String seconds(double nanos) {
+        return Double.isFinite(nanos) ? fmt(nanos / 1e9) + " s" : "?";
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        if (t instanceof AmorsizeException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    /** At most {@code sample.max-records} records, spread evenly over the list (not only its head). */
+    static <T> List<T> spread(List<T> records, Settings settings) {
+        int max = settings.get(Options.SAMPLE_MAX_RECORDS);
+        if (records.size() <= max) {
+            return new ArrayList<>(records);
+        }
+        List<T> out = new ArrayList<>(max);
+        double step = (double) records.size() / max;
+        for (int i = 0; i < max; i++) {
+            out.add(records.get((int) (i * step)));
+        }
+        return out;
+    }
+
+
+    @SuppressWarnings("unchecked")
+    private static <T, R> TypeInformation<R> outputType(BatchFunction<T, R> fn, DataStream<T> in) {
+        try {
+            return (TypeInformation<R>) TypeExtractor.createTypeInfo(BatchFunction.class, fn.getClass(), 1,
+                    in == null ? null : in.getType(), null);
+        } catch (RuntimeException e) {
+            return (TypeInformation<R>) new MissingTypeInfo("Amorsize mapBatches",
+                    new org.apache.flink.api.common.functions.InvalidTypesException(
+                            "could not extract the output type of " + fn.getClass().getName()
+                                    + " (a lambda?): call .returns(...) or pass a TypeInformation", e));
+        }
+    }
+
+    private static void requireSample(List<?> sample, long expectedRecords) {
+        if (expectedRecords < 0) {
+            throw new IllegalArgumentException("expectedRecords must be >= 0, got " + expectedRecords);
+        }
+        if (sample.isEmpty() && expectedRecords > 0) {
+            throw new IllegalArgumentException("sample must not be empty when expectedRecords > 0 (got "
+                    + expectedRecords + ")");
+        }
+        for (Object record : sample) { // not contains(null): immutable lists throw on it
+            if (record == null) {
+                throw new IllegalArgumentException("sample must not contain null records");
+            }
+        }
+    }
+
+    private static void requireArgs(StreamExecutionEnvironment env, String inputName, Object input, Object fn,
+                                    FlinkTuneOptions o) {
+        if (env == null) {
+            throw new IllegalArgumentException("env must not be null");
+        }
+        if (input == null) {
+            throw new IllegalArgumentException(inputName + " must not be null");
+        }
+        if (fn == null) {
+            throw new IllegalArgumentException("fn must not be null");
+        }
+        if (o == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+    }
+
+    /** For tests and the CLI: the settings a call with {@code options} would use. */
+    static Settings settingsFor(StreamExecutionEnvironment env, FlinkTuneOptions options, Map<String, String> envVars) {
+        return options.applyTo(AmorsizeOptions.settings(env.getConfiguration(), envVars));
+    }
+}
