@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -153,7 +154,22 @@ final class ExecutorMeasurement {
     }
 
     static Outcome fromBytes(byte[] b) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
+        // resolve classes (the user's exception types) through the context loader, as Spark does
+        // for application jars added with --jars
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                ClassLoader cl = Thread.currentThread().getContextClassLoader();
+                if (cl != null) {
+                    try {
+                        return Class.forName(desc.getName(), false, cl);
+                    } catch (ClassNotFoundException e) {
+                        // fall through to the default resolution
+                    }
+                }
+                return super.resolveClass(desc);
+            }
+        }) {
             return (Outcome) in.readObject();
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("cannot read the measurement result: " + e, e);

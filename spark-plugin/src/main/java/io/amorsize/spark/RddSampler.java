@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.util.SizeEstimator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
@@ -18,10 +19,15 @@ import scala.runtime.AbstractFunction2;
 /**
  * Draws a bounded sample from a few randomly chosen partitions with one {@code runJob} on those
  * partitions only (never a {@code count()}), streaming each partition's iterator: the first
- * {@code perPartitionCap} records are kept, the rest are only counted until the time budget runs
- * out, so a partition that ends within the budget yields its exact size.
+ * records are kept (up to the record cap, and up to {@link #SAMPLE_BYTES} in all by the first
+ * record's estimated size), the rest are only counted until the time budget runs out, so a
+ * partition that ends within the budget yields its exact size.
  */
 final class RddSampler {
+
+    /** Bytes (in memory, estimated) the whole sample may take: it travels to the driver and back. */
+    static final long SAMPLE_BYTES = 64L << 20;
+    private static final int MIN_RECORDS = 3;
 
     private RddSampler() {
     }
@@ -67,11 +73,13 @@ final class RddSampler {
     static final class SampleTask<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<T>, PartSample<T>>
             implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final int cap;
+        private final int recordCap;
+        private final long byteCap;
         private final long budgetNanos;
 
-        SampleTask(int cap, long budgetNanos) {
-            this.cap = cap;
+        SampleTask(int recordCap, long byteCap, long budgetNanos) {
+            this.recordCap = recordCap;
+            this.byteCap = byteCap;
             this.budgetNanos = budgetNanos;
         }
 
@@ -79,6 +87,7 @@ final class RddSampler {
         public PartSample<T> apply(TaskContext ctx, scala.collection.Iterator<T> it) {
             long start = System.nanoTime();
             long deadline = start + budgetNanos;
+            int cap = recordCap;
             ArrayList<T> kept = new ArrayList<>(Math.min(cap, 1024));
             long read = 0;
             long text = 0;
@@ -91,6 +100,11 @@ final class RddSampler {
                     break;
                 }
                 T t = it.next();
+                if (read == 0 && t != null) {
+                    // the sample travels to the driver and back: bound its bytes by the first record's size
+                    long size = Math.max(1, SizeEstimator.estimate(t));
+                    cap = (int) Math.max(Math.min(MIN_RECORDS, recordCap), Math.min(recordCap, byteCap / size));
+                }
                 if (read < cap) {
                     kept.add(t);
                     if (t instanceof CharSequence cs) {
@@ -119,7 +133,8 @@ final class RddSampler {
         int cap = Math.max(1, totalCap / Math.max(1, chosen.size()));
         List<Object> idx = new ArrayList<>(chosen);
         ClassTag<PartSample<T>> tag = (ClassTag<PartSample<T>>) (ClassTag<?>) ClassTag$.MODULE$.apply(PartSample.class);
-        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, budgetNanos),
+        long byteCap = SAMPLE_BYTES / Math.max(1, chosen.size());
+        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, byteCap, budgetNanos),
                 scala.jdk.javaapi.CollectionConverters.asScala(idx).toSeq(), tag);
         List<PartSample<T>> parts = new ArrayList<>();
         for (Object o : (Object[]) out) {

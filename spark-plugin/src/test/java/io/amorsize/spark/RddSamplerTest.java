@@ -139,6 +139,19 @@ class RddSamplerTest {
     }
 
     @Test
+    void bigRecordsAreSampledWithinTheByteBudgetButCountedToTheEnd() {
+        JavaRDD<byte[]> big = jsc.parallelize(range(120), 1).map(i -> new byte[1 << 20]); // 1 MiB each, made lazily
+        RddSampler.Result<byte[]> r = RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 4, 2000,
+                5_000_000_000L, new Random(9));
+        long keptBytes = (long) r.sampledRecords() << 20;
+        assertTrue(keptBytes <= RddSampler.SAMPLE_BYTES, r.sampledRecords() + " records kept");
+        assertTrue(r.sampledRecords() >= 3);
+        assertTrue(r.parts().get(0).exhausted);
+        assertEquals(120, r.parts().get(0).recordsRead);
+        assertEquals(120, r.workload().records());
+    }
+
+    @Test
     void measuresTheFunctionOnAnExecutorWithWarmUp() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(4000), 4);
         RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L,

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two driver JVMs in sequence against one Redis: the seed's "machine 1 / machine 2". */
-@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TwoDriversTest {
 
     /** Runs {@link ChildDriver}; returns its RESULT fields. */
