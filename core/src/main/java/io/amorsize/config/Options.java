@@ -162,6 +162,12 @@ public final class Options {
             }
             return d.toMillis() + "ms";
         }
+        if (v instanceof Path p) {
+            // Docs tables are the same on every machine: the user's home shows as ~.
+            Path home = Path.of(System.getProperty("user.home", "~"));
+            return p.startsWith(home) && !home.toString().isEmpty()
+                    ? "~/" + home.relativize(p).toString().replace('\\', '/') : p.toString();
+        }
         if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) >= 1e6) {
             return String.valueOf(d.longValue()); // 100000000, not 1.0E8
         }

@@ -78,7 +78,7 @@ public final class AmorsizeOptions {
 
     /** Markdown table of the {@code amorsize.*} options (the docs table; a test keeps it in sync). */
     public static String markdownTable() {
-        return Options.markdownTable(PREFIX).replace(System.getProperty("user.home", "~"), "~");
+        return Options.markdownTable(PREFIX);
     }
 
     /**

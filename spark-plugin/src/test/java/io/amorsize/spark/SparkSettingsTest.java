@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SparkSettingsTest {
 
     /** The document that carries the generated {@code spark.amorsize.*} table (relative to the repository root). */
-    static final String DOC_WITH_TABLE = "docs/SPARK.md";
+    static final String DOC_WITH_TABLE = "README.md";
 
     @Test
     void sparkConfOverridesEnvironmentAndDefaults() {
