@@ -21,6 +21,7 @@ import io.amorsize.measure.Measurement;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.recommend.CacheKey;
+import io.amorsize.testing.LogCapture;
 import io.amorsize.recommend.InputShape;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,7 +155,7 @@ class TunerTest {
         FakeStore store = new FakeStore();
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         Tuner tuner = new Tuner(store, Settings.defaults(), CLOCK);
-        try (CapturedLogs logs = new CapturedLogs("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
             Recommendation r = tuner.tune(request(m));
             assertEquals(Source.COMPUTED, r.source());
             assertEquals(16, r.partitions(), r.explain());
@@ -166,7 +167,7 @@ class TunerTest {
             assertEquals(CLOCK.millis(), stored.createdAtMillis());
             assertEquals(measurement().profile(), stored.profile());
             assertEquals(16, stored.partitions());
-            List<CapturedLogs.Line> info = logs.at(Level.INFO);
+            List<LogCapture.Line> info = logs.at(Level.INFO);
             assertEquals(1, info.size(), logs.lines().toString());
             assertTrue(info.get(0).message().startsWith("amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured"),
                     info.get(0).message());
@@ -220,7 +221,7 @@ class TunerTest {
         store.getFailure = new StoreUnavailableException("connection refused");
         store.putFailure = new StoreUnavailableException("connection refused");
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
-        try (CapturedLogs logs = new CapturedLogs("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
             Recommendation r = new Tuner(store, Settings.defaults(), CLOCK).tune(request(m));
             assertEquals(Source.COMPUTED, r.source());
             assertEquals(16, r.partitions());
@@ -241,7 +242,7 @@ class TunerTest {
         Supplier<Measurement> failing = () -> {
             throw new FunctionFailedException(7, new ArithmeticException("/ by zero"));
         };
-        try (CapturedLogs logs = new CapturedLogs("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
             Recommendation r = new Tuner(store, Settings.defaults(), CLOCK).tune(request(failing));
             assertEquals(Source.DEFAULT_FALLBACK, r.source());
             assertEquals(1, r.partitions());
@@ -249,7 +250,7 @@ class TunerTest {
             assertEquals(1, r.warnings().size());
             String w = r.warnings().get(0);
             assertTrue(w.contains("ArithmeticException") && w.contains("#7"), w);
-            List<CapturedLogs.Line> warns = logs.at(Level.WARN);
+            List<LogCapture.Line> warns = logs.at(Level.WARN);
             assertEquals(1, warns.size(), logs.lines().toString());
             assertTrue(warns.get(0).message().contains("ArithmeticException") && warns.get(0).message().contains("#7"));
             assertEquals(0, store.puts.get(), "nothing cached for a failure");
@@ -278,7 +279,7 @@ class TunerTest {
     @Test
     void disabledKeepsThePartitioningAtInfo() {
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
-        try (CapturedLogs logs = new CapturedLogs("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
             Recommendation r = new Tuner(new FakeStore(), Settings.defaults().with(Options.ENABLED, false), CLOCK)
                     .tune(request(m));
             assertEquals(Source.DEFAULT_FALLBACK, r.source());

@@ -19,18 +19,30 @@ import org.apache.logging.log4j.core.config.Property;
 /**
  * Captures every log event of every logger (all levels, including Jedis' and our own DEBUG lines)
  * while open: formatted messages and the full text of attached throwables (stack traces, causes,
- * suppressed). For secret-leak checks: {@code assertFalse(capture.text().contains(password))}.
+ * suppressed). For secret-leak checks: {@code assertFalse(capture.text().contains(password))};
+ * for "one INFO line per decision": {@code LogCapture.start("io.amorsize")} and {@link #at(Level)}.
  * Existing appenders keep their previous threshold, so the console is not flooded.
  */
 public final class LogCapture implements AutoCloseable {
 
-    private final List<String> lines = new ArrayList<>();
+    /** One captured event; {@code message} includes the throwable's full text when there is one. */
+    public record Line(Level level, String logger, String message) {
+        @Override
+        public String toString() {
+            return level + " " + logger + " " + message;
+        }
+    }
+
+    private final List<Line> lines = new ArrayList<>();
+    private final String loggerPrefix;
     private final LoggerContext ctx;
     private final Appender appender;
     private final Level previousRootLevel;
     private final Map<String, Appender> previousAppenders;
+    private final List<LoggerConfig> nonAdditive = new ArrayList<>();
 
-    private LogCapture() {
+    private LogCapture(String loggerPrefix) {
+        this.loggerPrefix = loggerPrefix;
         ctx = (LoggerContext) LogManager.getContext(false);
         Configuration cfg = ctx.getConfiguration();
         LoggerConfig root = cfg.getRootLogger();
@@ -39,9 +51,11 @@ public final class LogCapture implements AutoCloseable {
         appender = new AbstractAppender("capture-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
-                StringBuilder sb = new StringBuilder();
-                sb.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(' ')
-                        .append(event.getMessage().getFormattedMessage());
+                String logger = event.getLoggerName() == null ? "" : event.getLoggerName();
+                if (!logger.startsWith(LogCapture.this.loggerPrefix)) {
+                    return;
+                }
+                StringBuilder sb = new StringBuilder(event.getMessage().getFormattedMessage());
                 Throwable t = event.getThrown();
                 if (t != null) {
                     StringWriter w = new StringWriter();
@@ -49,7 +63,7 @@ public final class LogCapture implements AutoCloseable {
                     sb.append('\n').append(w);
                 }
                 synchronized (lines) {
-                    lines.add(sb.toString());
+                    lines.add(new Line(event.getLevel(), logger, sb.toString()));
                 }
             }
         };
@@ -61,19 +75,43 @@ public final class LogCapture implements AutoCloseable {
         }
         root.addAppender(appender, Level.ALL, null);
         root.setLevel(Level.ALL);
+        // Events of a non-additive logger (e.g. a test config's io.amorsize at INFO) never reach
+        // the root: listen there too. An event's path ends at its first non-additive logger, so
+        // nothing is captured twice.
+        for (LoggerConfig lc : cfg.getLoggers().values()) {
+            if (lc != root && !lc.isAdditive()) {
+                lc.addAppender(appender, Level.ALL, null);
+                nonAdditive.add(lc);
+            }
+        }
         ctx.updateLoggers();
     }
 
-    /** Starts capturing. */
+    /** Starts capturing every logger. */
     public static LogCapture start() {
-        return new LogCapture();
+        return new LogCapture("");
+    }
+
+    /** Starts capturing the loggers whose names start with {@code loggerPrefix} (e.g. "io.amorsize"). */
+    public static LogCapture start(String loggerPrefix) {
+        return new LogCapture(loggerPrefix);
+    }
+
+    /** Captured events so far. */
+    public List<Line> events() {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    /** Captured events at exactly {@code level}. */
+    public List<Line> at(Level level) {
+        return events().stream().filter(l -> l.level() == level).toList();
     }
 
     /** Captured lines so far (level, logger, message and throwable text). */
     public List<String> lines() {
-        synchronized (lines) {
-            return List.copyOf(lines);
-        }
+        return events().stream().map(Line::toString).toList();
     }
 
     /** All captured text joined by newlines. */
@@ -90,6 +128,9 @@ public final class LogCapture implements AutoCloseable {
             root.addAppender(a, null, null);
         }
         root.setLevel(previousRootLevel);
+        for (LoggerConfig lc : nonAdditive) {
+            lc.removeAppender(appender.getName());
+        }
         ctx.updateLoggers();
         appender.stop();
     }

@@ -10,6 +10,7 @@ import io.amorsize.AmorsizeException;
 import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
+import io.amorsize.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -96,7 +97,7 @@ class AmorsizeFlinkTest {
     void theTunedParallelismLandsInTheExecutedJob() throws Exception {
         StreamExecutionEnvironment env = FlinkCluster.env(1);
         Spin fn = new Spin(300);
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             // 300 µs x 40,000 records = 12 s of work on the default parallelism of 1; 4 slots.
             Recommendation rec = AmorsizeFlink.tune(env, sample(300), fn, 40_000, QUICK);
             assertEquals(Source.COMPUTED, rec.source(), rec.explain());
@@ -135,7 +136,7 @@ class AmorsizeFlinkTest {
         assertEquals(Source.COMPUTED, first.source(), first.explain());
         int callsAfterFirst = Spin.CALLS.get();
 
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             Recommendation second = AmorsizeFlink.tune(env, sample(200), fn, 30_000, QUICK);
             assertTrue(second.cacheHit(), second.toString());
             assertEquals(callsAfterFirst, Spin.CALLS.get(), "no call of the function: nothing measured");
@@ -155,7 +156,7 @@ class AmorsizeFlinkTest {
             }
             return v * 2;
         };
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             Recommendation rec = AmorsizeFlink.tune(env, sample(100), failing, 50_000, QUICK);
             assertEquals(Source.DEFAULT_FALLBACK, rec.source());
             assertEquals(3, rec.parallelism(), "the environment's default parallelism");
@@ -186,7 +187,7 @@ class AmorsizeFlinkTest {
         StreamExecutionEnvironment env = FlinkCluster.env(2, conf);
         Spin fn = new Spin(5);
         int before = Spin.CALLS.get();
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             Recommendation rec = AmorsizeFlink.tune(env, sample(50), fn, 1_000_000);
             assertEquals(Source.DEFAULT_FALLBACK, rec.source());
             assertEquals(2, rec.parallelism());
@@ -200,7 +201,7 @@ class AmorsizeFlinkTest {
         Configuration conf = new Configuration();
         conf.setString("amorsize.measure.budget", "soon");
         StreamExecutionEnvironment env = FlinkCluster.env(2, conf);
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             Recommendation rec = AmorsizeFlink.tune(env, sample(50), new Spin(5), 10_000);
             assertEquals(Source.DEFAULT_FALLBACK, rec.source());
             assertEquals(1, logs.at(Level.WARN).size());
@@ -273,7 +274,7 @@ class AmorsizeFlinkTest {
         assertEquals(rec.parallelism(), again.parallelism());
 
         java.nio.file.Path empty = Files.createFile(tmp.resolve("empty.txt"));
-        try (LogCapture logs = LogCapture.start()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             Recommendation none = AmorsizeFlink.tune(env, new Path(empty.toUri()), parse, QUICK);
             assertEquals(Source.DEFAULT_FALLBACK, none.source());
             assertEquals(1, none.parallelism());
