@@ -229,7 +229,7 @@ public final class FallbackStore implements RecommendationStore {
             p = new StoreStats(false, "", -1, -1, "", -1, -1, 0, 0, 0, 0, "");
         }
         boolean enabled = p.enabled() && !primaryDown.get();
-        return new StoreStats(enabled, "redis+file", p.keys() >= 0 ? p.keys() : f.keys(), p.memoryUsedBytes(),
+        return new StoreStats(enabled, "redis+file", p.keyCount() >= 0 ? p.keyCount() : f.keyCount(), p.memoryUsedBytes(),
                 p.serverVersion(), p.connectedClients(), p.uptimeSeconds(), p.hits() + f.hits(), p.misses() + f.misses(),
                 fallbacks.get() + p.fallbacks(), p.rejected() + f.rejected(), p.breakerState());
     }

@@ -6,7 +6,7 @@ package io.amorsize.cache;
  *
  * @param enabled          a shared (Redis) store is configured and was reachable when last tried
  * @param backend          "redis", "file", "redis+file", "memory"
- * @param keys             keys under the prefix (SCAN count)
+ * @param keyCount         keys under the prefix (SCAN count; never KEYS)
  * @param memoryUsedBytes  server memory used
  * @param serverVersion    e.g. "7.0.15"
  * @param connectedClients clients connected to the server
@@ -20,7 +20,7 @@ package io.amorsize.cache;
 public record StoreStats(
         boolean enabled,
         String backend,
-        long keys,
+        long keyCount,
         long memoryUsedBytes,
         String serverVersion,
         long connectedClients,

@@ -215,7 +215,7 @@ class FallbackStoreTest {
         assertTrue(s.enabled());
         assertEquals("7.0.0", s.serverVersion());
         assertEquals("CLOSED", s.breakerState());
-        assertEquals(2, s.keys());
+        assertEquals(2, s.keyCount());
         assertEquals(1, s.hits());
         assertEquals(1, s.misses());
 

@@ -77,7 +77,7 @@ class FileStoreTest {
             StoreStats s = b.stats();
             assertEquals("file", s.backend());
             assertEquals(1, s.hits());
-            assertEquals(1, s.keys());
+            assertEquals(1, s.keyCount());
         }
         assertTrue(Files.exists(dir.resolve(FileStore.FILE_NAME)));
         assertTrue(Files.exists(dir.resolve(FileStore.LOCK_NAME)));

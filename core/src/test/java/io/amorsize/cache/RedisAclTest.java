@@ -54,7 +54,7 @@ class RedisAclTest {
                 assertEquals("0", server.cli("EXISTS", store.lockKey(key)), "compare-and-delete ran under the ACL");
                 StoreStats stats = store.stats();
                 assertTrue(stats.enabled());
-                assertEquals(1, stats.keys());
+                assertEquals(1, stats.keyCount());
                 assertTrue(stats.memoryUsedBytes() > 0 && !stats.serverVersion().isEmpty() && stats.uptimeSeconds() >= 0);
                 assertTrue(store.delete(key));
                 store.put(key, Entries.sample(key));

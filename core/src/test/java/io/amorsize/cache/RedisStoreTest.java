@@ -58,7 +58,7 @@ class RedisStoreTest {
         StoreStats s = store.stats();
         assertEquals(1, s.hits());
         assertEquals(1, s.misses());
-        assertEquals(1, s.keys());
+        assertEquals(1, s.keyCount());
         assertTrue(s.enabled());
         assertTrue(s.memoryUsedBytes() > 0);
         assertTrue(s.serverVersion().matches("\\d+\\.\\d+.*"), s.serverVersion());

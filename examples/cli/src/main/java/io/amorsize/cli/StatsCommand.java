@@ -20,7 +20,7 @@ final class StatsCommand extends StoreCommand {
         rows.put("store", t.describe());
         rows.put("backend", s.backend());
         rows.put("enabled", s.enabled());
-        rows.put("keys", s.keys());
+        rows.put("keys", s.keyCount());
         rows.put("memory_used_bytes", s.memoryUsedBytes());
         rows.put("server_version", s.serverVersion());
         rows.put("connected_clients", s.connectedClients());
@@ -42,7 +42,7 @@ final class StatsCommand extends StoreCommand {
         var o = cli.out;
         o.println("store              " + t.describe());
         o.println("backend            " + s.backend() + (s.enabled() ? "" : " (shared cache not reachable)"));
-        o.println("keys               " + Format.count(s.keys()));
+        o.println("keys               " + Format.count(s.keyCount()));
         o.println("memory used        " + (s.memoryUsedBytes() < 0 ? "?" : Format.bytes(s.memoryUsedBytes())
                 + " (" + s.memoryUsedBytes() + " bytes, whole server)"));
         o.println("server version     " + (s.serverVersion().isEmpty() ? "?" : s.serverVersion()));
