@@ -115,7 +115,20 @@ public final class AmorsizeSpark {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
-        Recommendation rec = recommendBatches(rdd, batchFn, options);
+        return mapBatches(rdd, batchFn, recommendBatches(rdd, batchFn, options));
+    }
+
+    /**
+     * Applies a recommendation made earlier (e.g. by {@link #recommendBatches}, to print it first):
+     * {@link #apply(JavaRDD, Recommendation)}, then {@code batchFn} on batches of
+     * {@code rec.batchSize()} records inside each partition, streaming (the last, partial batch is
+     * flushed).
+     */
+    public static <T, R> JavaRDD<R> mapBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
+                                               Recommendation rec) {
+        Objects.requireNonNull(rdd, "rdd");
+        Objects.requireNonNull(batchFn, "batchFn");
+        Objects.requireNonNull(rec, "rec");
         int batch = rec.batchSize();
         return apply(rdd, rec).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
     }
