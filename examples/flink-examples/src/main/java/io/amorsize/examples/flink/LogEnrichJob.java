@@ -2,18 +2,14 @@ package io.amorsize.examples.flink;
 
 import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
+import io.amorsize.examples.logs.LogWorkload;
+import io.amorsize.examples.logs.LogWorkload.Event;
 import io.amorsize.flink.AmorsizeFlink;
 import io.amorsize.flink.FlinkTuneOptions;
-import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -47,13 +43,6 @@ public final class LogEnrichJob {
     private LogEnrichJob() {
     }
 
-    /** One parsed log line (a POJO-friendly record is not needed: Flink serializes it with Kryo). */
-    public record Event(String ip, String path, int status, long bytes, String agentFingerprint) implements Serializable {
-    }
-
-    static final Pattern LINE = Pattern.compile(
-            "^(\\S+) \\S+ \\S+ \\[([^\\]]+)] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+) \"[^\"]*\" \"([^\"]*)\"$");
-
     @SuppressWarnings("try") // CloseableIterator.close() may throw InterruptedException; main throws Exception
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parseArgs(args);
@@ -74,7 +63,7 @@ public final class LogEnrichJob {
 
         List<String> sampleLines = new ArrayList<>();
         for (long i = 0; i < Math.min(records, 400); i++) {
-            sampleLines.add(line(i * 250 + 17));
+            sampleLines.add(LogWorkload.line(i * 250 + 17));
         }
         Parse parse = new Parse(rounds);
         Recommendation parseRec = AmorsizeFlink.tune(env, sampleLines, parse, records,
@@ -91,7 +80,7 @@ public final class LogEnrichJob {
         print("service", serviceRec);
 
         DataStream<Event> events = env.fromSequence(0, records - 1).setParallelism(1).rebalance()
-                .map(LogEnrichJob::line).returns(Types.STRING)
+                .map(LogWorkload::line).returns(Types.STRING)
                 .map(parse).returns(TypeInformation.of(Event.class)).setParallelism(parseRec.parallelism());
         DataStream<Tuple2<Integer, Long>> counts = AmorsizeFlink.mapBatches(events, service, serviceRec, Types.TUPLE(Types.INT, Types.LONG))
                 .setParallelism(serviceRec.parallelism())
@@ -120,26 +109,7 @@ public final class LogEnrichJob {
         System.out.println(r.explain().strip().replaceAll("(?m)^", "  "));
     }
 
-    /** A deterministic Apache combined-log line for index {@code i} (same generator as the Spark example). */
-    static String line(long i) {
-        long h = i * 0x9E3779B97F4A7C15L;
-        int status = switch (Math.floorMod(h >>> 7, 100)) {
-            case 0, 1, 2 -> 500;
-            case 3, 4 -> 503;
-            case 5, 6, 7, 8, 9, 10, 11 -> 404;
-            default -> 200;
-        };
-        String[] methods = {"GET", "GET", "GET", "POST", "PUT"};
-        String[] agents = {"Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", "curl/8.5.0",
-            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15", "python-requests/2.32"};
-        return String.format(Locale.ROOT, "10.%d.%d.%d - - [23/Nov/2026:12:%02d:%02d +0000] \"%s /api/v1/items/%d HTTP/1.1\" %d %d \"-\" \"%s\"",
-                Math.floorMod(h >>> 8, 256), Math.floorMod(h >>> 16, 256), Math.floorMod(h >>> 24, 256),
-                Math.floorMod(i / 60, 60), Math.floorMod(i, 60), methods[Math.floorMod(h >>> 32, methods.length)],
-                Math.floorMod(h >>> 20, 100_000), status, Math.floorMod(h >>> 40, 50_000),
-                agents[Math.floorMod(h >>> 50, agents.length)]);
-    }
-
-    /** Parse + the CPU-heavy enrichment. */
+    /** Parse + the CPU-heavy enrichment ({@link LogWorkload#parse}). */
     static final class Parse implements MapFunction<String, Event> {
         private static final long serialVersionUID = 1L;
         private final int rounds;
@@ -149,18 +119,8 @@ public final class LogEnrichJob {
         }
 
         @Override
-        public Event map(String line) throws Exception {
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) {
-                return new Event("?", "?", 0, 0, "");
-            }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] d = m.group(7).getBytes(StandardCharsets.UTF_8);
-            for (int r = 0; r < rounds; r++) {
-                d = sha.digest(d);
-            }
-            return new Event(m.group(1), m.group(4), Integer.parseInt(m.group(5)), Long.parseLong(m.group(6)),
-                    HexFormat.of().formatHex(d, 0, 8));
+        public Event map(String line) {
+            return LogWorkload.parse(line, rounds);
         }
     }
 
@@ -173,15 +133,11 @@ public final class LogEnrichJob {
 
         @Override
         public List<Tuple2<Integer, Long>> apply(List<Event> batch) throws InterruptedException {
-            Thread.sleep(3);
+            LogWorkload.serviceCall();
             List<Tuple2<Integer, Long>> out = new ArrayList<>(batch.size());
             for (Event e : batch) {
-                long end = System.nanoTime() + 2_000;
-                int x = e.ip().hashCode();
-                while (System.nanoTime() < end) {
-                    x = x * 31 + 7;
-                }
-                out.add(Tuple2.of(e.status() / 100 + (x == 0 ? 0 : 0), 1L));
+                LogWorkload.serviceLookup(e);
+                out.add(Tuple2.of(e.status() / 100, 1L));
             }
             return out;
         }

@@ -1,23 +1,17 @@
 package io.amorsize.examples.spark;
 
 import io.amorsize.Recommendation;
+import io.amorsize.examples.logs.LogWorkload;
+import io.amorsize.examples.logs.LogWorkload.Event;
 import io.amorsize.spark.AmorsizeSpark;
 import io.amorsize.spark.SparkTuneOptions;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -53,17 +47,9 @@ public final class LogEnrichJob {
     private LogEnrichJob() {
     }
 
-    /** One parsed log line. */
-    public record Event(String ip, String method, String path, int status, long bytes, String agentFingerprint)
-            implements Serializable {
-    }
-
     /** An event with the service's answer. */
     public record Enriched(Event event, String region) implements Serializable {
     }
-
-    static final Pattern LINE = Pattern.compile(
-            "^(\\S+) \\S+ \\S+ \\[([^\\]]+)] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) (\\d+) \"[^\"]*\" \"([^\"]*)\"$");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parseArgs(args);
@@ -86,7 +72,7 @@ public final class LogEnrichJob {
             sc.sc().addSparkListener(phases);
 
             // A parallelized collection: the driver knows the record count without a job (part of the cache key).
-            JavaRDD<String> lines = sc.parallelize(LongStream.range(0, records).mapToObj(LogEnrichJob::line).toList(), partitions);
+            JavaRDD<String> lines = sc.parallelize(LongStream.range(0, records).mapToObj(LogWorkload::line).toList(), partitions);
 
             Function<String, Event> parse = new Parse(rounds);
             SparkTuneOptions parseOptions = SparkTuneOptions.builder().function("log-enrich.parse", "1").build();
@@ -98,9 +84,7 @@ public final class LogEnrichJob {
             SparkTuneOptions serviceOptions = SparkTuneOptions.builder().function("log-enrich.geo-service", "1").build();
             Recommendation serviceRec = AmorsizeSpark.recommendBatches(events, service, serviceOptions);
             print("service", serviceRec);
-            int batch = serviceRec.batchSize();
-            JavaRDD<Enriched> enriched = AmorsizeSpark.apply(events, serviceRec)
-                    .mapPartitions(it -> new Batches<>(it, batch, service));
+            JavaRDD<Enriched> enriched = AmorsizeSpark.mapBatches(events, service, serviceRec);
 
             long serverErrors = enriched.filter(e -> e.event().status() >= 500).count();
             long total = enriched.count();
@@ -120,26 +104,7 @@ public final class LogEnrichJob {
         System.out.println(r.explain().strip().replaceAll("(?m)^", "  "));
     }
 
-    /** A deterministic Apache combined-log line for index {@code i}. */
-    static String line(long i) {
-        long h = i * 0x9E3779B97F4A7C15L;
-        int status = switch (Math.floorMod(h >>> 7, 100)) {
-            case 0, 1, 2 -> 500;
-            case 3, 4 -> 503;
-            case 5, 6, 7, 8, 9, 10, 11 -> 404;
-            default -> 200;
-        };
-        String[] methods = {"GET", "GET", "GET", "POST", "PUT"};
-        String[] agents = {"Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", "curl/8.5.0",
-            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15", "python-requests/2.32"};
-        return String.format(Locale.ROOT, "10.%d.%d.%d - - [23/Nov/2026:12:%02d:%02d +0000] \"%s /api/v1/items/%d HTTP/1.1\" %d %d \"-\" \"%s\"",
-                Math.floorMod(h >>> 8, 256), Math.floorMod(h >>> 16, 256), Math.floorMod(h >>> 24, 256),
-                Math.floorMod(i / 60, 60), Math.floorMod(i, 60), methods[Math.floorMod(h >>> 32, methods.length)],
-                Math.floorMod(h >>> 20, 100_000), status, Math.floorMod(h >>> 40, 50_000),
-                agents[Math.floorMod(h >>> 50, agents.length)]);
-    }
-
-    /** Parse + the CPU-heavy enrichment: an iterated SHA-256 fingerprint of the user agent. */
+    /** Parse + the CPU-heavy enrichment ({@link LogWorkload#parse}). */
     static final class Parse implements Function<String, Event> {
         private static final long serialVersionUID = 1L;
         private final int rounds;
@@ -149,76 +114,23 @@ public final class LogEnrichJob {
         }
 
         @Override
-        public Event call(String line) throws NoSuchAlgorithmException {
-            Matcher m = LINE.matcher(line);
-            if (!m.matches()) {
-                return new Event("?", "?", "?", 0, 0, "");
-            }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] d = m.group(7).getBytes(StandardCharsets.UTF_8);
-            for (int r = 0; r < rounds; r++) {
-                d = sha.digest(d);
-            }
-            return new Event(m.group(1), m.group(3), m.group(4), Integer.parseInt(m.group(5)),
-                    Long.parseLong(m.group(6)), HexFormat.of().formatHex(d, 0, 8));
+        public Event call(String line) {
+            return LogWorkload.parse(line, rounds);
         }
     }
 
-    /** The simulated slow service: 3 ms per call (a network round trip) plus ~2 µs of work per record. */
+    /** The simulated slow service ({@link LogWorkload#serviceCall}, {@link LogWorkload#serviceLookup}): 3 ms per call plus ~2 µs per record. */
     static final class SlowService implements Function<List<Event>, List<Enriched>> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public List<Enriched> call(List<Event> batch) throws InterruptedException {
-            Thread.sleep(3);
+            LogWorkload.serviceCall();
             List<Enriched> out = new ArrayList<>(batch.size());
             for (Event e : batch) {
-                long end = System.nanoTime() + 2_000;
-                int x = e.ip().hashCode();
-                while (System.nanoTime() < end) {
-                    x = x * 31 + 7;
-                }
-                out.add(new Enriched(e, "region-" + Math.floorMod(x ^ e.ip().hashCode(), 8)));
+                out.add(new Enriched(e, "region-" + LogWorkload.serviceLookup(e)));
             }
             return out;
-        }
-    }
-
-    /** Applies a batch function to consecutive batches of a partition, streaming. */
-    static final class Batches<T, R> implements Iterator<R> {
-        private final Iterator<T> in;
-        private final int size;
-        private final Function<List<T>, List<R>> fn;
-        private Iterator<R> current = java.util.Collections.emptyIterator();
-
-        Batches(Iterator<T> in, int size, Function<List<T>, List<R>> fn) {
-            this.in = in;
-            this.size = Math.max(1, size);
-            this.fn = fn;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (!current.hasNext() && in.hasNext()) {
-                List<T> b = new ArrayList<>(size);
-                while (b.size() < size && in.hasNext()) {
-                    b.add(in.next());
-                }
-                try {
-                    current = fn.call(b).iterator();
-                } catch (Exception e) {
-                    throw new IllegalStateException("batch function failed", e);
-                }
-            }
-            return current.hasNext();
-        }
-
-        @Override
-        public R next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return current.next();
         }
     }
 
