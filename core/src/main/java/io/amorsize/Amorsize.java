@@ -1,16 +1,20 @@
 package io.amorsize;
 
+import io.amorsize.tune.TuningRequest;
+
+import io.amorsize.tune.Tuner;
+
 import io.amorsize.cache.InMemoryStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.measure.CostProfile;
-import io.amorsize.measure.Measurement;
+import io.amorsize.tune.Measurement;
 import io.amorsize.measure.Measurer;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.FunctionFingerprint;
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.FunctionFingerprint;
+import io.amorsize.key.InputShape;
 import io.amorsize.sample.Sample;
 import io.amorsize.sample.Sampler;
 import java.time.Clock;

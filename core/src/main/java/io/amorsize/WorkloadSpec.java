@@ -3,7 +3,7 @@ package io.amorsize;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.InputShape;
 import java.time.Duration;
 import java.util.Objects;
 

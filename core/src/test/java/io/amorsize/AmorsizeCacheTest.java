@@ -1,5 +1,9 @@
 package io.amorsize;
 
+import io.amorsize.tune.TuningRequest;
+
+import io.amorsize.tune.Tuner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,8 +22,8 @@ import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
-import io.amorsize.recommend.CacheKey;
-import io.amorsize.recommend.FunctionFingerprint;
+import io.amorsize.key.CacheKey;
+import io.amorsize.key.FunctionFingerprint;
 import io.amorsize.testing.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import java.util.Objects;
  * the facts it was made for. On a hit the decision is re-derived from {@link #profile()} for the
  * current workload and cluster; the stored decision is for display ({@code list}, {@code show}).
  *
- * @param schemaVersion   {@link io.amorsize.recommend.CacheKey#SCHEMA_VERSION} at write time
+ * @param schemaVersion   {@link io.amorsize.key.CacheKey#SCHEMA_VERSION} at write time
  * @param key             the rendered key the entry was written under (checked on read, and covered
  *                        by the HMAC when a secret is configured, so a copy under another key is rejected)
  * @param profile         measured cost profile

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Where measured profiles are kept between jobs. Implementations: Redis, a local JSON file, a
  * fallback that composes the two, and an in-memory store for tests and single-JVM use.
  *
- * <p>Keys are rendered {@link io.amorsize.recommend.CacheKey}s, including the prefix. A store never
+ * <p>Keys are rendered {@link io.amorsize.key.CacheKey}s, including the prefix. A store never
  * returns an entry that failed validation: a rejected entry is a miss.
  */
 public interface RecommendationStore extends AutoCloseable {

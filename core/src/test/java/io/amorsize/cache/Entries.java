@@ -4,7 +4,7 @@ import io.amorsize.Action;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 
 /** Sample entries for the Redis tests. */
 final class Entries {

@@ -5,7 +5,7 @@ import io.amorsize.measure.BatchFit;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 
 /** Valid entries for the cache tests. */
 final class EntryCodecFixtures {

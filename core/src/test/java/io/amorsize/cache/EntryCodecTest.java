@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.amorsize.Action;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.amorsize.spark;
 
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.InputShape;
 import java.util.Arrays;
 import org.apache.spark.Dependency;
 import org.apache.spark.OneToOneDependency;

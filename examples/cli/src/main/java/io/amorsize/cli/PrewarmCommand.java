@@ -10,7 +10,7 @@ import io.amorsize.config.Settings;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 import io.amorsize.recommend.Optimizer;
 import java.io.IOException;
 import java.util.ArrayList;

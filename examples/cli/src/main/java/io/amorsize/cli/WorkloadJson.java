@@ -2,7 +2,7 @@ package io.amorsize.cli;
 
 import io.amorsize.WorkloadSpec;
 import io.amorsize.model.ClusterShape;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 
 /**
  * One element of a {@code prewarm} file: the function's fingerprint plus the fields of

@@ -77,7 +77,7 @@ class RedisCommandsTest extends StoreCommandsContract {
     @Test
     void prewarmStoresWhatTheFacadePrewarmStores() throws Exception {
         io.amorsize.RecordFunction<String, Integer> fn = String::length;
-        String fp = io.amorsize.recommend.FunctionFingerprint.of(fn);
+        String fp = io.amorsize.key.FunctionFingerprint.of(fn);
         java.nio.file.Path f = java.nio.file.Files.writeString(tmp.resolve("fp.json"), SPEC.replace("\"fnA\"", "\"" + fp + "\""));
         cli(with("a", "prewarm", f.toString())).assertOk();
         var cluster = new io.amorsize.model.ClusterShape("spark", "4.1.1", 4, 1073741824L, 5e6);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.cache.CacheEntry;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ abstract class StoreCommandsContract {
         CliRun r = cli(with("a", "prewarm", spec.toString())).assertOk();
         assertTrue(r.out().contains("Prewarmed 2 workloads"), r.out());
         var spark = new io.amorsize.model.ClusterShape("spark", "4.1.1", 4, 1L << 30, 5e6);
-        String expected = CacheKey.of("fnA", new io.amorsize.recommend.InputShape(1_000_000, -1, 8), spark).render("amorsize:");
+        String expected = CacheKey.of("fnA", new io.amorsize.key.InputShape(1_000_000, -1, 8), spark).render("amorsize:");
         Optional<CacheEntry> hit = entry("a", expected);
         assertTrue(hit.isPresent(), "prewarmed key " + expected + " not found in " + allKeys("a"));
         CacheEntry e = hit.get();

@@ -11,7 +11,7 @@ import io.amorsize.cache.StoreUnavailableException;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -69,7 +69,7 @@ public final class CacheBenchmark {
 
         CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).fallbackDir(dir).build();
         try (RedisStore store = new RedisStore(cfg); RedisClient admin = RedisClient.create(java.net.URI.create(url))) {
-            String key = CacheKey.of("fbench", new io.amorsize.recommend.InputShape(1_000_000, -1, 64), CLUSTER).render(prefix);
+            String key = CacheKey.of("fbench", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER).render(prefix);
             store.put(key, entry(key, 1));
 
             // 1. single-thread hit latency
@@ -135,7 +135,7 @@ public final class CacheBenchmark {
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 String k = CacheKey.of("f" + Long.toHexString(0x9e3779b97f4a7c15L * (i + 1)).replace('-', 'x'),
-                        new io.amorsize.recommend.InputShape(1_000_000L + i, -1, 64), CLUSTER).render(prefix);
+                        new io.amorsize.key.InputShape(1_000_000L + i, -1, 64), CLUSTER).render(prefix);
                 store.put(k, entry(k, i));
                 keys.add(k);
             }
@@ -183,7 +183,7 @@ public final class CacheBenchmark {
         try (RedisStore redis = new RedisStore(down);
              FallbackStore store = new FallbackStore(redis, new FileStore(dir.resolve("fallback"), prefix, down.ttl(),
                      EntryCodec.withSecret(null)))) {
-            String key = CacheKey.of("fdown", new io.amorsize.recommend.InputShape(1_000_000, -1, 64), CLUSTER).render(prefix);
+            String key = CacheKey.of("fdown", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER).render(prefix);
             store.put(key, entry(key, 7)); // Redis down: file + journal; opens the breaker
             for (int i = 0; i < 2_000; i++) {
                 store.get(key).orElseThrow();

@@ -9,7 +9,7 @@ import io.amorsize.model.SimulatedInput;
 import io.amorsize.model.SyntheticWorkload;
 import io.amorsize.model.Workload;
 import io.amorsize.recommend.Decision;
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.InputShape;
 import io.amorsize.recommend.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;

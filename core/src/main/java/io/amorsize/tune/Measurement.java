@@ -1,4 +1,6 @@
-package io.amorsize.measure;
+package io.amorsize.tune;
+
+import io.amorsize.measure.CostProfile;
 
 import io.amorsize.model.Workload;
 import java.util.List;

@@ -1,16 +1,16 @@
-package io.amorsize;
+package io.amorsize.tune;
 
-import io.amorsize.measure.Measurement;
+import io.amorsize.tune.Measurement;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.InputShape;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * One tuning question, as an engine adapter asks it.
  *
- * @param functionFingerprint {@link io.amorsize.recommend.FunctionFingerprint} of the user function
+ * @param functionFingerprint {@link io.amorsize.key.FunctionFingerprint} of the user function
  * @param input               what is known about the input before any job runs (the key's input part)
  * @param cluster             the cluster shape (slots, memory, calibrated per-task overhead)
  * @param knownWorkload       the workload when it is known without running a job, or null; on a cache

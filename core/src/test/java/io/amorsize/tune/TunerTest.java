@@ -1,4 +1,12 @@
-package io.amorsize;
+package io.amorsize.tune;
+
+import io.amorsize.Source;
+
+import io.amorsize.Action;
+
+import io.amorsize.Recommendation;
+
+import io.amorsize.AmorsizeException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,12 +25,12 @@ import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.measure.FunctionFailedException;
-import io.amorsize.measure.Measurement;
+import io.amorsize.tune.Measurement;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
+import io.amorsize.key.CacheKey;
 import io.amorsize.testing.LogCapture;
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.InputShape;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,7 +163,7 @@ class TunerTest {
         FakeStore store = new FakeStore();
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         Tuner tuner = new Tuner(store, Settings.defaults(), CLOCK);
-        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
             Recommendation r = tuner.tune(request(m));
             assertEquals(Source.COMPUTED, r.source());
             assertEquals(16, r.partitions(), r.explain());
@@ -221,7 +229,7 @@ class TunerTest {
         store.getFailure = new StoreUnavailableException("connection refused");
         store.putFailure = new StoreUnavailableException("connection refused");
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
-        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
             Recommendation r = new Tuner(store, Settings.defaults(), CLOCK).tune(request(m));
             assertEquals(Source.COMPUTED, r.source());
             assertEquals(16, r.partitions());
@@ -242,7 +250,7 @@ class TunerTest {
         Supplier<Measurement> failing = () -> {
             throw new FunctionFailedException(7, new ArithmeticException("/ by zero"));
         };
-        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
             Recommendation r = new Tuner(store, Settings.defaults(), CLOCK).tune(request(failing));
             assertEquals(Source.DEFAULT_FALLBACK, r.source());
             assertEquals(1, r.partitions());
@@ -279,7 +287,7 @@ class TunerTest {
     @Test
     void disabledKeepsThePartitioningAtInfo() {
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
-        try (LogCapture logs = LogCapture.start("io.amorsize.Tuner")) {
+        try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
             Recommendation r = new Tuner(new FakeStore(), Settings.defaults().with(Options.ENABLED, false), CLOCK)
                     .tune(request(m));
             assertEquals(Source.DEFAULT_FALLBACK, r.source());

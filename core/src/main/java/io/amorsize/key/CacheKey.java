@@ -1,4 +1,4 @@
-package io.amorsize.recommend;
+package io.amorsize.key;
 
 import java.util.Objects;
 

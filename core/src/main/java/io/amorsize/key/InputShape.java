@@ -1,4 +1,4 @@
-package io.amorsize.recommend;
+package io.amorsize.key;
 
 /**
  * What is known about an input <em>before</em> any job runs (slice sizes of a parallelized

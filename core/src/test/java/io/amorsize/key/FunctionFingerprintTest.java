@@ -1,4 +1,4 @@
-package io.amorsize.recommend;
+package io.amorsize.key;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

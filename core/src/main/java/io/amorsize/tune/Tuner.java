@@ -1,4 +1,10 @@
-package io.amorsize;
+package io.amorsize.tune;
+
+import io.amorsize.Source;
+
+import io.amorsize.Recommendation;
+
+import io.amorsize.AmorsizeException;
 
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
@@ -7,10 +13,10 @@ import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.measure.FunctionFailedException;
-import io.amorsize.measure.Measurement;
+import io.amorsize.tune.Measurement;
 import io.amorsize.model.Workload;
-import io.amorsize.recommend.CacheKey;
-import io.amorsize.recommend.InputShape;
+import io.amorsize.key.CacheKey;
+import io.amorsize.key.InputShape;
 import io.amorsize.recommend.Optimizer;
 import java.time.Clock;
 import java.time.Duration;
