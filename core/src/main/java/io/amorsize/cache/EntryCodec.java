@@ -476,14 +476,17 @@ public final class EntryCodec {
             BatchFit fit = f == null ? null
                     : new BatchFit(f.fixedNanos(), f.perRecordNanos(), f.points(), f.rSquared() == null ? Double.NaN : f.rSquared());
             WireProfile p = profile;
-            CostProfile cost = new CostProfile(p.sampleSize(), p.steadyState(), p.meanNanos(), p.p50Nanos(), p.p95Nanos(),
-                    p.p99Nanos(), p.maxNanos(), p.cv(), p.cpuNanos(), p.inputBytes(), p.outputBytes(),
-                    p.allocatedBytes(), p.partitionSkew(), fit);
+            CostProfile cost = new CostProfile(
+                    new CostProfile.Sample(p.sampleSize(), p.steadyState(), p.partitionSkew()),
+                    new CostProfile.Timing(p.meanNanos(), p.p50Nanos(), p.p95Nanos(), p.p99Nanos(), p.maxNanos(), p.cv()),
+                    new CostProfile.Resources(p.cpuNanos(), p.allocatedBytes()),
+                    new CostProfile.Sizes(p.inputBytes(), p.outputBytes()), fit);
             ClusterShape c = new ClusterShape(cluster.engine(), cluster.engineVersion(), cluster.slots(),
                     cluster.memoryPerSlotBytes(), cluster.perTaskOverheadNanos());
-            Workload w = new Workload(workload.records(), workload.recordsExact(), workload.relativeError(),
-                    workload.currentPartitions(), workload.largestPartitionShare(), workload.maxParallelism(),
-                    workload.preferDivisorsOfMax());
+            Workload w = new Workload(
+                    new Workload.RecordCount(workload.records(), workload.recordsExact(), workload.relativeError()),
+                    new Workload.Partitions(workload.currentPartitions(), workload.largestPartitionShare()),
+                    new Workload.Limits(workload.maxParallelism(), workload.preferDivisorsOfMax()));
             return new CacheEntry(schema, key, cost, c, w, decision.partitions(), decision.batchSize(),
                     decision.action(), createdAt);
         }

@@ -41,7 +41,7 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
 
     /** The workload as an engine adapter would describe it (exact count, largest partition share). */
     public Workload workload() {
-        return new Workload(input.totalRecords(), true, 0.0, input.partitions(), input.largestPartitionShare(), 0, false);
+        return Workload.exact(input.totalRecords(), input.partitions()).withLargestShare(input.largestPartitionShare());
     }
 
     /** A copy with every partition's record count scaled by {@code factor} (same costs per record). */
@@ -139,8 +139,10 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
         double cappedMean = Arrays.stream(all).map(v -> Math.min(v, p99)).average().orElse(mean);
         double skew = timed.size() <= 1 ? 1.0 : Math.max(1.0, worst / cappedMean);
         double safeMean = Math.max(mean, 1e-3);
-        return new CostProfile(count, true, safeMean, q(sorted, 0.5), q(sorted, 0.95), p99, sorted[sorted.length - 1],
-                Math.sqrt(var) / safeMean, -1, recordBytes, recordBytes, -1, skew, null);
+        CostProfile.Timing timing = new CostProfile.Timing(safeMean, q(sorted, 0.5), q(sorted, 0.95), p99,
+                sorted[sorted.length - 1], Math.sqrt(var) / safeMean);
+        return CostProfile.perRecord(new CostProfile.Sample(count, true, skew), timing, CostProfile.Resources.unknown(),
+                CostProfile.Sizes.both(recordBytes));
     }
 
     private static double q(double[] sorted, double level) {

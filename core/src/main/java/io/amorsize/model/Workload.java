@@ -1,60 +1,204 @@
 package io.amorsize.model;
 
+import java.io.Serializable;
+import java.util.Objects;
+
 /**
- * The input the function will run over, as the optimizer sees it.
+ * The input the function will run over, as the optimizer sees it: how many records
+ * ({@link RecordCount}), how they are partitioned now ({@link Partitions}), and the engine's limits
+ * on parallelism ({@link Limits}). Build one with {@link #exact} or {@link #estimated} and refine it
+ * with {@link #withLargestShare}, {@link #withMaxParallelism} or {@link #withKeyedMaxParallelism}.
+ * The flat accessors ({@link #records()}, {@link #currentPartitions()}, ...) read through to the parts.
  *
- * @param records            records in the input (exact or estimated, >= 0)
- * @param recordsExact       true when {@code records} is known exactly (a collection, a counted source)
- * @param relativeError      estimated relative error of {@code records} (0 when exact), for the explanation
- * @param currentPartitions  partitions the input has now (>= 1): what KEEP means
- * @param largestPartitionShare records in the largest current partition ÷ records (in (0, 1]; use
- *                           1/currentPartitions when unknown) — lets KEEP and COALESCE be priced honestly
- * @param maxParallelism     upper bound on partitions/parallelism, 0 = none (Flink's max parallelism)
- * @param preferDivisorsOfMax for keyed operators: prefer parallelism values that divide
- *                           {@code maxParallelism} evenly (the Flink autoscaler's practice)
+ * @param count      records in the input, exact or estimated
+ * @param partitions partitions the input has now: what KEEP means
+ * @param limits     upper bound on partitions/parallelism, if any
  */
-public record Workload(
-        long records,
-        boolean recordsExact,
-        double relativeError,
-        int currentPartitions,
-        double largestPartitionShare,
-        int maxParallelism,
-        boolean preferDivisorsOfMax) implements java.io.Serializable {
+public record Workload(RecordCount count, Partitions partitions, Limits limits) implements Serializable {
 
     public Workload {
-        if (records < 0) {
-            throw new IllegalArgumentException("records must be >= 0, got " + records);
-        }
-        if (currentPartitions < 1) {
-            throw new IllegalArgumentException("currentPartitions must be >= 1, got " + currentPartitions);
-        }
-        if (!(relativeError >= 0) || !Double.isFinite(relativeError)) {
-            throw new IllegalArgumentException("relativeError must be finite and >= 0, got " + relativeError);
-        }
-        if (!(largestPartitionShare > 0 && largestPartitionShare <= 1.0)) {
-            throw new IllegalArgumentException("largestPartitionShare must be in (0, 1], got " + largestPartitionShare);
-        }
-        if (maxParallelism < 0) {
-            throw new IllegalArgumentException("maxParallelism must be >= 0, got " + maxParallelism);
-        }
+        Objects.requireNonNull(count, "count");
+        Objects.requireNonNull(partitions, "partitions");
+        Objects.requireNonNull(limits, "limits");
     }
 
-    /** An exactly known input spread evenly over {@code currentPartitions}. */
+    /** An exactly known input spread evenly over {@code currentPartitions}, no parallelism limit. */
+    public static Workload exact(long records, int currentPartitions) {
+        return new Workload(RecordCount.exact(records), Partitions.even(currentPartitions), Limits.none());
+    }
+
+    /** Same as {@link #exact(long, int)}. */
     public static Workload of(long records, int currentPartitions) {
-        return new Workload(records, true, 0.0, currentPartitions, 1.0 / Math.max(1, currentPartitions), 0, false);
+        return exact(records, currentPartitions);
     }
 
-    /** An estimated record count with its relative error, spread evenly. */
+    /** An estimated record count with its relative error, spread evenly, no parallelism limit. */
     public static Workload estimated(long records, double relativeError, int currentPartitions) {
-        return new Workload(records, false, relativeError, currentPartitions, 1.0 / Math.max(1, currentPartitions), 0, false);
+        return new Workload(RecordCount.estimated(records, relativeError), Partitions.even(currentPartitions),
+                Limits.none());
     }
 
+    /** A count (exact or estimated) spread evenly over {@code currentPartitions}, no parallelism limit. */
+    public static Workload of(RecordCount count, int currentPartitions) {
+        return new Workload(count, Partitions.even(currentPartitions), Limits.none());
+    }
+
+    /** A copy whose largest current partition holds {@code share} of the records. */
+    public Workload withLargestShare(double share) {
+        return new Workload(count, new Partitions(partitions.current(), share), limits);
+    }
+
+    /** Same as {@link #withLargestShare(double)}. */
     public Workload withLargestPartitionShare(double share) {
-        return new Workload(records, recordsExact, relativeError, currentPartitions, share, maxParallelism, preferDivisorsOfMax);
+        return withLargestShare(share);
     }
 
+    /** A copy with the same count and limits over {@code partitions}. */
+    public Workload withPartitions(Partitions partitions) {
+        return new Workload(count, partitions, limits);
+    }
+
+    /** A copy with the same count and partitions under {@code limits}. */
+    public Workload withLimits(Limits limits) {
+        return new Workload(count, partitions, limits);
+    }
+
+    /** A copy capped at {@code max} partitions (0 = no cap). */
+    public Workload withMaxParallelism(int max) {
+        return withLimits(Limits.upTo(max));
+    }
+
+    /** A copy capped at {@code max}, preferring parallelism values that divide it (keyed operators). */
+    public Workload withKeyedMaxParallelism(int max) {
+        return withLimits(Limits.keyed(max));
+    }
+
+    /** A copy capped at {@code max}; {@code preferDivisors} as in {@link Limits#preferDivisorsOfMax()}. */
     public Workload withMaxParallelism(int max, boolean preferDivisors) {
-        return new Workload(records, recordsExact, relativeError, currentPartitions, largestPartitionShare, max, preferDivisors);
+        return withLimits(new Limits(max, preferDivisors));
+    }
+
+    // ---- flat accessors (read through to the parts) ------------------------------------------
+
+    /** Records in the input (exact or estimated, >= 0). */
+    public long records() {
+        return count.value();
+    }
+
+    /** True when {@link #records()} is known exactly (a collection, a counted source). */
+    public boolean recordsExact() {
+        return count.exact();
+    }
+
+    /** Estimated relative error of {@link #records()} (0 when exact), for the explanation. */
+    public double relativeError() {
+        return count.relativeError();
+    }
+
+    /** Partitions the input has now (>= 1). */
+    public int currentPartitions() {
+        return partitions.current();
+    }
+
+    /** Records in the largest current partition ÷ records, in (0, 1]. */
+    public double largestPartitionShare() {
+        return partitions.largestShare();
+    }
+
+    /** Upper bound on partitions/parallelism, 0 = none (Flink's max parallelism). */
+    public int maxParallelism() {
+        return limits.maxParallelism();
+    }
+
+    /** For keyed operators: prefer parallelism values that divide {@link #maxParallelism()} evenly. */
+    public boolean preferDivisorsOfMax() {
+        return limits.preferDivisorsOfMax();
+    }
+
+    // ---- parts ---------------------------------------------------------------------------------
+
+    /**
+     * How many records the input holds.
+     *
+     * @param value         records (>= 0)
+     * @param exact         true when {@code value} is known exactly
+     * @param relativeError estimated relative error of {@code value} (finite, >= 0; 0 when exact)
+     */
+    public record RecordCount(long value, boolean exact, double relativeError) implements Serializable {
+        public RecordCount {
+            if (value < 0) {
+                throw new IllegalArgumentException("records must be >= 0, got " + value);
+            }
+            if (!(relativeError >= 0) || !Double.isFinite(relativeError)) {
+                throw new IllegalArgumentException("relativeError must be finite and >= 0, got " + relativeError);
+            }
+        }
+
+        public static RecordCount exact(long records) {
+            return new RecordCount(records, true, 0.0);
+        }
+
+        public static RecordCount estimated(long records, double relativeError) {
+            return new RecordCount(records, false, relativeError);
+        }
+    }
+
+    /**
+     * How the input is partitioned now.
+     *
+     * @param current      partitions (>= 1)
+     * @param largestShare records in the largest partition ÷ records, in (0, 1]; lets KEEP and
+     *                     COALESCE be priced honestly ({@link #even} when unknown)
+     */
+    public record Partitions(int current, double largestShare) implements Serializable {
+        public Partitions {
+            if (current < 1) {
+                throw new IllegalArgumentException("currentPartitions must be >= 1, got " + current);
+            }
+            if (!(largestShare > 0 && largestShare <= 1.0)) {
+                throw new IllegalArgumentException("largestPartitionShare must be in (0, 1], got " + largestShare);
+            }
+        }
+
+        /** {@code current} partitions of equal size. */
+        public static Partitions even(int current) {
+            return new Partitions(current, 1.0 / Math.max(1, current));
+        }
+    }
+
+    /**
+     * The engine's limits on parallelism.
+     *
+     * @param maxParallelism      upper bound on partitions/parallelism, 0 = none (Flink's max parallelism)
+     * @param preferDivisorsOfMax for keyed operators: prefer parallelism values that divide
+     *                            {@code maxParallelism} evenly (the Flink autoscaler's practice)
+     */
+    public record Limits(int maxParallelism, boolean preferDivisorsOfMax) implements Serializable {
+        private static final Limits NONE = new Limits(0, false);
+
+        public Limits {
+            if (maxParallelism < 0) {
+                throw new IllegalArgumentException("maxParallelism must be >= 0, got " + maxParallelism);
+            }
+        }
+
+        /** No limit. */
+        public static Limits none() {
+            return NONE;
+        }
+
+        /** At most {@code max} partitions (0 = none), any value up to it. */
+        public static Limits upTo(int max) {
+            return new Limits(max, false);
+        }
+
+        /** At most {@code max}, preferring divisors of it (keyed state is split into {@code max} key groups). */
+        public static Limits keyed(int max) {
+            return new Limits(max, true);
+        }
+
+        public boolean bounded() {
+            return maxParallelism > 0;
+        }
     }
 }

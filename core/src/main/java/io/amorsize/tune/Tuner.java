@@ -164,22 +164,17 @@ public final class Tuner {
      */
     static Workload scale(Workload cached, InputShape input) {
         int p = input.partitions();
-        long records;
-        boolean exact;
-        double error;
+        Workload.RecordCount count;
         if (input.knownRecords() >= 0) {
-            records = input.knownRecords();
-            exact = true;
-            error = 0;
+            count = Workload.RecordCount.exact(input.knownRecords());
         } else {
             double perPartition = (double) cached.records() / cached.currentPartitions();
-            records = (long) Math.min(Long.MAX_VALUE / 2, Math.round(perPartition * p));
-            exact = cached.recordsExact();
-            error = cached.relativeError();
+            long records = (long) Math.min(Long.MAX_VALUE / 2, Math.round(perPartition * p));
+            count = new Workload.RecordCount(records, cached.recordsExact(), cached.relativeError());
         }
         double share = Math.min(1.0, cached.largestPartitionShare() * cached.currentPartitions() / p);
         share = Math.max(share, 1.0 / p);
-        return new Workload(records, exact, error, p, share, cached.maxParallelism(), cached.preferDivisorsOfMax());
+        return new Workload(count, new Workload.Partitions(p, share), cached.limits());
     }
 
     private Recommendation computeAndStore(TuningRequest request, String key, long start) {

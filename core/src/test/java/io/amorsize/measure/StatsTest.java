@@ -53,32 +53,32 @@ class StatsTest {
         v[1] = 10_000;
         double[] sorted = v.clone();
         java.util.Arrays.sort(sorted);
-        assertEquals(1.0, Measurer.partitionSkew(v, g, 2, Stats.quantile(sorted, 0.99)), 0.02);
+        assertEquals(1.0, Summary.partitionSkew(v, g, 2, Stats.quantile(sorted, 0.99)), 0.02);
 
         // a one-record group that is really 10x more expensive
         double[] w = {100, 100, 100, 100, 100, 100, 100, 100, 100, 1000};
         int[] h = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
         double[] ws = w.clone();
         java.util.Arrays.sort(ws);
-        assertEquals(1000 / 190.0, Measurer.partitionSkew(w, h, 2, Stats.quantile(ws, 0.99)), 1e-9);
-        assertEquals(1.0, Measurer.partitionSkew(w, new int[10], 1, 0));
+        assertEquals(1000 / 190.0, Summary.partitionSkew(w, h, 2, Stats.quantile(ws, 0.99)), 1e-9);
+        assertEquals(1.0, Summary.partitionSkew(w, new int[10], 1, 0));
     }
 
     @Test
     void runQueueCorrection() {
-        assertEquals(1000, Measurer.withoutRunQueueWait(1000, -1, -1, 0));
-        assertEquals(600, Measurer.withoutRunQueueWait(1000, 100, 500, 0));
+        assertEquals(1000, UnitTimer.withoutRunQueueWait(1000, -1, -1, 0));
+        assertEquals(600, UnitTimer.withoutRunQueueWait(1000, 100, 500, 0));
         // a preempted 50 us unit: 8 ms of waiting inside it
-        assertEquals(50_000, Measurer.withoutRunQueueWait(8_050_000, 0, 8_000_000, 0));
+        assertEquals(50_000, UnitTimer.withoutRunQueueWait(8_050_000, 0, 8_000_000, 0));
         // the wait fell in the gap outside the timed window: nothing to subtract
-        assertEquals(1000, Measurer.withoutRunQueueWait(1000, 0, 5_000_000, 5_000_100));
-        assertEquals(0, Measurer.withoutRunQueueWait(-5, 0, 0, 0));
+        assertEquals(1000, UnitTimer.withoutRunQueueWait(1000, 0, 5_000_000, 5_000_100));
+        assertEquals(0, UnitTimer.withoutRunQueueWait(-5, 0, 0, 0));
     }
 
     @Test
     void batchSizes() {
-        assertEquals(3, Measurer.distinctSizes(100).length);
-        assertEquals(25, Measurer.distinctSizes(100)[0]);
-        assertEquals(2, Measurer.distinctSizes(2).length);
+        assertEquals(3, BatchTiming.distinctSizes(100).length);
+        assertEquals(25, BatchTiming.distinctSizes(100)[0]);
+        assertEquals(2, BatchTiming.distinctSizes(2).length);
     }
 }

@@ -41,7 +41,8 @@ class CostModelTest {
 
     @Test
     void clusteredSkewIsKeptByKeepAndSpreadByRepartition() {
-        CostProfile skewed = new CostProfile(2000, true, 1e6, 1e6, 1e6, 1e6, 1e6, 0.0, -1, 100, 100, -1, 4.0, null);
+        CostProfile skewed = CostProfile.perRecord(new CostProfile.Sample(2000, true, 4.0),
+                new CostProfile.Timing(1e6, 1e6, 1e6, 1e6, 1e6, 0.0), CostProfile.Resources.unknown(), CostProfile.Sizes.both(100));
         Workload w = Workload.of(8_000, 8);
         Prediction keep = model.predict(skewed, w, C8, Action.KEEP, 8, 1);
         Prediction rep = model.predict(skewed, w, C8, Action.REPARTITION, 8, 1);
@@ -76,7 +77,7 @@ class CostModelTest {
         assertFalse(model.predict(p, Workload.of(10_000_000, 1), C8, Action.KEEP, 1, 1).fitsMemory());
         assertTrue(model.predict(p, Workload.of(10_000_000, 1), C8, Action.REPARTITION, 19, 1).fitsMemory());
         // Unknown size: no floor.
-        assertEquals(1, model.memoryFloor(CostProfile.of(1_000, 0, -1, -1), Workload.of(10_000_000, 1), C8));
+        assertEquals(1, model.memoryFloor(CostProfile.of(1_000, 0, CostProfile.Sizes.unknown()), Workload.of(10_000_000, 1), C8));
     }
 
     @Test
@@ -92,7 +93,9 @@ class CostModelTest {
     @Test
     void heavyTailMakesTheSlowestTaskSlower() {
         CostProfile light = CostProfile.of(1e6, 0.1, 100, 100);
-        CostProfile heavy = new CostProfile(2000, true, 1e6, 0.3e6, 3e6, 20e6, 100e6, 5.0, -1, 100, 100, -1, 1.0, null);
+        CostProfile heavy = CostProfile.perRecord(CostProfile.Sample.of(2000, true),
+                new CostProfile.Timing(1e6, 0.3e6, 3e6, 20e6, 100e6, 5.0), CostProfile.Resources.unknown(),
+                CostProfile.Sizes.both(100));
         Workload w = Workload.of(64, 1);
         Prediction pl = model.predict(light, w, C8, Action.REPARTITION, 64, 1);
         Prediction ph = model.predict(heavy, w, C8, Action.REPARTITION, 64, 1);

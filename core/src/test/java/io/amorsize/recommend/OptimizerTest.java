@@ -65,7 +65,8 @@ class OptimizerTest {
 
     @Test
     void expensiveRecordsClusteredInOnePartitionAreRepartitioned() {
-        CostProfile skewed = new CostProfile(2000, true, 1e6, 0.2e6, 6e6, 7e6, 8e6, 2.0, -1, 100, 100, -1, 6.0, null);
+        CostProfile skewed = CostProfile.perRecord(new CostProfile.Sample(2000, true, 6.0),
+                new CostProfile.Timing(1e6, 0.2e6, 6e6, 7e6, 8e6, 2.0), CostProfile.Resources.unknown(), CostProfile.Sizes.both(100));
         Recommendation r = optimizer.optimize(skewed, Workload.of(8_000, 8), cluster(8));
         assertEquals(Action.REPARTITION, r.action(), r.explain());
         assertTrue(r.partitions() >= 8, r.explain());

@@ -237,8 +237,8 @@ public final class AmorsizeSpark {
         ClusterShape cluster = cluster(jsc, settings, options, store, fingerprint, input);
         Workload knownWorkload = null;
         if (known.totalRecords() >= 0) {
-            knownWorkload = new Workload(known.totalRecords(), true, 0.0, known.partitions(),
-                    Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())), 0, false);
+            knownWorkload = Workload.exact(known.totalRecords(), known.partitions())
+                    .withLargestShare(Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())));
         }
         Supplier<Measurement> measure = () -> measure(rdd, jsc, settings, known, step);
         return new Tuner(store, settings, Clock.systemUTC())

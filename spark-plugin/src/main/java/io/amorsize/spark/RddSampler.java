@@ -170,7 +170,7 @@ final class RddSampler {
         if (exactTotal >= 0) {
             notes.add("records: " + exactTotal + " (exact: slices of a parallelized collection)");
             double share = exactTotal == 0 ? 1.0 / p : known.largestShare();
-            return new Result<>(parts, new Workload(exactTotal, true, 0.0, p, clampShare(share, p), 0, false), notes);
+            return new Result<>(parts, Workload.exact(exactTotal, p).withLargestShare(clampShare(share, p)), notes);
         }
         boolean allExhausted = parts.stream().allMatch(s -> s.exhausted);
         long totalBytes = known.totalBytes();
@@ -208,7 +208,9 @@ final class RddSampler {
         }
         double largest = parts.stream().filter(s -> s.exhausted).mapToLong(s -> s.recordsRead).max().orElse(0);
         double share = estimate > 0 && largest > 0 ? largest / estimate : 1.0 / p;
-        Workload w = new Workload(estimate, exact, relErr, p, clampShare(share, p), 0, false);
+        Workload.RecordCount count = exact ? Workload.RecordCount.exact(estimate)
+                : Workload.RecordCount.estimated(estimate, relErr);
+        Workload w = Workload.of(count, p).withLargestShare(clampShare(share, p));
         return new Result<>(parts, w, notes);
     }
 

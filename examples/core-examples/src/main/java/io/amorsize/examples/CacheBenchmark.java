@@ -206,8 +206,9 @@ public final class CacheBenchmark {
     }
 
     static CacheEntry entry(String key, int i) {
-        CostProfile p = new CostProfile(2000, true, 41_000 + i, 40_000, 55_000, 70_000, 120_000, 0.25, 39_000, 180, 96,
-                2048, 1.3, null);
+        CostProfile p = CostProfile.perRecord(new CostProfile.Sample(2000, true, 1.3),
+                new CostProfile.Timing(41_000 + i, 40_000, 55_000, 70_000, 120_000, 0.25),
+                new CostProfile.Resources(39_000, 2048), CostProfile.Sizes.of(180, 96));
         return new CacheEntry(CacheKey.SCHEMA_VERSION, key, p, CLUSTER, Workload.of(1_000_000, 64), 48, 1,
                 Action.REPARTITION, 1_763_900_000_000L + i);
     }
