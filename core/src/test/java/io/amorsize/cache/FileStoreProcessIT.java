@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 3, tests 5 and 6: real child JVMs killed with SIGKILL, and several writing at once. */
-class FileStoreProcessTest {
+class FileStoreProcessIT {
 
     static final int KILLS = 30;
     static final int FILLER = 300;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * every look-up is answered with the entry.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class RedisStampedeTest {
+class RedisStampedeIT {
 
     @Test
     void sixteenThreadsAndThreeProcessesMeasureOnce() throws Exception {

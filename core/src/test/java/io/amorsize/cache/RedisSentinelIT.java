@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * reads (and writes) continue through {@code redis-sentinel://} after the failover.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class RedisSentinelTest {
+class RedisSentinelIT {
 
     @Test
     void readsContinueAfterFailover() throws Exception {

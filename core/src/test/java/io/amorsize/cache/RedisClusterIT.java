@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** {@code redis-cluster://}: three masters spawned locally; entries, SCAN across nodes, clear, locks, stats. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RedisClusterTest {
+class RedisClusterIT {
 
     @Test
     void cacheWorksAcrossClusterNodes() throws Exception {
@@ -35,7 +35,7 @@ class RedisClusterTest {
             String out = nodes.get(0).cli(create.toArray(new String[0]));
             assertTrue(out.contains("All 16384 slots covered"), out);
             for (RedisServerProcess n : nodes) {
-                RedisSentinelTest.awaitTrue(() -> n.cli("CLUSTER", "INFO").contains("cluster_state:ok"), 20_000,
+                RedisSentinelIT.awaitTrue(() -> n.cli("CLUSTER", "INFO").contains("cluster_state:ok"), 20_000,
                         "cluster_state:ok on " + n);
             }
             String url = "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port();

@@ -28,7 +28,7 @@ import redis.clients.jedis.RedisClient;
  * hung with SIGSTOP, killed with SIGKILL, exhausted and CLIENT KILLed, or protected by a password.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RedisFaultTest {
+class RedisFaultIT {
 
     private static final String PREFIX = "amorsize-fault:";
     private RedisServerProcess server;

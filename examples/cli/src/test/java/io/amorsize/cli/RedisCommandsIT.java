@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * ({@link Stores#open}: {@link RedisStore} with the strict codec). The servers are this test's own,
  * so they are flushed between tests.
  */
-class RedisCommandsTest extends StoreCommandsContract {
+class RedisCommandsIT extends StoreCommandsContract {
 
     static final Map<String, RedisServerProcess> SERVERS = new java.util.TreeMap<>();
 

@@ -23,7 +23,7 @@ import redis.clients.jedis.RedisClient;
 /** The Redis store's plumbing against a real server (shared; unique prefixes, no FLUSH). */
 @ExtendWith(RedisExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RedisStoreTest {
+class RedisStoreIT {
 
     private String prefix;
     private RedisStore store;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Records that only Kryo can serialize travel through sampling and measurement. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KryoRecordsTest {
+class KryoRecordsIT {
 
     /** Deliberately not Serializable, and without a no-argument constructor. */
     static final class Point {
@@ -33,7 +33,7 @@ class KryoRecordsTest {
 
     @Test
     void nonSerializableRecordsAreSampledAndMeasuredWithKryo() throws Exception {
-        JavaSparkContext jsc = SparkTestSupport.local("KryoRecordsTest", Map.of(
+        JavaSparkContext jsc = SparkTestSupport.local("KryoRecordsIT", Map.of(
                 "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
                 "spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-kryo").toString(),
                 "spark.amorsize.cache.prefix", "kryo-" + System.nanoTime() + ":",

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code amorsize doctor} against real redis-server processes (plain, ACL-restricted, TLS). */
 @Timeout(60)
-class DoctorTest {
+class DoctorIT {
 
     static final String PASSWORD = "doctor-pw-9f8e7d";
     static RedisServerProcess plain;

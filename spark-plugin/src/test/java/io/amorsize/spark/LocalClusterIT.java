@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 /** Executors as separate JVMs ({@code local-cluster[2,1,1024]}), with a spawned Redis. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class LocalClusterTest {
+class LocalClusterIT {
 
     private JavaSparkContext jsc;
     private RedisServerProcess redis;
@@ -41,7 +41,7 @@ class LocalClusterTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void start() throws Exception {
         redis = RedisServerProcess.start();
-        jsc = SparkTestSupport.localCluster("LocalClusterTest", Map.of(
+        jsc = SparkTestSupport.localCluster("LocalClusterIT", Map.of(
                 "spark.amorsize.redis.url", redis.url(),
                 "spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-lc").toString(),
                 "spark.amorsize.cache.prefix", "lc-" + System.nanoTime() + ":",

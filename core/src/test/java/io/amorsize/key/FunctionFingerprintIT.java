@@ -26,7 +26,7 @@ import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-class FunctionFingerprintTest {
+class FunctionFingerprintIT {
 
     /** A Serializable functional interface that is not RecordFunction, as Spark's and Flink's are. */
     @FunctionalInterface
@@ -180,7 +180,7 @@ class FunctionFingerprintTest {
 
     private static String fingerprintLoadedFrom(Path dir) throws Exception {
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
-                FunctionFingerprintTest.class.getClassLoader())) {
+                FunctionFingerprintIT.class.getClassLoader())) {
             Object fn = loader.loadClass("gen.Job").getMethod("fn").invoke(null);
             // fingerprint while the loader is open: the class file is read through it
             return FunctionFingerprint.of(fn);

@@ -10,6 +10,7 @@ import io.amorsize.AmorsizeException;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
 import io.amorsize.model.ClusterShape;
+import io.amorsize.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.logging.log4j.Level;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 /** The facade on {@code local[2]} with the local-file cache. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AmorsizeSparkTest {
+class AmorsizeSparkIT {
 
     private JavaSparkContext jsc;
     private final SparkTestSupport.JobCounter counter = new SparkTestSupport.JobCounter();
@@ -41,7 +43,7 @@ class AmorsizeSparkTest {
     @BeforeAll
     void start() throws Exception {
         Path dir = Files.createTempDirectory("amorsize-spark-test");
-        jsc = SparkTestSupport.local("AmorsizeSparkTest", Map.of(
+        jsc = SparkTestSupport.local("AmorsizeSparkIT", Map.of(
                 "spark.amorsize.cache.dir", dir.toString(),
                 "spark.amorsize.cache.prefix", "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":",
                 "spark.amorsize.measure.budget", "500ms",
@@ -71,14 +73,14 @@ class AmorsizeSparkTest {
     void cpuHeavyFunctionOnOnePartitionIsSpreadOverTheSlotsThenCached() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(3000), 1);
         Function<Integer, Integer> fn = Functions.cpu(300);
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             JavaRDD<Integer> tuned = AmorsizeSpark.repartitionOptimal(rdd, fn);
             assertTrue(tuned.getNumPartitions() >= 2, "1 partition of ~0.9 s work on 2 slots: " + tuned.getNumPartitions());
             assertEquals(rdd.map(fn).collect().stream().sorted().toList(), tuned.map(fn).collect().stream().sorted().toList());
-            List<String> info = logs.at("INFO").stream().filter(l -> l.contains("amorsize: 1 -> ")).toList();
+            List<String> info = messages(logs, Level.INFO).stream().filter(l -> l.contains("amorsize: 1 -> ")).toList();
             assertEquals(1, info.size(), logs.lines().toString());
             assertTrue(info.get(0).contains("(measured"), info.get(0));
-            assertEquals(List.of(), logs.at("WARN"));
+            assertEquals(List.of(), logs.at(Level.WARN));
         }
         SparkTestSupport.drain(jsc);
         assertEquals(1, counter.phase("sample"));
@@ -111,12 +113,12 @@ class AmorsizeSparkTest {
 
     @Test
     void emptyInputsAreLeftAloneWithoutAJobOrWarning() {
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             JavaRDD<Integer> empty = jsc.parallelize(new ArrayList<Integer>(), 3);
             assertSame(empty, AmorsizeSpark.repartitionOptimal(empty, Functions.cpu(10)));
             JavaRDD<Integer> none = jsc.emptyRDD();
             assertSame(none, AmorsizeSpark.repartitionOptimal(none, Functions.cpu(10)));
-            assertEquals(List.of(), logs.at("WARN"));
+            assertEquals(List.of(), logs.at(Level.WARN));
         }
         SparkTestSupport.drain(jsc);
         assertEquals(0, counter.jobs.get());
@@ -125,11 +127,11 @@ class AmorsizeSparkTest {
     @Test
     void singleRecordInput() {
         JavaRDD<Integer> one = jsc.parallelize(List.of(41), 1);
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             JavaRDD<Integer> tuned = AmorsizeSpark.repartitionOptimal(one, x -> x + 1);
             assertEquals(1, tuned.getNumPartitions());
             assertEquals(List.of(42), tuned.map(x -> x + 1).collect());
-            assertEquals(List.of(), logs.at("WARN"));
+            assertEquals(List.of(), logs.at(Level.WARN));
         }
     }
 
@@ -142,9 +144,9 @@ class AmorsizeSparkTest {
             }
             return x;
         };
-        try (Logs logs = new Logs()) {
+        try (LogCapture logs = LogCapture.start("io.amorsize")) {
             assertSame(rdd, AmorsizeSpark.repartitionOptimal(rdd, fn));
-            List<String> warn = logs.at("WARN");
+            List<String> warn = messages(logs, Level.WARN);
             assertEquals(1, warn.size(), logs.lines().toString());
             assertTrue(warn.get(0).contains("bad record"), warn.get(0));
         }
@@ -204,5 +206,9 @@ class AmorsizeSparkTest {
         Recommendation second = AmorsizeSpark.recommend(rdd, x -> x * 3, id);
         assertTrue(second.cacheHit(), second.toString());
         assertEquals(first.partitions(), second.partitions());
+    }
+
+    private static List<String> messages(LogCapture logs, Level level) {
+        return logs.at(level).stream().map(LogCapture.Line::message).toList();
     }
 }

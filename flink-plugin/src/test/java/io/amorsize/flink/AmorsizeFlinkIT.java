@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(FlinkCluster.class)
 @Timeout(120)
-class AmorsizeFlinkTest {
+class AmorsizeFlinkIT {
 
     /** Fast enough for CI, long enough for a stable per-record cost. */
     static final FlinkTuneOptions QUICK = FlinkTuneOptions.builder()

@@ -34,7 +34,7 @@ import redis.clients.jedis.RedisClient;
  * Issue 3, tests 1 and 8 end to end: FallbackStore(RedisStore, FileStore) over a real redis-server.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RedisFallbackTest {
+class RedisFallbackIT {
 
     private static final String PREFIX = "amorsize-e2e:";
 

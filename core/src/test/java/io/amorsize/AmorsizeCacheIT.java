@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The static facade's cache section against real redis-server processes (issue 3, test 2 and the API). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AmorsizeCacheTest {
+class AmorsizeCacheIT {
 
     @TempDir
     Path dir;

@@ -28,14 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RddSamplerTest {
+class RddSamplerIT {
 
     private JavaSparkContext jsc;
     private final SparkTestSupport.JobCounter counter = new SparkTestSupport.JobCounter();
 
     @BeforeAll
     void start() {
-        jsc = SparkTestSupport.local("RddSamplerTest", Map.of());
+        jsc = SparkTestSupport.local("RddSamplerIT", Map.of());
         jsc.sc().addSparkListener(counter);
     }
 

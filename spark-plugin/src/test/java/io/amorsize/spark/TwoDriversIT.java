@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Two driver JVMs in sequence against one Redis: the seed's "machine 1 / machine 2". */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class TwoDriversTest {
+class TwoDriversIT {
 
     /** Runs {@link ChildDriver}; returns its RESULT fields. */
     static Map<String, String> runDriver(Path cacheDir, String prefix, String redisUrl) throws Exception {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(FlinkCluster.class)
 @Timeout(60)
-class FlinkClusterShapeTest {
+class FlinkClusterShapeIT {
 
     private static final Settings SETTINGS = Settings.builder()
             .perCall(java.util.Map.of("task.overhead", "7ms")).build();

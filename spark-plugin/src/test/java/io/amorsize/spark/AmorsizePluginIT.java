@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AmorsizePluginTest {
+class AmorsizePluginIT {
 
     @Test
     void driverPluginOpensTheCachePublishesMetricsAndClosesAtShutdown() throws Exception {
-        JavaSparkContext jsc = SparkTestSupport.local("AmorsizePluginTest", Map.of(
+        JavaSparkContext jsc = SparkTestSupport.local("AmorsizePluginIT", Map.of(
                 "spark.plugins", AmorsizePlugin.class.getName(),
                 "spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-plugin").toString(),
                 "spark.amorsize.cache.prefix", "plugin-" + System.nanoTime() + ":",

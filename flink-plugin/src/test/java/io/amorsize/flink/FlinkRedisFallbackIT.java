@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The shared cache from {@code amorsize.redis.url} in the Flink configuration, and Redis outages. */
 @ExtendWith(FlinkCluster.class)
 @Timeout(120)
-class FlinkRedisFallbackTest {
+class FlinkRedisFallbackIT {
 
     @TempDir
     java.nio.file.Path tmp;
@@ -47,26 +47,26 @@ class FlinkRedisFallbackTest {
         String prefix = "flinktest-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         try (RedisServerProcess redis = RedisServerProcess.start()) {
             StreamExecutionEnvironment env = FlinkCluster.env(1, cacheConf(redis.url(), prefix));
-            AmorsizeFlinkTest.Spin fn = new AmorsizeFlinkTest.Spin(211);
-            Recommendation first = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 40_000,
-                    AmorsizeFlinkTest.QUICK);
+            AmorsizeFlinkIT.Spin fn = new AmorsizeFlinkIT.Spin(211);
+            Recommendation first = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
+                    AmorsizeFlinkIT.QUICK);
             assertEquals(Source.COMPUTED, first.source(), first.explain());
             String keys = redis.cli("--scan", "--pattern", prefix + "*");
             assertTrue(keys.startsWith(prefix), "the profile is in Redis: '" + keys + "'");
             assertTrue(Files.exists(tmp.resolve(FileStore.FILE_NAME)), "and in the local file");
 
             redis.kill9();
-            int calls = AmorsizeFlinkTest.Spin.CALLS.get();
+            int calls = AmorsizeFlinkIT.Spin.CALLS.get();
             long t0 = System.nanoTime();
-            Recommendation second = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 40_000,
-                    AmorsizeFlinkTest.QUICK);
+            Recommendation second = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
+                    AmorsizeFlinkIT.QUICK);
             long elapsed = System.nanoTime() - t0;
             assertEquals(Source.CACHE_FILE, second.source(), second.toString());
-            assertEquals(calls, AmorsizeFlinkTest.Spin.CALLS.get(), "nothing measured");
+            assertEquals(calls, AmorsizeFlinkIT.Spin.CALLS.get(), "nothing measured");
             assertEquals(first.parallelism(), second.parallelism());
             assertTrue(elapsed < Duration.ofSeconds(5).toNanos(), "bounded by the Redis deadline: " + elapsed / 1e6 + " ms");
 
-            var seen = AmorsizeFlinkTest.runWith(env, new AmorsizeFlinkTest.Spin(1), second, 400);
+            var seen = AmorsizeFlinkIT.runWith(env, new AmorsizeFlinkIT.Spin(1), second, 400);
             assertEquals(second.parallelism(), seen.size(), seen.toString());
 
             // Someone switches the process-wide cache off; the Flink configuration still names Redis:
@@ -74,8 +74,8 @@ class FlinkRedisFallbackTest {
             // only for outages), so it measures again and writes the profile to Redis.
             Amorsize.disableDistributedCache();
             redis.restart();
-            Recommendation third = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 40_000,
-                    AmorsizeFlinkTest.QUICK);
+            Recommendation third = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
+                    AmorsizeFlinkIT.QUICK);
             assertEquals(first.parallelism(), third.parallelism(), third.toString());
             assertTrue(Amorsize.isDistributedCacheEnabled(), "the Flink configuration's Redis is in use again");
             String again = redis.cli("--scan", "--pattern", prefix + "*");
@@ -88,10 +88,10 @@ class FlinkRedisFallbackTest {
         int deadPort = SessionCluster.freePort();
         String prefix = "flinktest-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         StreamExecutionEnvironment env = FlinkCluster.env(1, cacheConf("redis://127.0.0.1:" + deadPort, prefix));
-        AmorsizeFlinkTest.Spin fn = new AmorsizeFlinkTest.Spin(223);
+        AmorsizeFlinkIT.Spin fn = new AmorsizeFlinkIT.Spin(223);
         long t0 = System.nanoTime();
-        Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 40_000,
-                AmorsizeFlinkTest.QUICK);
+        Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
+                AmorsizeFlinkIT.QUICK);
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
         assertEquals(Source.COMPUTED, rec.source(), rec.toString());
         assertTrue(rec.parallelism() > 1, rec.toString());
@@ -99,10 +99,10 @@ class FlinkRedisFallbackTest {
         String file = Files.readString(tmp.resolve(FileStore.FILE_NAME));
         assertTrue(file.contains(prefix), "written to the local file while Redis is down");
 
-        Recommendation again = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 40_000,
-                AmorsizeFlinkTest.QUICK);
+        Recommendation again = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
+                AmorsizeFlinkIT.QUICK);
         assertEquals(Source.CACHE_FILE, again.source());
-        var seen = AmorsizeFlinkTest.runWith(env, new AmorsizeFlinkTest.Spin(1), again, 400);
+        var seen = AmorsizeFlinkIT.runWith(env, new AmorsizeFlinkIT.Spin(1), again, 400);
         assertEquals(again.parallelism(), seen.size());
     }
 }

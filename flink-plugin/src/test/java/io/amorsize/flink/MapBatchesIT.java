@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(FlinkCluster.class)
 @Timeout(120)
-class MapBatchesTest {
+class MapBatchesIT {
 
     private static final int BATCH = 7;
     private static final int PARALLELISM = 3;

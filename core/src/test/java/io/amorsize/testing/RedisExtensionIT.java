@@ -12,7 +12,7 @@ import org.opentest4j.TestAbortedException;
 
 /** The extension's order of choice, and: no Redis under CI=true fails, elsewhere it skips. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RedisExtensionTest {
+class RedisExtensionIT {
 
     @Test
     void noRedisFailsInCiAndSkipsElsewhere() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * retries in plaintext.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RedisTlsTest {
+class RedisTlsIT {
 
     private static Path dir;
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only ever sees connections from the client.
  */
 @Timeout(180)
-class SessionClusterEndToEndTest {
+class SessionClusterEndToEndIT {
 
     @TempDir
     java.nio.file.Path tmp;
@@ -49,27 +49,27 @@ class SessionClusterEndToEndTest {
             assertEquals(3, shape.slots(), "slots-total of the running cluster, not this JVM's guess");
             assertEquals((128L << 20) / 3, shape.memoryPerSlotBytes(), "the task manager's 128m task heap / 3 slots");
 
-            AmorsizeFlinkTest.Spin fn = new AmorsizeFlinkTest.Spin(400);
-            Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkTest.sample(200), fn, 30_000,
-                    AmorsizeFlinkTest.QUICK);
+            AmorsizeFlinkIT.Spin fn = new AmorsizeFlinkIT.Spin(400);
+            Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 30_000,
+                    AmorsizeFlinkIT.QUICK);
             assertEquals(Source.COMPUTED, rec.source(), rec.explain());
             assertTrue(rec.parallelism() > 1 && rec.parallelism() <= 3, rec.toString());
 
             Set<String> seen = new TreeSet<>();
             try (CloseableIterator<String> it = env.fromSequence(1, 600).setParallelism(1).rebalance()
-                    .map(new AmorsizeFlinkTest.Spin(1)).setParallelism(rec.parallelism())
-                    .map(new AmorsizeFlinkTest.WhereAmI()).setParallelism(rec.parallelism())
+                    .map(new AmorsizeFlinkIT.Spin(1)).setParallelism(rec.parallelism())
+                    .map(new AmorsizeFlinkIT.WhereAmI()).setParallelism(rec.parallelism())
                     .executeAndCollect()) {
                 it.forEachRemaining(seen::add);
             }
             assertEquals(rec.parallelism(), seen.size(), seen.toString());
             assertTrue(seen.stream().allMatch(s -> s.endsWith("/" + rec.parallelism())), seen.toString());
 
-            Recommendation batches = AmorsizeFlink.tuneBatches(env, AmorsizeFlinkTest.sample(300),
-                    new AmorsizeFlinkTest.Lookup(), 5_000, AmorsizeFlinkTest.QUICK);
+            Recommendation batches = AmorsizeFlink.tuneBatches(env, AmorsizeFlinkIT.sample(300),
+                    new AmorsizeFlinkIT.Lookup(), 5_000, AmorsizeFlinkIT.QUICK);
             long count = 0;
             try (CloseableIterator<Long> it = AmorsizeFlink.mapBatches(env.fromSequence(1, 3_000),
-                    new AmorsizeFlinkTest.Lookup(), batches, org.apache.flink.api.common.typeinfo.Types.LONG)
+                    new AmorsizeFlinkIT.Lookup(), batches, org.apache.flink.api.common.typeinfo.Types.LONG)
                     .executeAndCollect()) {
                 while (it.hasNext()) {
                     it.next();

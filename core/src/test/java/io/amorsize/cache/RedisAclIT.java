@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Issue 3, test 10: the cache works as the least-privilege ACL user documented in README.md and docs/CACHE.md. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class RedisAclTest {
+class RedisAclIT {
 
     /** The exact line from the docs, so the docs cannot drift from what is tested. */
     static String documentedAclLine() throws IOException {
