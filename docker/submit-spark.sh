@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-COMPOSE=(docker compose -f docker/docker-compose.yml)
+# Compose v2 (docker compose) or v1 (docker-compose); the file is valid for both.
+if docker compose version >/dev/null 2>&1; then
+  COMPOSE=(docker compose -f docker/docker-compose.yml)
+else
+  COMPOSE=(docker-compose -f docker/docker-compose.yml)
+fi
 JAR_HOST=examples/spark-job/target/amorsize-spark-job.jar
 JAR=/opt/amorsize/jars/amorsize-spark-job.jar
 CLASS=io.amorsize.examples.spark.LogEnrichJob

@@ -1,6 +1,9 @@
 package io.amorsize;
 
-/** How a recommended partition count is applied to the input (see docs/DESIGN, section 2). */
+/**
+ * How a recommended partition count is applied to the input. The cost model prices each one
+ * ({@link io.amorsize.model.CostModel}); docs/EXPLAIN.md shows them in the candidates table.
+ */
 public enum Action {
     /** Keep the current partitioning: no data movement. */
     KEEP,

@@ -177,7 +177,7 @@ public final class Amorsize {
     }
 
     // ======================================================================================
-    // Shared cache: Redis with a local-file fallback (issue 3). See docs/CACHE.md.
+    // Shared cache: Redis with a local-file fallback. See docs/CACHE.md.
     // ======================================================================================
 
     /**

@@ -11,7 +11,7 @@ import java.util.Objects;
  * Predicts the makespan of one stage that applies the measured function to a workload on a cluster,
  * for a given partition count and {@link Action}. Pure arithmetic, O(1) per prediction.
  *
- * <p>What it accounts for (see the project's DESIGN notes, sections 2–3):
+ * <p>What it accounts for:
  * <ul>
  *   <li><b>Waves.</b> Tasks are launched in index order as slots free up (Spark, Flink batch). With
  *       P equal tasks on C slots the stage takes ceil(P/C) waves of (task work + per-task overhead):

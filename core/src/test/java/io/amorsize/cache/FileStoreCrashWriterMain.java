@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Child process for {@link FileStoreProcessTest}. Modes:
+ * Child process for {@link FileStoreProcessIT}. Modes:
  * <ul>
  *   <li>{@code loop <dir>}: reads the version under {@code t:ver} and writes version+1, +2, ... for
  *       ever, printing {@code OK <v>} after each write returns (the parent SIGKILLs it);</li>

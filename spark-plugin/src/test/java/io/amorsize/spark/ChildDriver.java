@@ -11,7 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 
 /**
- * A driver program run in a child JVM by {@link TwoDriversTest}: tunes one function on one input,
+ * A driver program run in a child JVM by {@link TwoDriversIT}: tunes one function on one input,
  * runs the job, prints one {@code RESULT ...} line. Arguments: cache dir, key prefix, Redis URL or "-".
  */
 public final class ChildDriver {

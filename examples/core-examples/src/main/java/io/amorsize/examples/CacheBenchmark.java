@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Cache benchmark (issue 3 targets): Redis hit latency p50/p99 on loopback, gets/s with 8 threads,
+ * Cache benchmark (docs/BENCHMARKS.md, section "Cache"): Redis hit latency p50/p99 on loopback, gets/s with 8 threads,
  * look-up latency with Redis down and the breaker open, and Redis memory for 1,000 entries.
  *
  * <p>Uses {@code AMORSIZE_REDIS_URL} (or the first argument) if given, else spawns

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * README command 1: tunes a real function over an in-memory input and prints the recommendation
+ * The README's engine-free core demo: tunes a real function over an in-memory input and prints the recommendation
  * and its explanation — first for this machine, then for a 64-slot cluster, then once more to show
  * the cached profile being reused (no measurement, the decision re-derived).
  *

@@ -21,7 +21,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 
 /**
- * The Spark benchmark of issue 4 on {@code local[2]}: five workloads, each run with the partitioning
+ * The Spark benchmark (docs/BENCHMARKS.md, section "Spark") on {@code local[2]}: five workloads, each run with the partitioning
  * as given, with Amorsize cold (cache miss, tuning time included, cluster calibration included),
  * warm (cache hit), the oracle (best of a sweep) and the ideal W/C. Writes the "## Spark" section of
  * {@code docs/BENCHMARKS.md} and {@code docs/spark-makespan.svg}.

@@ -1,0 +1,124 @@
+package io.amorsize.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.amorsize.Ticker;
+import io.amorsize.testing.RedisServerProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 3, test 12: {@code rediss://} with a CA made by openssl works; a certificate that does not name
+ * the host fails the handshake and the store reports unavailable (the fallback's trigger) — it never
+ * retries in plaintext.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RedisTlsIT {
+
+    private static Path dir;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        dir = Files.createTempDirectory("amorsize-tls-");
+        openssl("req", "-x509", "-new", "-nodes", "-newkey", "rsa:2048", "-keyout", "ca.key", "-out", "ca.pem",
+                "-days", "2", "-subj", "/CN=amorsize-test-ca");
+        serverCert("good", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+        serverCert("wrong", "not-this-host.example", "subjectAltName=DNS:not-this-host.example");
+    }
+
+    private static void serverCert(String name, String cn, String san) throws Exception {
+        Files.writeString(dir.resolve(name + ".ext"), san + "\n");
+        openssl("req", "-new", "-nodes", "-newkey", "rsa:2048", "-keyout", name + ".key", "-out", name + ".csr",
+                "-subj", "/CN=" + cn);
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", name + ".pem", "-days", "2", "-extfile", name + ".ext");
+    }
+
+    private static void openssl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("openssl");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl " + cmd + ": " + out);
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    private static CacheConfig config(String url, boolean withCa) {
+        return CacheConfig.builder().redisUrl(url).keyPrefix("amorsize-tls:")
+                .tlsCaFile(withCa ? dir.resolve("ca.pem") : null)
+                .connectTimeout(Duration.ofMillis(1000)).socketTimeout(Duration.ofMillis(1000))
+                .deadline(Duration.ofSeconds(3)).build();
+    }
+
+    @Test
+    void tlsWithTheTestCaWorksByNameAndByIp() {
+        try (RedisServerProcess server = RedisServerProcess.tls(dir.resolve("good.pem"), dir.resolve("good.key"),
+                dir.resolve("ca.pem"))) {
+            for (String url : List.of("rediss://localhost:" + server.port(), "rediss://127.0.0.1:" + server.port())) {
+                try (RedisStore store = new RedisStore(config(url, true), Entries.CODEC, Ticker.system())) {
+                    String key = "amorsize-tls:v1:f:n1:c";
+                    store.put(key, Entries.sample(key));
+                    assertTrue(store.get(key).isPresent(), url);
+                    assertEquals("CLOSED", store.breakerState());
+                    assertTrue(store.stats().serverVersion().length() > 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void certificateForAnotherHostFailsTheHandshake() {
+        try (RedisServerProcess server = RedisServerProcess.tls(dir.resolve("wrong.pem"), dir.resolve("wrong.key"),
+                dir.resolve("ca.pem"))) {
+            try (RedisStore store = new RedisStore(config("rediss://localhost:" + server.port(), true), Entries.CODEC,
+                    Ticker.system())) {
+                String key = "amorsize-tls:v1:f:n1:c";
+                StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(key));
+                assertTrue(e.getMessage().contains("SSL") || e.getMessage().contains("certificate")
+                        || e.getMessage().contains("No subject alternative"), e.getMessage());
+                assertEquals("OPEN", store.breakerState(), "a failed handshake means: use the file");
+            }
+        }
+    }
+
+    @Test
+    void noPlaintextDowngradeAndNoTrustWithoutTheCa() {
+        try (RedisServerProcess plain = RedisServerProcess.start();
+             RedisServerProcess tls = RedisServerProcess.tls(dir.resolve("good.pem"), dir.resolve("good.key"),
+                     dir.resolve("ca.pem"))) {
+            String key = "amorsize-tls:v1:f:n1:c";
+            // rediss:// pointed at a plaintext server must fail, not quietly talk plaintext.
+            try (RedisStore store = new RedisStore(config("rediss://localhost:" + plain.port(), true), Entries.CODEC,
+                    Ticker.system())) {
+                assertThrows(StoreUnavailableException.class, () -> store.put(key, Entries.sample(key)));
+            }
+            assertEquals("0", plain.cli("DBSIZE"), "nothing was written in plaintext");
+            // Without the CA file the JVM's trust store does not know the test CA.
+            try (RedisStore store = new RedisStore(config("rediss://localhost:" + tls.port(), false), Entries.CODEC,
+                    Ticker.system())) {
+                assertThrows(StoreUnavailableException.class, () -> store.get(key));
+            }
+        }
+    }
+}
