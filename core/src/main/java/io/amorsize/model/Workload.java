@@ -12,6 +12,10 @@ package io.amorsize.model;
  * @param maxParallelism     upper bound on partitions/parallelism, 0 = none (Flink's max parallelism)
  * @param preferDivisorsOfMax for keyed operators: prefer parallelism values that divide
  *                           {@code maxParallelism} evenly (the Flink autoscaler's practice)
+ * @param resizeRebalances   true when any partition count other than the current one moves every
+ *                           record over the network: a Flink operator whose parallelism differs from
+ *                           its input's reads through a rebalance. Then there is no COALESCE, and a
+ *                           lower count pays that rebalance like a REPARTITION
  */
 public record Workload(
         long records,
@@ -20,7 +24,8 @@ public record Workload(
         int currentPartitions,
         double largestPartitionShare,
         int maxParallelism,
-        boolean preferDivisorsOfMax) implements java.io.Serializable {
+        boolean preferDivisorsOfMax,
+        boolean resizeRebalances) implements java.io.Serializable {
 
     public Workload {
         if (records < 0) {
@@ -40,6 +45,13 @@ public record Workload(
         }
     }
 
+    /** A workload whose partition count can shrink without a shuffle (Spark's coalesce). */
+    public Workload(long records, boolean recordsExact, double relativeError, int currentPartitions,
+                    double largestPartitionShare, int maxParallelism, boolean preferDivisorsOfMax) {
+        this(records, recordsExact, relativeError, currentPartitions, largestPartitionShare, maxParallelism,
+                preferDivisorsOfMax, false);
+    }
+
     /** An exactly known input spread evenly over {@code currentPartitions}. */
     public static Workload of(long records, int currentPartitions) {
         return new Workload(records, true, 0.0, currentPartitions, 1.0 / Math.max(1, currentPartitions), 0, false);
@@ -51,10 +63,21 @@ public record Workload(
     }
 
     public Workload withLargestPartitionShare(double share) {
-        return new Workload(records, recordsExact, relativeError, currentPartitions, share, maxParallelism, preferDivisorsOfMax);
+        return new Workload(records, recordsExact, relativeError, currentPartitions, share, maxParallelism,
+                preferDivisorsOfMax, resizeRebalances);
     }
 
     public Workload withMaxParallelism(int max, boolean preferDivisors) {
-        return new Workload(records, recordsExact, relativeError, currentPartitions, largestPartitionShare, max, preferDivisors);
+        return new Workload(records, recordsExact, relativeError, currentPartitions, largestPartitionShare, max,
+                preferDivisors, resizeRebalances);
+    }
+
+    /**
+     * A copy in which every change of the partition count is a rebalance (Flink): see
+     * {@link #resizeRebalances()}.
+     */
+    public Workload withResizeRebalances() {
+        return new Workload(records, recordsExact, relativeError, currentPartitions, largestPartitionShare,
+                maxParallelism, preferDivisorsOfMax, true);
     }
 }

@@ -36,26 +36,25 @@ class OptimizerSimulatorTest {
         Decision d = new Optimizer(Settings.defaults()).decide(profile, w.workload(), w.cluster(), List.of());
         Simulator sim = w.simulator();
         int p0 = w.input().partitions();
-        double rec = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), d.chosen().action(),
-                d.chosen().partitions(), 1, RUNS);
+        double rec = w.meanMakespan(sim, d.chosen().action(), d.chosen().partitions(), 1, RUNS);
         double best = rec;
         String bestName = "recommended";
         long n = w.input().totalRecords();
         for (int p = 1; p <= Math.min(4L * w.slots(), Math.max(1, n)); p++) {
-            double t = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.REPARTITION, p, 1, RUNS);
+            double t = w.meanMakespan(sim, Action.REPARTITION, p, 1, RUNS);
             if (t < best) {
                 best = t;
                 bestName = "REPARTITION " + p;
             }
             if (p < p0) {
-                t = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.COALESCE, p, 1, RUNS);
+                t = w.meanMakespan(sim, Action.COALESCE, p, 1, RUNS);
                 if (t < best) {
                     best = t;
                     bestName = "COALESCE " + p;
                 }
             }
         }
-        double keep = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.KEEP, p0, 1, RUNS);
+        double keep = w.meanMakespan(sim, Action.KEEP, p0, 1, RUNS);
         if (keep < best) {
             best = keep;
             bestName = "KEEP";
