@@ -74,6 +74,33 @@ class OptimizerSimulatorTest {
         assertEquals(10_000_000_000L, suite.stream().mapToLong(w -> w.input().totalRecords()).max().orElseThrow());
     }
 
+    /** The slots = 2 × cores workloads: the cores bound CPU-bound work, not I/O-bound work. */
+    @Test
+    void slotsOverCoresWorkloadsAreJudgedAndTheCoresBoundOnlyCpuBoundWork() {
+        List<SyntheticWorkload> fewer = SyntheticWorkload.slotsOverCores();
+        assertTrue(fewer.size() >= 3);
+        for (SyntheticWorkload w : fewer) {
+            assertEquals(2 * w.cores(), w.slots(), w.name());
+            assertTrue(cheapWorkloads().anyMatch(x -> x.name().equals(w.name())), w.name() + " is judged above");
+        }
+        Settings settings = Settings.defaults();
+        for (SyntheticWorkload w : fewer) {
+            if (!w.name().matches("(cpu|io|mixed)-bound-8-slots-4-cores|mixed-8-slots-4-cores")) {
+                continue;
+            }
+            CostProfile profile = w.sampleProfile(new SplittableRandom(42), 2000, 4);
+            Decision d = new Optimizer(settings).decide(profile, w.workload(), w.cluster(), List.of());
+            double gain = d.current().makespanNanos() / d.chosen().makespanNanos();
+            if (w.cpuShare() == 1.0) {
+                assertTrue(gain <= w.cores() * 1.001, w.name() + ": gain " + gain + "\n" + d.explanation());
+                assertEquals(w.cores(), d.chosen().partitions(), w.name() + "\n" + d.explanation());
+            } else {
+                assertEquals(w.slots(), d.chosen().partitions(), w.name() + "\n" + d.explanation());
+                assertTrue(gain > w.cores() * 1.1, w.name() + ": gain " + gain + "\n" + d.explanation());
+            }
+        }
+    }
+
     @Test
     void aSampledHotPartitionShowsAsSkew() {
         SyntheticWorkload hot = SyntheticWorkload.suite().stream().filter(w -> w.name().equals("hot-input-partition"))
