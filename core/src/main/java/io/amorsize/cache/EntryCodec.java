@@ -1,6 +1,9 @@
 package io.amorsize.cache;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -9,6 +12,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -49,7 +53,8 @@ import javax.crypto.spec.SecretKeySpec;
  *             "batchFit":null | {"fixedNanos":5.0E5,"perRecordNanos":900.0,"points":3,
  *                                "rSquared":0.99 | null}},   // null rSquared = not computable
  *  "cluster":{"engine":"spark","engineVersion":"4.1.1","slots":8,"memoryPerSlotBytes":1073741824,
- *             "perTaskOverheadNanos":2000000.0},
+ *             "perTaskOverheadNanos":2000000.0,
+ *             "cores":4},                        // optional: absent = one core per slot
  *  "workload":{"records":1000000,"recordsExact":true,"relativeError":0.0,"currentPartitions":4,
  *              "largestPartitionShare":0.25,"maxParallelism":0,"preferDivisorsOfMax":false},
  *  "decision":{"partitions":16,"batchSize":1,"action":"REPARTITION"},  // KEEP|COALESCE|REPARTITION
@@ -57,6 +62,8 @@ import javax.crypto.spec.SecretKeySpec;
  *  "mac":"" | "<64 lowercase hex digits>"}        // HMAC-SHA256, "" when written without a secret
  * }</pre>
  * Only {@code batchFit} and {@code rSquared} may be {@code null}; they must still be present.
+ * {@code cluster.cores} is the one optional field: written only when the cores differ from the
+ * slots, so entries of clusters with a core per slot read the same in older versions.
  *
  * <h2>What is rejected</h2>
  * More than {@value #MAX_BYTES} bytes (checked before parsing); invalid UTF-8; nesting deeper than
@@ -97,7 +104,10 @@ public final class EntryCodec {
     private static final long FUTURE_TOLERANCE_MILLIS = 86_400_000L;
 
     private static final ObjectMapper MAPPER = strictMapper();
-    private static final ObjectReader READER = MAPPER.readerFor(Wire.class);
+    /** Value of an absent optional field (only {@code cluster.cores}, absent in older entries). */
+    private static final String ABSENT = "amorsize.absent";
+    private static final ObjectReader READER = MAPPER.readerFor(Wire.class)
+            .with(new InjectableValues.Std().addValue(ABSENT, null));
     private static final ObjectWriter WRITER = MAPPER.writerFor(Wire.class);
 
     private final SecretKeySpec secret;
@@ -357,6 +367,9 @@ public final class EntryCodec {
         line(sb, "slots", c.slots());
         line(sb, "memoryPerSlotBytes", c.memoryPerSlotBytes());
         dbl(sb, "perTaskOverheadNanos", c.perTaskOverheadNanos());
+        if (c.cores() != c.slots()) {
+            line(sb, "cores", c.cores()); // absent when cores = slots: older entries' MACs still verify
+        }
         Workload w = e.workload();
         line(sb, "records", w.records());
         line(sb, "recordsExact", w.recordsExact());
@@ -464,7 +477,8 @@ public final class EntryCodec {
                     new WireProfile(p.sampleSize(), p.steadyState(), p.meanNanos(), p.p50Nanos(), p.p95Nanos(),
                             p.p99Nanos(), p.maxNanos(), p.cv(), p.cpuNanos(), p.inputBytes(), p.outputBytes(),
                             p.allocatedBytes(), p.partitionSkew(), fit),
-                    new WireCluster(c.engine(), c.engineVersion(), c.slots(), c.memoryPerSlotBytes(), c.perTaskOverheadNanos()),
+                    new WireCluster(c.engine(), c.engineVersion(), c.slots(), c.memoryPerSlotBytes(), c.perTaskOverheadNanos(),
+                            c.cores() == c.slots() ? null : c.cores()),
                     new WireWorkload(w.records(), w.recordsExact(), w.relativeError(), w.currentPartitions(),
                             w.largestPartitionShare(), w.maxParallelism(), w.preferDivisorsOfMax()),
                     new WireDecision(e.partitions(), e.batchSize(), e.action()),
@@ -482,7 +496,8 @@ public final class EntryCodec {
                     new CostProfile.Resources(p.cpuNanos(), p.allocatedBytes()),
                     new CostProfile.Sizes(p.inputBytes(), p.outputBytes()), fit);
             ClusterShape c = new ClusterShape(cluster.engine(), cluster.engineVersion(), cluster.slots(),
-                    cluster.memoryPerSlotBytes(), cluster.perTaskOverheadNanos());
+                    cluster.memoryPerSlotBytes(), cluster.perTaskOverheadNanos(),
+                    cluster.cores() == null ? Math.max(1, cluster.slots()) : cluster.cores());
             Workload w = new Workload(
                     new Workload.RecordCount(workload.records(), workload.recordsExact(), workload.relativeError()),
                     new Workload.Partitions(workload.currentPartitions(), workload.largestPartitionShare()),
@@ -512,10 +527,16 @@ public final class EntryCodec {
         }
     }
 
-    @JsonPropertyOrder({"engine", "engineVersion", "slots", "memoryPerSlotBytes", "perTaskOverheadNanos"})
-    record WireCluster(String engine, String engineVersion, int slots, long memoryPerSlotBytes, double perTaskOverheadNanos) {
+    /** {@code cores}: optional (absent = one core per slot; null is rejected), else 1..{@link ClusterShape#MAX_CORES}. */
+    @JsonPropertyOrder({"engine", "engineVersion", "slots", "memoryPerSlotBytes", "perTaskOverheadNanos", "cores"})
+    record WireCluster(String engine, String engineVersion, int slots, long memoryPerSlotBytes, double perTaskOverheadNanos,
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE) Integer cores) {
         WireCluster {
             finite(perTaskOverheadNanos);
+            if (cores != null && (cores < 1 || cores > ClusterShape.MAX_CORES)) {
+                throw new IllegalArgumentException("cores " + cores + " outside 1.." + ClusterShape.MAX_CORES);
+            }
         }
     }
 

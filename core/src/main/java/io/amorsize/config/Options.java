@@ -49,6 +49,8 @@ public final class Options {
             "Share of a slot's memory one partition's records may occupy.", null);
     public static final Option<Double> SHUFFLE_THROUGHPUT = decimal("shuffle.throughput", 100e6, 1.0,
             "Bytes per second one slot moves through a shuffle (serialize, write, read); prices REPARTITION.", null);
+    public static final Option<Integer> CLUSTER_CORES = integer("cluster.cores", 0, 0,
+            "CPU cores all the job's tasks share (CPU-bound work gains from at most min(slots, cores) tasks); 0 = detect (Flink: task managers' CPU cores; Spark local[N]: this machine's processors; else one per slot).", null);
 
     // ---- cache ----
     public static final Option<String> REDIS_URL = string("redis.url", null,
@@ -84,7 +86,7 @@ public final class Options {
             ENABLED, STRICT,
             SAMPLE_BUDGET, SAMPLE_MAX_RECORDS, SAMPLE_PARTITIONS, MEASURE_BUDGET, WARMUP_BUDGET,
             TASK_OVERHEAD, TASK_TARGET_DURATION, SPEEDUP_THRESHOLD, BATCH_OVERHEAD_SHARE, BATCH_MAX_LATENCY,
-            MEMORY_FRACTION, SHUFFLE_THROUGHPUT,
+            MEMORY_FRACTION, SHUFFLE_THROUGHPUT, CLUSTER_CORES,
             REDIS_URL, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, REDIS_CONNECT_TIMEOUT,
             REDIS_SOCKET_TIMEOUT, REDIS_DEADLINE, REDIS_MAX_CONNECTIONS, REDIS_POOL_MAX_WAIT, BREAKER_COOLDOWN,
             REDIS_CLIENT_NAME, REDIS_CA_FILE);

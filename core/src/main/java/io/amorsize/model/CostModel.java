@@ -32,6 +32,13 @@ import java.util.Objects;
  *       {@link Options#MEMORY_FRACTION} of a slot's memory.</li>
  *   <li><b>Batch functions.</b> A task of n records makes ceil(n/b) calls of
  *       {@link BatchFit#callNanos(long)}.</li>
+ *   <li><b>Cores vs slots.</b> k concurrent tasks on {@link ClusterShape#cores()} cores: a task
+ *       spends the share f = {@link #cpuShare(CostProfile)} of its time on the CPU. CPU-bound work
+ *       (f = 1) runs at full speed on at most min(slots, cores) tasks and beyond that each task
+ *       slows by k ÷ cores; I/O-bound work (f = 0) uses every slot; in between the slowdown is
+ *       that of k tasks alternating CPU bursts and waits on the cores (a finite-source queue,
+ *       {@link #cpuSlowdown(CostProfile, ClusterShape, long)}). The function's work in a wave is
+ *       stretched by the slowdown of that wave's concurrency; overhead and shuffle are not.</li>
  * </ul>
  * Instances are immutable and thread-safe.
  */
@@ -176,10 +183,19 @@ public final class CostModel {
         if (action == Action.COALESCE && partitions >= p0) {
             throw new IllegalArgumentException("COALESCE only reduces partitions (" + p0 + "), got " + partitions);
         }
+        if (action == Action.COALESCE && workload.resizeRebalances()) {
+            throw new IllegalArgumentException("COALESCE is not available: every change of the partition count "
+                    + "rebalances (Workload.resizeRebalances)");
+        }
         int b = profile.batchFit() == null ? 1 : batchSize;
         double n = workload.records();
         double o = cluster.perTaskOverheadNanos();
         int slots = cluster.slots();
+        long waves = ceilDiv(partitions, slots);
+        long lastWave = partitions - (waves - 1) * slots;
+        // The function's work slows down when more tasks run at once than the cores serve.
+        double slow = cpuSlowdown(profile, cluster, Math.min(partitions, slots));
+        double slowLast = cpuSlowdown(profile, cluster, lastWave);
 
         // Layout of the current partitions: one heavy partition, the rest regular.
         double keepHeavyRecords = p0 == 1 ? n : Math.min(n, Math.max(n / p0, workload.largestPartitionShare() * n));
@@ -225,26 +241,30 @@ public final class CostModel {
             default -> throw new IllegalStateException(action.toString());
         }
 
-        double heavyTask = work(profile, heavyRecords, b) * heavyFactor + heavyRecords * readPerRecord + o;
-        double regularTask = partitions == 1 ? heavyTask
-                : work(profile, regularRecords, b) * regularFactor + regularRecords * readPerRecord + o;
-        long waves = ceilDiv(partitions, slots);
+        double heavyWork = work(profile, heavyRecords, b) * heavyFactor;
+        double regularWork = partitions == 1 ? heavyWork : work(profile, regularRecords, b) * regularFactor;
+        double heavyFixed = heavyRecords * readPerRecord + o;
+        double regularFixed = partitions == 1 ? heavyFixed : regularRecords * readPerRecord + o;
+        double heavyTask = heavyWork * slow + heavyFixed;
+        double regularTask = regularWork * slow + regularFixed;
         double base;
         double straggler = 0;
         if (partitions == 1 || heavyTask <= regularTask * EQUAL_TASKS) {
-            // Equal tasks: whole waves, and the slowest task of the last wave.
-            long lastWave = partitions - (waves - 1) * slots;
-            base = waves * Math.max(heavyTask, regularTask);
+            // Equal tasks: whole waves, and the slowest task of the last wave (which may run
+            // fewer tasks at once, so slows down less).
+            double task = Math.max(heavyTask, regularTask);
+            base = slowLast == slow ? waves * task
+                    : (waves - 1) * task + Math.max(heavyWork * slowLast + heavyFixed,
+                            regularWork * slowLast + regularFixed);
             double recs = Math.max(heavyRecords, regularRecords);
             straggler = straggler(profile, recs, work(profile, recs, b) * Math.max(heavyFactor, regularFactor),
-                    lastWave);
+                    lastWave) * slowLast;
         } else {
             // One heavy task among regular ones: it runs while the other slots work through the
             // rest; the stage ends with the later of the heavy task and the regular waves (with
             // their own slowest task).
-            long lastWave = partitions - (waves - 1) * slots;
             double regularStraggler = straggler(profile, regularRecords,
-                    work(profile, regularRecords, b) * regularFactor, lastWave);
+                    work(profile, regularRecords, b) * regularFactor, lastWave) * slow;
             double scheduled = schedule(partitions, slots, heavyTask, regularTask);
             if (scheduled > heavyTask * 1.0001) {
                 scheduled += regularStraggler;
@@ -260,6 +280,55 @@ public final class CostModel {
                 ? shuffleStage + waves * regularRecords * readPerRecord : 0;
         return new Prediction(action, partitions, b, shuffleStage + base + straggler, waves,
                 Math.ceil(heavyRecords), regularTask, heavyTask, straggler, shuffle, taskBytes, fits);
+    }
+
+    /**
+     * Share of a task's wall time spent on the CPU: the profile's {@link CostProfile#cpuFraction()},
+     * or 1 (CPU-bound, the side that does not overcommit the cores) when CPU time was unavailable.
+     */
+    public static double cpuShare(CostProfile profile) {
+        double f = profile.cpuFraction();
+        return Double.isNaN(f) ? 1.0 : Math.max(0.0, Math.min(1.0, f));
+    }
+
+    /**
+     * How many times longer the function's work takes when {@code concurrent} tasks run at once on
+     * the cluster's cores than when each has a core to itself (>= 1).
+     *
+     * <p>Each task alternates CPU bursts (share f of its time) and waits (1 − f); the cores serve
+     * the bursts. In the stationary state of that finite-source queue (k tasks, C cores, burst ÷
+     * wait ratio ρ = f/(1−f), P(n at the CPU) ∝ k!/(k−n)! · ρⁿ / (n! for n ≤ C, else C!·Cⁿ⁻ᶜ)) the
+     * cores complete E[min(n, C)] bursts per burst length where k uncontended tasks would complete
+     * k·f: the slowdown is k·f ÷ E[min(n, C)]. It is 1 when k ≤ C or f = 0, and k ÷ C when f = 1.
+     */
+    public double cpuSlowdown(CostProfile profile, ClusterShape cluster, long concurrent) {
+        return slowdown(cpuShare(profile), cluster.cores(), concurrent);
+    }
+
+    /** {@link #cpuSlowdown} for CPU share {@code f} of {@code k} tasks on {@code cores} cores. */
+    static double slowdown(double f, int cores, long k) {
+        if (k <= cores || f <= 0) {
+            return 1.0;
+        }
+        if (f >= 1) {
+            return (double) k / cores;
+        }
+        double rho = f / (1 - f);
+        double term = 1;
+        double total = 1;
+        double busy = 0;
+        for (long m = 1; m <= k; m++) {
+            term *= (k - m + 1) * rho / Math.min(m, cores);
+            total += term;
+            busy += term * Math.min(m, cores);
+            if (total > 1e250) {
+                term /= 1e250;
+                total /= 1e250;
+                busy /= 1e250;
+            }
+        }
+        double served = busy / total;
+        return Math.max(1.0, k * f / served);
     }
 
     /**

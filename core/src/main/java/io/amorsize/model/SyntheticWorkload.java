@@ -1,5 +1,6 @@
 package io.amorsize.model;
 
+import io.amorsize.Action;
 import io.amorsize.measure.CostProfile;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +19,12 @@ import java.util.SplittableRandom;
  * @param overheadNanos per-task overhead
  * @param memoryPerSlotBytes memory per slot
  * @param recordBytes   serialized bytes per record (shuffle cost, memory)
+ * @param cores         CPU cores serving the slots ({@code >= slots}: no contention)
+ * @param cpuShare      share of the function's time spent on the CPU, in [0, 1] (what a
+ *                      measurement reports as CPU ÷ wall time)
  */
 public record SyntheticWorkload(String name, SimulatedInput input, int slots, double overheadNanos,
-                                long memoryPerSlotBytes, double recordBytes) {
+                                long memoryPerSlotBytes, double recordBytes, int cores, double cpuShare) {
 
     private static final long GIB = 1L << 30;
     /** Functions cheaper than this are timed in groups of calls (as the Measurer does). */
@@ -33,10 +37,33 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be >= 1, got " + slots);
         }
+        if (cores < 1) {
+            throw new IllegalArgumentException("cores must be >= 1, got " + cores);
+        }
+        if (!(cpuShare >= 0 && cpuShare <= 1)) {
+            throw new IllegalArgumentException("cpuShare must be in [0, 1], got " + cpuShare);
+        }
+    }
+
+    /** A CPU-bound job with a core per slot. */
+    public SyntheticWorkload(String name, SimulatedInput input, int slots, double overheadNanos,
+                             long memoryPerSlotBytes, double recordBytes) {
+        this(name, input, slots, overheadNanos, memoryPerSlotBytes, recordBytes, slots, 1.0);
     }
 
     public ClusterShape cluster() {
-        return new ClusterShape("sim", "1", slots, memoryPerSlotBytes, overheadNanos);
+        return new ClusterShape("sim", "1", slots, memoryPerSlotBytes, overheadNanos, cores);
+    }
+
+    /** A copy on {@code cores} cores whose function spends {@code cpuShare} of its time on the CPU. */
+    public SyntheticWorkload onCores(int cores, double cpuShare) {
+        return new SyntheticWorkload(name, input, slots, overheadNanos, memoryPerSlotBytes, recordBytes, cores,
+                cpuShare);
+    }
+
+    /** Mean simulated makespan of {@code action} to {@code partitions} on this workload's slots and cores. */
+    public double meanMakespan(Simulator sim, Action action, int partitions, long seed, int runs) {
+        return sim.meanMakespan(input, slots, cores, cpuShare, overheadNanos, action, partitions, seed, runs);
     }
 
     /** The workload as an engine adapter would describe it (exact count, largest partition share). */
@@ -67,7 +94,7 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
                 s = s.withPartitionCost(i, input.cost(i));
             }
         }
-        return new SyntheticWorkload(name, s, slots, overheadNanos, memoryPerSlotBytes, recordBytes);
+        return new SyntheticWorkload(name, s, slots, overheadNanos, memoryPerSlotBytes, recordBytes, cores, cpuShare);
     }
 
     public Simulator simulator() {
@@ -78,7 +105,8 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
      * The profile a measurement would produce: up to {@code sampleRecords} records drawn evenly from
      * {@code samplePartitions} randomly chosen partitions; records cheaper than 2 µs timed in groups
      * of ~10 µs (quantiles then describe group means); partition skew = the most expensive
-     * partition's mean (timings capped at the overall p99) ÷ the overall mean.
+     * partition's mean (timings capped at the overall p99) ÷ the overall mean; CPU time per record =
+     * {@link #cpuShare()} × the mean.
      */
     public CostProfile sampleProfile(SplittableRandom rng, int sampleRecords, int samplePartitions) {
         int p0 = input.partitions();
@@ -99,8 +127,9 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
             }
         }
         if (count == 0) {
-            double mean = input.meanCost();
-            return CostProfile.of(Math.max(1, mean), 0, recordBytes, recordBytes);
+            double mean = Math.max(1, input.meanCost());
+            CostProfile p = CostProfile.of(mean, 0, recordBytes, recordBytes);
+            return CostProfile.perRecord(p.sample(), p.timing(), CostProfile.Resources.cpu(cpuShare * mean), p.sizes());
         }
         double roughMean = perPartition.stream().flatMapToDouble(Arrays::stream).average().orElse(1);
         int group = roughMean < GROUP_THRESHOLD_NANOS ? (int) Math.min(4096, Math.ceil(GROUP_TARGET_NANOS / roughMean)) : 1;
@@ -141,7 +170,7 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
         double safeMean = Math.max(mean, 1e-3);
         CostProfile.Timing timing = new CostProfile.Timing(safeMean, q(sorted, 0.5), q(sorted, 0.95), p99,
                 sorted[sorted.length - 1], Math.sqrt(var) / safeMean);
-        return CostProfile.perRecord(new CostProfile.Sample(count, true, skew), timing, CostProfile.Resources.unknown(),
+        return CostProfile.perRecord(new CostProfile.Sample(count, true, skew), timing, CostProfile.Resources.cpu(cpuShare * safeMean),
                 CostProfile.Sizes.both(recordBytes));
     }
 
@@ -171,10 +200,11 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
     }
 
     /**
-     * The benchmark suite: 14 workloads spanning 8 to 10,000 slots and 10³ to 10¹⁰ records —
+     * The benchmark suite: 19 workloads spanning 8 to 10,000 slots and 10³ to 10¹⁰ records —
      * cheap and expensive, uniform, bimodal and heavy-tailed, skew clustered in one input partition
      * and in one oversized partition, tiny partitions, a memory-bound input, already-right
-     * partitioning. Per-task overhead 5 ms unless noted (a real cluster's order of magnitude).
+     * partitioning; and five with twice as many slots as cores ({@link #slotsOverCores()}).
+     * Per-task overhead 5 ms unless noted (a real cluster's order of magnitude).
      */
     public static List<SyntheticWorkload> suite() {
         double ms = 1e6;
@@ -228,6 +258,33 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
                 SimulatedInput.even(10_000_000, 4, CostDistribution.lognormal(10 * us, 0.5))
                         .withPartitionCost(0, CostDistribution.lognormal(500 * us, 0.5)),
                 1_000, 5 * ms, 4 * GIB, 100));
+        s.addAll(slotsOverCores());
+        return s;
+    }
+
+    /**
+     * Workloads with slots = 2 × cores (a Flink task manager with more slots than cores, Spark
+     * {@code local[8]} on 4 cores): CPU-bound, I/O-bound (5 % CPU) and mixed (50 % CPU) functions
+     * of ~1 ms per record from one input partition; a CPU-bound one already spread over every slot
+     * (the cores, not the slots, bound its speed-up); and a cheap function whose 8 partitions buy
+     * nothing over fewer.
+     */
+    public static List<SyntheticWorkload> slotsOverCores() {
+        double ms = 1e6;
+        double us = 1e3;
+        CostDistribution oneMs = CostDistribution.uniform(0.5 * ms, 1.5 * ms);
+        List<SyntheticWorkload> s = new ArrayList<>();
+        s.add(new SyntheticWorkload("cpu-bound-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs),
+                8, 5 * ms, 2 * GIB, 100, 4, 1.0));
+        s.add(new SyntheticWorkload("io-bound-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs),
+                8, 5 * ms, 2 * GIB, 100, 4, 0.05));
+        s.add(new SyntheticWorkload("mixed-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs),
+                8, 5 * ms, 2 * GIB, 100, 4, 0.5));
+        s.add(new SyntheticWorkload("cpu-bound-spread-8-slots-4-cores", SimulatedInput.even(20_000, 8, oneMs),
+                8, 5 * ms, 2 * GIB, 100, 4, 1.0));
+        s.add(new SyntheticWorkload("cheap-8-partitions-8-slots-4-cores",
+                SimulatedInput.even(1_000, 8, CostDistribution.uniform(0.05 * us, 0.15 * us)),
+                8, 5 * ms, 2 * GIB, 100, 4, 1.0));
         return s;
     }
 }

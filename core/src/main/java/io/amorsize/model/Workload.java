@@ -65,17 +65,22 @@ public record Workload(RecordCount count, Partitions partitions, Limits limits) 
 
     /** A copy capped at {@code max} partitions (0 = no cap). */
     public Workload withMaxParallelism(int max) {
-        return withLimits(Limits.upTo(max));
+        return withLimits(new Limits(max, false, limits.resizeRebalances()));
     }
 
     /** A copy capped at {@code max}, preferring parallelism values that divide it (keyed operators). */
     public Workload withKeyedMaxParallelism(int max) {
-        return withLimits(Limits.keyed(max));
+        return withLimits(new Limits(max, true, limits.resizeRebalances()));
     }
 
     /** A copy capped at {@code max}; {@code preferDivisors} as in {@link Limits#preferDivisorsOfMax()}. */
     public Workload withMaxParallelism(int max, boolean preferDivisors) {
-        return withLimits(new Limits(max, preferDivisors));
+        return withLimits(new Limits(max, preferDivisors, limits.resizeRebalances()));
+    }
+
+    /** A copy in which every change of the partition count is a rebalance (Flink): see {@link Limits#resizeRebalances()}. */
+    public Workload withResizeRebalances() {
+        return withLimits(limits.rebalancing());
     }
 
     // ---- flat accessors (read through to the parts) ------------------------------------------
@@ -108,6 +113,11 @@ public record Workload(RecordCount count, Partitions partitions, Limits limits) 
     /** Upper bound on partitions/parallelism, 0 = none (Flink's max parallelism). */
     public int maxParallelism() {
         return limits.maxParallelism();
+    }
+
+    /** See {@link Limits#resizeRebalances()}. */
+    public boolean resizeRebalances() {
+        return limits.resizeRebalances();
     }
 
     /** For keyed operators: prefer parallelism values that divide {@link #maxParallelism()} evenly. */
@@ -172,14 +182,24 @@ public record Workload(RecordCount count, Partitions partitions, Limits limits) 
      * @param maxParallelism      upper bound on partitions/parallelism, 0 = none (Flink's max parallelism)
      * @param preferDivisorsOfMax for keyed operators: prefer parallelism values that divide
      *                            {@code maxParallelism} evenly (the Flink autoscaler's practice)
+     * @param resizeRebalances    true when any partition count other than the current one moves every
+     *                            record over the network: a Flink operator whose parallelism differs from
+     *                            its input's reads through a rebalance. Then there is no COALESCE, and a
+     *                            lower count pays that rebalance like a REPARTITION
      */
-    public record Limits(int maxParallelism, boolean preferDivisorsOfMax) implements Serializable {
-        private static final Limits NONE = new Limits(0, false);
+    public record Limits(int maxParallelism, boolean preferDivisorsOfMax, boolean resizeRebalances)
+            implements Serializable {
+        private static final Limits NONE = new Limits(0, false, false);
 
         public Limits {
             if (maxParallelism < 0) {
                 throw new IllegalArgumentException("maxParallelism must be >= 0, got " + maxParallelism);
             }
+        }
+
+        /** Limits under which the partition count can shrink without a shuffle (Spark's coalesce). */
+        public Limits(int maxParallelism, boolean preferDivisorsOfMax) {
+            this(maxParallelism, preferDivisorsOfMax, false);
         }
 
         /** No limit. */
@@ -190,6 +210,11 @@ public record Workload(RecordCount count, Partitions partitions, Limits limits) 
         /** At most {@code max} partitions (0 = none), any value up to it. */
         public static Limits upTo(int max) {
             return new Limits(max, false);
+        }
+
+        /** The same limits, where every change of the count is a rebalance (see {@link #resizeRebalances()}). */
+        public Limits rebalancing() {
+            return new Limits(maxParallelism, preferDivisorsOfMax, true);
         }
 
         /** At most {@code max}, preferring divisors of it (keyed state is split into {@code max} key groups). */

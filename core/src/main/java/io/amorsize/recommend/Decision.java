@@ -17,6 +17,8 @@ import java.util.List;
  * @param memoryFloor    fewest evenly filled partitions that fit in memory
  * @param batch          how the batch size was chosen
  * @param keptCurrent    true when do-no-harm kept the current partitioning over a faster candidate
+ * @param fewerTasks     true when the rule "fewer tasks, same time" replaced the current
+ *                       partitioning by fewer tasks predicted within the tie band of it
  * @param warnings       warnings for the recommendation
  * @param explanation    the multi-line explanation
  */
@@ -28,6 +30,7 @@ public record Decision(
         long memoryFloor,
         BatchChoice batch,
         boolean keptCurrent,
+        boolean fewerTasks,
         List<String> warnings,
         String explanation) {
 

@@ -19,8 +19,8 @@ final class Explanation {
 
     static String render(CostProfile profile, Workload workload, ClusterShape cluster, CostModel model,
                          Prediction chosen, Prediction current, Prediction best, Prediction winner,
-                         List<Prediction> ranked, long floor, BatchChoice batch, boolean kept, double threshold,
-                         List<String> warnings, List<String> notes) {
+                         List<Prediction> ranked, long floor, BatchChoice batch, boolean kept, boolean fewer,
+                         double threshold, List<String> warnings, List<String> notes) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("amorsize: ").append(headline(chosen, current)).append('\n');
 
@@ -51,9 +51,10 @@ final class Explanation {
                     workload.preferDivisorsOfMax() ? " (divisors preferred)" : ""));
         }
         sb.append('\n');
-        sb.append("  cluster       : ").append(f("%s %s, %,d slots, %s memory per slot, per-task overhead %s",
-                cluster.engine(), cluster.engineVersion(), cluster.slots(), bytes(cluster.memoryPerSlotBytes()),
-                time(cluster.perTaskOverheadNanos()))).append('\n');
+        sb.append("  cluster       : ").append(f("%s %s, %,d slots on %,d cores, %s memory per slot, per-task overhead %s",
+                cluster.engine(), cluster.engineVersion(), cluster.slots(), cluster.cores(),
+                bytes(cluster.memoryPerSlotBytes()), time(cluster.perTaskOverheadNanos()))).append('\n');
+        sb.append("  capacity      : ").append(capacity(profile, cluster, model, chosen)).append('\n');
         double rb = CostModel.recordBytes(profile);
         sb.append("  memory        : ").append(rb > 0
                 ? f("~%s per record; a task may hold %s (%.0f %% of a slot) -> at least %,d partition%s",
@@ -80,7 +81,7 @@ final class Explanation {
         if (!currentShown) {
             sb.append(row(current, chosen, current));
         }
-        sb.append("  why           : ").append(why(chosen, current, best, winner, kept, threshold)).append('\n');
+        sb.append("  why           : ").append(why(chosen, current, best, winner, kept, fewer, threshold)).append('\n');
         sb.append("  batch         : ").append(batch.reason());
         if (profile.batchFit() != null && chosen.batchSize() < batch.size()) {
             sb.append(f("; %,d records per partition caps it at %,d", (long) chosen.maxRecordsPerTask(),
@@ -123,8 +124,44 @@ final class Explanation {
                 mark);
     }
 
+    /**
+     * Slots vs cores, and which of them bounds the chosen tasks: "limited by the cores" when the
+     * chosen concurrency runs slower per task than alone (CPU-bound work beyond the cores).
+     */
+    static String capacity(CostProfile profile, ClusterShape cluster, CostModel model, Prediction chosen) {
+        int slots = cluster.slots();
+        int cores = cluster.cores();
+        double share = CostModel.cpuShare(profile);
+        String cpu = Double.isNaN(profile.cpuFraction()) ? "CPU share unknown, taken as 100 %"
+                : f("CPU %.0f %% of wall time", share * 100);
+        double atSlots = slots / model.cpuSlowdown(profile, cluster, slots);
+        long running = Math.min(chosen.partitions(), slots);
+        double slow = model.cpuSlowdown(profile, cluster, running);
+        String limit;
+        if (cores >= slots) {
+            limit = f("every slot has a core: the %,d slots limit the parallelism", slots);
+        } else if (atSlots >= slots * 0.97) {
+            limit = f("%s: %,d tasks at once still run at %.0f %% speed, so the %,d slots limit the parallelism",
+                    cpu, slots, 100 / model.cpuSlowdown(profile, cluster, slots), slots);
+        } else {
+            limit = f("%s: %,d slots do the work of %.1f tasks at full speed, so the %,d cores limit the parallelism",
+                    cpu, slots, atSlots, cores);
+        }
+        if (slow > 1.0001) {
+            limit += f("; the chosen %,d tasks at once run %.2fx slower each than alone", running, slow);
+        }
+        return limit;
+    }
+
     private static String why(Prediction chosen, Prediction current, Prediction best, Prediction winner,
-                              boolean kept, double threshold) {
+                              boolean kept, boolean fewer, double threshold) {
+        if (fewer) {
+            return f("fewer tasks, same time: %,d -> %,d (%s predicted %s, within %d %% of the current %s; "
+                            + "%s)", current.partitions(), chosen.partitions(), chosen.action(),
+                    time(chosen.makespanNanos()), Optimizer.TIE_PERCENT, time(current.makespanNanos()),
+                    chosen.action() == Action.COALESCE ? "merging partitions moves no data"
+                            : "the rebalance is priced in");
+        }
         if (kept) {
             return f("kept the current partitioning: the best candidate (%s %,d, %s) is only %.2fx faster than now, "
                             + "below the %.2fx do-no-harm threshold",

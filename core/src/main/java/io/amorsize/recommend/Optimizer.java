@@ -27,13 +27,18 @@ import java.util.Objects;
  *       (COALESCE targets); for small inputs the counts that change the records per task; each
  *       shrunk to the fewest tasks with the same records per task. All within
  *       {@link Workload#maxParallelism()} and, with {@link Workload#preferDivisorsOfMax()}, moved
- *       to divisors of it. Each count is priced as REPARTITION and, below the current count, as
- *       COALESCE.</li>
+ *       to divisors of it; the cores and their multiples when the cluster has fewer cores than
+ *       slots. Each count is priced as REPARTITION and, below the current count, as COALESCE
+ *       (unless {@link Workload#resizeRebalances()}: then every other count is a rebalance).</li>
  *   <li>Candidates whose largest task does not fit the slot's memory share are dropped.</li>
  *   <li>Among candidates within {@value #TIE_PERCENT} % of the fastest, the fewest tasks win
  *       (then KEEP before COALESCE before REPARTITION): parallelism that buys no time is a cost.</li>
  *   <li>Do no harm: unless the winner is at least {@link Options#SPEEDUP_THRESHOLD} times faster
  *       than the current partitioning (and the current partitioning fits in memory), keep it.</li>
+ *   <li>Fewer tasks, same time: when the current partitioning is kept, the fewest tasks that are
+ *       reached without a shuffle (COALESCE; with {@link Workload#resizeRebalances()} the
+ *       rebalance, priced) and predicted within {@value #TIE_PERCENT} % of the current makespan
+ *       replace it: slots that buy no time are a cost to the cluster.</li>
  *   <li>Batch size: b ≥ a(1−ε)/(ε·c) from the batch fit t(b) = a + c·b with
  *       ε = {@link Options#BATCH_OVERHEAD_SHARE}, capped by {@link Options#BATCH_MAX_LATENCY},
  *       memory and records per partition; 1 when a fixed per-call cost is negligible.</li>
@@ -103,7 +108,7 @@ public final class Optimizer {
             int p = (int) c;
             int b = batch.sizeFor((double) n / p);
             all.add(model.predict(profile, workload, cluster, Action.REPARTITION, p, b));
-            if (p < p0) {
+            if (p < p0 && !workload.resizeRebalances()) {
                 all.add(model.predict(profile, workload, cluster, Action.COALESCE, p, b));
             }
         }
@@ -144,6 +149,11 @@ public final class Optimizer {
             chosen = current;
             kept = winner.partitions() != current.partitions() || winner.action() != Action.KEEP;
         }
+        Prediction fewer = chosen == current && current.fitsMemory() ? fewerTasks(feasible, current, workload) : null;
+        if (fewer != null) {
+            chosen = fewer;
+            kept = false;
+        }
         if (!current.fitsMemory() && chosen != current) {
             warnings.add(String.format(java.util.Locale.ROOT,
                     "the current %,d partitions do not fit the slots' memory share: changed regardless of the speedup threshold",
@@ -151,8 +161,26 @@ public final class Optimizer {
         }
         addProfileWarnings(profile, workload, warnings);
         String text = Explanation.render(profile, workload, cluster, model, chosen, current, best, winner,
-                feasible, floor, batch, kept, threshold, warnings, notes);
-        return new Decision(chosen, current, best, feasible, floor, batch, kept, warnings, text);
+                feasible, floor, batch, kept, fewer != null, threshold, warnings, notes);
+        return new Decision(chosen, current, best, feasible, floor, batch, kept, fewer != null, warnings, text);
+    }
+
+    /**
+     * The candidate with the fewest tasks below the current count that is reached without a shuffle
+     * (COALESCE; with {@link Workload#resizeRebalances()} a REPARTITION, whose rebalance is priced)
+     * and predicted within the tie band of the current makespan; null when there is none.
+     */
+    static Prediction fewerTasks(List<Prediction> feasible, Prediction current, Workload workload) {
+        Action reach = workload.resizeRebalances() ? Action.REPARTITION : Action.COALESCE;
+        Prediction fewest = null;
+        for (Prediction pr : feasible) {
+            if (pr.action() == reach && pr.partitions() < current.partitions()
+                    && pr.makespanNanos() <= current.makespanNanos() * (1 + TIE)
+                    && (fewest == null || pr.partitions() < fewest.partitions())) {
+                fewest = pr;
+            }
+        }
+        return fewest;
     }
 
     // ---- batch size ----
@@ -231,6 +259,13 @@ public final class Optimizer {
         }
         for (long k = 1; k <= 8; k++) {
             set.add(k * slots);
+        }
+        long cores = cluster.cores();
+        if (cores < slots) {
+            // CPU-bound work gains nothing beyond the cores: whole multiples of them.
+            for (long k = 1; k <= 8 && k * cores < slots; k++) {
+                set.add(k * cores);
+            }
         }
         double k = 12;
         for (int i = 0; i < 40 && k * slots <= pMax; i++, k *= 1.5) {

@@ -60,4 +60,33 @@ class ModelVsSimulatorTest {
         assertTrue(Math.abs(ratio - 1) <= tolerance,
                 name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio + ")");
     }
+
+    /** Slots = 2 × cores: the model's finite-source queue against the simulator's CPU bursts. */
+    static Stream<Arguments> fewerCores() {
+        SimulatedInput one = SimulatedInput.even(20_000, 1, CostDistribution.uniform(0.5 * MS, 1.5 * MS));
+        SimulatedInput eight = SimulatedInput.even(20_000, 8, CostDistribution.uniform(0.5 * MS, 1.5 * MS));
+        return Stream.of(
+                Arguments.of("CPU-bound, 8 tasks on 4 cores", one, 1.0, Action.REPARTITION, 8),
+                Arguments.of("CPU-bound, 4 tasks on 4 cores", one, 1.0, Action.REPARTITION, 4),
+                Arguments.of("CPU-bound, 12 tasks on 8 slots, 4 cores", one, 1.0, Action.REPARTITION, 12),
+                Arguments.of("CPU-bound, 8 kept on 4 cores", eight, 1.0, Action.KEEP, 8),
+                Arguments.of("I/O-bound, 8 tasks on 4 cores", one, 0.05, Action.REPARTITION, 8),
+                Arguments.of("mixed, 8 tasks on 4 cores", one, 0.5, Action.REPARTITION, 8),
+                Arguments.of("mixed, 6 tasks on 4 cores", one, 0.5, Action.REPARTITION, 6),
+                Arguments.of("70 % CPU, 8 kept on 4 cores", eight, 0.7, Action.KEEP, 8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fewerCores")
+    void modelAgreesWithTheSimulatorWhenSlotsOutnumberCores(String name, SimulatedInput input, double cpuShare,
+                                                            Action action, int partitions) {
+        SyntheticWorkload w = new SyntheticWorkload(name, input, 8, 5 * MS, 4 * GIB, 100, 4, cpuShare);
+        CostProfile profile = w.sampleProfile(new SplittableRandom(11), 2000, 4);
+        CostModel model = CostModel.from(Settings.defaults());
+        double predicted = model.predict(profile, w.workload(), w.cluster(), action, partitions, 1).makespanNanos();
+        double simulated = w.meanMakespan(w.simulator(), action, partitions, 5, 8);
+        double ratio = predicted / simulated;
+        assertTrue(Math.abs(ratio - 1) <= 0.15,
+                name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio + ")");
+    }
 }

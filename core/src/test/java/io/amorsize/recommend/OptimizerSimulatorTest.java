@@ -36,26 +36,25 @@ class OptimizerSimulatorTest {
         Decision d = new Optimizer(Settings.defaults()).decide(profile, w.workload(), w.cluster(), List.of());
         Simulator sim = w.simulator();
         int p0 = w.input().partitions();
-        double rec = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), d.chosen().action(),
-                d.chosen().partitions(), 1, RUNS);
+        double rec = w.meanMakespan(sim, d.chosen().action(), d.chosen().partitions(), 1, RUNS);
         double best = rec;
         String bestName = "recommended";
         long n = w.input().totalRecords();
         for (int p = 1; p <= Math.min(4L * w.slots(), Math.max(1, n)); p++) {
-            double t = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.REPARTITION, p, 1, RUNS);
+            double t = w.meanMakespan(sim, Action.REPARTITION, p, 1, RUNS);
             if (t < best) {
                 best = t;
                 bestName = "REPARTITION " + p;
             }
             if (p < p0) {
-                t = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.COALESCE, p, 1, RUNS);
+                t = w.meanMakespan(sim, Action.COALESCE, p, 1, RUNS);
                 if (t < best) {
                     best = t;
                     bestName = "COALESCE " + p;
                 }
             }
         }
-        double keep = sim.meanMakespan(w.input(), w.slots(), w.overheadNanos(), Action.KEEP, p0, 1, RUNS);
+        double keep = w.meanMakespan(sim, Action.KEEP, p0, 1, RUNS);
         if (keep < best) {
             best = keep;
             bestName = "KEEP";
@@ -73,6 +72,33 @@ class OptimizerSimulatorTest {
         assertEquals(10_000, suite.stream().mapToInt(SyntheticWorkload::slots).max().orElseThrow());
         assertEquals(1_000, suite.stream().mapToLong(w -> w.input().totalRecords()).min().orElseThrow());
         assertEquals(10_000_000_000L, suite.stream().mapToLong(w -> w.input().totalRecords()).max().orElseThrow());
+    }
+
+    /** The slots = 2 × cores workloads: the cores bound CPU-bound work, not I/O-bound work. */
+    @Test
+    void slotsOverCoresWorkloadsAreJudgedAndTheCoresBoundOnlyCpuBoundWork() {
+        List<SyntheticWorkload> fewer = SyntheticWorkload.slotsOverCores();
+        assertTrue(fewer.size() >= 3);
+        for (SyntheticWorkload w : fewer) {
+            assertEquals(2 * w.cores(), w.slots(), w.name());
+            assertTrue(cheapWorkloads().anyMatch(x -> x.name().equals(w.name())), w.name() + " is judged above");
+        }
+        Settings settings = Settings.defaults();
+        for (SyntheticWorkload w : fewer) {
+            if (!w.name().matches("(cpu|io|mixed)-bound-8-slots-4-cores|mixed-8-slots-4-cores")) {
+                continue;
+            }
+            CostProfile profile = w.sampleProfile(new SplittableRandom(42), 2000, 4);
+            Decision d = new Optimizer(settings).decide(profile, w.workload(), w.cluster(), List.of());
+            double gain = d.current().makespanNanos() / d.chosen().makespanNanos();
+            if (w.cpuShare() == 1.0) {
+                assertTrue(gain <= w.cores() * 1.001, w.name() + ": gain " + gain + "\n" + d.explanation());
+                assertEquals(w.cores(), d.chosen().partitions(), w.name() + "\n" + d.explanation());
+            } else {
+                assertEquals(w.slots(), d.chosen().partitions(), w.name() + "\n" + d.explanation());
+                assertTrue(gain > w.cores() * 1.1, w.name() + ": gain " + gain + "\n" + d.explanation());
+            }
+        }
     }
 
     @Test

@@ -269,7 +269,8 @@ public final class AmorsizeFlink {
     /** The workload with the environment's parallelism as the current one and the max-parallelism rule. */
     private static Workload constrain(Workload w, int defaultParallelism, StreamExecutionEnvironment env,
                                       FlinkTuneOptions options, ClusterShape cluster) {
-        Workload base = Workload.of(w.count(), defaultParallelism);
+        // Another parallelism than the input's is a rebalance in Flink: no free shrink (COALESCE).
+        Workload base = Workload.of(w.count(), defaultParallelism).withResizeRebalances();
         int max = options.maxParallelism() > 0 ? options.maxParallelism() : Math.max(0, env.getMaxParallelism());
         if (max == 0 && options.keyed()) {
             // What Flink derives when the max parallelism is unset (128 for parallelism <= 85).

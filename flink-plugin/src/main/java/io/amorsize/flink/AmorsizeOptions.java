@@ -63,6 +63,8 @@ public final class AmorsizeOptions {
     public static final ConfigOption<String> REDIS_URL = typed(Options.REDIS_URL, String.class);
     /** {@code amorsize.cache.dir}: directory of the local fallback file. */
     public static final ConfigOption<String> CACHE_DIR = typed(Options.CACHE_DIR, String.class);
+    /** {@code amorsize.cluster.cores}: CPU cores the tasks share, 0 = detect. */
+    public static final ConfigOption<Integer> CLUSTER_CORES = typed(Options.CLUSTER_CORES, Integer.class);
 
     private AmorsizeOptions() {
     }

@@ -22,20 +22,23 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The cluster a Flink job will run on, as the cost model sees it: task slots, memory per slot and
- * the Flink version.
+ * The cluster a Flink job will run on, as the cost model sees it: task slots, CPU cores, memory
+ * per slot and the Flink version.
  *
  * <ul>
  *   <li>A <b>running cluster</b> (a remote environment, or any non-local target with
  *       {@code rest.address} configured): slots total from the REST API's {@code /overview}, task
- *       heap per slot from {@code /taskmanagers}, the cluster's Flink version.</li>
+ *       heap per slot and each task manager's hardware CPU cores ({@code hardware.cpuCores}, what
+ *       its JVM sees: container CPU limits included) from {@code /taskmanagers}; task managers on
+ *       one host share its cores. The cluster's Flink version.</li>
  *   <li>A <b>local environment</b>: task managers × slots per task manager when
  *       {@code taskmanager.numberOfTaskSlots} is configured
  *       ({@code minicluster.number-of-taskmanagers}, default 1); otherwise the environment's
- *       parallelism (Flink sizes its mini cluster to the job). Memory: this JVM's heap ÷ slots,
- *       since local task managers share it.</li>
+ *       parallelism (Flink sizes its mini cluster to the job). Cores: this JVM's available
+ *       processors. Memory: this JVM's heap ÷ slots, since local task managers share it.</li>
  * </ul>
- * The per-task overhead is the configured {@code amorsize.task.overhead}.
+ * {@code amorsize.cluster.cores} (or the per-call option) overrides the detected cores. The per-task
+ * overhead is the configured {@code amorsize.task.overhead}.
  */
 public final class FlinkClusterShape {
 
@@ -62,17 +65,19 @@ public final class FlinkClusterShape {
         double overhead = settings.get(Options.TASK_OVERHEAD).toNanos();
         Optional<URI> rest = restEndpoint(conf);
         if (rest.isPresent()) {
-            return fromRest(rest.get(), overhead);
+            return fromRest(rest.get(), overhead).withConfiguredCores(settings);
         }
         int slots = localSlots(conf, env.getParallelism());
         long memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
-        return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, memoryPerSlot, overhead);
+        return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, memoryPerSlot, overhead,
+                Math.max(1, Runtime.getRuntime().availableProcessors())).withConfiguredCores(settings);
     }
 
     /**
      * A cluster of {@code slots} given by the caller: version of this client, memory per slot from the
      * configured task heap ({@code taskmanager.memory.task.heap.size} ÷ slots per task manager) when
-     * set, else this JVM's heap ÷ slots.
+     * set, else this JVM's heap ÷ slots. Cores: {@code amorsize.cluster.cores} when set, else one
+     * per slot (the cluster is not asked).
      */
     public static ClusterShape withSlots(StreamExecutionEnvironment env, Settings settings, int slots) {
         Objects.requireNonNull(env, "env");
@@ -85,7 +90,7 @@ public final class FlinkClusterShape {
                 .map(heap -> heap.getBytes() / Math.max(1, conf.get(TaskManagerOptions.NUM_TASK_SLOTS)))
                 .orElse(Runtime.getRuntime().maxMemory() / slots);
         return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, Math.max(1, memory),
-                settings.get(Options.TASK_OVERHEAD).toNanos());
+                settings.get(Options.TASK_OVERHEAD).toNanos()).withConfiguredCores(settings);
     }
 
     /**
@@ -127,7 +132,7 @@ public final class FlinkClusterShape {
         return Optional.of(URI.create("http://" + address.get().trim() + ":" + port));
     }
 
-    /** Reads slots, memory and version from a running cluster's REST API. */
+    /** Reads slots, cores, memory and version from a running cluster's REST API. */
     static ClusterShape fromRest(URI base, double perTaskOverheadNanos) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(REST_TIMEOUT).build();
         JsonNode overview = get(http, base.resolve("/overview"));
@@ -145,13 +150,59 @@ public final class FlinkClusterShape {
                     + "per call instead");
         }
         String version = overview.path("flink-version").asText(EnvironmentInformation.getVersion());
-        long memoryPerSlot = taskHeapPerSlot(get(http, base.resolve("/taskmanagers")));
+        JsonNode taskManagers = get(http, base.resolve("/taskmanagers"));
+        long memoryPerSlot = taskHeapPerSlot(taskManagers);
         if (memoryPerSlot < 1) {
             // Not reported, or a local-execution task manager (Flink reports a 1 TiB placeholder):
             // the best guess is a JVM like this one.
             memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
         }
-        return new ClusterShape(ENGINE, version, slots, memoryPerSlot, perTaskOverheadNanos);
+        int cores = hardwareCores(taskManagers);
+        return new ClusterShape(ENGINE, version, slots, memoryPerSlot, perTaskOverheadNanos,
+                cores > 0 ? Math.min(cores, ClusterShape.MAX_CORES) : slots);
+    }
+
+    /**
+     * CPU cores the task managers' tasks share: each task manager's {@code hardware.cpuCores} (its
+     * JVM's available processors), counted once per host since task managers on one host share
+     * them (the largest value of the host's task managers); 0 when no task manager reports it.
+     */
+    static int hardwareCores(JsonNode taskManagers) {
+        java.util.Map<String, Integer> perHost = new java.util.HashMap<>();
+        for (JsonNode tm : taskManagers.path("taskmanagers")) {
+            int cores = tm.path("hardware").path("cpuCores").asInt(0);
+            if (cores < 1) {
+                continue;
+            }
+            perHost.merge(host(tm), cores, Math::max);
+        }
+        long total = 0;
+        for (int c : perHost.values()) {
+            total += c;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, total);
+    }
+
+    /**
+     * The host of a task manager from its RPC path ({@code pekko.tcp://flink@10.0.0.7:6122/user/rpc/...});
+     * "local" for a path without a host ({@code pekko://flink/user/rpc/...}: a task manager in the
+     * JobManager's JVM, as in a mini cluster); its id when there is no path (a host of its own).
+     */
+    static String host(JsonNode tm) {
+        String path = tm.path("path").asText("");
+        int scheme = path.indexOf("://");
+        if (scheme < 0) {
+            return "id:" + tm.path("id").asText("?");
+        }
+        int at = path.indexOf('@', scheme);
+        int end = path.indexOf('/', scheme + 3);
+        if (at < 0 || (end >= 0 && at > end)) {
+            return "local";
+        }
+        String hostPort = path.substring(at + 1, end < 0 ? path.length() : end);
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+        return host.isBlank() ? "local" : host;
     }
 
     private static void sleep(long millis) {

@@ -192,6 +192,18 @@ public final class FlinkTuneOptions {
             return this;
         }
 
+        /**
+         * The CPU cores the job's tasks share, instead of detecting them ({@code amorsize.cluster.cores}
+         * per call): CPU-bound work gains from at most min(slots, cores) subtasks.
+         */
+        public Builder cores(int cores) {
+            if (cores < 1 || cores > io.amorsize.model.ClusterShape.MAX_CORES) {
+                throw new IllegalArgumentException("cores must be in 1.." + io.amorsize.model.ClusterShape.MAX_CORES
+                        + ", got " + cores);
+            }
+            return set(Options.CLUSTER_CORES, cores);
+        }
+
         /** Any other option, per call. */
         public <T> Builder set(Option<T> option, T value) {
             Objects.requireNonNull(option, "option");

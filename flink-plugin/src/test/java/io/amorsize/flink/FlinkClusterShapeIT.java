@@ -57,6 +57,41 @@ class FlinkClusterShapeIT {
         assertEquals(EnvironmentInformation.getVersion(), shape.engineVersion());
         assertEquals(Runtime.getRuntime().maxMemory() / FlinkCluster.SLOTS, shape.memoryPerSlotBytes(),
                 "a mini cluster reports a 1 TiB placeholder heap: this JVM's heap is the better guess");
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), shape.cores(),
+                "hardware.cpuCores of the 2 task managers, which share this JVM's machine: counted once");
+    }
+
+    @Test
+    void localEnvironmentHasThisMachinesCoresUnlessConfigured() {
+        StreamExecutionEnvironment env = FlinkCluster.localEnv(3, new Configuration());
+        assertEquals(Runtime.getRuntime().availableProcessors(), FlinkClusterShape.detect(env, SETTINGS).cores());
+        Configuration conf = new Configuration();
+        conf.set(AmorsizeOptions.CLUSTER_CORES, 3);
+        StreamExecutionEnvironment configured = FlinkCluster.localEnv(3, conf);
+        Settings fromConf = AmorsizeFlink.settingsFor(configured, FlinkTuneOptions.defaults(), java.util.Map.of());
+        assertEquals(3, FlinkClusterShape.detect(configured, fromConf).cores(), "amorsize.cluster.cores wins");
+        Settings perCall = AmorsizeFlink.settingsFor(configured, FlinkTuneOptions.builder().cores(1).build(),
+                java.util.Map.of());
+        assertEquals(1, FlinkClusterShape.detect(configured, perCall).cores(), "the per-call option wins over both");
+        assertEquals(1, FlinkClusterShape.withSlots(configured, perCall, 8).cores());
+        assertEquals(8, FlinkClusterShape.withSlots(env, SETTINGS, 8).cores(), "not asked: one core per slot");
+        assertThrows(IllegalArgumentException.class, () -> FlinkTuneOptions.builder().cores(0));
+    }
+
+    @Test
+    void hardwareCoresAreCountedOncePerHost() throws Exception {
+        String json = "{\"taskmanagers\":["
+                + "{\"id\":\"a\",\"path\":\"pekko.tcp://flink@10.0.0.7:6122/user/rpc/taskmanager_0\",\"hardware\":{\"cpuCores\":8}},"
+                + "{\"id\":\"b\",\"path\":\"pekko.tcp://flink@10.0.0.7:6123/user/rpc/taskmanager_1\",\"hardware\":{\"cpuCores\":8}},"
+                + "{\"id\":\"c\",\"path\":\"pekko.tcp://flink@10.0.0.8:6122/user/rpc/taskmanager_0\",\"hardware\":{\"cpuCores\":2}},"
+                + "{\"id\":\"d\",\"hardware\":{\"cpuCores\":4}},"
+                + "{\"id\":\"e\",\"path\":\"pekko.tcp://flink@10.0.0.9:6122/user/rpc/taskmanager_0\"}]}";
+        assertEquals(8 + 2 + 4, FlinkClusterShape.hardwareCores(new ObjectMapper().readTree(json)));
+        String local = "{\"taskmanagers\":[{\"id\":\"a\",\"path\":\"pekko://flink/user/rpc/taskmanager_0\","
+                + "\"hardware\":{\"cpuCores\":2}},{\"id\":\"b\",\"path\":\"pekko://flink/user/rpc/taskmanager_1\","
+                + "\"hardware\":{\"cpuCores\":2}}]}";
+        assertEquals(2, FlinkClusterShape.hardwareCores(new ObjectMapper().readTree(local)));
+        assertEquals(0, FlinkClusterShape.hardwareCores(new ObjectMapper().readTree("{}")));
     }
 
     @Test

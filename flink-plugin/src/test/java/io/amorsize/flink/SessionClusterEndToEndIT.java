@@ -48,6 +48,8 @@ class SessionClusterEndToEndIT {
                     FlinkTuneOptions.defaults(), java.util.Map.of()));
             assertEquals(3, shape.slots(), "slots-total of the running cluster, not this JVM's guess");
             assertEquals((128L << 20) / 3, shape.memoryPerSlotBytes(), "the task manager's 128m task heap / 3 slots");
+            assertEquals(Runtime.getRuntime().availableProcessors(), shape.cores(),
+                    "hardware.cpuCores the task manager process reports (same machine as this JVM)");
 
             AmorsizeFlinkIT.Spin fn = new AmorsizeFlinkIT.Spin(400);
             Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 30_000,

@@ -252,8 +252,9 @@ public final class AmorsizeSpark {
     private static ClusterShape cluster(JavaSparkContext jsc, Settings settings, SparkTuneOptions options,
                                         RecommendationStore store, String fingerprint, InputShape input) {
         double configured = settings.get(Options.TASK_OVERHEAD).toNanos();
-        ClusterShape live = SparkClusterShape.of(jsc.sc(), configured);
-        ClusterShape target = options.targetCluster() != null ? options.targetCluster() : live;
+        ClusterShape live = SparkClusterShape.of(jsc.sc(), configured).withConfiguredCores(settings);
+        ClusterShape target = options.targetCluster() != null ? options.targetCluster().withConfiguredCores(settings)
+                : live;
         if (options.targetCluster() != null && target.perTaskOverheadNanos() > 0) {
             return target;
         }

@@ -8,18 +8,21 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 
 /**
- * The {@link ClusterShape} of a live SparkContext: task slots, memory per slot and Spark version.
+ * The {@link ClusterShape} of a live SparkContext: task slots, CPU cores, memory per slot and Spark version.
  * No job is run. The per-task overhead is left at the configured default; {@link
  * OverheadCalibrator} measures it.
  *
  * <ul>
  *   <li>{@code local} → 1 slot, {@code local[N]} / {@code local[N,F]} → N, {@code local[*]} → the
- *       driver's cores; memory per slot = the driver heap ÷ slots.</li>
- *   <li>{@code local-cluster[n,c,m]} → n × c slots; {@code spark.executor.memory} (at most m MiB) ÷ c per slot.</li>
+ *       driver's cores; memory per slot = the driver heap ÷ slots. Cores: this machine's
+ *       processors (so {@code local[8]} on 4 cores is 8 slots on 4 cores).</li>
+ *   <li>{@code local-cluster[n,c,m]} → n × c slots; {@code spark.executor.memory} (at most m MiB) ÷ c per slot;
+ *       the executors run on this machine, so its processors are the cores.</li>
  *   <li>anything else → registered executors × {@code spark.executor.cores} (or
  *       {@code defaultParallelism} when the cores are not configured); memory per slot =
- *       {@code spark.executor.memory} ÷ cores per executor.</li>
+ *       {@code spark.executor.memory} ÷ cores per executor. Cores not known here: one per slot.</li>
  * </ul>
+ * {@code spark.amorsize.cluster.cores} (or the per-call option) overrides the cores.
  */
 public final class SparkClusterShape {
 
@@ -44,14 +47,18 @@ public final class SparkClusterShape {
                            int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos) {
         int slots;
         long memPerSlot;
+        int machineCores = -1; // -1: not known here, one per slot
         Matcher m;
         if ("local".equals(master)) {
             slots = 1;
             memPerSlot = driverHeapBytes;
+            machineCores = driverCores;
         } else if ((m = LOCAL_N.matcher(master)).matches()) {
             slots = "*".equals(m.group(1)) ? driverCores : Integer.parseInt(m.group(1));
             memPerSlot = driverHeapBytes / Math.max(1, slots);
+            machineCores = driverCores;
         } else if ((m = LOCAL_CLUSTER.matcher(master)).matches()) {
+            machineCores = driverCores;
             int executors = Integer.parseInt(m.group(1));
             int cores = Integer.parseInt(m.group(2));
             long mib = Long.parseLong(m.group(3));
@@ -63,6 +70,8 @@ public final class SparkClusterShape {
             slots = registeredExecutors > 0 && cores > 0 ? registeredExecutors * cores : defaultParallelism;
             memPerSlot = conf.getSizeAsBytes("spark.executor.memory", "1g") / Math.max(1, cores);
         }
-        return new ClusterShape("spark", version, Math.max(1, slots), Math.max(1, memPerSlot), overheadNanos);
+        ClusterShape shape = new ClusterShape("spark", version, Math.max(1, slots), Math.max(1, memPerSlot),
+                overheadNanos);
+        return machineCores > 0 ? shape.withCores(Math.min(machineCores, ClusterShape.MAX_CORES)) : shape;
     }
 }

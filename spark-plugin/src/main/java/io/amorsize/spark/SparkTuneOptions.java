@@ -20,6 +20,7 @@ public final class SparkTuneOptions {
     private final Boolean strict;
     private final Duration sampleBudget;
     private final ClusterShape targetCluster;
+    private final Integer cores;
 
     private SparkTuneOptions(Builder b) {
         this.functionId = b.functionId;
@@ -27,6 +28,7 @@ public final class SparkTuneOptions {
         this.strict = b.strict;
         this.sampleBudget = b.sampleBudget;
         this.targetCluster = b.targetCluster;
+        this.cores = b.cores;
     }
 
     public static SparkTuneOptions defaults() {
@@ -61,13 +63,17 @@ public final class SparkTuneOptions {
         if (sampleBudget != null) {
             m.put(Options.SAMPLE_BUDGET.key(), sampleBudget.toNanos() / 1_000_000 + "ms");
         }
+        if (cores != null) {
+            m.put(Options.CLUSTER_CORES.key(), cores.toString());
+        }
         return m;
     }
 
     @Override
     public String toString() {
         return "SparkTuneOptions{functionId=" + functionId + ", functionVersion=" + functionVersion
-                + ", strict=" + strict + ", sampleBudget=" + sampleBudget + ", targetCluster=" + targetCluster + "}";
+                + ", strict=" + strict + ", sampleBudget=" + sampleBudget + ", targetCluster=" + targetCluster
+                + (cores != null ? ", cores=" + cores : "") + "}";
     }
 
     /** Builder of {@link SparkTuneOptions}; every setting is optional. */
@@ -77,6 +83,7 @@ public final class SparkTuneOptions {
         private Boolean strict;
         private Duration sampleBudget;
         private ClusterShape targetCluster;
+        private Integer cores;
 
         private Builder() {
         }
@@ -120,6 +127,19 @@ public final class SparkTuneOptions {
          */
         public Builder targetCluster(ClusterShape cluster) {
             this.targetCluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /**
+         * The CPU cores the job's tasks share, instead of detecting them
+         * ({@code spark.amorsize.cluster.cores} per call): CPU-bound work gains from at most
+         * min(slots, cores) tasks.
+         */
+        public Builder cores(int cores) {
+            if (cores < 1 || cores > ClusterShape.MAX_CORES) {
+                throw new IllegalArgumentException("cores must be in 1.." + ClusterShape.MAX_CORES + ", got " + cores);
+            }
+            this.cores = cores;
             return this;
         }
 

@@ -24,6 +24,32 @@ class SparkClusterShapeTest {
         assertEquals(8, shape("local[*]", c, 0, 8).slots());
     }
 
+    /** local[N] is N slots on this machine's processors (the fake machine here has 8). */
+    @Test
+    void localMastersCompareTheSlotsWithTheMachinesCores() {
+        SparkConf c = new SparkConf(false);
+        assertEquals(8, shape("local[16]", c, 0, 16).cores());
+        assertEquals(16, shape("local[16]", c, 0, 16).slots());
+        assertEquals(8, shape("local[2]", c, 0, 2).cores(), "more cores than slots: the slots limit");
+        assertEquals(2, shape("local[2]", c, 0, 2).fullSpeedSlots());
+        assertEquals(8, shape("local-cluster[2,3,1024]", c, 2, 6).cores(), "its executors run on this machine");
+        assertEquals(12, shape("spark://master:7077", new SparkConf(false).set("spark.executor.cores", "4"), 3, 99)
+                .cores(), "a real cluster's executors report their cores later: one per slot until then");
+        assertEquals(shape("local[16]", c, 0, 16).fingerprint(),
+                shape("local[16]", c, 0, 16).withCores(16).fingerprint(), "cores are not part of the cache key");
+    }
+
+    @Test
+    void theConfiguredCoresWin() {
+        io.amorsize.config.Settings conf = SparkSettings.resolve(new SparkConf(false)
+                .set("spark.amorsize.cluster.cores", "3"), java.util.Map.of(), java.util.Map.of());
+        assertEquals(3, shape("local[16]", new SparkConf(false), 0, 16).withConfiguredCores(conf).cores());
+        io.amorsize.config.Settings perCall = SparkSettings.resolve(new SparkConf(false)
+                .set("spark.amorsize.cluster.cores", "3"), java.util.Map.of(), SparkTuneOptions.builder().cores(2)
+                .build().perCallOverrides());
+        assertEquals(2, shape("local[16]", new SparkConf(false), 0, 16).withConfiguredCores(perCall).cores());
+    }
+
     @Test
     void localClusterIsExecutorsTimesCores() {
         ClusterShape s = shape("local-cluster[2,3,1024]", new SparkConf(false), 2, 6);

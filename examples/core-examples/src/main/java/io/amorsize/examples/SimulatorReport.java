@@ -48,8 +48,8 @@ public final class SimulatorReport {
         System.out.println();
         System.out.printf(Locale.ROOT, "Each makespan is the mean of %d simulated runs (common random numbers); the optimizer sees a"
                 + " profile from %,d sampled records in up to %d partitions.%n%n", RUNS, SAMPLE_RECORDS, SAMPLE_PARTITIONS);
-        System.out.println("| workload | slots | records | P0 | recommended | best in sweep | sim @ rec | sim best | ratio | model/sim |");
-        System.out.println("|---|---:|---:|---:|---|---|---:|---:|---:|---:|");
+        System.out.println("| workload | slots | cores | CPU | records | P0 | recommended | best in sweep | sim @ rec | sim best | ratio | model/sim |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|");
         double logSum = 0;
         double worst = 0;
         int count = 0;
@@ -59,8 +59,9 @@ public final class SimulatorReport {
             logSum += Math.log(row.ratio);
             worst = Math.max(worst, row.ratio);
             count++;
-            System.out.printf(Locale.ROOT, "| %s | %,d | %s | %,d | %s %,d | %s %,d | %s | %s | %.3f | %.2f |%n",
-                    w.name(), w.slots(), sci(w.input().totalRecords()), w.input().partitions(),
+            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.0f %% | %s | %,d | %s %,d | %s %,d | %s | %s | %.3f | %.2f |%n",
+                    w.name(), w.slots(), w.cores(), w.cpuShare() * 100, sci(w.input().totalRecords()),
+                    w.input().partitions(),
                     row.recAction, row.recP, row.bestAction, row.bestP, time(row.simRec), time(row.simBest), row.ratio,
                     row.modelRec / row.simRec);
         }
@@ -136,8 +137,7 @@ public final class SimulatorReport {
         CostProfile profile = w.sampleProfile(new SplittableRandom(seed), SAMPLE_RECORDS, SAMPLE_PARTITIONS);
         Decision d = optimizer.decide(profile, w.workload(), seenCluster, List.of());
         SimulatedInput in = w.input();
-        double rec = sim.meanMakespan(in, w.slots(), w.overheadNanos(), d.chosen().action(), d.chosen().partitions(),
-                seed, RUNS);
+        double rec = w.meanMakespan(sim, d.chosen().action(), d.chosen().partitions(), seed, RUNS);
         double best = rec;
         Action bestAction = d.chosen().action();
         int bestP = d.chosen().partitions();
@@ -150,7 +150,7 @@ public final class SimulatorReport {
                 if (largestTask(in, a, p) * w.recordBytes() > budget) {
                     continue; // would not fit in memory: not a fair competitor
                 }
-                double t = sim.meanMakespan(in, w.slots(), w.overheadNanos(), a, p, seed, RUNS);
+                double t = w.meanMakespan(sim, a, p, seed, RUNS);
                 if (t < best) {
                     best = t;
                     bestAction = a;
