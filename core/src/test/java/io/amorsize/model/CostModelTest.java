@@ -113,4 +113,41 @@ class CostModelTest {
         assertEquals(0.975, Gaussian.cdf(1.96), 1e-4);
         assertEquals(1.96, Gaussian.quantile(0.975), 1e-4);
     }
+
+    @Test
+    void cpuSlowdownIsTasksOverCoresForCpuBoundWorkAndOneForWaits() {
+        assertEquals(1.0, CostModel.slowdown(1.0, 4, 4), 0);
+        assertEquals(2.0, CostModel.slowdown(1.0, 4, 8), 1e-12);
+        assertEquals(1.0, CostModel.slowdown(0.0, 4, 8), 0);
+        // 8 tasks at 50 % CPU on 4 cores: the finite-source queue's answer, 8·0.5 / E[min(n, 4)] ≈ 1.12.
+        assertEquals(1.124, CostModel.slowdown(0.5, 4, 8), 0.002);
+        // Monotone in the CPU share and in the tasks.
+        assertTrue(CostModel.slowdown(0.3, 4, 8) < CostModel.slowdown(0.7, 4, 8));
+        assertTrue(CostModel.slowdown(0.7, 4, 6) < CostModel.slowdown(0.7, 4, 8));
+        // Large clusters stay finite.
+        double big = CostModel.slowdown(0.9, 5_000, 10_000);
+        assertTrue(big > 1.5 && big <= 2.0 && Double.isFinite(big), "" + big);
+    }
+
+    @Test
+    void aCpuBoundStageOnHalfTheCoresTakesTwiceAsLong() {
+        CostProfile cpu = new CostProfile(1, true, 1e6, 1e6, 1e6, 1e6, 1e6, 0.0, 1e6, 100, 100, -1, 1.0, null);
+        CostProfile io = new CostProfile(1, true, 1e6, 1e6, 1e6, 1e6, 1e6, 0.0, 0.0, 100, 100, -1, 1.0, null);
+        Workload w = Workload.of(8_000, 8);
+        ClusterShape fourCores = C8.withCores(4);
+        double full = model.predict(cpu, w, C8, Action.KEEP, 8, 1).makespanNanos();
+        assertEquals(2 * (full - 1e6) + 1e6, model.predict(cpu, w, fourCores, Action.KEEP, 8, 1).makespanNanos(), 1e3);
+        assertEquals(full, model.predict(io, w, fourCores, Action.KEEP, 8, 1).makespanNanos(), 1e-6);
+        // Unknown CPU time is priced as CPU-bound.
+        CostProfile unknown = CostProfile.of(1e6, 0.0, 100, 100);
+        assertEquals(model.predict(cpu, w, fourCores, Action.KEEP, 8, 1).makespanNanos(),
+                model.predict(unknown, w, fourCores, Action.KEEP, 8, 1).makespanNanos(), 1e-6);
+        // 9 tasks on 8 slots and 4 cores: the last wave's single task runs at full speed.
+        Workload w9 = Workload.of(9_000, 9);
+        assertEquals(2 * 1e9 + 1e6 + 1e9 + 1e6, model.predict(cpu, w9, fourCores, Action.KEEP, 9, 1).makespanNanos(),
+                1e3);
+        // No COALESCE where every resize rebalances.
+        assertThrows(IllegalArgumentException.class,
+                () -> model.predict(cpu, w.withResizeRebalances(), C8, Action.COALESCE, 4, 1));
+    }
 }

@@ -21,6 +21,26 @@ class SimulatorTest {
     }
 
     @Test
+    void sharedCoresSlowCpuBurstsButNotWaits() {
+        Simulator sim = new Simulator(100e6, 0, 0);
+        SimulatedInput in = SimulatedInput.even(8_000, 8, CostDistribution.constant(1_000)); // 1 ms per task
+        // 8 CPU-bound tasks on 8 slots and 4 cores: the cores do 8 ms of work in 2 ms, overhead at full speed.
+        assertEquals(2_000_000 + 10, sim.makespan(in, 8, 4, 1.0, 10, Action.KEEP, 8, new SplittableRandom(1)), 1);
+        // Waits do not need a core: an all-wait function runs as if each task had one.
+        assertEquals(1_000_000 + 10, sim.makespan(in, 8, 4, 0.0, 10, Action.KEEP, 8, new SplittableRandom(1)), 1);
+        // Half CPU: between the two (bursts sometimes overlap on the cores, sometimes not).
+        double mixed = sim.meanMakespan(in, 8, 4, 0.5, 10, Action.KEEP, 8, 3, 20);
+        assertTrue(mixed > 1.02e6 && mixed < 1.5e6, "mixed " + mixed);
+        // As many cores as slots: exactly the plain list schedule, same random draws.
+        SimulatedInput spread = SimulatedInput.even(8_000, 8, CostDistribution.uniform(500, 1_500));
+        assertEquals(sim.makespan(spread, 8, 10, Action.KEEP, 8, new SplittableRandom(5)),
+                sim.makespan(spread, 8, 8, 1.0, 10, Action.KEEP, 8, new SplittableRandom(5)), 0);
+        // Fewer tasks than cores: no contention either.
+        assertEquals(1_000_000 + 10, sim.makespan(SimulatedInput.even(4_000, 4, CostDistribution.constant(1_000)),
+                8, 4, 1.0, 10, Action.KEEP, 4, new SplittableRandom(1)), 1);
+    }
+
+    @Test
     void actionsBuildTheRightTasks() {
         Simulator sim = new Simulator(100e6, 0, 0); // free shuffle
         SimulatedInput in = SimulatedInput.even(1_000, 10, CostDistribution.constant(1_000));

@@ -14,7 +14,7 @@ import io.amorsize.key.CacheKey;
  * [{"function": "a1b2c3", "records": 1000000, "partitions": 8,
  *   "nanosPerRecord": 50000, "cv": 0.3, "inputBytesPerRecord": 200, "outputBytesPerRecord": 120,
  *   "cluster": {"engine": "spark", "engineVersion": "4.1.1", "slots": 4,
- *               "memoryPerSlotBytes": 1073741824, "perTaskOverheadNanos": 5000000}}]
+ *               "memoryPerSlotBytes": 1073741824, "perTaskOverheadNanos": 5000000, "cores": 2}}]
  * }</pre>
  *
  * @param function             function fingerprint, as in the keys {@code amorsize list} prints
@@ -30,13 +30,15 @@ import io.amorsize.key.CacheKey;
 record WorkloadJson(String function, Long records, Integer partitions, Long knownInputBytes, Double nanosPerRecord,
                     Double cv, Double inputBytesPerRecord, Double outputBytesPerRecord, ClusterJson cluster) {
 
-    /** The cluster part, as {@link ClusterShape}. */
+    /** The cluster part, as {@link ClusterShape}; {@code cores} optional (absent = one per slot). */
     record ClusterJson(String engine, String engineVersion, Integer slots, Long memoryPerSlotBytes,
-                       Double perTaskOverheadNanos) {
+                       Double perTaskOverheadNanos, Integer cores) {
         ClusterShape toShape(String at) {
-            return new ClusterShape(require(engine, at + ".engine"), require(engineVersion, at + ".engineVersion"),
-                    require(slots, at + ".slots"), require(memoryPerSlotBytes, at + ".memoryPerSlotBytes"),
+            ClusterShape shape = new ClusterShape(require(engine, at + ".engine"),
+                    require(engineVersion, at + ".engineVersion"), require(slots, at + ".slots"),
+                    require(memoryPerSlotBytes, at + ".memoryPerSlotBytes"),
                     perTaskOverheadNanos == null ? 5_000_000.0 : perTaskOverheadNanos);
+            return cores == null ? shape : shape.withCores(cores);
         }
     }
 
