@@ -131,8 +131,10 @@ class CostModelTest {
 
     @Test
     void aCpuBoundStageOnHalfTheCoresTakesTwiceAsLong() {
-        CostProfile cpu = new CostProfile(1, true, 1e6, 1e6, 1e6, 1e6, 1e6, 0.0, 1e6, 100, 100, -1, 1.0, null);
-        CostProfile io = new CostProfile(1, true, 1e6, 1e6, 1e6, 1e6, 1e6, 0.0, 0.0, 100, 100, -1, 1.0, null);
+        CostProfile.Sample one = new CostProfile.Sample(1, true, 1.0);
+        CostProfile.Timing flat = new CostProfile.Timing(1e6, 1e6, 1e6, 1e6, 1e6, 0.0);
+        CostProfile cpu = CostProfile.perRecord(one, flat, CostProfile.Resources.cpu(1e6), CostProfile.Sizes.both(100));
+        CostProfile io = CostProfile.perRecord(one, flat, CostProfile.Resources.cpu(0.0), CostProfile.Sizes.both(100));
         Workload w = Workload.of(8_000, 8);
         ClusterShape fourCores = C8.withCores(4);
         double full = model.predict(cpu, w, C8, Action.KEEP, 8, 1).makespanNanos();
