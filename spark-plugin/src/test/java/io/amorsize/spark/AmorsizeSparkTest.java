@@ -54,7 +54,7 @@ class AmorsizeSparkTest {
         if (jsc != null) {
             jsc.stop();
         }
-        Stores.closeApplication();
+        io.amorsize.cache.SharedStores.closeApplication();
     }
 
     @BeforeEach

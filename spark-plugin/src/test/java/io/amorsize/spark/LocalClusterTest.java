@@ -55,7 +55,7 @@ class LocalClusterTest {
                 jsc.stop();
             }
         } finally {
-            Stores.closeApplication();
+            io.amorsize.cache.SharedStores.closeApplication();
             if (redis != null) {
                 redis.close();
             }
