@@ -21,7 +21,6 @@ import io.amorsize.cache.StoreStats;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.FunctionFingerprint;
