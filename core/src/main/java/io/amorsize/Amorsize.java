@@ -140,9 +140,8 @@ public final class Amorsize {
 
     private static Recommendation tune(Object fn, InputShape shape, ClusterShape cluster, Workload workload,
                                        Supplier<Measurement> measure, Settings settings) {
-        // The same store and prefix the engine plugins use: the local file, plus Redis when configured.
+        // The same store the engine plugins use: the local file, plus Redis when configured.
         RecommendationStore store = currentStore();
-        Settings keyed = settings.with(Options.CACHE_PREFIX, currentCacheConfig().keyPrefix());
         String fingerprint;
         try {
             fingerprint = FunctionFingerprint.of(fn);
@@ -152,7 +151,7 @@ public final class Amorsize {
             store = new InMemoryStore(Source.CACHE_FILE);
         }
         TuningRequest request = new TuningRequest(fingerprint, shape, cluster, workload, measure);
-        return new Tuner(store, keyed, Clock.systemUTC()).tune(request);
+        return new Tuner(store, settings, Clock.systemUTC()).tune(request);
     }
 
     private static <T> Sample<T> sampleOf(Sampler sampler, Iterable<T> input) {
@@ -192,7 +191,7 @@ public final class Amorsize {
      * @throws IllegalArgumentException when the URL is null or malformed (the message never shows the password)
      */
     public static boolean configureDistributedCache(String redisUrl) {
-        return DistributedCache.configure(redisUrl);
+        return io.amorsize.cache.SharedStores.configure(redisUrl);
     }
 
     /**
@@ -202,12 +201,12 @@ public final class Amorsize {
      * @throws IllegalArgumentException when {@code config} is null or has no Redis URL
      */
     public static boolean configureDistributedCache(io.amorsize.cache.CacheConfig config) {
-        return DistributedCache.configure(config);
+        return io.amorsize.cache.SharedStores.configure(config);
     }
 
     /** True when a Redis cache is configured and answers now (one bounded PING, or the breaker's answer). */
     public static boolean isDistributedCacheEnabled() {
-        return DistributedCache.isEnabled();
+        return io.amorsize.cache.SharedStores.isRedisEnabled();
     }
 
     /**
@@ -236,7 +235,7 @@ public final class Amorsize {
 
     /** Stops using Redis in this JVM; the local file store remains. */
     public static void disableDistributedCache() {
-        DistributedCache.disable();
+        io.amorsize.cache.SharedStores.disable();
     }
 
     /**
@@ -257,11 +256,11 @@ public final class Amorsize {
      * configured (in code, or by {@code AMORSIZE_REDIS_URL}), the {@code FileStore} alone otherwise.
      */
     public static io.amorsize.cache.RecommendationStore currentStore() {
-        return DistributedCache.active().store();
+        return io.amorsize.cache.SharedStores.current();
     }
 
     /** The cache configuration in use (key prefix, TTL, fallback directory...); secrets masked in toString. */
     public static io.amorsize.cache.CacheConfig currentCacheConfig() {
-        return DistributedCache.active().config();
+        return io.amorsize.cache.SharedStores.currentConfig();
     }
 }

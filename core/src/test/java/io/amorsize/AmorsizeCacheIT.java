@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.cache.CacheConfig;
 import io.amorsize.cache.CacheEntry;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.FallbackStore;
 import io.amorsize.cache.FileStore;
@@ -20,7 +21,6 @@ import io.amorsize.cache.StoreStats;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.FunctionFingerprint;
@@ -52,8 +52,13 @@ class AmorsizeCacheIT {
                 .deadline(Duration.ofSeconds(1)).poolMaxWait(Duration.ofMillis(150));
     }
 
-    static CacheEntry entry(String key) {
-        return new CacheEntry(CacheKey.SCHEMA_VERSION, key, CostProfile.of(50_000, 0.2, 100, 120),
+    /** The key behind a rendered one of a store with {@code prefix}. */
+    static CacheKey key(String prefix, String rendered) {
+        return EntryFormat.parse(prefix, rendered);
+    }
+
+    static CacheEntry entry(CacheKey key) {
+        return new CacheEntry(EntryFormat.SCHEMA_VERSION, key, CostProfile.of(50_000, 0.2, 100, 120),
                 new ClusterShape("local", "1.0", 4, 1L << 30, 5e6), Workload.of(100_000, 8), 16, 64, Action.REPARTITION,
                 1_700_000_000_000L);
     }
@@ -65,7 +70,7 @@ class AmorsizeCacheIT {
             assertTrue(Amorsize.isDistributedCacheEnabled());
             RecommendationStore store = Amorsize.currentStore();
             assertInstanceOf(FallbackStore.class, store);
-            String key = "amz-facade:v1:f:n1:c";
+            CacheKey key = key("amz-facade:", "amz-facade:v1:f:n1:c");
             store.put(key, entry(key));
             assertEquals(Source.CACHE_REDIS, store.get(key).orElseThrow().source());
             server.cli("SET", "other:v1:f:n1:c", "not ours");
@@ -99,7 +104,7 @@ class AmorsizeCacheIT {
         assertTrue(ms < 1500, "configure took " + ms + " ms");
         assertFalse(Amorsize.isDistributedCacheEnabled());
         RecommendationStore store = Amorsize.currentStore();
-        String key = "amz-down:v1:f:n1:c";
+        CacheKey key = key("amz-down:", "amz-down:v1:f:n1:c");
         store.put(key, entry(key));
         Optional<CacheHit> hit = store.get(key);
         assertEquals(Source.CACHE_FILE, hit.orElseThrow().source());
@@ -141,12 +146,12 @@ class AmorsizeCacheIT {
             ClusterShape other = new ClusterShape("spark", "4.1.1", 32, 4L << 30, 3e6);
             assertEquals(2, Amorsize.prewarmDistributedCache(fn, java.util.List.of(spec, spec.on(other))));
 
-            String expected = CacheKey.of(FunctionFingerprint.of(fn), spec.input(), Amorsize.localCluster())
-                    .render("amz-prewarm:");
+            String expected = EntryFormat.render("amz-prewarm:",
+                    CacheKey.of(FunctionFingerprint.of(fn), spec.input(), Amorsize.localCluster()));
             assertTrue(Amorsize.currentStore().scan("*").contains(expected), Amorsize.currentStore().scan("*").toString());
 
             java.util.concurrent.atomic.AtomicInteger measured = new java.util.concurrent.atomic.AtomicInteger();
-            Settings settings = Settings.fromEnvironment().with(Options.CACHE_PREFIX, Amorsize.currentCacheConfig().keyPrefix());
+            Settings settings = Settings.fromEnvironment(); // the store renders its own prefix
             Tuner tuner = new Tuner(Amorsize.currentStore(), settings, java.time.Clock.systemUTC());
             for (ClusterShape cluster : java.util.List.of(Amorsize.localCluster(), other)) {
                 Recommendation r = tuner.tune(new TuningRequest(FunctionFingerprint.of(fn), spec.input(), cluster,
@@ -179,7 +184,7 @@ class AmorsizeCacheIT {
                     .hmacSecret("hmac-" + secret).build();
             assertFalse(Amorsize.configureDistributedCache(cfg));
             RecommendationStore store = Amorsize.currentStore();
-            String key = "amz-wrongpw:v1:f:n1:c";
+            CacheKey key = key("amz-wrongpw:", "amz-wrongpw:v1:f:n1:c");
             store.put(key, entry(key));
             assertEquals(Source.CACHE_FILE, store.get(key).orElseThrow().source());
             StoreStats s = Amorsize.distributedCacheStats();

@@ -1,6 +1,7 @@
 package io.amorsize.cache;
 
 import io.amorsize.Action;
+import io.amorsize.key.CacheKey;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
@@ -11,9 +12,10 @@ import java.util.Objects;
  * the facts it was made for. On a hit the decision is re-derived from {@link #profile()} for the
  * current workload and cluster; the stored decision is for display ({@code list}, {@code show}).
  *
- * @param schemaVersion   {@link io.amorsize.key.CacheKey#SCHEMA_VERSION} at write time
- * @param key             the rendered key the entry was written under (checked on read, and covered
- *                        by the HMAC when a secret is configured, so a copy under another key is rejected)
+ * @param schemaVersion   {@link EntryFormat#SCHEMA_VERSION} at write time
+ * @param key             the key the entry was written under (the store checks the rendered key on
+ *                        read, and the HMAC covers it when a secret is configured, so a copy under
+ *                        another key or prefix is rejected)
  * @param profile         measured cost profile
  * @param cluster         the cluster the profile was measured on
  * @param workload        the workload the decision was made for
@@ -24,7 +26,7 @@ import java.util.Objects;
  */
 public record CacheEntry(
         int schemaVersion,
-        String key,
+        CacheKey key,
         CostProfile profile,
         ClusterShape cluster,
         Workload workload,

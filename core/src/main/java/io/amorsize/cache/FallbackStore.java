@@ -1,5 +1,6 @@
 package io.amorsize.cache;
 
+import io.amorsize.key.CacheKey;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -56,9 +57,9 @@ public final class FallbackStore implements RecommendationStore {
     private final AtomicLong outages = new AtomicLong();
     private final AtomicBoolean fileFailureLogged = new AtomicBoolean();
     /** key -> createdAt of the version already copied to the file by this JVM. */
-    private final ConcurrentMap<String, Long> copied = new ConcurrentHashMap<>();
+    private final ConcurrentMap<CacheKey, Long> copied = new ConcurrentHashMap<>();
     /** Primary hits waiting to be copied to the file by the background thread. */
-    private final ConcurrentMap<String, CacheEntry> pendingCopies = new ConcurrentHashMap<>();
+    private final ConcurrentMap<CacheKey, CacheEntry> pendingCopies = new ConcurrentHashMap<>();
     private final AtomicBoolean copyScheduled = new AtomicBoolean();
     private ExecutorService copier;
 
@@ -74,8 +75,18 @@ public final class FallbackStore implements RecommendationStore {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.file = Objects.requireNonNull(file, "file");
         this.journal = Objects.requireNonNull(journal, "journal");
+        if (!primary.keyPrefix().equals(file.keyPrefix())) {
+            throw new IllegalArgumentException("the primary's key prefix '" + primary.keyPrefix()
+                    + "' differs from the file's '" + file.keyPrefix() + "'");
+        }
         // Another process (or an earlier run) may have journaled writes: replay them at the first chance.
         replayNeeded.set(journal.hasPending());
+    }
+
+    /** The prefix of both stores. */
+    @Override
+    public String keyPrefix() {
+        return primary.keyPrefix();
     }
 
     /** The primary store. */
@@ -101,7 +112,7 @@ public final class FallbackStore implements RecommendationStore {
     // ------------------------------------------------------------------ store API
 
     @Override
-    public Optional<CacheHit> get(String key) {
+    public Optional<CacheHit> get(CacheKey key) {
         Optional<CacheHit> hit;
         try {
             hit = primary.get(key);
@@ -123,7 +134,7 @@ public final class FallbackStore implements RecommendationStore {
     }
 
     @Override
-    public void put(String key, CacheEntry entry) {
+    public void put(CacheKey key, CacheEntry entry) {
         Objects.requireNonNull(entry, "entry");
         try {
             primary.put(key, entry);
@@ -131,7 +142,7 @@ public final class FallbackStore implements RecommendationStore {
             down(e);
             StoreUnavailableException failure = null;
             try {
-                journal.append(key, entry);
+                journal.append(file.render(key), entry);
                 replayNeeded.set(true);
             } catch (StoreUnavailableException je) {
                 failure = je;
@@ -161,11 +172,11 @@ public final class FallbackStore implements RecommendationStore {
     }
 
     @Override
-    public boolean delete(String key) {
+    public boolean delete(CacheKey key) {
         boolean inFile = false;
         try {
             inFile = file.delete(key);
-            journal.remove(key::equals);
+            journal.remove(file.render(key)::equals);
         } catch (StoreUnavailableException fe) {
             fileFailed(fe);
         }
@@ -198,7 +209,7 @@ public final class FallbackStore implements RecommendationStore {
         long inFile = 0;
         try {
             inFile = file.clear(pattern);
-            String scoped = pattern.startsWith(file.keyPrefix()) ? pattern : file.keyPrefix() + pattern;
+            String scoped = EntryFormat.scoped(file.keyPrefix(), pattern);
             Pattern p = InMemoryStore.globToRegex(scoped);
             journal.remove(k -> p.matcher(k).matches());
         } catch (StoreUnavailableException fe) {
@@ -236,7 +247,7 @@ public final class FallbackStore implements RecommendationStore {
 
     /** The primary's lock; {@link ComputeLock#NONE} when the primary is unavailable. */
     @Override
-    public Optional<ComputeLock> tryLock(String key, Duration lease) {
+    public Optional<ComputeLock> tryLock(CacheKey key, Duration lease) {
         try {
             Optional<ComputeLock> l = primary.tryLock(key, lease);
             up();
@@ -322,7 +333,7 @@ public final class FallbackStore implements RecommendationStore {
         return true;
     }
 
-    private Optional<CacheHit> fileGet(String key) {
+    private Optional<CacheHit> fileGet(CacheKey key) {
         try {
             return file.get(key);
         } catch (StoreUnavailableException fe) {
@@ -332,7 +343,7 @@ public final class FallbackStore implements RecommendationStore {
     }
 
     /** Queues a primary hit for the file; a background thread writes the queue in one rewrite. */
-    private void copyToFile(String key, CacheEntry entry) {
+    private void copyToFile(CacheKey key, CacheEntry entry) {
         Long have = copied.get(key);
         if (have != null && have >= entry.createdAtMillis()) {
             return;
@@ -361,8 +372,8 @@ public final class FallbackStore implements RecommendationStore {
     /** Writes the queued primary hits to the file (newer-wins per key; refused entries never written). */
     void drainCopies() {
         copyScheduled.set(false);
-        Map<String, CacheEntry> batch = new HashMap<>();
-        for (String k : pendingCopies.keySet()) {
+        Map<CacheKey, CacheEntry> batch = new HashMap<>();
+        for (CacheKey k : pendingCopies.keySet()) {
             CacheEntry e = pendingCopies.remove(k);
             if (e != null) {
                 batch.put(k, e);
@@ -404,7 +415,7 @@ public final class FallbackStore implements RecommendationStore {
         drainCopies();
     }
 
-    private void remember(String key, long createdAt) {
+    private void remember(CacheKey key, long createdAt) {
         if (copied.size() >= COPIED_CAP) {
             copied.clear();
         }

@@ -1,18 +1,9 @@
 package io.amorsize.cache;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.annotation.JsonSetter;
-import com.fasterxml.jackson.annotation.Nulls;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.amorsize.Source;
+import io.amorsize.key.CacheKey;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +66,9 @@ public final class FileStore implements RecommendationStore {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
-    static final ObjectMapper MAPPER = strictMapper();
+    /** The strict mapper of the file and the journal (the codec's configuration, the file's limits). */
+    static final ObjectMapper MAPPER = StrictJson.mapper(new StrictJson.Limits(8, 2 * EntryCodec.MAX_BYTES, 32,
+            com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN, MAX_FILE_BYTES));
 
     private final Path dir;
     private final Path file;
@@ -129,7 +122,8 @@ public final class FileStore implements RecommendationStore {
         return dir;
     }
 
-    String keyPrefix() {
+    @Override
+    public String keyPrefix() {
         return prefix;
     }
 
@@ -148,8 +142,7 @@ public final class FileStore implements RecommendationStore {
     // ------------------------------------------------------------------ store API
 
     @Override
-    public Optional<CacheHit> get(String key) {
-        requireInPrefix(key);
+    public Optional<CacheHit> get(CacheKey key) {
         Optional<CacheEntry> e = read(key);
         if (e.isEmpty()) {
             misses.incrementAndGet();
@@ -163,7 +156,8 @@ public final class FileStore implements RecommendationStore {
      * The validated, unexpired entry under {@code key}, without touching the hit/miss counters.
      * A rejected entry is empty (and counted as rejected).
      */
-    Optional<CacheEntry> read(String key) {
+    Optional<CacheEntry> read(CacheKey cacheKey) {
+        String key = render(cacheKey);
         FileRecord r = load().get(key);
         if (r == null || r.expiresAt() <= clock.millis()) {
             return Optional.empty();
@@ -180,13 +174,10 @@ public final class FileStore implements RecommendationStore {
     }
 
     @Override
-    public void put(String key, CacheEntry entry) {
-        requireInPrefix(key);
-        Objects.requireNonNull(entry, "entry");
-        String encoded = new String(codec.encode(entry), StandardCharsets.UTF_8);
-        if (!key.equals(entry.key())) {
-            throw new IllegalArgumentException("entry.key '" + entry.key() + "' differs from key '" + key + "'");
-        }
+    public void put(CacheKey cacheKey, CacheEntry entry) {
+        InMemoryStore.requireSameKey(cacheKey, entry);
+        String key = render(cacheKey);
+        String encoded = new String(codec.encode(key, entry), StandardCharsets.UTF_8);
         long expiresAt = clock.millis() + ttl.toMillis();
         update(m -> {
             m.put(key, new FileRecord(expiresAt, encoded));
@@ -200,7 +191,7 @@ public final class FileStore implements RecommendationStore {
      *
      * @throws IllegalArgumentException if the codec refuses the entry
      */
-    boolean putIfNewer(String key, CacheEntry entry) {
+    boolean putIfNewer(CacheKey key, CacheEntry entry) {
         return putAllIfNewer(Map.of(key, entry)) == 1;
     }
 
@@ -210,18 +201,16 @@ public final class FileStore implements RecommendationStore {
      *
      * @throws IllegalArgumentException if every entry was refused by the codec
      */
-    int putAllIfNewer(Map<String, CacheEntry> entries) {
+    int putAllIfNewer(Map<CacheKey, CacheEntry> entries) {
         Map<String, String> encoded = new TreeMap<>();
         Map<String, CacheEntry> valid = new TreeMap<>();
         IllegalArgumentException refused = null;
-        for (Map.Entry<String, CacheEntry> e : entries.entrySet()) {
-            requireInPrefix(e.getKey());
+        for (Map.Entry<CacheKey, CacheEntry> e : entries.entrySet()) {
             try {
-                if (!e.getKey().equals(e.getValue().key())) {
-                    throw new IllegalArgumentException("entry.key '" + e.getValue().key() + "' differs from key '" + e.getKey() + "'");
-                }
-                encoded.put(e.getKey(), new String(codec.encode(e.getValue()), StandardCharsets.UTF_8));
-                valid.put(e.getKey(), e.getValue());
+                InMemoryStore.requireSameKey(e.getKey(), e.getValue());
+                String key = render(e.getKey());
+                encoded.put(key, new String(codec.encode(key, e.getValue()), StandardCharsets.UTF_8));
+                valid.put(key, e.getValue());
             } catch (IllegalArgumentException ex) {
                 refused = ex;
             }
@@ -258,8 +247,8 @@ public final class FileStore implements RecommendationStore {
     }
 
     @Override
-    public boolean delete(String key) {
-        requireInPrefix(key);
+    public boolean delete(CacheKey cacheKey) {
+        String key = render(cacheKey);
         boolean[] existed = {false};
         update(m -> {
             existed[0] = m.remove(key) != null;
@@ -271,7 +260,7 @@ public final class FileStore implements RecommendationStore {
     /** Unexpired keys matching {@code pattern} (a Redis-style glob; the prefix is prepended if missing). */
     @Override
     public List<String> scan(String pattern) {
-        Pattern p = InMemoryStore.globToRegex(scoped(pattern));
+        Pattern p = InMemoryStore.globToRegex(EntryFormat.scoped(prefix, pattern));
         long now = clock.millis();
         List<String> keys = new ArrayList<>();
         for (Map.Entry<String, FileRecord> e : load().entrySet()) {
@@ -285,7 +274,7 @@ public final class FileStore implements RecommendationStore {
 
     @Override
     public long clear(String pattern) {
-        Pattern p = InMemoryStore.globToRegex(scoped(pattern));
+        Pattern p = InMemoryStore.globToRegex(EntryFormat.scoped(prefix, pattern));
         long[] n = {0};
         update(m -> {
             n[0] = 0;
@@ -426,7 +415,7 @@ public final class FileStore implements RecommendationStore {
         }
         String text;
         try {
-            text = EntryCodec.strictUtf8(bytes);
+            text = StrictJson.strictUtf8(bytes);
         } catch (CharacterCodingException e) {
             throw new CorruptFileException("not valid UTF-8");
         }
@@ -434,7 +423,7 @@ public final class FileStore implements RecommendationStore {
         try {
             img = MAPPER.readValue(text, FileImage.class);
         } catch (IOException | RuntimeException e) {
-            throw new CorruptFileException("invalid JSON: " + EntryCodec.shorten(
+            throw new CorruptFileException("invalid JSON: " + StrictJson.shorten(
                     e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (img == null) {
@@ -446,46 +435,7 @@ public final class FileStore implements RecommendationStore {
         return new TreeMap<>(img.entries());
     }
 
-    private String scoped(String pattern) {
-        Objects.requireNonNull(pattern, "pattern");
-        return pattern.startsWith(prefix) ? pattern : prefix + pattern;
-    }
 
-    private void requireInPrefix(String key) {
-        Objects.requireNonNull(key, "key");
-        if (!key.startsWith(prefix) || key.length() == prefix.length()) {
-            throw new IllegalArgumentException("key '" + key + "' is outside this store's prefix '" + prefix + "'");
-        }
-    }
-
-    private static ObjectMapper strictMapper() {
-        JsonFactory factory = JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(8)
-                        .maxStringLength(2 * EntryCodec.MAX_BYTES)
-                        .maxNumberLength(32)
-                        .maxDocumentLength(MAX_FILE_BYTES)
-                        .build())
-                .build();
-        JsonMapper mapper = JsonMapper.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
-                        DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-                        DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES,
-                        DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .defaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.FAIL, Nulls.FAIL))
-                .build();
-        mapper.coercionConfigDefaults()
-                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        return mapper;
-    }
 
     /** The whole file. */
     @JsonPropertyOrder({"format", "entries"})

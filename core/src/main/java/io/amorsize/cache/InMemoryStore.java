@@ -1,6 +1,7 @@
 package io.amorsize.cache;
 
 import io.amorsize.Source;
+import io.amorsize.key.CacheKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -11,13 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * A store in this JVM's memory, for single-JVM use and tests. No TTL, no persistence, no
- * validation. Hits report the source given at construction (default {@link Source#CACHE_REDIS}).
+ * validation. Hits report the source given at construction (default {@link Source#CACHE_REDIS});
+ * keys are rendered under the prefix given at construction (default {@code amorsize:}).
  */
 public final class InMemoryStore implements RecommendationStore {
 
     private final ConcurrentMap<String, CacheEntry> entries = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Boolean> locks = new ConcurrentHashMap<>();
     private final Source source;
+    private final String prefix;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
@@ -26,12 +29,22 @@ public final class InMemoryStore implements RecommendationStore {
     }
 
     public InMemoryStore(Source reportedSource) {
-        this.source = reportedSource;
+        this(reportedSource, io.amorsize.config.Options.CACHE_PREFIX.defaultValue());
+    }
+
+    public InMemoryStore(Source reportedSource, String keyPrefix) {
+        this.source = java.util.Objects.requireNonNull(reportedSource, "reportedSource");
+        this.prefix = java.util.Objects.requireNonNull(keyPrefix, "keyPrefix");
     }
 
     @Override
-    public Optional<CacheHit> get(String key) {
-        CacheEntry e = entries.get(key);
+    public String keyPrefix() {
+        return prefix;
+    }
+
+    @Override
+    public Optional<CacheHit> get(CacheKey key) {
+        CacheEntry e = entries.get(render(key));
         if (e == null) {
             misses.incrementAndGet();
             return Optional.empty();
@@ -41,18 +54,19 @@ public final class InMemoryStore implements RecommendationStore {
     }
 
     @Override
-    public void put(String key, CacheEntry entry) {
-        entries.put(key, entry);
+    public void put(CacheKey key, CacheEntry entry) {
+        requireSameKey(key, entry);
+        entries.put(render(key), entry);
     }
 
     @Override
-    public boolean delete(String key) {
-        return entries.remove(key) != null;
+    public boolean delete(CacheKey key) {
+        return entries.remove(render(key)) != null;
     }
 
     @Override
     public List<String> scan(String pattern) {
-        Pattern p = globToRegex(pattern);
+        Pattern p = globToRegex(EntryFormat.scoped(prefix, pattern));
         return entries.keySet().stream().filter(k -> p.matcher(k).matches()).sorted().toList();
     }
 
@@ -69,15 +83,30 @@ public final class InMemoryStore implements RecommendationStore {
     }
 
     @Override
-    public Optional<ComputeLock> tryLock(String key, Duration lease) {
-        if (locks.putIfAbsent(key, Boolean.TRUE) != null) {
+    public Optional<ComputeLock> tryLock(CacheKey key, Duration lease) {
+        String k = render(key);
+        if (locks.putIfAbsent(k, Boolean.TRUE) != null) {
             return Optional.empty();
         }
-        return Optional.of(() -> locks.remove(key));
+        return Optional.of(() -> locks.remove(k));
     }
 
     @Override
     public void close() {
+    }
+
+    /** The check every store makes on put: the entry says which key it was made for. */
+    static void requireSameKey(CacheKey key, CacheEntry entry) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(entry, "entry");
+        if (!key.equals(entry.key())) {
+            throw new IllegalArgumentException("entry.key " + entry.key() + " differs from key " + key);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryStore{prefix=" + prefix + ", " + entries.size() + " entries}";
     }
 
     /** Redis-style glob ({@code *}, {@code ?}) to a regex; other characters literal. */

@@ -97,10 +97,7 @@ public final class Journal {
     public void append(String key, CacheEntry entry) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(entry, "entry");
-        if (!key.equals(entry.key())) {
-            throw new IllegalArgumentException("entry.key '" + entry.key() + "' differs from key '" + key + "'");
-        }
-        String encoded = new String(codec.encode(entry), StandardCharsets.UTF_8);
+        String encoded = new String(codec.encode(key, entry), StandardCharsets.UTF_8);
         byte[] line;
         try {
             line = (new String(FileStore.MAPPER.writeValueAsBytes(
@@ -162,12 +159,15 @@ public final class Journal {
         for (Map.Entry<String, CacheEntry> e : todo.entrySet()) {
             String key = e.getKey();
             CacheEntry entry = e.getValue();
+            if (!key.equals(primary.render(entry.key()))) {
+                continue; // written under another prefix: not this primary's, left in the journal
+            }
             try {
-                Optional<CacheHit> existing = primary.get(key);
+                Optional<CacheHit> existing = primary.get(entry.key());
                 if (existing.isPresent() && existing.get().entry().createdAtMillis() >= entry.createdAtMillis()) {
                     skipped++;
                 } else {
-                    primary.put(key, entry);
+                    primary.put(entry.key(), entry);
                     replayed++;
                 }
                 done.put(key, entry.createdAtMillis());
@@ -246,7 +246,7 @@ public final class Journal {
                 }
             } catch (IOException | RejectedEntryException | RuntimeException ex) {
                 bad[0]++;
-                LOG.debug("amorsize cache: skipped an invalid journal line: {}", EntryCodec.shorten(ex.getMessage()));
+                LOG.debug("amorsize cache: skipped an invalid journal line: {}", StrictJson.shorten(ex.getMessage()));
             }
         }
         return out;
@@ -285,7 +285,7 @@ public final class Journal {
         StringBuilder sb = new StringBuilder();
         for (Record r : newest.values()) {
             sb.append(new String(FileStore.MAPPER.writeValueAsBytes(new Line(r.key(), r.expiresAt(),
-                    new String(codec.encode(r.entry()), StandardCharsets.UTF_8))), StandardCharsets.UTF_8)).append('\n');
+                    new String(codec.encode(r.key(), r.entry()), StandardCharsets.UTF_8))), StandardCharsets.UTF_8)).append('\n');
         }
         AtomicFiles.deleteTempLeftovers(file);
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));

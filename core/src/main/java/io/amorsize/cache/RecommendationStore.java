@@ -1,5 +1,6 @@
 package io.amorsize.cache;
 
+import io.amorsize.key.CacheKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -8,8 +9,10 @@ import java.util.Optional;
  * Where measured profiles are kept between jobs. Implementations: Redis, a local JSON file, a
  * fallback that composes the two, and an in-memory store for tests and single-JVM use.
  *
- * <p>Keys are rendered {@link io.amorsize.key.CacheKey}s, including the prefix. A store never
- * returns an entry that failed validation: a rejected entry is a miss.
+ * <p>A store owns its keys: it renders each {@link CacheKey} under its own {@link #keyPrefix()}
+ * ({@link EntryFormat#render}), so nothing a caller passes can reach a key outside the prefix.
+ * {@link #scan} and {@link #clear} take glob patterns, scoped to the prefix. A store never returns
+ * an entry that failed validation: a rejected entry is a miss.
  */
 public interface RecommendationStore extends AutoCloseable {
 
@@ -17,19 +20,23 @@ public interface RecommendationStore extends AutoCloseable {
      * @return the entry under {@code key}, or empty on a miss (absent, expired or rejected)
      * @throws StoreUnavailableException when the backing service cannot be reached in time
      */
-    Optional<CacheHit> get(String key);
+    Optional<CacheHit> get(CacheKey key);
 
     /**
      * Stores {@code entry} under {@code key} (with the store's TTL).
      *
+     * @throws IllegalArgumentException   when {@code entry.key()} is not {@code key}
      * @throws StoreUnavailableException when the backing service cannot be reached in time
      */
-    void put(String key, CacheEntry entry);
+    void put(CacheKey key, CacheEntry entry);
 
     /** Deletes one key; true if it existed. */
-    boolean delete(String key);
+    boolean delete(CacheKey key);
 
-    /** Keys inside this store's prefix matching a glob {@code pattern} (SCAN, never KEYS). */
+    /**
+     * Rendered keys inside this store's prefix matching a glob {@code pattern} (SCAN, never KEYS); a
+     * pattern that does not start with the prefix gets it prepended. {@link #keyOf} reads them back.
+     */
     List<String> scan(String pattern);
 
     /** Deletes the keys inside this store's prefix matching {@code pattern}; returns how many. */
@@ -42,8 +49,25 @@ public interface RecommendationStore extends AutoCloseable {
      * Tries to take the compute lock for {@code key}. Empty when another holder has it; stores that
      * cannot lock return {@link ComputeLock#NONE}.
      */
-    default Optional<ComputeLock> tryLock(String key, Duration lease) {
+    default Optional<ComputeLock> tryLock(CacheKey key, Duration lease) {
         return Optional.of(ComputeLock.NONE);
+    }
+
+    /** The prefix every key of this store is rendered under (e.g. {@code amorsize:}). */
+    String keyPrefix();
+
+    /**
+     * The key behind a rendered key of this store (from {@link #scan}, an export), validated.
+     *
+     * @throws IllegalArgumentException when {@code rendered} is outside the prefix or not a key of this schema
+     */
+    default CacheKey keyOf(String rendered) {
+        return EntryFormat.parse(keyPrefix(), rendered);
+    }
+
+    /** The string {@code key} is stored under here (for display: list, show, log lines). */
+    default String render(CacheKey key) {
+        return EntryFormat.render(keyPrefix(), key);
     }
 
     @Override

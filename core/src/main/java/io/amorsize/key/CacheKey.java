@@ -4,16 +4,15 @@ import java.util.Objects;
 
 /**
  * The cache key of one (function, input shape, cluster) combination. It holds only what is known
- * before measuring; the measured profile is the cached value.
+ * before measuring; the measured profile is the cached value. A store renders it under its own
+ * prefix ({@code io.amorsize.cache.EntryFormat#render}); none of its parts can contain {@code ':'}
+ * or a glob character, so a rendered key never leaves the store's prefix.
  *
  * @param functionFingerprint see {@link FunctionFingerprint}
  * @param inputBucket         {@link InputShape#bucket()}
  * @param clusterFingerprint  {@link io.amorsize.model.ClusterShape#fingerprint()}
  */
 public record CacheKey(String functionFingerprint, String inputBucket, String clusterFingerprint) implements java.io.Serializable {
-
-    /** Bumped whenever the cached entry's format or the key's meaning changes. */
-    public static final int SCHEMA_VERSION = 1;
 
     public CacheKey {
         requireToken("functionFingerprint", functionFingerprint);
@@ -23,12 +22,6 @@ public record CacheKey(String functionFingerprint, String inputBucket, String cl
 
     public static CacheKey of(String functionFingerprint, InputShape input, io.amorsize.model.ClusterShape cluster) {
         return new CacheKey(functionFingerprint, input.bucket(), cluster.fingerprint());
-    }
-
-    /** The Redis / file key: {@code <prefix>v<schema>:<function>:<input>:<cluster>}. */
-    public String render(String prefix) {
-        Objects.requireNonNull(prefix, "prefix");
-        return prefix + "v" + SCHEMA_VERSION + ":" + functionFingerprint + ":" + inputBucket + ":" + clusterFingerprint;
     }
 
     private static void requireToken(String name, String v) {

@@ -9,6 +9,7 @@ import io.amorsize.AmorsizeException;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.ComputeLock;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
@@ -103,10 +104,9 @@ public final class Tuner {
                     input.partitions());
             return r;
         }
-        String key;
+        CacheKey key;
         try {
-            key = CacheKey.of(request.functionFingerprint(), input, request.cluster())
-                    .render(settings.get(Options.CACHE_PREFIX));
+            key = CacheKey.of(request.functionFingerprint(), input, request.cluster());
         } catch (RuntimeException e) {
             return fail(input, "cannot build the cache key: " + describe(e), e);
         }
@@ -177,7 +177,7 @@ public final class Tuner {
         return new Workload(count, new Workload.Partitions(p, share), cached.limits());
     }
 
-    private Recommendation computeAndStore(TuningRequest request, String key, long start) {
+    private Recommendation computeAndStore(TuningRequest request, CacheKey key, long start) {
         InputShape input = request.input();
         Measurement m;
         try {
@@ -207,7 +207,7 @@ public final class Tuner {
             return fail(input, "optimizer failed: " + describe(e), e);
         }
         try {
-            CacheEntry entry = new CacheEntry(CacheKey.SCHEMA_VERSION, key, m.profile(), request.cluster(), workload,
+            CacheEntry entry = new CacheEntry(EntryFormat.SCHEMA_VERSION, key, m.profile(), request.cluster(), workload,
                     r.partitions(), r.batchSize(), r.action(), Math.max(0, clock.millis()));
             store.put(key, entry);
         } catch (RuntimeException e) {
@@ -228,7 +228,7 @@ public final class Tuner {
         return null;
     }
 
-    private Optional<CacheHit> lookUp(String key) {
+    private Optional<CacheHit> lookUp(CacheKey key) {
         try {
             Optional<CacheHit> hit = store.get(key);
             return hit == null ? Optional.empty() : hit;
@@ -238,7 +238,7 @@ public final class Tuner {
         }
     }
 
-    private Optional<ComputeLock> tryLock(String key) {
+    private Optional<ComputeLock> tryLock(CacheKey key) {
         try {
             Optional<ComputeLock> lock = store.tryLock(key, lockWait.plusSeconds(1));
             return lock == null ? Optional.of(ComputeLock.NONE) : lock;
@@ -249,7 +249,7 @@ public final class Tuner {
     }
 
     /** Polls the store while another holder measures, up to {@link #lockWait}. */
-    private Optional<CacheHit> waitForEntry(String key) {
+    private Optional<CacheHit> waitForEntry(CacheKey key) {
         long deadline = System.nanoTime() + lockWait.toNanos();
         long pause = POLL_MIN_NANOS;
         while (true) {

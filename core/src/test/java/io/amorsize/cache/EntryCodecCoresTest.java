@@ -31,16 +31,16 @@ class EntryCodecCoresTest {
     void coresRoundTripAndAreWrittenOnlyWhenTheyDifferFromTheSlots() throws Exception {
         for (EntryCodec codec : new EntryCodec[] {plain, signed}) {
             CacheEntry four = onCores(4);
-            String json = new String(codec.encode(four), StandardCharsets.UTF_8);
+            String json = new String(codec.encode(KEY, four), StandardCharsets.UTF_8);
             assertTrue(json.contains("\"perTaskOverheadNanos\":2000000.0,\"cores\":4}"), json);
             assertEquals(four, codec.decode(KEY, json.getBytes(StandardCharsets.UTF_8)));
             assertEquals(4, codec.decode(KEY, json.getBytes(StandardCharsets.UTF_8)).cluster().cores());
 
             CacheEntry perSlot = EntryCodecFixtures.entry(KEY, T0);
-            byte[] bytes = codec.encode(perSlot);
+            byte[] bytes = codec.encode(KEY, perSlot);
             assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("cores"),
                     "a core per slot is the old format, byte for byte");
-            assertArrayEquals(bytes, codec.encode(onCores(8)));
+            assertArrayEquals(bytes, codec.encode(KEY, onCores(8)));
             assertEquals(8, codec.decode(KEY, bytes).cluster().cores());
         }
     }
@@ -48,7 +48,7 @@ class EntryCodecCoresTest {
     /** An entry written before cores existed (no field, MAC over the old fields) still decodes. */
     @Test
     void anOldEntryWithoutCoresDecodesWithACorePerSlot() throws Exception {
-        String old = "{\"schema\":" + CacheKey.SCHEMA_VERSION + ",\"key\":\"" + KEY + "\",\"profile\":{\"sampleSize\":200,"
+        String old = "{\"schema\":" + EntryFormat.SCHEMA_VERSION + ",\"key\":\"" + KEY + "\",\"profile\":{\"sampleSize\":200,"
                 + "\"steadyState\":true,\"meanNanos\":1200.0,\"p50Nanos\":1100.0,\"p95Nanos\":1900.0,\"p99Nanos\":2500.0,"
                 + "\"maxNanos\":4000.0,\"cv\":0.3,\"cpuNanos\":900.0,\"inputBytes\":64.0,\"outputBytes\":16.0,"
                 + "\"allocatedBytes\":-1.0,\"partitionSkew\":1.25,\"batchFit\":null},\"cluster\":{\"engine\":\"spark\","
@@ -61,13 +61,13 @@ class EntryCodecCoresTest {
         assertEquals(8, e.cluster().cores());
         assertEquals(EntryCodecFixtures.entry(KEY, T0), e);
         // Signed by this version without cores: the same MAC an old writer computed.
-        byte[] signedOld = signed.encode(EntryCodecFixtures.entry(KEY, T0));
+        byte[] signedOld = signed.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
         assertEquals(EntryCodecFixtures.entry(KEY, T0), signed.decode(KEY, signedOld));
     }
 
     @Test
     void rejectsBadCores() {
-        String good = new String(plain.encode(onCores(4)), StandardCharsets.UTF_8);
+        String good = new String(plain.encode(KEY, onCores(4)), StandardCharsets.UTF_8);
         String field = "\"cores\":4}";
         assertTrue(good.contains(field), good);
         Map<String, String> poisoned = new LinkedHashMap<>();
@@ -88,7 +88,7 @@ class EntryCodecCoresTest {
 
     @Test
     void theMacCoversTheCores() {
-        String json = new String(signed.encode(onCores(4)), StandardCharsets.UTF_8);
+        String json = new String(signed.encode(KEY, onCores(4)), StandardCharsets.UTF_8);
         String tampered = json.replace("\"cores\":4}", "\"cores\":8}");
         assertThrows(RejectedEntryException.class, () -> signed.decode(KEY, tampered.getBytes(StandardCharsets.UTF_8)));
         String dropped = json.replace(",\"cores\":4}", "}");

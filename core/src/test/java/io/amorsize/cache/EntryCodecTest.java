@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.amorsize.Action;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.Workload;
-import io.amorsize.key.CacheKey;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +27,7 @@ class EntryCodecTest {
     void roundTripsWithAndWithoutSecret() throws Exception {
         for (EntryCodec codec : new EntryCodec[] {plain, signed}) {
             for (CacheEntry e : new CacheEntry[] {EntryCodecFixtures.entry(KEY, T0), EntryCodecFixtures.batchEntry(KEY, T0)}) {
-                byte[] bytes = codec.encode(e);
+                byte[] bytes = codec.encode(KEY, e);
                 assertTrue(bytes.length < 2048, "an entry is about 1 KB, was " + bytes.length);
                 CacheEntry back = codec.decode(KEY, bytes);
                 assertEquals(e, back);
@@ -39,19 +38,19 @@ class EntryCodecTest {
 
     @Test
     void encodingIsTheDocumentedFormat() {
-        String json = new String(plain.encode(EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
+        String json = new String(plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
         assertTrue(json.startsWith("{\"schema\":1,\"key\":\"" + KEY + "\",\"profile\":{\"sampleSize\":200,"), json);
         assertTrue(json.contains("\"batchFit\":null"), json);
         assertTrue(json.contains("\"decision\":{\"partitions\":16,\"batchSize\":1,\"action\":\"REPARTITION\"}"), json);
         assertTrue(json.endsWith(",\"createdAt\":" + T0 + ",\"mac\":\"\"}"), json);
-        String signedJson = new String(signed.encode(EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
+        String signedJson = new String(signed.encode(KEY, EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
         assertTrue(signedJson.matches(".*\"mac\":\"[0-9a-f]{64}\"}$"), signedJson);
     }
 
     /** Issue 3, test 8: each poisoned value is rejected with a reason. */
     @Test
     void rejectsEveryPoisonedValue() {
-        String good = new String(plain.encode(EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
+        String good = new String(plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
         String dec = "\"decision\":{\"partitions\":16,";
         assertTrue(good.contains(dec));
         Map<String, String> poisoned = new LinkedHashMap<>();
@@ -67,7 +66,7 @@ class EntryCodecTest {
         poisoned.put("partitions above slots x 64", good.replace("\"slots\":8,", "\"slots\":1,")
                 .replace(dec, "\"decision\":{\"partitions\":65,"));
         poisoned.put("slots 0", good.replace("\"slots\":8,", "\"slots\":0,"));
-        poisoned.put("rSquared \"NaN\"", new String(plain.encode(EntryCodecFixtures.batchEntry(KEY, T0)), StandardCharsets.UTF_8)
+        poisoned.put("rSquared \"NaN\"", new String(plain.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0)), StandardCharsets.UTF_8)
                 .replace("\"rSquared\":null", "\"rSquared\":\"NaN\""));
         poisoned.put("cpu \"Infinity\"", good.replace("\"cpuNanos\":900.0", "\"cpuNanos\":\"Infinity\""));
         poisoned.put("batch size above records", good.replace("\"batchSize\":1,", "\"batchSize\":2000000,"));
@@ -129,7 +128,7 @@ class EntryCodecTest {
 
     @Test
     void rejectsInvalidUtf8() {
-        byte[] good = plain.encode(EntryCodecFixtures.entry(KEY, T0));
+        byte[] good = plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
         String s = new String(good, StandardCharsets.UTF_8);
         int at = s.indexOf("spark") + 1;
         byte[] bad = good.clone();
@@ -140,7 +139,7 @@ class EntryCodecTest {
 
     @Test
     void rejectsAnEntryStoredUnderAnotherKey() {
-        byte[] bytes = plain.encode(EntryCodecFixtures.entry(KEY, T0));
+        byte[] bytes = plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
         RejectedEntryException ex = assertThrows(RejectedEntryException.class,
                 () -> plain.decode(KEY.replace("fn123", "fn999"), bytes));
         assertTrue(ex.getMessage().contains("fn999"), ex.getMessage());
@@ -149,13 +148,13 @@ class EntryCodecTest {
     @Test
     void encodeRefusesWhatDecodeWouldReject() {
         CostProfile p = CostProfile.of(1000, 0.1, 10, 10);
-        CacheEntry tooManyPartitions = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        CacheEntry tooManyPartitions = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(1_000_000, 4), 8 * 64 + 1, 1, Action.REPARTITION, T0);
-        assertThrows(IllegalArgumentException.class, () -> plain.encode(tooManyPartitions));
-        CacheEntry batchAboveRecords = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, tooManyPartitions));
+        CacheEntry batchAboveRecords = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(100, 4), 4, 101, Action.REPARTITION, T0);
-        assertThrows(IllegalArgumentException.class, () -> plain.encode(batchAboveRecords));
-        CacheEntry zeroRecords = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, batchAboveRecords));
+        CacheEntry zeroRecords = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(0, 4), 4, 1, Action.KEEP, T0);
         assertDoesNotThrow(zeroRecords);
     }
@@ -164,23 +163,23 @@ class EntryCodecTest {
     @Test
     void keepOfTheEnginesOwnCountIsAcceptedWhateverItsSize() throws Exception {
         CostProfile p = CostProfile.of(1000, 0.1, 10, 10);
-        CacheEntry tinyPartitionsKept = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        CacheEntry tinyPartitionsKept = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(1_000_000, 10_000), 10_000, 1, Action.KEEP, T0);
         assertDoesNotThrow(tinyPartitionsKept);
-        CacheEntry moreThanRecords = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        CacheEntry moreThanRecords = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(1, 3), 3, 1, Action.KEEP, T0);
         assertDoesNotThrow(moreThanRecords);
-        CacheEntry keepThatChanges = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        CacheEntry keepThatChanges = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(1_000_000, 10_000), 9_000, 1, Action.KEEP, T0);
-        assertThrows(IllegalArgumentException.class, () -> plain.encode(keepThatChanges));
-        CacheEntry absurdCurrent = new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, EntryCodecFixtures.CLUSTER,
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, keepThatChanges));
+        CacheEntry absurdCurrent = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
                 Workload.of(2_000_000_000L, 1_000_000_000), 1_000_000_000, 1, Action.KEEP, T0);
-        assertThrows(IllegalArgumentException.class, () -> plain.encode(absurdCurrent));
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, absurdCurrent));
     }
 
     private void assertDoesNotThrow(CacheEntry e) {
         try {
-            assertEquals(e, plain.decode(KEY, plain.encode(e)));
+            assertEquals(e, plain.decode(KEY, plain.encode(KEY, e)));
         } catch (RejectedEntryException ex) {
             fail(ex.getMessage());
         }
@@ -189,7 +188,7 @@ class EntryCodecTest {
     /** Issue 3, test 9: a flipped byte anywhere, a copy under another key, a wrong secret, no MAC. */
     @Test
     void hmacRejectsEveryFlippedByte() throws Exception {
-        byte[] good = signed.encode(EntryCodecFixtures.batchEntry(KEY, T0));
+        byte[] good = signed.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0));
         assertEquals(EntryCodecFixtures.batchEntry(KEY, T0), signed.decode(KEY, good));
         for (int i = 0; i < good.length; i++) {
             byte[] bad = good.clone();
@@ -203,12 +202,12 @@ class EntryCodecTest {
         RejectedEntryException ex = assertThrows(RejectedEntryException.class,
                 () -> signed.decode(KEY, s.getBytes(StandardCharsets.UTF_8)));
         assertTrue(ex.getMessage().contains("MAC"), ex.getMessage());
-        assertArrayEquals(good, signed.encode(EntryCodecFixtures.batchEntry(KEY, T0)), "encoding is deterministic");
+        assertArrayEquals(good, signed.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0)), "encoding is deterministic");
     }
 
     @Test
     void hmacRejectsCopyUnderAnotherKeyWrongSecretAndMissingMac() throws Exception {
-        byte[] good = signed.encode(EntryCodecFixtures.entry(KEY, T0));
+        byte[] good = signed.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
         String other = KEY.replace("fn123", "fn456");
         // Copied verbatim: the key check catches it.
         assertThrows(RejectedEntryException.class, () -> signed.decode(other, good));
@@ -217,13 +216,13 @@ class EntryCodecTest {
         RejectedEntryException ex = assertThrows(RejectedEntryException.class, () -> signed.decode(other, moved));
         assertTrue(ex.getMessage().contains("MAC"), ex.getMessage());
         // Without a secret the rewritten copy would pass: the MAC is what protects it.
-        assertEquals(other, plain.decode(other, moved).key());
+        assertEquals(EntryFormat.keyOf(other), plain.decode(other, moved).key());
 
         EntryCodec wrong = EntryCodec.withSecret("another-secret");
         RejectedEntryException w = assertThrows(RejectedEntryException.class, () -> wrong.decode(KEY, good));
         assertFalse(w.getMessage().contains("s3cr3t") || w.getMessage().contains("another-secret"), w.getMessage());
 
-        byte[] unsigned = plain.encode(EntryCodecFixtures.entry(KEY, T0));
+        byte[] unsigned = plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
         RejectedEntryException m = assertThrows(RejectedEntryException.class, () -> signed.decode(KEY, unsigned));
         assertTrue(m.getMessage().contains("missing MAC"), m.getMessage());
         byte[] badHex = new String(good, StandardCharsets.UTF_8).replaceFirst("\"mac\":\"[0-9a-f]{64}\"", "\"mac\":\"zz\"")

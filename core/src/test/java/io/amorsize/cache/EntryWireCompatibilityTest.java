@@ -68,14 +68,14 @@ class EntryWireCompatibilityTest {
                 new CostProfile.Resources(900.0, 512.0), CostProfile.Sizes.of(64.0, 16.0),
                 new BatchFit(5.0e5, 900.0, 3, 0.97));
         Workload w = Workload.estimated(50_000, 0.15, 4).withLargestShare(0.4).withKeyedMaxParallelism(128);
-        return new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, CLUSTER, w, 8, 64, Action.REPARTITION, 1_700_000_000_000L);
+        return new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, CLUSTER, w, 8, 64, Action.REPARTITION, 1_700_000_000_000L);
     }
 
     private static CacheEntry unknowns() {
         CostProfile p = CostProfile.perRecord(CostProfile.Sample.of(3, false),
                 new CostProfile.Timing(12.5, 10, 20, 30, 40, 0.5), CostProfile.Resources.unknown(),
                 CostProfile.Sizes.unknown());
-        return new CacheEntry(CacheKey.SCHEMA_VERSION, KEY, p, CLUSTER, Workload.exact(1000, 2), 2, 1, Action.KEEP,
+        return new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, CLUSTER, Workload.exact(1000, 2), 2, 1, Action.KEEP,
                 1_700_000_000_001L);
     }
 
@@ -92,9 +92,9 @@ class EntryWireCompatibilityTest {
 
     @Test
     void theNamedFactoriesEncodeToTheSameBytes() {
-        assertArrayEquals(bytes(FULL_PLAIN), plain.encode(full()));
-        assertArrayEquals(bytes(FULL_SIGNED), signed.encode(full()));
-        assertArrayEquals(bytes(UNKNOWNS_SIGNED), signed.encode(unknowns()));
+        assertArrayEquals(bytes(FULL_PLAIN), plain.encode(KEY, full()));
+        assertArrayEquals(bytes(FULL_SIGNED), signed.encode(KEY, full()));
+        assertArrayEquals(bytes(UNKNOWNS_SIGNED), signed.encode(KEY, unknowns()));
     }
 
     private static byte[] bytes(String s) {

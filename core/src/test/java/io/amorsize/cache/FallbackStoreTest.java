@@ -11,6 +11,8 @@ import io.amorsize.Source;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.amorsize.key.CacheKey;
+import io.amorsize.testing.FakeStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,16 +33,27 @@ class FallbackStoreTest {
         return new FileStore(dir, P, Duration.ofDays(7), codec);
     }
 
-    private static CacheEntry e(String key, double mean, long createdAt) {
+    private static CacheEntry e(CacheKey key, double mean, long createdAt) {
         return EntryCodecFixtures.entryWithMean(key, mean, createdAt);
+    }
+
+    private static String r(CacheKey key) {
+        return EntryFormat.render(P, key);
+    }
+
+    /** The shared fake as a primary; like Redis with another holder, its lock is always taken. */
+    private FakeStore primary() {
+        FakeStore primary = new FakeStore(P, codec);
+        primary.lockMode = FakeStore.LockMode.HELD_BY_OTHER;
+        return primary;
     }
 
     @Test
     void primaryDownReadsComeFromTheFileAndWritesAreJournaledThenReplayed() {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        String a = P + "v1:a:n1:c";
-        String b = P + "v1:b:n1:c";
+        CacheKey a = Entries.key("a:n1:c");
+        CacheKey b = Entries.key("b:n1:c");
         store.put(a, e(a, 10, T0));                       // primary up: both stores
         assertEquals(Source.CACHE_REDIS, store.get(a).orElseThrow().source());
         assertTrue(file().get(a).isPresent(), "written to the file too");
@@ -55,11 +68,11 @@ class FallbackStoreTest {
             assertEquals(Source.CACHE_FILE, store.get(b).orElseThrow().source());
             assertEquals(11.0, store.get(a).orElseThrow().entry().profile().meanNanos());
             for (int i = 0; i < 20; i++) {
-                store.get(P + "v1:missing:n1:c");
+                store.get(Entries.key("missing:n1:c"));
             }
             assertTrue(store.primaryUnavailable());
             assertEquals(Optional.of(ComputeLock.NONE), store.tryLock(a, Duration.ofSeconds(1)));
-            assertEquals(List.of(a, b), store.scan("*"), "scan falls back to the file");
+            assertEquals(List.of(r(a), r(b)), store.scan("*"), "scan falls back to the file");
             assertEquals(2, store.journal().pending().size());
             assertEquals(1, logs.count("WARN", "primary store unavailable"), "one WARN per outage: " + logs.lines());
             StoreStats s = store.stats();
@@ -69,8 +82,8 @@ class FallbackStoreTest {
 
             primary.down.set(false);                      // primary back: the next call replays
             assertEquals(Source.CACHE_REDIS, store.get(b).orElseThrow().source());
-            assertArrayEquals(codec.encode(e(b, 20, T0 + 1)), primary.raw.get(b), "byte-identical in the primary");
-            assertArrayEquals(codec.encode(e(a, 11, T0 + 2)), primary.raw.get(a));
+            assertArrayEquals(codec.encode(r(b), e(b, 20, T0 + 1)), primary.raw.get(r(b)), "byte-identical in the primary");
+            assertArrayEquals(codec.encode(r(a), e(a, 11, T0 + 2)), primary.raw.get(r(a)));
             assertFalse(store.journal().hasPending(), "journal emptied");
             assertFalse(store.primaryUnavailable());
             assertEquals(1, logs.count("INFO", "answers again"));
@@ -84,9 +97,9 @@ class FallbackStoreTest {
 
     @Test
     void anOlderJournaledEntryNeverOverwritesANewerPrimaryEntry() {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        String k = P + "v1:k:n1:c";
+        CacheKey k = Entries.key("k:n1:c");
         primary.down.set(true);
         store.put(k, e(k, 1, T0));                        // journaled with createdAt T0
         primary.putDirect(k, e(k, 2, T0 + 1000));          // another driver wrote a newer one meanwhile
@@ -101,9 +114,9 @@ class FallbackStoreTest {
 
     @Test
     void aPrimaryHitIsCopiedToTheFileSoALaterOutageStillHasIt() {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        String k = P + "v1:other-driver:n1:c";
+        CacheKey k = Entries.key("other-driver:n1:c");
         primary.putDirect(k, e(k, 7, T0));
         assertEquals(Source.CACHE_REDIS, store.get(k).orElseThrow().source());
         store.flushFileCopies();
@@ -118,9 +131,9 @@ class FallbackStoreTest {
     @org.junit.jupiter.api.Timeout(30)
     @SuppressWarnings("try")
     void aPrimaryHitDoesNotWaitForTheFile() throws Exception {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        String k = P + "v1:k:n1:c";
+        CacheKey k = Entries.key("k:n1:c");
         primary.putDirect(k, e(k, 7, T0));
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -150,27 +163,27 @@ class FallbackStoreTest {
 
     @Test
     void aRejectedEntryIsNeverCopiedToTheFile() {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        String poisoned = P + "v1:poisoned:n1:c";
-        String tampered = P + "v1:tampered:n1:c";
-        String unsigned = P + "v1:unsigned:n1:c";
-        String moved = P + "v1:moved:n1:c";
-        primary.raw.put(poisoned, new String(new EntryCodec(null).encode(e(poisoned, 1, T0)), StandardCharsets.UTF_8)
+        CacheKey poisoned = Entries.key("poisoned:n1:c");
+        CacheKey tampered = Entries.key("tampered:n1:c");
+        CacheKey unsigned = Entries.key("unsigned:n1:c");
+        CacheKey moved = Entries.key("moved:n1:c");
+        primary.raw.put(r(poisoned), new String(new EntryCodec(null).encode(r(poisoned), e(poisoned, 1, T0)), StandardCharsets.UTF_8)
                 .replace("\"partitions\":16,", "\"partitions\":1000000000,").getBytes(StandardCharsets.UTF_8));
-        primary.raw.put(tampered, new String(codec.encode(e(tampered, 1, T0)), StandardCharsets.UTF_8)
+        primary.raw.put(r(tampered), new String(codec.encode(r(tampered), e(tampered, 1, T0)), StandardCharsets.UTF_8)
                 .replace("\"meanNanos\":1.0", "\"meanNanos\":9.0").getBytes(StandardCharsets.UTF_8));
-        primary.raw.put(unsigned, new EntryCodec(null).encode(e(unsigned, 1, T0)));
-        primary.raw.put(moved, new String(codec.encode(e(P + "v1:orig:n1:c", 1, T0)), StandardCharsets.UTF_8)
-                .replace(P + "v1:orig:n1:c", moved).getBytes(StandardCharsets.UTF_8));
-        for (String k : List.of(poisoned, tampered, unsigned, moved)) {
+        primary.raw.put(r(unsigned), new EntryCodec(null).encode(r(unsigned), e(unsigned, 1, T0)));
+        primary.raw.put(r(moved), new String(codec.encode(P + "v1:orig:n1:c", e(Entries.key("orig:n1:c"), 1, T0)), StandardCharsets.UTF_8)
+                .replace(P + "v1:orig:n1:c", r(moved)).getBytes(StandardCharsets.UTF_8));
+        for (CacheKey k : List.of(poisoned, tampered, unsigned, moved)) {
             assertTrue(store.get(k).isEmpty(), k + " must be a miss");
         }
         assertEquals(4, store.stats().rejected());
         store.flushFileCopies();
         assertFalse(Files.exists(store.fileStore().file()), "nothing persisted to the file");
         primary.down.set(true);
-        for (String k : List.of(poisoned, tampered, unsigned, moved)) {
+        for (CacheKey k : List.of(poisoned, tampered, unsigned, moved)) {
             assertTrue(store.get(k).isEmpty(), k + " must not come back from the file");
         }
     }
@@ -178,7 +191,7 @@ class FallbackStoreTest {
     /** A primary that hands out an entry the codec would refuse (a bug elsewhere) still cannot put it in the file. */
     @Test
     void anOutOfBoundsEntryFromThePrimaryIsNotCopied() {
-        String k = P + "v1:k:n1:c";
+        CacheKey k = Entries.key("k:n1:c");
         CacheEntry bad = new CacheEntry(1, k, io.amorsize.measure.CostProfile.of(5, 0.1, 1, 1), EntryCodecFixtures.CLUSTER,
                 io.amorsize.model.Workload.of(1_000_000, 4), 1_000_000, 1, io.amorsize.Action.REPARTITION, T0);
         InMemoryStore lax = new InMemoryStore();
@@ -191,25 +204,25 @@ class FallbackStoreTest {
 
     @Test
     void journalLeftByAnotherProcessIsReplayedAtTheFirstSuccessfulCall() {
-        String k = P + "v1:k:n1:c";
-        new Journal(dir, codec, Duration.ofDays(7), java.time.Clock.systemUTC()).append(k, e(k, 3, T0));
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        CacheKey k = Entries.key("k:n1:c");
+        new Journal(dir, codec, Duration.ofDays(7), java.time.Clock.systemUTC()).append(r(k), e(k, 3, T0));
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        assertTrue(store.get(P + "v1:unrelated:n1:c").isEmpty());
+        assertTrue(store.get(Entries.key("unrelated:n1:c")).isEmpty());
         assertEquals(3.0, primary.get(k).orElseThrow().entry().profile().meanNanos());
     }
 
     @Test
     void deleteClearStatsLockAndClose() {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
-        String a = P + "v1:a:n1:c";
-        String b = P + "v1:b:n1:c";
+        CacheKey a = Entries.key("a:n1:c");
+        CacheKey b = Entries.key("b:n1:c");
         store.put(a, e(a, 1, T0));
         store.put(b, e(b, 1, T0));
         assertEquals(Optional.empty(), store.tryLock(a, Duration.ofSeconds(1)), "delegated to the primary");
         assertTrue(store.get(a).isPresent());
-        assertTrue(store.get(P + "v1:none:n1:c").isEmpty());
+        assertTrue(store.get(Entries.key("none:n1:c")).isEmpty());
         StoreStats s = store.stats();
         assertEquals("redis+file", s.backend());
         assertTrue(s.enabled());
@@ -220,8 +233,8 @@ class FallbackStoreTest {
         assertEquals(1, s.misses());
 
         primary.down.set(true);
-        store.put(P + "v1:c:n1:c", e(P + "v1:c:n1:c", 1, T0));
-        assertTrue(store.delete(P + "v1:c:n1:c"), "deleted from the file while the primary is down");
+        store.put(Entries.key("c:n1:c"), e(Entries.key("c:n1:c"), 1, T0));
+        assertTrue(store.delete(Entries.key("c:n1:c")), "deleted from the file while the primary is down");
         assertTrue(store.journal().pending().isEmpty(), "and from the journal, so replay cannot resurrect it");
         primary.down.set(false);
         assertTrue(store.delete(a));
@@ -236,7 +249,7 @@ class FallbackStoreTest {
 
     @Test
     void whenTheFileCannotBeWrittenEitherAWriteDuringAnOutageFails() throws Exception {
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = primary();
         FileStore f = file();
         FallbackStore store = new FallbackStore(primary, f);
         // A directory where the data file and the journal should be: neither can be written.
@@ -244,7 +257,7 @@ class FallbackStoreTest {
         Files.createDirectories(dir.resolve(Journal.FILE_NAME));
         Files.writeString(dir.resolve(FileStore.FILE_NAME).resolve("x"), "x");
         Files.writeString(dir.resolve(Journal.FILE_NAME).resolve("x"), "x");
-        String k = P + "v1:k:n1:c";
+        CacheKey k = Entries.key("k:n1:c");
         store.put(k, e(k, 1, T0)); // primary up: a file failure is only logged
         assertTrue(primary.get(k).isPresent());
         primary.down.set(true);

@@ -14,7 +14,7 @@ import java.time.Duration;
 public final class FileStoreCrashWriterMain {
 
     static final String PREFIX = "t:";
-    static final String VERSION_KEY = "t:ver";
+    static final String VERSION_KEY = "t:v1:ver:n1:c";
 
     private FileStoreCrashWriterMain() {
     }
@@ -23,12 +23,12 @@ public final class FileStoreCrashWriterMain {
         FileStore store = new FileStore(Path.of(args[1]), PREFIX, Duration.ofDays(7), new EntryCodec(null));
         switch (args[0]) {
             case "loop" -> {
-                long v = store.get(VERSION_KEY).map(h -> (long) h.entry().profile().meanNanos()).orElse(0L);
+                long v = store.get(Entries.k(VERSION_KEY)).map(h -> (long) h.entry().profile().meanNanos()).orElse(0L);
                 System.out.println("READY " + v);
                 System.out.flush();
                 while (true) {
                     v++;
-                    store.put(VERSION_KEY, EntryCodecFixtures.entryWithMean(VERSION_KEY, v, 1_700_000_000_000L + v));
+                    store.put(Entries.k(VERSION_KEY), EntryCodecFixtures.entryWithMean(VERSION_KEY, v, 1_700_000_000_000L + v));
                     System.out.println("OK " + v);
                     System.out.flush();
                 }
@@ -39,8 +39,8 @@ public final class FileStoreCrashWriterMain {
                 System.out.println("READY");
                 System.out.flush();
                 for (int i = 0; i < n; i++) {
-                    String k = PREFIX + "p" + id + "-" + i;
-                    store.put(k, EntryCodecFixtures.entry(k, 1_700_000_000_000L + i));
+                    String k = PREFIX + "v1:p" + id + "-" + i + ":n1:c";
+                    store.put(Entries.k(k), EntryCodecFixtures.entry(k, 1_700_000_000_000L + i));
                 }
                 System.out.println("DONE");
                 System.out.flush();

@@ -81,20 +81,20 @@ class FileStoreProcessIT {
     void killedWriterLeavesTheOldOrTheNewFile() throws Exception {
         FileStore store = new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null));
         for (int i = 0; i < FILLER; i++) {
-            String k = "t:filler-" + i;
+            String k = "t:v1:filler-" + i + ":n1:c";
             // filler is written directly into one image so the file is large (slow to write) from the start
             if (i == FILLER - 1) {
-                store.put(k, EntryCodecFixtures.entry(k, 1_700_000_000_000L));
+                store.put(Entries.k(k), EntryCodecFixtures.entry(k, 1_700_000_000_000L));
             }
         }
         Map<String, FileStore.FileRecord> image = new TreeMap<>(FileStore.parse(Files.readAllBytes(store.file())));
         FileStore.FileRecord r = image.values().iterator().next();
         for (int i = 0; i < FILLER; i++) {
-            String k = "t:filler-" + i;
-            image.put(k, new FileStore.FileRecord(r.expiresAt(), r.entry().replace("t:filler-" + (FILLER - 1), k)));
+            String k = "t:v1:filler-" + i + ":n1:c";
+            image.put(k, new FileStore.FileRecord(r.expiresAt(), r.entry().replace("t:v1:filler-" + (FILLER - 1) + ":n1:c", k)));
         }
         image.put(FileStoreCrashWriterMain.VERSION_KEY, new FileStore.FileRecord(r.expiresAt(), new String(new EntryCodec(null)
-                .encode(EntryCodecFixtures.entryWithMean(FileStoreCrashWriterMain.VERSION_KEY, 1, 1_700_000_000_001L)),
+                .encode(FileStoreCrashWriterMain.VERSION_KEY, EntryCodecFixtures.entryWithMean(FileStoreCrashWriterMain.VERSION_KEY, 1, 1_700_000_000_001L)),
                 StandardCharsets.UTF_8)));
         AtomicFiles.write(store.file(), FileStore.serialize(image));
         long size = Files.size(store.file());
@@ -127,7 +127,7 @@ class FileStoreProcessIT {
             Map<String, FileStore.FileRecord> now = FileStore.parse(Files.readAllBytes(store.file()));
             assertEquals(FILLER + 1, now.size(), "round " + round);
             FileStore reader = new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null));
-            long v = (long) reader.get(FileStoreCrashWriterMain.VERSION_KEY).orElseThrow().entry().profile().meanNanos();
+            long v = (long) reader.get(Entries.k(FileStoreCrashWriterMain.VERSION_KEY)).orElseThrow().entry().profile().meanNanos();
             assertTrue(v == acked || v == acked + 1,
                     "round " + round + ": file has version " + v + ", last acknowledged " + acked);
             if (v == acked + 1) {
@@ -141,11 +141,11 @@ class FileStoreProcessIT {
             // Plant a .tmp with a bogus newer version: it must never be read.
             Map<String, FileStore.FileRecord> bogus = new TreeMap<>(now);
             bogus.put(FileStoreCrashWriterMain.VERSION_KEY, new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
-                    .encode(EntryCodecFixtures.entryWithMean(FileStoreCrashWriterMain.VERSION_KEY, 999_999, 1_700_000_000_000L)),
+                    .encode(FileStoreCrashWriterMain.VERSION_KEY, EntryCodecFixtures.entryWithMean(FileStoreCrashWriterMain.VERSION_KEY, 999_999, 1_700_000_000_000L)),
                     StandardCharsets.UTF_8)));
             Files.write(planted, FileStore.serialize(bogus));
             assertEquals(v, (long) new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null))
-                    .get(FileStoreCrashWriterMain.VERSION_KEY).orElseThrow().entry().profile().meanNanos());
+                    .get(Entries.k(FileStoreCrashWriterMain.VERSION_KEY)).orElseThrow().entry().profile().meanNanos());
         }
         System.out.printf("killedWriter: %d kills, final version %d, %d .tmp leftovers seen, %d kills after the rename "
                 + "but before the acknowledgement%n", KILLS, fileVersion, leftovers, midWriteKills);
@@ -169,8 +169,8 @@ class FileStoreProcessIT {
         FileStore here = new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null));
         assertTrue(ready.await(60, TimeUnit.SECONDS));
         for (int i = 0; i < perProc; i++) {
-            String k = "t:here-" + i;
-            here.put(k, EntryCodecFixtures.entry(k, 1_700_000_000_000L));
+            String k = "t:v1:here-" + i + ":n1:c";
+            here.put(Entries.k(k), EntryCodecFixtures.entry(k, 1_700_000_000_000L));
         }
         for (int i = 0; i < procs; i++) {
             assertTrue(ps.get(i).waitFor(90, TimeUnit.SECONDS), "child " + i + " did not finish");
@@ -180,7 +180,7 @@ class FileStoreProcessIT {
         assertEquals((procs + 1) * perProc, keys.size());
         for (int i = 0; i < procs; i++) {
             for (int j = 0; j < perProc; j++) {
-                assertTrue(keys.contains("t:p" + i + "-" + j), "missing t:p" + i + "-" + j);
+                assertTrue(keys.contains("t:v1:p" + i + "-" + j + ":n1:c"), "missing t:v1:p" + i + "-" + j);
             }
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.Source;
+import io.amorsize.key.CacheKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,11 @@ class FileStoreTest {
         }
     }
 
+    /** The key behind a rendered one (whatever its prefix). */
+    private static CacheKey k(String rendered) {
+        return EntryFormat.keyOf(rendered);
+    }
+
     private FileStore store() {
         return new FileStore(dir, P, Duration.ofDays(7), new EntryCodec(null));
     }
@@ -67,11 +73,11 @@ class FileStoreTest {
     void putThenGetFromAnotherInstanceReportsCacheFile() {
         String key = P + "v1:f:n1:c";
         try (FileStore a = store()) {
-            assertTrue(a.get(key).isEmpty());
-            a.put(key, EntryCodecFixtures.entry(key, T0));
+            assertTrue(a.get(k(key)).isEmpty());
+            a.put(k(key), EntryCodecFixtures.entry(key, T0));
         }
         try (FileStore b = store()) {
-            CacheHit hit = b.get(key).orElseThrow();
+            CacheHit hit = b.get(k(key)).orElseThrow();
             assertEquals(Source.CACHE_FILE, hit.source());
             assertEquals(EntryCodecFixtures.entry(key, T0), hit.entry());
             StoreStats s = b.stats();
@@ -87,16 +93,16 @@ class FileStoreTest {
     void ttlIsHonouredOnRead() {
         MutableClock clock = new MutableClock(T0);
         FileStore s = new FileStore(dir, P, Duration.ofHours(1), new EntryCodec(null), clock);
-        String key = P + "k1";
-        s.put(key, EntryCodecFixtures.entry(key, T0));
+        String key = P + "v1:k1:n1:c";
+        s.put(k(key), EntryCodecFixtures.entry(key, T0));
         clock.millis += Duration.ofMinutes(59).toMillis();
-        assertTrue(s.get(key).isPresent());
+        assertTrue(s.get(k(key)).isPresent());
         clock.millis += Duration.ofMinutes(2).toMillis();
-        assertTrue(s.get(key).isEmpty(), "expired entry must be a miss");
+        assertTrue(s.get(k(key)).isEmpty(), "expired entry must be a miss");
         assertEquals(List.of(), s.scan("*"));
         // the next write drops it from the file
-        s.put(P + "k2", EntryCodecFixtures.entry(P + "k2", T0));
-        assertFalse(new String(readFile(), StandardCharsets.UTF_8).contains(P + "k1\""));
+        s.put(k(P + "v1:k2:n1:c"), EntryCodecFixtures.entry(P + "v1:k2:n1:c", T0));
+        assertFalse(new String(readFile(), StandardCharsets.UTF_8).contains(P + "v1:k1:n1:c\""));
     }
 
     @Test
@@ -104,9 +110,9 @@ class FileStoreTest {
         FileStore a = store();
         FileStore other = new FileStore(dir, "other:", Duration.ofDays(7), new EntryCodec(null));
         for (String k : List.of("v1:f1:n1:c", "v1:f1:n2:c", "v1:f2:n1:c")) {
-            a.put(P + k, EntryCodecFixtures.entry(P + k, T0));
+            a.put(k(P + k), EntryCodecFixtures.entry(P + k, T0));
         }
-        other.put("other:v1:f1:n1:c", EntryCodecFixtures.entry("other:v1:f1:n1:c", T0));
+        other.put(k("other:v1:f1:n1:c"), EntryCodecFixtures.entry("other:v1:f1:n1:c", T0));
         assertEquals(List.of(P + "v1:f1:n1:c", P + "v1:f1:n2:c"), a.scan("v1:f1:*"));
         assertEquals(List.of(P + "v1:f1:n1:c", P + "v1:f1:n2:c"), a.scan(P + "v1:f1:*"));
         assertEquals(List.of(P + "v1:f1:n2:c"), a.scan("v1:f1:n?:c".replace("?", "2")));
@@ -115,34 +121,36 @@ class FileStoreTest {
         assertEquals(List.of(P + "v1:f2:n1:c"), a.scan("*"));
         assertEquals(1, a.clear("*"));
         assertEquals(List.of("other:v1:f1:n1:c"), other.scan("*"), "clear never leaves the prefix");
-        assertTrue(other.delete("other:v1:f1:n1:c"));
-        assertFalse(other.delete("other:v1:f1:n1:c"));
-        assertThrows(IllegalArgumentException.class, () -> a.get("other:v1:f1:n1:c"));
-        assertThrows(IllegalArgumentException.class, () -> a.put("other:x", EntryCodecFixtures.entry("other:x", T0)));
+        assertTrue(other.delete(k("other:v1:f1:n1:c")));
+        assertFalse(other.delete(k("other:v1:f1:n1:c")));
+        assertThrows(IllegalArgumentException.class, () -> a.keyOf("other:v1:f1:n1:c"), "a key outside the prefix");
+        assertThrows(IllegalArgumentException.class, () -> a.keyOf(P + "x"), "not a key of this schema");
+        assertThrows(IllegalArgumentException.class,
+                () -> a.put(k(P + "v1:f9:n1:c"), EntryCodecFixtures.entry(P + "v1:f8:n1:c", T0)), "entry for another key");
     }
 
     /** Entries the codec rejects are misses, counted, logged once, and never served. */
     @Test
     void rejectedEntriesAreMisses() throws Exception {
         String key = P + "v1:f:n1:c";
-        String good = new String(new EntryCodec(null).encode(EntryCodecFixtures.entry(key, T0)), StandardCharsets.UTF_8);
+        String good = new String(new EntryCodec(null).encode(key, EntryCodecFixtures.entry(key, T0)), StandardCharsets.UTF_8);
         String poisoned = good.replace("\"partitions\":16,", "\"partitions\":1000000000,");
         Map<String, FileStore.FileRecord> m = new TreeMap<>();
         m.put(key, new FileStore.FileRecord(Long.MAX_VALUE, poisoned));
-        m.put(P + "unsigned", new FileStore.FileRecord(Long.MAX_VALUE, good.replace(key, P + "unsigned")));
+        m.put(P + "v1:unsigned:n1:c", new FileStore.FileRecord(Long.MAX_VALUE, good.replace(key, P + "v1:unsigned:n1:c")));
         Files.write(dir.resolve(FileStore.FILE_NAME), FileStore.serialize(m));
         try (FileStoreLogs logs = new FileStoreLogs()) {
             FileStore s = store();
-            assertTrue(s.get(key).isEmpty());
-            assertTrue(s.get(key).isEmpty());
+            assertTrue(s.get(k(key)).isEmpty());
+            assertTrue(s.get(k(key)).isEmpty());
             assertEquals(2, s.stats().rejected());
             assertEquals(0, s.stats().hits());
             assertEquals(1, logs.count("WARN", "rejected the entry under " + key));
             assertFalse(logs.lines().stream().anyMatch(l -> l.contains(poisoned)), "the payload is never logged");
             // A signed store rejects the unsigned entry; an unsigned one accepts it.
             FileStore signed = new FileStore(dir, P, Duration.ofDays(7), EntryCodec.withSecret("k"));
-            assertTrue(signed.get(P + "unsigned").isEmpty());
-            assertTrue(s.get(P + "unsigned").isPresent());
+            assertTrue(signed.get(k(P + "v1:unsigned:n1:c")).isEmpty());
+            assertTrue(s.get(k(P + "v1:unsigned:n1:c")).isPresent());
         }
     }
 
@@ -151,7 +159,7 @@ class FileStoreTest {
     void corruptFilesAreMovedAsideAndTheStoreContinues() throws Exception {
         String key = P + "v1:f:n1:c";
         try (FileStore s = store()) {
-            s.put(key, EntryCodecFixtures.entry(key, T0));
+            s.put(k(key), EntryCodecFixtures.entry(key, T0));
         }
         byte[] valid = readFile();
         byte[] badUtf8 = new String(valid, StandardCharsets.UTF_8).replace("spark", "sp\u00e9rk").getBytes(StandardCharsets.UTF_8);
@@ -169,8 +177,8 @@ class FileStoreTest {
             Files.write(dir.resolve(FileStore.FILE_NAME), c.getValue());
             try (FileStoreLogs logs = new FileStoreLogs()) {
                 FileStore s = store();
-                assertTrue(s.get(key).isEmpty(), c.getKey());
-                assertTrue(s.get(key).isEmpty(), c.getKey());
+                assertTrue(s.get(k(key)).isEmpty(), c.getKey());
+                assertTrue(s.get(k(key)).isEmpty(), c.getKey());
                 assertEquals(List.of(), s.scan("*"), c.getKey());
                 Path moved = dir.resolve(FileStore.FILE_NAME + ".corrupt" + (n == 0 ? "" : "." + n));
                 assertTrue(Files.exists(moved), c.getKey() + ": expected " + moved);
@@ -178,8 +186,8 @@ class FileStoreTest {
                 assertFalse(Files.exists(dir.resolve(FileStore.FILE_NAME)), c.getKey());
                 assertEquals(1, logs.count("WARN", "is corrupt"), c.getKey() + ": " + logs.lines());
                 // later writes succeed
-                s.put(key, EntryCodecFixtures.entry(key, T0 + n));
-                assertEquals(T0 + n, store().get(key).orElseThrow().entry().createdAtMillis(), c.getKey());
+                s.put(k(key), EntryCodecFixtures.entry(key, T0 + n));
+                assertEquals(T0 + n, store().get(k(key)).orElseThrow().entry().createdAtMillis(), c.getKey());
             }
             n++;
         }
@@ -189,27 +197,27 @@ class FileStoreTest {
     void corruptFileFoundByAWriterIsMovedAsideToo() throws Exception {
         Files.write(dir.resolve(FileStore.FILE_NAME), "garbage".getBytes(StandardCharsets.UTF_8));
         FileStore s = store();
-        String key = P + "k";
-        s.put(key, EntryCodecFixtures.entry(key, T0));
-        assertTrue(s.get(key).isPresent());
+        String key = P + "v1:k:n1:c";
+        s.put(k(key), EntryCodecFixtures.entry(key, T0));
+        assertTrue(s.get(k(key)).isPresent());
         assertEquals("garbage", Files.readString(dir.resolve(FileStore.FILE_NAME + ".corrupt")));
     }
 
     /** A .tmp leftover of a killed writer is never read, and the next writer deletes it. */
     @Test
     void tempLeftoversAreNeverReadAndAreCleanedUp() throws Exception {
-        String key = P + "k";
+        String key = P + "v1:k:n1:c";
         FileStore s = store();
-        s.put(key, EntryCodecFixtures.entryWithMean(key, 100, T0));
+        s.put(k(key), EntryCodecFixtures.entryWithMean(key, 100, T0));
         Map<String, FileStore.FileRecord> newer = new TreeMap<>();
         newer.put(key, new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
-                .encode(EntryCodecFixtures.entryWithMean(key, 999, T0 + 1)), StandardCharsets.UTF_8)));
+                .encode(key, EntryCodecFixtures.entryWithMean(key, 999, T0 + 1)), StandardCharsets.UTF_8)));
         Path tmp = dir.resolve(FileStore.FILE_NAME + ".12345.tmp");
         Files.write(tmp, FileStore.serialize(newer));
-        assertEquals(100.0, store().get(key).orElseThrow().entry().profile().meanNanos());
-        s.put(P + "other", EntryCodecFixtures.entry(P + "other", T0));
+        assertEquals(100.0, store().get(k(key)).orElseThrow().entry().profile().meanNanos());
+        s.put(k(P + "v1:other:n1:c"), EntryCodecFixtures.entry(P + "v1:other:n1:c", T0));
         assertFalse(Files.exists(tmp), "the next writer deletes leftovers");
-        assertEquals(100.0, store().get(key).orElseThrow().entry().profile().meanNanos());
+        assertEquals(100.0, store().get(k(key)).orElseThrow().entry().profile().meanNanos());
     }
 
     /** Threads of one JVM, through two instances, serialise their read-modify-writes: nothing lost. */
@@ -226,8 +234,8 @@ class FileStoreTest {
                 int thread = t;
                 fs.add(pool.submit(() -> {
                     for (int i = 0; i < 15; i++) {
-                        String k = P + "t" + thread + "-" + i;
-                        s.put(k, EntryCodecFixtures.entry(k, T0));
+                        String k = P + "v1:t" + thread + "-" + i + ":n1:c";
+                        s.put(k(k), EntryCodecFixtures.entry(k, T0));
                     }
                     return null;
                 }));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.amorsize.testing.FakeStore;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,24 +38,24 @@ class JournalTest {
     @Test
     void replayWritesTheNewestAndNeverOverwritesANewerPrimaryEntry() {
         Journal j = journal();
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
-        primary.putDirect(P + "newerInPrimary", e(P + "newerInPrimary", 1, T0 + 500));
-        primary.putDirect(P + "olderInPrimary", e(P + "olderInPrimary", 1, T0 - 500));
-        j.append(P + "newerInPrimary", e(P + "newerInPrimary", 2, T0));
-        j.append(P + "olderInPrimary", e(P + "olderInPrimary", 2, T0));
-        j.append(P + "absent", e(P + "absent", 3, T0));
-        j.append(P + "absent", e(P + "absent", 4, T0 + 10)); // newer line for the same key
-        j.append(P + "absent", e(P + "absent", 5, T0 + 5));  // appended later but older
+        FakeStore primary = new FakeStore(P, codec);
+        primary.putDirect(Entries.k(P + "v1:newerInPrimary:n1:c"), e(P + "v1:newerInPrimary:n1:c", 1, T0 + 500));
+        primary.putDirect(Entries.k(P + "v1:olderInPrimary:n1:c"), e(P + "v1:olderInPrimary:n1:c", 1, T0 - 500));
+        j.append(P + "v1:newerInPrimary:n1:c", e(P + "v1:newerInPrimary:n1:c", 2, T0));
+        j.append(P + "v1:olderInPrimary:n1:c", e(P + "v1:olderInPrimary:n1:c", 2, T0));
+        j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 3, T0));
+        j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 4, T0 + 10)); // newer line for the same key
+        j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 5, T0 + 5));  // appended later but older
         assertEquals(3, j.pending().size());
         assertTrue(j.hasPending());
 
         Journal.ReplayResult r = j.replayTo(primary);
         assertEquals(new Journal.ReplayResult(2, 1, 0, 0, true), r);
-        assertEquals(T0 + 500, primary.get(P + "newerInPrimary").orElseThrow().entry().createdAtMillis());
-        assertEquals(1.0, primary.get(P + "newerInPrimary").orElseThrow().entry().profile().meanNanos());
-        assertEquals(2.0, primary.get(P + "olderInPrimary").orElseThrow().entry().profile().meanNanos());
-        assertEquals(4.0, primary.get(P + "absent").orElseThrow().entry().profile().meanNanos());
-        assertArrayEquals(codec.encode(e(P + "absent", 4, T0 + 10)), primary.raw.get(P + "absent"), "byte-identical");
+        assertEquals(T0 + 500, primary.get(Entries.k(P + "v1:newerInPrimary:n1:c")).orElseThrow().entry().createdAtMillis());
+        assertEquals(1.0, primary.get(Entries.k(P + "v1:newerInPrimary:n1:c")).orElseThrow().entry().profile().meanNanos());
+        assertEquals(2.0, primary.get(Entries.k(P + "v1:olderInPrimary:n1:c")).orElseThrow().entry().profile().meanNanos());
+        assertEquals(4.0, primary.get(Entries.k(P + "v1:absent:n1:c")).orElseThrow().entry().profile().meanNanos());
+        assertArrayEquals(codec.encode(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 4, T0 + 10)), primary.raw.get(P + "v1:absent:n1:c"), "byte-identical");
         assertFalse(Files.exists(j.file()), "a fully replayed journal is removed");
         assertFalse(j.hasPending());
 
@@ -68,9 +69,9 @@ class JournalTest {
     void anOutageMidReplayKeepsWhatWasNotReplayed() {
         Journal j = journal();
         for (int i = 0; i < 5; i++) {
-            j.append(P + "k" + i, e(P + "k" + i, 10 + i, T0 + i));
+            j.append(P + "v1:k" + i + ":n1:c", e(P + "v1:k" + i + ":n1:c", 10 + i, T0 + i));
         }
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = new FakeStore(P, codec);
         primary.failPutsAfter = 2;
         Journal.ReplayResult r = j.replayTo(primary);
         assertFalse(r.complete());
@@ -81,7 +82,7 @@ class JournalTest {
         primary.failPutsAfter = Integer.MAX_VALUE;
         assertTrue(j.replayTo(primary).complete());
         for (int i = 0; i < 5; i++) {
-            assertEquals(10.0 + i, primary.get(P + "k" + i).orElseThrow().entry().profile().meanNanos());
+            assertEquals(10.0 + i, primary.get(Entries.k(P + "v1:k" + i + ":n1:c")).orElseThrow().entry().profile().meanNanos());
         }
     }
 
@@ -90,22 +91,16 @@ class JournalTest {
     void aCrashMidReplayLeavesTheJournalIntactAndReplayIsIdempotent() throws Exception {
         Journal j = journal();
         for (int i = 0; i < 4; i++) {
-            j.append(P + "k" + i, e(P + "k" + i, 10 + i, T0 + i));
+            j.append(P + "v1:k" + i + ":n1:c", e(P + "v1:k" + i + ":n1:c", 10 + i, T0 + i));
         }
         byte[] before = Files.readAllBytes(j.file());
-        FallbackFakePrimary crashing = new FallbackFakePrimary(codec) {
-            @Override
-            public void put(String key, CacheEntry entry) {
-                if (puts.get() == 2) {
-                    throw new IllegalStateException("process died here");
-                }
-                super.put(key, entry);
-            }
-        };
+        FakeStore crashing = new FakeStore(P, codec);
+        crashing.failPutsAfter = 2;
+        crashing.failPutsWith = new IllegalStateException("process died here");
         assertThrows(IllegalStateException.class, () -> j.replayTo(crashing));
         assertArrayEquals(before, Files.readAllBytes(j.file()));
         // The restarted process replays again into the same primary: the two already there are skipped.
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = new FakeStore(P, codec);
         primary.raw.putAll(crashing.raw);
         Journal.ReplayResult r = new Journal(dir, codec, Duration.ofDays(7), Clock.systemUTC()).replayTo(primary);
         assertEquals(new Journal.ReplayResult(2, 2, 0, 0, true), r);
@@ -115,13 +110,13 @@ class JournalTest {
     @Test
     void aTornLastLineIsSkippedAndTheNextAppendStartsAFreshLine() throws Exception {
         Journal j = journal();
-        j.append(P + "a", e(P + "a", 1, T0));
+        j.append(P + "v1:a:n1:c", e(P + "v1:a:n1:c", 1, T0));
         Files.write(j.file(), "{\"key\":\"amorsize:b\",\"expiresAt\":99999999999999,\"entry\":\"{\\\"sch"
                 .getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
-        j.append(P + "c", e(P + "c", 3, T0));
+        j.append(P + "v1:c:n1:c", e(P + "v1:c:n1:c", 3, T0));
         Map<String, CacheEntry> pending = journal().pending();
-        assertEquals(java.util.Set.of(P + "a", P + "c"), pending.keySet());
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        assertEquals(java.util.Set.of(P + "v1:a:n1:c", P + "v1:c:n1:c"), pending.keySet());
+        FakeStore primary = new FakeStore(P, codec);
         Journal.ReplayResult r = j.replayTo(primary);
         assertEquals(2, r.replayed());
         assertEquals(1, r.dropped());
@@ -130,16 +125,16 @@ class JournalTest {
 
     @Test
     void rejectedAndExpiredLinesAreNeverReplayed() throws Exception {
-        String good = new String(codec.encode(e(P + "bad", 1, T0)), StandardCharsets.UTF_8)
+        String good = new String(codec.encode(P + "v1:bad:n1:c", e(P + "v1:bad:n1:c", 1, T0)), StandardCharsets.UTF_8)
                 .replace("\"partitions\":16,", "\"partitions\":1000000000,");
-        String line = new String(FileStore.MAPPER.writeValueAsBytes(new Journal.Line(P + "bad", Long.MAX_VALUE, good)),
+        String line = new String(FileStore.MAPPER.writeValueAsBytes(new Journal.Line(P + "v1:bad:n1:c", Long.MAX_VALUE, good)),
                 StandardCharsets.UTF_8) + "\n";
         Files.writeString(dir.resolve(Journal.FILE_NAME), line);
         FileStoreTest.MutableClock clock = new FileStoreTest.MutableClock(System.currentTimeMillis());
         Journal j = new Journal(dir, codec, Duration.ofMinutes(1), clock);
-        j.append(P + "expires", e(P + "expires", 1, T0));
+        j.append(P + "v1:expires:n1:c", e(P + "v1:expires:n1:c", 1, T0));
         clock.millis += 120_000;
-        FallbackFakePrimary primary = new FallbackFakePrimary(codec);
+        FakeStore primary = new FakeStore(P, codec);
         Journal.ReplayResult r = j.replayTo(primary);
         assertEquals(0, r.replayed());
         assertEquals(2, r.dropped());
@@ -150,9 +145,9 @@ class JournalTest {
     @Test
     void removeDropsDeletedKeys() {
         Journal j = journal();
-        j.append(P + "a", e(P + "a", 1, T0));
-        j.append(P + "b", e(P + "b", 1, T0));
-        j.remove((P + "a")::equals);
-        assertEquals(java.util.Set.of(P + "b"), j.pending().keySet());
+        j.append(P + "v1:a:n1:c", e(P + "v1:a:n1:c", 1, T0));
+        j.append(P + "v1:b:n1:c", e(P + "v1:b:n1:c", 1, T0));
+        j.remove((P + "v1:a:n1:c")::equals);
+        assertEquals(java.util.Set.of(P + "v1:b:n1:c"), j.pending().keySet());
     }
 }

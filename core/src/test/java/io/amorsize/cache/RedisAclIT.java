@@ -44,20 +44,20 @@ class RedisAclIT {
             try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
                 assertTrue(store.ping());
                 String key = "amorsize:v1:f:n10:c";
-                store.put(key, Entries.sample(key));
-                assertTrue(store.get(key).isPresent());
+                store.put(Entries.k(key), Entries.sample(key));
+                assertTrue(store.get(Entries.k(key)).isPresent());
                 assertEquals(List.of(key), store.scan("v1:*"));
-                Optional<ComputeLock> lock = store.tryLock(key, Duration.ofSeconds(5));
+                Optional<ComputeLock> lock = store.tryLock(Entries.k(key), Duration.ofSeconds(5));
                 assertTrue(lock.isPresent());
-                assertTrue(store.tryLock(key, Duration.ofSeconds(5)).isEmpty());
+                assertTrue(store.tryLock(Entries.k(key), Duration.ofSeconds(5)).isEmpty());
                 lock.get().close();
                 assertEquals("0", server.cli("EXISTS", store.lockKey(key)), "compare-and-delete ran under the ACL");
                 StoreStats stats = store.stats();
                 assertTrue(stats.enabled());
                 assertEquals(1, stats.keyCount());
                 assertTrue(stats.memoryUsedBytes() > 0 && !stats.serverVersion().isEmpty() && stats.uptimeSeconds() >= 0);
-                assertTrue(store.delete(key));
-                store.put(key, Entries.sample(key));
+                assertTrue(store.delete(Entries.k(key)));
+                store.put(Entries.k(key), Entries.sample(key));
                 assertEquals(1, store.clear("*"));
                 assertEquals("CLOSED", store.breakerState());
 
@@ -75,7 +75,7 @@ class RedisAclIT {
             CacheConfig other = CacheConfig.builder().redisUrl(url).keyPrefix("other:").build();
             try (RedisStore store = new RedisStore(other, Entries.CODEC, Ticker.system())) {
                 String key = "other:v1:f:n10:c";
-                StoreServerException e = assertThrows(StoreServerException.class, () -> store.put(key, Entries.sample(key)));
+                StoreServerException e = assertThrows(StoreServerException.class, () -> store.put(Entries.k(key), Entries.sample(key)));
                 assertTrue(e.getMessage().contains("NOPERM"), e.getMessage());
                 assertEquals("CLOSED", store.breakerState());
             }

@@ -46,20 +46,20 @@ class RedisClusterIT {
                 List<String> keys = new ArrayList<>();
                 for (int i = 0; i < 60; i++) {
                     String k = "amz-cluster:v1:f" + i + ":n1:c";
-                    store.put(k, Entries.sample(k));
+                    store.put(Entries.k(k), Entries.sample(k));
                     keys.add(k);
                 }
                 long nodesWithKeys = nodes.stream().filter(n -> !"0".equals(n.cli("DBSIZE"))).count();
                 assertEquals(3, nodesWithKeys, "keys spread over the three masters");
                 for (String k : keys) {
-                    assertTrue(store.get(k).isPresent(), k);
+                    assertTrue(store.get(Entries.k(k)).isPresent(), k);
                 }
                 assertEquals(60, store.scan("v1:*").size());
-                Optional<ComputeLock> lock = store.tryLock(keys.get(0), Duration.ofSeconds(5));
+                Optional<ComputeLock> lock = store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5));
                 assertTrue(lock.isPresent());
-                assertTrue(store.tryLock(keys.get(0), Duration.ofSeconds(5)).isEmpty());
+                assertTrue(store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5)).isEmpty());
                 lock.get().close();
-                assertTrue(store.tryLock(keys.get(0), Duration.ofSeconds(5)).isPresent());
+                assertTrue(store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5)).isPresent());
                 StoreStats s = store.stats();
                 assertEquals(61, s.keyCount(), "60 entries + 1 lock");
                 assertTrue(s.serverVersion().length() > 0 && s.memoryUsedBytes() > 0);

@@ -67,7 +67,7 @@ class RedisFallbackIT {
     @Test
     void killNineMidRunLosesNothing() throws Exception {
         String a = PREFIX + "v1:a:n1:c";
-        store.put(a, Entries.sample(a));
+        store.put(Entries.k(a), Entries.sample(a));
         Map<String, CacheEntry> written = new ConcurrentHashMap<>();
         Set<Source> sourcesWhileDown = ConcurrentHashMap.newKeySet();
         AtomicBoolean down = new AtomicBoolean();
@@ -81,8 +81,8 @@ class RedisFallbackIT {
                 String k = PREFIX + "v1:w" + i + ":n1:c";
                 CacheEntry e = Entries.sample(k, 1_700_000_000_000L + i);
                 long t0 = System.nanoTime();
-                store.put(k, e);
-                Optional<CacheHit> hit = store.get(a);
+                store.put(Entries.k(k), e);
+                Optional<CacheHit> hit = store.get(Entries.k(a));
                 long took = System.nanoTime() - t0;
                 slowest.accumulateAndGet(took, Math::max);
                 written.put(k, e);
@@ -118,7 +118,7 @@ class RedisFallbackIT {
         try (RedisClient admin = RedisClient.create(java.net.URI.create(server.url()))) {
             for (String k : outageWrites) {
                 byte[] inRedis = admin.get(k.getBytes(StandardCharsets.UTF_8));
-                assertArrayEquals(Entries.CODEC.encode(written.get(k)), inRedis, k + " replayed byte-identical");
+                assertArrayEquals(Entries.CODEC.encode(k, written.get(k)), inRedis, k + " replayed byte-identical");
             }
         }
         assertEquals("CLOSED", redis.breakerState());
@@ -128,7 +128,7 @@ class RedisFallbackIT {
     @Test
     void poisonedValuesAreMissesAndNeverPersisted() throws Exception {
         String valid = PREFIX + "v1:valid:n1:c";
-        String base = new String(Entries.CODEC.encode(Entries.sample(valid)), StandardCharsets.UTF_8);
+        String base = new String(Entries.CODEC.encode(valid, Entries.sample(valid)), StandardCharsets.UTF_8);
         assertTrue(base.contains("\"partitions\":16,"), base);
         Map<String, String> poisons = new LinkedHashMap<>();
         poisons.put("partitions 1e9", base.replace("\"partitions\":16,", "\"partitions\":1000000000,"));
@@ -152,20 +152,20 @@ class RedisFallbackIT {
                 String payload = p.getValue().replace(valid, k);
                 admin.set(k.getBytes(StandardCharsets.UTF_8), payload.getBytes(StandardCharsets.UTF_8));
                 keys.add(k);
-                assertTrue(store.get(k).isEmpty(), p.getKey() + " must be a miss");
+                assertTrue(store.get(Entries.k(k)).isEmpty(), p.getKey() + " must be a miss");
             }
             assertEquals(poisons.size(), redis.stats().rejected());
             store.flushFileCopies();
             for (String k : keys) {
-                assertTrue(file.get(k).isEmpty(), k + " must not reach the file");
+                assertTrue(file.get(Entries.k(k)).isEmpty(), k + " must not reach the file");
             }
             assertEquals(List.of(), file.scan("*"), "nothing persisted to the file");
 
             // control: the same path accepts and persists a valid entry, so the checks above can fail
             admin.set(valid.getBytes(StandardCharsets.UTF_8), base.getBytes(StandardCharsets.UTF_8));
-            assertTrue(store.get(valid).isPresent());
+            assertTrue(store.get(Entries.k(valid)).isPresent());
             store.flushFileCopies();
-            assertTrue(file.get(valid).isPresent(), "a valid hit is copied to the file");
+            assertTrue(file.get(Entries.k(valid)).isPresent(), "a valid hit is copied to the file");
         }
         assertTrue(Files.exists(dir));
     }

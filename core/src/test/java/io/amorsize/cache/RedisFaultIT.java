@@ -63,12 +63,12 @@ class RedisFaultIT {
     void sigstopCostsOneSocketTimeoutThenBreakerFailsFastAndAProbeCloses() throws Exception {
         store = new RedisStore(config(server.url()).build(), Entries.CODEC, Ticker.system());
         String key = PREFIX + "v1:f:n1:c";
-        store.put(key, Entries.sample(key));
-        assertTrue(store.get(key).isPresent());
+        store.put(Entries.k(key), Entries.sample(key));
+        assertTrue(store.get(Entries.k(key)).isPresent());
 
         server.suspend();
         long t0 = System.nanoTime();
-        assertThrows(StoreUnavailableException.class, () -> store.get(key));
+        assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
         long first = millisSince(t0);
         assertTrue(first >= 250 && first < 900, "first call took " + first + " ms; socket timeout 300 ms");
         assertEquals("OPEN", store.breakerState());
@@ -76,7 +76,7 @@ class RedisFaultIT {
         long[] nanos = new long[50];
         for (int i = 0; i < nanos.length; i++) {
             long t = System.nanoTime();
-            assertThrows(StoreUnavailableException.class, () -> store.get(key));
+            assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
             nanos[i] = System.nanoTime() - t;
         }
         Arrays.sort(nanos);
@@ -85,7 +85,7 @@ class RedisFaultIT {
 
         server.resume();
         Thread.sleep(800); // cool-down 700 ms
-        assertTrue(store.get(key).isPresent(), "the probe after SIGCONT reads the entry");
+        assertTrue(store.get(Entries.k(key)).isPresent(), "the probe after SIGCONT reads the entry");
         assertEquals("CLOSED", store.breakerState());
     }
 
@@ -94,21 +94,21 @@ class RedisFaultIT {
     void killNineFailsWithinDeadlineAndRecoversAfterRestart() throws Exception {
         store = new RedisStore(config(server.url()).build(), Entries.CODEC, Ticker.system());
         String key = PREFIX + "v1:f:n1:c";
-        store.put(key, Entries.sample(key));
+        store.put(Entries.k(key), Entries.sample(key));
 
         server.kill9();
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
-            assertThrows(StoreUnavailableException.class, () -> store.put(key, Entries.sample(key)));
+            assertThrows(StoreUnavailableException.class, () -> store.put(Entries.k(key), Entries.sample(key)));
             assertTrue(millisSince(t0) < 1000, "bounded by the deadline");
         }
         assertEquals("OPEN", store.breakerState());
         server.restart();
         Thread.sleep(800);
-        assertTrue(store.get(key).isEmpty(), "restarted empty (no persistence): a miss, not an error");
+        assertTrue(store.get(Entries.k(key)).isEmpty(), "restarted empty (no persistence): a miss, not an error");
         assertEquals("CLOSED", store.breakerState());
-        store.put(key, Entries.sample(key));
-        assertTrue(store.get(key).isPresent());
+        store.put(Entries.k(key), Entries.sample(key));
+        assertTrue(store.get(Entries.k(key)).isPresent());
     }
 
     /** Test 4: extra borrowers give up after poolMaxWait; CLIENT KILL: the pool recovers, nothing leaks. */
@@ -116,7 +116,7 @@ class RedisFaultIT {
     void poolExhaustionIsBoundedAndClientKillRecovers() throws Exception {
         store = new RedisStore(config(server.url()).maxConnections(2).build(), Entries.CODEC, Ticker.system());
         String key = PREFIX + "v1:f:n1:c";
-        store.put(key, Entries.sample(key));
+        store.put(Entries.k(key), Entries.sample(key));
         RedisClient client = store.call("client", c -> (RedisClient) c);
 
         List<Connection> held = new ArrayList<>();
@@ -129,7 +129,7 @@ class RedisFaultIT {
                 for (int i = 0; i < 6; i++) {
                     results.add(pool.submit(() -> {
                         long t0 = System.nanoTime();
-                        assertThrows(StoreUnavailableException.class, () -> store.get(key));
+                        assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
                         return millisSince(t0);
                     }));
                 }
@@ -144,12 +144,12 @@ class RedisFaultIT {
         } finally {
             held.forEach(Connection::close);
         }
-        assertTrue(store.get(key).isPresent());
+        assertTrue(store.get(Entries.k(key)).isPresent());
 
         String killed = server.cli("CLIENT", "KILL", "TYPE", "normal");
         assertTrue(Long.parseLong(killed) >= 1, "killed " + killed);
         for (int i = 0; i < 20; i++) {
-            assertTrue(store.get(key).isPresent(), "call " + i + " after CLIENT KILL");
+            assertTrue(store.get(Entries.k(key)).isPresent(), "call " + i + " after CLIENT KILL");
         }
         assertEquals("CLOSED", store.breakerState());
         assertEquals(0, client.getPool().getNumActive(), "no connection leaked");
@@ -169,11 +169,11 @@ class RedisFaultIT {
                     Entries.CODEC, Ticker.system());
             String key = PREFIX + "v1:f:n1:c";
             long t0 = System.nanoTime();
-            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(key));
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
             assertTrue(millisSince(t0) < 500, "auth failure is fast");
             assertEquals("OPEN", store.breakerState());
             StoreUnavailableException again = assertThrows(StoreUnavailableException.class,
-                    () -> store.put(key, Entries.sample(key)));
+                    () -> store.put(Entries.k(key), Entries.sample(key)));
             assertFalse(store.ping());
             store.stats();
             StringBuilder all = new StringBuilder(logs.text());

@@ -37,8 +37,8 @@ class RedisSentinelIT {
                         .breakerCooldown(Duration.ofMillis(300)).build();
                 try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
                     String key = "amorsize-sentinel:v1:f:n1:c";
-                    store.put(key, Entries.sample(key));
-                    assertTrue(store.get(key).isPresent());
+                    store.put(Entries.k(key), Entries.sample(key));
+                    assertTrue(store.get(Entries.k(key)).isPresent());
                     awaitTrue(() -> replica.cli("EXISTS", key).equals("1"), 10_000, "replicated");
 
                     master.kill9();
@@ -47,7 +47,7 @@ class RedisSentinelIT {
                     int unavailable = 0;
                     while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(40)) {
                         try {
-                            if (store.get(key).isPresent()) {
+                            if (store.get(Entries.k(key)).isPresent()) {
                                 readAgain = true;
                                 break;
                             }
@@ -63,7 +63,7 @@ class RedisSentinelIT {
                             "the replica was promoted");
                     assertTrue(replica.cli("INFO", "replication").contains("role:master"));
                     String key2 = "amorsize-sentinel:v1:g:n1:c";
-                    store.put(key2, Entries.sample(key2));
+                    store.put(Entries.k(key2), Entries.sample(key2));
                     assertEquals("1", replica.cli("EXISTS", key2), "writes go to the new master");
                     System.out.println("sentinel failover: reads back after "
                             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms, " + unavailable + " unavailable calls");

@@ -47,9 +47,9 @@ class RedisStoreIT {
     @Test
     void putGetWithTtlAndMiss() {
         String key = prefix + "v1:f:n10:c";
-        assertTrue(store.get(key).isEmpty());
-        store.put(key, Entries.sample(key));
-        Optional<CacheHit> hit = store.get(key);
+        assertTrue(store.get(Entries.k(key)).isEmpty());
+        store.put(Entries.k(key), Entries.sample(key));
+        Optional<CacheHit> hit = store.get(Entries.k(key));
         assertTrue(hit.isPresent());
         assertEquals(Source.CACHE_REDIS, hit.get().source());
         assertEquals(Entries.sample(key), hit.get().entry());
@@ -71,12 +71,12 @@ class RedisStoreIT {
     void rejectedValuesAreMisses() {
         String key = prefix + "v1:f:n10:c";
         admin.set(key.getBytes(StandardCharsets.UTF_8), "garbage".getBytes(StandardCharsets.UTF_8));
-        assertTrue(store.get(key).isEmpty());
+        assertTrue(store.get(Entries.k(key)).isEmpty());
         // an entry copied under another key is rejected by the codec's key check
         String other = prefix + "v1:g:n10:c";
-        store.put(other, Entries.sample(other));
+        store.put(Entries.k(other), Entries.sample(other));
         admin.copy(other, key, true);
-        assertTrue(store.get(key).isEmpty());
+        assertTrue(store.get(Entries.k(key)).isEmpty());
         assertEquals(2, store.stats().rejected());
     }
 
@@ -87,7 +87,7 @@ class RedisStoreIT {
         try {
             for (int i = 0; i < 1200; i++) { // more than one SCAN page
                 String k = prefix + "v1:f" + i + ":n1:c";
-                store.put(k, Entries.sample(k));
+                store.put(Entries.k(k), Entries.sample(k));
             }
             assertEquals(1200, store.scan("*").size());
             assertEquals(11, store.scan(prefix + "v1:f1?:*").size() + store.scan("v1:f1:*").size());
@@ -104,9 +104,9 @@ class RedisStoreIT {
     @Test
     void lockIsExclusiveAndReleasedOnlyByItsHolder() throws Exception {
         String key = prefix + "v1:f:n10:c";
-        Optional<ComputeLock> first = store.tryLock(key, Duration.ofSeconds(10));
+        Optional<ComputeLock> first = store.tryLock(Entries.k(key), Duration.ofSeconds(10));
         assertTrue(first.isPresent());
-        assertTrue(store.tryLock(key, Duration.ofSeconds(10)).isEmpty());
+        assertTrue(store.tryLock(Entries.k(key), Duration.ofSeconds(10)).isEmpty());
         String lockKey = store.lockKey(key);
         long pttl = admin.pttl(lockKey);
         assertTrue(pttl > 9_000 && pttl <= 10_000, "lease " + pttl);
@@ -115,14 +115,14 @@ class RedisStoreIT {
         first.get().close();
         assertEquals("someone-else", admin.get(lockKey));
         admin.del(lockKey);
-        Optional<ComputeLock> second = store.tryLock(key, Duration.ofMillis(200));
+        Optional<ComputeLock> second = store.tryLock(Entries.k(key), Duration.ofMillis(200));
         assertTrue(second.isPresent());
         second.get().close();
         assertFalse(admin.exists(lockKey));
         // a lease expires on its own
-        assertTrue(store.tryLock(key, Duration.ofMillis(100)).isPresent());
+        assertTrue(store.tryLock(Entries.k(key), Duration.ofMillis(100)).isPresent());
         Thread.sleep(250);
-        assertTrue(store.tryLock(key, Duration.ofMillis(100)).isPresent());
+        assertTrue(store.tryLock(Entries.k(key), Duration.ofMillis(100)).isPresent());
         // lock keys are not entries: they are outside the v1: namespace
         assertEquals(List.of(), store.scan("v1:*"));
     }

@@ -78,8 +78,8 @@ class RedisTlsIT {
             for (String url : List.of("rediss://localhost:" + server.port(), "rediss://127.0.0.1:" + server.port())) {
                 try (RedisStore store = new RedisStore(config(url, true), Entries.CODEC, Ticker.system())) {
                     String key = "amorsize-tls:v1:f:n1:c";
-                    store.put(key, Entries.sample(key));
-                    assertTrue(store.get(key).isPresent(), url);
+                    store.put(Entries.k(key), Entries.sample(key));
+                    assertTrue(store.get(Entries.k(key)).isPresent(), url);
                     assertEquals("CLOSED", store.breakerState());
                     assertTrue(store.stats().serverVersion().length() > 0);
                 }
@@ -94,7 +94,7 @@ class RedisTlsIT {
             try (RedisStore store = new RedisStore(config("rediss://localhost:" + server.port(), true), Entries.CODEC,
                     Ticker.system())) {
                 String key = "amorsize-tls:v1:f:n1:c";
-                StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(key));
+                StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
                 assertTrue(e.getMessage().contains("SSL") || e.getMessage().contains("certificate")
                         || e.getMessage().contains("No subject alternative"), e.getMessage());
                 assertEquals("OPEN", store.breakerState(), "a failed handshake means: use the file");
@@ -111,13 +111,13 @@ class RedisTlsIT {
             // rediss:// pointed at a plaintext server must fail, not quietly talk plaintext.
             try (RedisStore store = new RedisStore(config("rediss://localhost:" + plain.port(), true), Entries.CODEC,
                     Ticker.system())) {
-                assertThrows(StoreUnavailableException.class, () -> store.put(key, Entries.sample(key)));
+                assertThrows(StoreUnavailableException.class, () -> store.put(Entries.k(key), Entries.sample(key)));
             }
             assertEquals("0", plain.cli("DBSIZE"), "nothing was written in plaintext");
             // Without the CA file the JVM's trust store does not know the test CA.
             try (RedisStore store = new RedisStore(config("rediss://localhost:" + tls.port(), false), Entries.CODEC,
                     Ticker.system())) {
-                assertThrows(StoreUnavailableException.class, () -> store.get(key));
+                assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
             }
         }
     }

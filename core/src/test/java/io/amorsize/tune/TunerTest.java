@@ -15,11 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.cache.CacheEntry;
-import io.amorsize.cache.CacheHit;
-import io.amorsize.cache.ComputeLock;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.InMemoryStore;
-import io.amorsize.cache.RecommendationStore;
-import io.amorsize.cache.StoreStats;
 import io.amorsize.cache.StoreUnavailableException;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
@@ -29,6 +26,7 @@ import io.amorsize.tune.Measurement;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.key.CacheKey;
+import io.amorsize.testing.FakeStore;
 import io.amorsize.testing.LogCapture;
 import io.amorsize.key.InputShape;
 import java.time.Clock;
@@ -36,9 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.Level;
@@ -77,90 +72,25 @@ class TunerTest {
         return new TuningRequest(FP, INPUT, CLUSTER, null, measure);
     }
 
-    private static String key() {
-        return CacheKey.of(FP, INPUT, CLUSTER).render("amorsize:");
+    private static CacheKey key() {
+        return CacheKey.of(FP, INPUT, CLUSTER);
     }
 
-    /** A store of our own interface with scripted behaviour. */
-    private static class FakeStore implements RecommendationStore {
-        final Map<String, CacheEntry> entries = new ConcurrentHashMap<>();
-        final AtomicInteger gets = new AtomicInteger();
-        final AtomicInteger puts = new AtomicInteger();
-        RuntimeException getFailure;
-        RuntimeException putFailure;
-        boolean lockHeldByOther;
-        /** Hand out a real lock (not ComputeLock.NONE); counts releases. */
-        boolean realLock;
-        final AtomicInteger releases = new AtomicInteger();
-        /** After this many gets, the entry below appears (another driver finished measuring). */
-        int appearAfterGets = -1;
-        CacheEntry appearing;
-
-        @Override
-        public Optional<CacheHit> get(String key) {
-            int n = gets.incrementAndGet();
-            if (getFailure != null) {
-                throw getFailure;
-            }
-            if (appearing != null && appearAfterGets >= 0 && n > appearAfterGets) {
-                entries.put(key, appearing);
-            }
-            CacheEntry e = entries.get(key);
-            return e == null ? Optional.empty() : Optional.of(new CacheHit(e, Source.CACHE_REDIS));
-        }
-
-        @Override
-        public void put(String key, CacheEntry entry) {
-            puts.incrementAndGet();
-            if (putFailure != null) {
-                throw putFailure;
-            }
-            entries.put(key, entry);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return entries.remove(key) != null;
-        }
-
-        @Override
-        public List<String> scan(String pattern) {
-            return List.copyOf(entries.keySet());
-        }
-
-        @Override
-        public long clear(String pattern) {
-            int n = entries.size();
-            entries.clear();
-            return n;
-        }
-
-        @Override
-        public StoreStats stats() {
-            return new StoreStats(false, "fake", entries.size(), -1, "", -1, -1, 0, 0, 0, 0, "");
-        }
-
-        @Override
-        public Optional<ComputeLock> tryLock(String key, Duration lease) {
-            if (lockHeldByOther) {
-                return Optional.empty();
-            }
-            return Optional.of(realLock ? releases::incrementAndGet : ComputeLock.NONE);
-        }
-
-        @Override
-        public void close() {
-        }
+    /** The shared fake; the Tuner's tests script a store that cannot lock unless a test says otherwise. */
+    private static FakeStore fakeStore() {
+        FakeStore store = new FakeStore();
+        store.lockMode = FakeStore.LockMode.NONE;
+        return store;
     }
 
     private static CacheEntry entry(CostProfile profile, Workload workload) {
-        return new CacheEntry(CacheKey.SCHEMA_VERSION, key(), profile, CLUSTER, workload, 16, 1, Action.REPARTITION,
+        return new CacheEntry(EntryFormat.SCHEMA_VERSION, key(), profile, CLUSTER, workload, 16, 1, Action.REPARTITION,
                 CLOCK.millis() - 1000);
     }
 
     @Test
     void missMeasuresOnceAndStoresTheProfile() {
-        FakeStore store = new FakeStore();
+        FakeStore store = fakeStore();
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         Tuner tuner = new Tuner(store, Settings.defaults(), CLOCK);
         try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
@@ -170,8 +100,10 @@ class TunerTest {
             assertEquals(Action.REPARTITION, r.action());
             assertEquals(1, m.calls.get());
             assertEquals(1, store.puts.get());
-            CacheEntry stored = store.entries.get(key());
-            assertNotNull(stored, "stored under the rendered key " + key());
+            CacheEntry stored = store.entry(key()).orElse(null);
+            assertNotNull(stored, "stored under the key " + key());
+            assertTrue(store.raw.containsKey("amorsize:v1:" + FP + ":" + INPUT.bucket() + ":" + CLUSTER.fingerprint()),
+                    "rendered by the store under its prefix: " + store.raw.keySet());
             assertEquals(CLOCK.millis(), stored.createdAtMillis());
             assertEquals(measurement().profile(), stored.profile());
             assertEquals(16, stored.partitions());
@@ -185,9 +117,9 @@ class TunerTest {
 
     @Test
     void hitReDerivesWithoutMeasuring() {
-        FakeStore store = new FakeStore();
+        FakeStore store = fakeStore();
         // Cached: measured on 1e6 records in 1 partition.
-        store.entries.put(key(), entry(CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1)));
+        store.putDirect(key(), entry(CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1)));
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         Tuner tuner = new Tuner(store, Settings.defaults(), CLOCK);
         Recommendation r = tuner.tune(request(m));
@@ -209,11 +141,11 @@ class TunerTest {
 
     @Test
     void hitWithoutKnownWorkloadScalesTheCachedOne() {
-        FakeStore store = new FakeStore();
+        FakeStore store = fakeStore();
         InputShape input = new InputShape(-1, -1, 4);
-        String k = CacheKey.of(FP, input, CLUSTER).render("amorsize:");
+        CacheKey k = CacheKey.of(FP, input, CLUSTER);
         // Cached: 1,000 records per partition in 2 partitions, estimated.
-        store.entries.put(k, new CacheEntry(CacheKey.SCHEMA_VERSION, k, CostProfile.of(1e6, 0.1, 100, 100), CLUSTER,
+        store.putDirect(k, new CacheEntry(EntryFormat.SCHEMA_VERSION, k, CostProfile.of(1e6, 0.1, 100, 100), CLUSTER,
                 Workload.estimated(2_000, 0.1, 2), 16, 1, Action.REPARTITION, 0));
         Tuner tuner = new Tuner(store, Settings.defaults(), CLOCK);
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
@@ -225,7 +157,7 @@ class TunerTest {
 
     @Test
     void unavailableStoreStillGivesARecommendation() {
-        FakeStore store = new FakeStore();
+        FakeStore store = fakeStore();
         store.getFailure = new StoreUnavailableException("connection refused");
         store.putFailure = new StoreUnavailableException("connection refused");
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
@@ -239,14 +171,14 @@ class TunerTest {
             assertEquals(1, logs.at(Level.INFO).size(), logs.lines().toString());
         }
         // Any runtime exception from a store is a miss too.
-        FakeStore broken = new FakeStore();
+        FakeStore broken = fakeStore();
         broken.getFailure = new IllegalStateException("bug in a store");
         assertEquals(Source.COMPUTED, new Tuner(broken, Settings.defaults(), CLOCK).tune(request(m)).source());
     }
 
     @Test
     void functionFailureFallsBackWithOneWarningNamingTheExceptionAndIndex() {
-        FakeStore store = new FakeStore();
+        FakeStore store = fakeStore();
         Supplier<Measurement> failing = () -> {
             throw new FunctionFailedException(7, new ArithmeticException("/ by zero"));
         };
@@ -279,7 +211,7 @@ class TunerTest {
             throw new FunctionFailedException(2, new ArithmeticException("/ by zero"));
         };
         AmorsizeException e = assertThrows(AmorsizeException.class,
-                () -> new Tuner(new FakeStore(), strict, CLOCK).tune(request(failing)));
+                () -> new Tuner(fakeStore(), strict, CLOCK).tune(request(failing)));
         assertTrue(e.getMessage().contains("ArithmeticException") && e.getMessage().contains("#2"), e.getMessage());
         assertTrue(e.getCause() instanceof FunctionFailedException);
     }
@@ -288,7 +220,7 @@ class TunerTest {
     void disabledKeepsThePartitioningAtInfo() {
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
-            Recommendation r = new Tuner(new FakeStore(), Settings.defaults().with(Options.ENABLED, false), CLOCK)
+            Recommendation r = new Tuner(fakeStore(), Settings.defaults().with(Options.ENABLED, false), CLOCK)
                     .tune(request(m));
             assertEquals(Source.DEFAULT_FALLBACK, r.source());
             assertEquals(List.of("disabled"), r.warnings());
@@ -307,8 +239,8 @@ class TunerTest {
 
     @Test
     void lockHeldByAnotherDriverWaitsAndReadsItsEntry() {
-        FakeStore store = new FakeStore();
-        store.lockHeldByOther = true;
+        FakeStore store = fakeStore();
+        store.lockMode = FakeStore.LockMode.HELD_BY_OTHER;
         store.appearing = entry(CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1));
         store.appearAfterGets = 3; // the first look-up and two polls miss
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
@@ -321,8 +253,8 @@ class TunerTest {
     /** Another driver stored the entry and released its lock between our miss and our lock. */
     @Test
     void entryStoredBetweenMissAndLockIsReusedNotMeasuredAgain() {
-        FakeStore store = new FakeStore();
-        store.realLock = true;
+        FakeStore store = fakeStore();
+        store.lockMode = FakeStore.LockMode.REAL;
         store.appearing = entry(CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1));
         store.appearAfterGets = 1; // the first look-up misses; the entry is there once we hold the lock
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
@@ -335,8 +267,8 @@ class TunerTest {
 
     @Test
     void lockHeldTooLongMeasuresAnyway() {
-        FakeStore store = new FakeStore();
-        store.lockHeldByOther = true;
+        FakeStore store = fakeStore();
+        store.lockMode = FakeStore.LockMode.HELD_BY_OTHER;
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         long t0 = System.nanoTime();
         Recommendation r = new Tuner(store, Settings.defaults(), CLOCK, Duration.ofMillis(300)).tune(request(m));

@@ -1,5 +1,6 @@
 package io.amorsize.flink;
 
+import io.amorsize.cache.SharedStores;
 import io.amorsize.AmorsizeException;
 import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
@@ -245,8 +246,7 @@ public final class AmorsizeFlink {
                 CostProfile profile = measure.run(finalSettings, measurer);
                 return new Measurement(profile, workload, notes);
             };
-            FlinkCache.Cache cache = FlinkCache.forSettings(finalSettings);
-            Tuner tuner = new Tuner(cache.store(), cache.settings(), Clock.systemUTC());
+            Tuner tuner = new Tuner(SharedStores.forSettings(finalSettings), finalSettings, Clock.systemUTC());
             Recommendation rec = tuner.tune(new TuningRequest(fingerprint, shape, cluster, workload, measureFn));
             if (rec.source() != Source.DEFAULT_FALLBACK) {
                 logDecision(operator, rec, cluster, workload, System.nanoTime() - started);

@@ -1,5 +1,6 @@
 package io.amorsize.spark;
 
+import io.amorsize.cache.SharedStores;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.amorsize.config.Settings;
@@ -42,8 +43,8 @@ public final class AmorsizePlugin implements SparkPlugin {
         public Map<String, String> init(SparkContext sc, PluginContext ctx) {
             try {
                 Settings settings = SparkSettings.fromConf(sc.getConf());
-                Stores.openForApplication(settings);
-                LOG.info("amorsize: plugin started; cache {}", Stores.describe());
+                SharedStores.openForApplication(settings);
+                LOG.info("amorsize: plugin started; cache {}", SharedStores.describe());
             } catch (RuntimeException e) {
                 // never fail the application: tuning will report the problem (one WARN per decision)
                 LOG.warn("amorsize: plugin could not open the cache: {}", e.getMessage());
@@ -63,7 +64,7 @@ public final class AmorsizePlugin implements SparkPlugin {
 
         @Override
         public void shutdown() {
-            Stores.closeApplication();
+            SharedStores.closeApplication();
         }
     }
 }

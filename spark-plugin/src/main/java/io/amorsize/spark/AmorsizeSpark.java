@@ -8,6 +8,7 @@ import io.amorsize.tune.Tuner;
 import io.amorsize.tune.TuningRequest;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.RecommendationStore;
+import io.amorsize.cache.SharedStores;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.tune.Measurement;
@@ -233,7 +234,7 @@ public final class AmorsizeSpark {
                 ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
                 : FunctionFingerprint.of(fn);
         InputShape input = known.inputShape();
-        RecommendationStore store = Stores.current(settings);
+        RecommendationStore store = SharedStores.forSettings(settings);
         ClusterShape cluster = cluster(jsc, settings, options, store, fingerprint, input);
         Workload knownWorkload = null;
         if (known.totalRecords() >= 0) {
@@ -265,8 +266,7 @@ public final class AmorsizeSpark {
         Double o = OverheadCalibrator.known(live.fingerprint());
         if (o == null) {
             try {
-                String k = CacheKey.of(fingerprint, input, target).render(settings.get(Options.CACHE_PREFIX));
-                Optional<CacheHit> hit = store.get(k);
+                Optional<CacheHit> hit = store.get(CacheKey.of(fingerprint, input, target));
                 if (hit.isPresent()) {
                     o = hit.get().entry().cluster().perTaskOverheadNanos();
                 }

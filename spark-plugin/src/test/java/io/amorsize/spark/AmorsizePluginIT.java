@@ -28,7 +28,7 @@ class AmorsizePluginIT {
                 "spark.amorsize.cache.prefix", "plugin-" + System.nanoTime() + ":",
                 "spark.amorsize.measure.budget", "300ms"));
         try {
-            assertTrue(Stores.isOpen(), "the driver plugin opens the cache at start-up");
+            assertTrue(io.amorsize.cache.SharedStores.isOpen(), "the driver plugin opens the cache at start-up");
             List<Source> sources = scala.jdk.javaapi.CollectionConverters.asJava(
                     jsc.sc().env().metricsSystem().getSourcesByName("plugin." + AmorsizePlugin.class.getName()));
             assertEquals(1, sources.size());
@@ -44,7 +44,7 @@ class AmorsizePluginIT {
         } finally {
             jsc.stop();
         }
-        assertTrue(!Stores.isOpen(), "the driver plugin closes the cache at shutdown");
+        assertTrue(!io.amorsize.cache.SharedStores.isOpen(), "the driver plugin closes the cache at shutdown");
     }
 
     private static Gauge<?> gauge(MetricRegistry r, String name) {

@@ -56,7 +56,7 @@ class AmorsizeSparkIT {
         if (jsc != null) {
             jsc.stop();
         }
-        Stores.closeApplication();
+        io.amorsize.cache.SharedStores.closeApplication();
     }
 
     @BeforeEach

@@ -48,7 +48,7 @@ public final class ChildDriver {
                     + " pid=" + ProcessHandle.current().pid() + " tuneMs=" + tuneMs);
         } finally {
             jsc.stop();
-            Stores.closeApplication();
+            io.amorsize.cache.SharedStores.closeApplication();
         }
     }
 }

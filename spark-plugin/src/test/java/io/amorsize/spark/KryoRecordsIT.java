@@ -57,7 +57,7 @@ class KryoRecordsIT {
             assertEquals(2000, tuned.map(p -> p.x).count());
         } finally {
             jsc.stop();
-            Stores.closeApplication();
+            io.amorsize.cache.SharedStores.closeApplication();
         }
     }
 }

@@ -55,7 +55,7 @@ class LocalClusterIT {
                 jsc.stop();
             }
         } finally {
-            Stores.closeApplication();
+            io.amorsize.cache.SharedStores.closeApplication();
             if (redis != null) {
                 redis.close();
             }

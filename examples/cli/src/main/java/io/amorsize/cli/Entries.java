@@ -17,8 +17,9 @@ final class Entries {
         this.codec = EntryCodec.withSecret(secret);
     }
 
-    String encode(CacheEntry e) {
-        return new String(codec.encode(e), StandardCharsets.UTF_8);
+    /** The bytes of {@code e} stored under the rendered {@code key}. */
+    String encode(String key, CacheEntry e) {
+        return new String(codec.encode(key, e), StandardCharsets.UTF_8);
     }
 
     /** The entry, or IllegalArgumentException saying why it was rejected. */

@@ -33,12 +33,12 @@ final class ExportCommand extends StoreCommand {
         List<Bundle.Item> items = new ArrayList<>();
         int skipped = 0;
         for (String k : store.scan(t.prefix() + pattern)) {
-            Optional<CacheHit> hit = store.get(k);
+            Optional<CacheHit> hit = getRendered(store, k);
             if (hit.isEmpty()) {
                 skipped++;
                 continue;
             }
-            items.add(new Bundle.Item(k, codec.encode(hit.get().entry())));
+            items.add(new Bundle.Item(k, codec.encode(k, hit.get().entry())));
         }
         Bundle.of(t.prefix(), System.currentTimeMillis(), items).write(out);
         cli.out.println("Exported " + items.size() + (items.size() == 1 ? " entry" : " entries") + " from "

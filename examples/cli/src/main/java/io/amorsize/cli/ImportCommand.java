@@ -1,5 +1,7 @@
 package io.amorsize.cli;
 
+import io.amorsize.key.CacheKey;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.RecommendationStore;
@@ -38,22 +40,19 @@ final class ImportCommand extends StoreCommand {
             }
         }
         Entries codec = new Entries(secret);
-        List<String> keys = new ArrayList<>();
+        List<CacheKey> keys = new ArrayList<>();
         List<CacheEntry> entries = new ArrayList<>();
         for (int i = 0; i < b.entries().size(); i++) {
             Bundle.Item it = b.entries().get(i);
             CacheEntry e;
             try {
+                EntryFormat.parse(b.prefix(), it.key());
                 e = codec.decode(it.key(), it.value());
             } catch (IllegalArgumentException ex) {
                 throw CliException.usage(file + ": entries[" + i + "]: " + ex.getMessage());
             }
-            String key = t.prefix() + it.key().substring(b.prefix().length());
-            if (!key.equals(e.key())) {
-                e = new CacheEntry(e.schemaVersion(), key, e.profile(), e.cluster(), e.workload(), e.partitions(),
-                        e.batchSize(), e.action(), e.createdAtMillis());
-            }
-            keys.add(key);
+            // the key moves from the bundle's prefix to this store's: the store renders it under its own
+            keys.add(e.key());
             entries.add(e);
         }
         int imported = 0;

@@ -28,7 +28,7 @@ final class ListCommand extends StoreCommand {
                 cli.out.println(k);
                 continue;
             }
-            Optional<CacheHit> hit = store.get(k);
+            Optional<CacheHit> hit = getRendered(store, k);
             cli.out.println(k + "  " + hit.map(h -> Format.summary(h.entry(), now)).orElse("(expired or rejected)"));
         }
         if (!keysOnly) {

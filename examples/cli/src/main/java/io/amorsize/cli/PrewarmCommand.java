@@ -1,5 +1,6 @@
 package io.amorsize.cli;
 
+import io.amorsize.cache.EntryFormat;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.amorsize.Recommendation;
@@ -36,9 +37,9 @@ final class PrewarmCommand extends StoreCommand {
         if (specs.isEmpty()) {
             throw CliException.usage(file + ": the list is empty");
         }
-        Settings settings = Settings.builder().environment(cli.env).build().with(io.amorsize.config.Options.CACHE_PREFIX, t.prefix());
+        Settings settings = Settings.builder().environment(cli.env).build();
         long now = System.currentTimeMillis();
-        List<String> keys = new ArrayList<>();
+        List<CacheKey> keys = new ArrayList<>();
         List<CacheEntry> entries = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             String at = "$[" + i + "]";
@@ -52,18 +53,17 @@ final class PrewarmCommand extends StoreCommand {
                 CostProfile profile = spec.profile();
                 Workload workload = spec.workload();
                 ClusterShape cluster = spec.cluster();
-                String rendered = key.render(t.prefix());
                 Recommendation r = decide(settings, profile, workload, cluster);
-                entries.add(new CacheEntry(CacheKey.SCHEMA_VERSION, rendered, profile, cluster, workload,
+                entries.add(new CacheEntry(EntryFormat.SCHEMA_VERSION, key, profile, cluster, workload,
                         r.partitions(), r.batchSize(), r.action(), now));
-                keys.add(rendered);
+                keys.add(key);
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(file + ": " + (e.getMessage().startsWith("$") ? "" : at + ": ") + e.getMessage());
             }
         }
         for (int i = 0; i < keys.size(); i++) {
             store.put(keys.get(i), entries.get(i));
-            cli.out.println("stored " + keys.get(i) + "  " + Format.summary(entries.get(i), now));
+            cli.out.println("stored " + store.render(keys.get(i)) + "  " + Format.summary(entries.get(i), now));
         }
         cli.out.println("Prewarmed " + keys.size() + (keys.size() == 1 ? " workload" : " workloads") + " in " + t.describe() + ".");
         return AmorsizeCli.EXIT_OK;

@@ -26,11 +26,14 @@ final class ShowCommand extends StoreCommand {
             throw CliException.usage("KEY must be non-empty without spaces");
         }
         String k = fullKey(t, key);
-        CacheHit hit = store.get(k).orElseThrow(() ->
+        CacheHit hit = getRendered(store, k).orElseThrow(() ->
                 CliException.failed("no entry under '" + k + "' in " + t.describe() + " (absent, expired or rejected)"));
         CacheEntry e = hit.entry();
         if (json) {
-            cli.out.println(Json.STRICT.writeValueAsString(e));
+            // the key as stored (rendered), as before the store owned its keys
+            com.fasterxml.jackson.databind.node.ObjectNode node = Json.STRICT.valueToTree(e);
+            node.put("key", k);
+            cli.out.println(Json.STRICT.writeValueAsString(node));
             return AmorsizeCli.EXIT_OK;
         }
         CostProfile p = e.profile();

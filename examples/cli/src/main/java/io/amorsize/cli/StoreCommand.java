@@ -1,5 +1,8 @@
 package io.amorsize.cli;
 
+import java.util.Optional;
+import io.amorsize.key.CacheKey;
+import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.RecommendationStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ParentCommand;
@@ -19,6 +22,21 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     abstract int run(Target target, RecommendationStore store) throws Exception;
+
+    /**
+     * The entry under a rendered key of {@code store} (from SCAN, or typed by the user); empty when
+     * absent, expired or rejected, and when the key is not an entry key of this store (a lock key,
+     * another schema's key).
+     */
+    static Optional<CacheHit> getRendered(RecommendationStore store, String rendered) {
+        CacheKey key;
+        try {
+            key = store.keyOf(rendered);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return store.get(key);
+    }
 
     /** A key as given, or with the prefix put in front when it lacks it. */
     static String fullKey(Target t, String key) {

@@ -51,7 +51,7 @@ class DocsPrewarmExampleTest {
 
         // What the Spark adapter looks up for a parallelized input of 1,000,000 records on that cluster.
         ClusterShape spark = new ClusterShape("spark", "4.1.1", 4, 1L << 30, 5e6);
-        String expected = CacheKey.of(fingerprint, new InputShape(1_000_000, -1, 8), spark).render("amorsize:");
+        String expected = io.amorsize.cache.EntryFormat.render("amorsize:", CacheKey.of(fingerprint, new InputShape(1_000_000, -1, 8), spark));
         assertEquals(List.of(expected), keys);
     }
 

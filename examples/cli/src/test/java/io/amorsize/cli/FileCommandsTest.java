@@ -43,7 +43,7 @@ class FileCommandsTest extends StoreCommandsContract {
     @Override
     Optional<CacheEntry> entry(String name, String key) {
         try (FileStore s = store(name, key.substring(0, key.indexOf("v1:")))) {
-            return s.get(key).map(CacheHit::entry);
+            return s.get(s.keyOf(key)).map(CacheHit::entry);
         }
     }
 }

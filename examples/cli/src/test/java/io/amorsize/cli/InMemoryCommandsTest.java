@@ -1,21 +1,24 @@
 package io.amorsize.cli;
 
+import io.amorsize.Source;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.ComputeLock;
 import io.amorsize.cache.InMemoryStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.StoreStats;
+import io.amorsize.key.CacheKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The store commands on in-memory stores (one per Redis host). */
+/** The store commands on in-memory stores (one per Redis host and key prefix, as a server holds several prefixes). */
 class InMemoryCommandsTest extends StoreCommandsContract {
 
-    final Map<String, InMemoryStore> stores = new ConcurrentHashMap<>();
+    /** host -> prefix -> store */
+    final Map<String, Map<String, InMemoryStore>> stores = new ConcurrentHashMap<>();
 
     @Override
     List<String> storeArgs(String name) {
@@ -28,30 +31,36 @@ class InMemoryCommandsTest extends StoreCommandsContract {
 
     @Override
     StoreOpener opener() {
-        return t -> new Unclosable(stores.computeIfAbsent(t.redis().endpoints().get(0).host(), k -> new InMemoryStore()));
+        return t -> new Unclosable(stores.computeIfAbsent(t.redis().endpoints().get(0).host(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(t.prefix(), p -> new InMemoryStore(Source.CACHE_REDIS, p)));
     }
 
     @Override
     List<String> allKeys(String name) {
-        InMemoryStore s = stores.get(name);
-        return s == null ? List.of() : s.scan("*");
+        Map<String, InMemoryStore> s = stores.get(name);
+        return s == null ? List.of() : s.values().stream().flatMap(x -> x.scan("*").stream()).sorted().toList();
     }
 
     @Override
     Optional<CacheEntry> entry(String name, String key) {
-        InMemoryStore s = stores.get(name);
-        return s == null ? Optional.empty() : s.get(key).map(CacheHit::entry);
+        Map<String, InMemoryStore> s = stores.get(name);
+        if (s == null) {
+            return Optional.empty();
+        }
+        return s.values().stream().filter(x -> key.startsWith(x.keyPrefix())).findFirst()
+                .flatMap(x -> x.get(x.keyOf(key)).map(CacheHit::entry));
     }
 
     /** Shares one in-memory store between invocations (closing it would not lose data anyway). */
     record Unclosable(InMemoryStore s) implements RecommendationStore {
-        public Optional<CacheHit> get(String key) { return s.get(key); }
-        public void put(String key, CacheEntry entry) { s.put(key, entry); }
-        public boolean delete(String key) { return s.delete(key); }
+        public Optional<CacheHit> get(CacheKey key) { return s.get(key); }
+        public void put(CacheKey key, CacheEntry entry) { s.put(key, entry); }
+        public boolean delete(CacheKey key) { return s.delete(key); }
         public List<String> scan(String pattern) { return s.scan(pattern); }
         public long clear(String pattern) { return s.clear(pattern); }
         public StoreStats stats() { return s.stats(); }
-        public Optional<ComputeLock> tryLock(String key, Duration lease) { return s.tryLock(key, lease); }
+        public Optional<ComputeLock> tryLock(CacheKey key, Duration lease) { return s.tryLock(key, lease); }
+        public String keyPrefix() { return s.keyPrefix(); }
         public void close() { }
     }
 }

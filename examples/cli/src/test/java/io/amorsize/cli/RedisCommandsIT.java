@@ -70,7 +70,7 @@ class RedisCommandsIT extends StoreCommandsContract {
     Optional<CacheEntry> entry(String name, String key) {
         String prefix = key.substring(0, key.indexOf("v1:"));
         try (RedisStore s = new RedisStore(CacheConfig.builder().redisUrl(url(name)).keyPrefix(prefix).build())) {
-            return s.get(key).map(CacheHit::entry);
+            return s.get(s.keyOf(key)).map(CacheHit::entry);
         }
     }
 

@@ -69,7 +69,7 @@ public final class CacheBenchmark {
 
         CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).fallbackDir(dir).build();
         try (RedisStore store = new RedisStore(cfg); RedisClient admin = RedisClient.create(java.net.URI.create(url))) {
-            String key = CacheKey.of("fbench", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER).render(prefix);
+            CacheKey key = CacheKey.of("fbench", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER);
             store.put(key, entry(key, 1));
 
             // 1. single-thread hit latency
@@ -87,7 +87,7 @@ public final class CacheBenchmark {
                     lat.length, ms(pct(lat, 0.50)), ms(pct(lat, 0.99)), ms(lat[lat.length - 1]));
 
             // 1b. baseline: the same GET straight through Jedis on the caller thread (no deadline hop, no decode)
-            byte[] rawKey = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] rawKey = store.render(key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             for (int i = 0; i < 20_000; i++) {
                 admin.get(rawKey);
             }
@@ -134,10 +134,10 @@ public final class CacheBenchmark {
             long before = usedMemory(admin);
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
-                String k = CacheKey.of("f" + Long.toHexString(0x9e3779b97f4a7c15L * (i + 1)).replace('-', 'x'),
-                        new io.amorsize.key.InputShape(1_000_000L + i, -1, 64), CLUSTER).render(prefix);
+                CacheKey k = CacheKey.of("f" + Long.toHexString(0x9e3779b97f4a7c15L * (i + 1)).replace('-', 'x'),
+                        new io.amorsize.key.InputShape(1_000_000L + i, -1, 64), CLUSTER);
                 store.put(k, entry(k, i));
-                keys.add(k);
+                keys.add(store.render(k));
             }
             long after = usedMemory(admin);
             long usage = 0;
@@ -156,7 +156,7 @@ public final class CacheBenchmark {
         CacheConfig down = CacheConfig.builder().redisUrl("redis://127.0.0.1:" + deadPort).keyPrefix(prefix)
                 .fallbackDir(dir).build();
         try (RedisStore store = new RedisStore(down)) {
-            String key = prefix + "v1:f:n1:c";
+            CacheKey key = new CacheKey("f", "n1", "c");
             long t = System.nanoTime();
             try {
                 store.get(key);
@@ -183,7 +183,7 @@ public final class CacheBenchmark {
         try (RedisStore redis = new RedisStore(down);
              FallbackStore store = new FallbackStore(redis, new FileStore(dir.resolve("fallback"), prefix, down.ttl(),
                      EntryCodec.withSecret(null)))) {
-            String key = CacheKey.of("fdown", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER).render(prefix);
+            CacheKey key = CacheKey.of("fdown", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER);
             store.put(key, entry(key, 7)); // Redis down: file + journal; opens the breaker
             for (int i = 0; i < 2_000; i++) {
                 store.get(key).orElseThrow();
@@ -205,11 +205,11 @@ public final class CacheBenchmark {
         deleteTree(dir);
     }
 
-    static CacheEntry entry(String key, int i) {
+    static CacheEntry entry(CacheKey key, int i) {
         CostProfile p = CostProfile.perRecord(new CostProfile.Sample(2000, true, 1.3),
                 new CostProfile.Timing(41_000 + i, 40_000, 55_000, 70_000, 120_000, 0.25),
                 new CostProfile.Resources(39_000, 2048), CostProfile.Sizes.of(180, 96));
-        return new CacheEntry(CacheKey.SCHEMA_VERSION, key, p, CLUSTER, Workload.of(1_000_000, 64), 48, 1,
+        return new CacheEntry(io.amorsize.cache.EntryFormat.SCHEMA_VERSION, key, p, CLUSTER, Workload.of(1_000_000, 64), 48, 1,
                 Action.REPARTITION, 1_763_900_000_000L + i);
     }
 
