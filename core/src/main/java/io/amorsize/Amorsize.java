@@ -104,18 +104,11 @@ public final class Amorsize {
     }
 
     /**
-     * The cluster this JVM is: {@code availableProcessors()} slots, the maximum heap shared among
-     * them, and the configured default per-task overhead ({@link Options#TASK_OVERHEAD}).
+     * {@link ClusterShape#local(double)} with the configured default per-task overhead
+     * ({@link Options#TASK_OVERHEAD}).
      */
     public static ClusterShape localCluster() {
-        int slots = Math.max(1, Runtime.getRuntime().availableProcessors());
-        long heap = Runtime.getRuntime().maxMemory();
-        if (heap <= 0 || heap == Long.MAX_VALUE) {
-            heap = 1L << 30;
-        }
-        Settings settings = Settings.fromEnvironment();
-        return new ClusterShape("local", "jvm" + Runtime.version().feature(), slots, Math.max(1, heap / slots),
-                settings.get(Options.TASK_OVERHEAD).toNanos());
+        return ClusterShape.local(Settings.fromEnvironment().get(Options.TASK_OVERHEAD).toNanos());
     }
 
     private static <T, R> Recommendation tuneLocally(Iterable<T> input, long recordCount, RecordFunction<T, R> fn,

@@ -79,7 +79,6 @@ final class FlinkCache {
     }
 
     private static boolean fromFlinkOrCall(Settings settings, Option<?> option) {
-        String origin = settings.origin(option);
-        return origin.equals(AmorsizeOptions.LAYER) || origin.equals("per-call");
+        return settings.origin(option).explicit();
     }
 }

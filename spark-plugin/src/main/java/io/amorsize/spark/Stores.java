@@ -68,8 +68,7 @@ final class Stores {
     }
 
     private static boolean isSet(Settings s, Option<?> o) {
-        String origin = s.origin(o);
-        return "SparkConf".equals(origin) || "per-call".equals(origin);
+        return s.origin(o).explicit();
     }
 
     private static String cacheOptions(Settings s) {
