@@ -75,13 +75,16 @@ public final class TuneOptions {
     public Map<String, String> perCallOverrides() {
         Map<String, String> m = new LinkedHashMap<>();
         for (Map.Entry<Option<?>, Object> e : overrides.entrySet()) {
-            Object v = e.getValue();
-            String text = v instanceof Duration d
-                    ? java.math.BigDecimal.valueOf(d.toNanos(), 6).stripTrailingZeros().toPlainString() + "ms"
-                    : String.valueOf(v);
-            m.put(e.getKey().key(), text);
+            m.put(e.getKey().key(), text(e.getValue()));
         }
         return m;
+    }
+
+    /** A value as text its option parses back to the same value. */
+    private static String text(Object v) {
+        return v instanceof Duration d
+                ? java.math.BigDecimal.valueOf(d.toNanos(), 6).stripTrailingZeros().toPlainString() + "ms"
+                : String.valueOf(v);
     }
 
     /**
@@ -175,7 +178,11 @@ public final class TuneOptions {
             return set(Options.MEASURE_BUDGET, requireBudget(budget));
         }
 
-        /** Any option of {@link Options#ALL}, per call. */
+        /**
+         * Any option of {@link Options#ALL}, per call. The value passes the same check as the
+         * option's text in an engine configuration (e.g. {@code sample.partitions >= 1}); the
+         * message names the option's key.
+         */
         public <T> Builder set(Option<T> option, T value) {
             if (option == null) {
                 throw new IllegalArgumentException("option must not be null");
@@ -190,6 +197,7 @@ public final class TuneOptions {
                 throw new IllegalArgumentException("value of " + option.key() + " must be a "
                         + option.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
             }
+            option.parse(text(value), option.key()); // the configuration's own bounds, one rule for both
             overrides.put(option, value);
             return this;
         }

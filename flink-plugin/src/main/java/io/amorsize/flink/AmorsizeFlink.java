@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * environment's default parallelism and one WARN line, unless strict mode
  * ({@code amorsize.strict}) is on, in which case {@link AmorsizeException} is thrown. Each decision
  * is logged as one INFO line with its numbers.
+ *
+ * <p>The names {@code AmorsizeSpark} uses work here too: {@link #recommend} (= {@code tune}),
+ * {@code recommendBatches} (= {@code tuneBatches}) and {@link #apply}. This class holds only what is
+ * Flink's (the input, the cluster from the REST API, measuring with Flink's serializers, the
+ * operators); enabled, strict, fallback, fingerprint, cache, the INFO line and the counters of
+ * {@link #metrics()} are core's {@link TuningPipeline}, shared with Spark.
  */
 public final class AmorsizeFlink {
 

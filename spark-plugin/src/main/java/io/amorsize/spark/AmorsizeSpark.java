@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * {@code amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
  *
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
+ *
+ * <p>This class holds only what is Spark's: the input as the driver knows it, the cluster and its
+ * calibrated overhead, sampling and measuring on an executor, and applying a decision. Everything
+ * else (enabled, strict, fallback, fingerprint, cache, the INFO line, {@link AmorsizeSparkMetrics})
+ * is core's {@link TuningPipeline}, shared with Flink.
  */
 public final class AmorsizeSpark {
 
