@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pipeline calls, in this order, each at most once: {@link #currentParallelism()},
  * {@link #configuredStrict()}, {@link #settings()}, {@link #describeInput(Settings)},
- * {@link #store(Settings)}, {@link #cluster}, {@link #workload}, and only on a cache miss
+ * {@link #fingerprint}, {@link #store(Settings)}, {@link #cluster}, {@link #workload}, and only on a cache miss
  * {@link #measure}. Any of them may throw: outside strict mode that is a fallback to
  * {@link #currentParallelism()} with one WARN line.
  *
@@ -57,6 +57,15 @@ public interface EngineAdapter {
         log.info("amorsize: tuning disabled ({}=false); keeping {} partitions", Options.ENABLED.key(),
                 currentParallelism());
         return Recommendation.fallback(currentParallelism(), "disabled");
+    }
+
+    /**
+     * The function's part of the cache key. The default is {@link TuneOptions#fingerprint(Object)}
+     * (the explicit id and version, else the function's code and captured values); a function that
+     * cannot be fingerprinted throws, which is a fallback.
+     */
+    default String fingerprint(Object fn, TuneOptions options) {
+        return options.fingerprint(fn);
     }
 
     /**

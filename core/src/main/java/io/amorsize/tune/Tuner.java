@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * wait's deadline), {@link Sleeper} (the pause between polls) and {@link Clock} (the entry's
  * creation time), so a test with a fake clock never sleeps.
  *
- * <p>Engine adapters go through {@link TuningPipeline}, which owns strict mode and the fallback;
- * {@link #tune(TuningRequest)} applies the same rule for callers that use the Tuner alone.
+ * <p>Engines (Spark, Flink and {@code Amorsize}'s engine-free path) go through
+ * {@link TuningPipeline}, which owns strict mode and the fallback; {@link #tune(TuningRequest)}
+ * applies the same rule for callers that use the Tuner alone.
  */
 public final class Tuner {
 

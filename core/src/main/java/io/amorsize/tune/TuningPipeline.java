@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Settings: the engine's layers, then the per-call {@link TuneOptions}.</li>
  *   <li>{@link Options#ENABLED} false: the adapter's {@link EngineAdapter#disabled} decision.</li>
  *   <li>The input (nothing to tune: the adapter's decision), the function fingerprint
- *       ({@link TuneOptions#fingerprint}), the store, the cluster, the known workload.</li>
+ *       ({@link EngineAdapter#fingerprint}, by default {@link TuneOptions#fingerprint}), the store, the cluster, the known workload.</li>
  *   <li>The {@link Tuner}: cache look-up, compute lock, measurement on a miss, the optimizer, the
  *       store write and the INFO decision line.</li>
  *   <li>Any failure: outside strict mode the engine's current partitioning
@@ -79,7 +79,7 @@ public final class TuningPipeline {
             if (input.skip() != null) {
                 return input.skip();
             }
-            String fingerprint = options.fingerprint(fn);
+            String fingerprint = engine.fingerprint(fn, options);
             BoundStore bound = engine.store(settings);
             Settings keyed = bound.settings();
             ClusterShape cluster = engine.cluster(keyed, fingerprint, input, bound.store());
