@@ -1,9 +1,10 @@
 package io.amorsize;
 
-import io.amorsize.tune.TuningRequest;
-
-import io.amorsize.tune.Tuner;
-
+import io.amorsize.tune.EngineAdapter;
+import io.amorsize.tune.EngineInput;
+import io.amorsize.tune.TuneOptions;
+import io.amorsize.tune.TuningMetrics;
+import io.amorsize.tune.TuningPipeline;
 import io.amorsize.cache.InMemoryStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
@@ -13,11 +14,9 @@ import io.amorsize.tune.Measurement;
 import io.amorsize.measure.Measurer;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.FunctionFingerprint;
 import io.amorsize.key.InputShape;
 import io.amorsize.sample.Sample;
 import io.amorsize.sample.Sampler;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,13 +25,16 @@ import java.util.function.Supplier;
 
 /**
  * The static entry point for the common case: configure the shared cache once, then let the engine
- * plugins (or {@link Tuner}) use it. Mirrors the Python original's API.
+ * plugins (or {@link io.amorsize.tune.TuningPipeline}) use it. Mirrors the Python original's API.
  *
  * <p>Without an engine, {@link #recommend(List, RecordFunction, ClusterShape)} tunes a function
  * over an in-memory input: it samples, measures, models and recommends in this JVM, sharing
  * {@link #currentStore()} (the local file, plus Redis when configured) with the engine plugins.
  */
 public final class Amorsize {
+
+    /** Counters of the engine-free decisions of this JVM. */
+    private static final TuningPipeline LOCAL = new TuningPipeline(new TuningMetrics());
 
     // ======================================================================================
     // Local tuning: sample, measure and recommend in this JVM (no engine).
@@ -104,18 +106,11 @@ public final class Amorsize {
     }
 
     /**
-     * The cluster this JVM is: {@code availableProcessors()} slots, the maximum heap shared among
-     * them, and the configured default per-task overhead ({@link Options#TASK_OVERHEAD}).
+     * {@link ClusterShape#local(double)} with the configured default per-task overhead
+     * ({@link Options#TASK_OVERHEAD}).
      */
     public static ClusterShape localCluster() {
-        int slots = Math.max(1, Runtime.getRuntime().availableProcessors());
-        long heap = Runtime.getRuntime().maxMemory();
-        if (heap <= 0 || heap == Long.MAX_VALUE) {
-            heap = 1L << 30;
-        }
-        Settings settings = Settings.fromEnvironment();
-        return new ClusterShape("local", "jvm" + Runtime.version().feature(), slots, Math.max(1, heap / slots),
-                settings.get(Options.TASK_OVERHEAD).toNanos());
+        return ClusterShape.local(Settings.fromEnvironment().get(Options.TASK_OVERHEAD).toNanos());
     }
 
     private static <T, R> Recommendation tuneLocally(Iterable<T> input, long recordCount, RecordFunction<T, R> fn,
@@ -140,18 +135,68 @@ public final class Amorsize {
 
     private static Recommendation tune(Object fn, InputShape shape, ClusterShape cluster, Workload workload,
                                        Supplier<Measurement> measure, Settings settings) {
-        // The same store the engine plugins use: the local file, plus Redis when configured.
-        RecommendationStore store = currentStore();
-        String fingerprint;
-        try {
-            fingerprint = FunctionFingerprint.of(fn);
-        } catch (RuntimeException e) {
-            // Without a stable identity nothing may be shared: tune against a throw-away store.
-            fingerprint = "unfingerprinted";
-            store = new InMemoryStore(Source.CACHE_FILE);
+        return LOCAL.decide(new LocalEngine(settings, shape, cluster, workload, measure), fn, TuneOptions.defaults());
+    }
+
+    /** No engine: this JVM, an input in memory (one partition). */
+    private static final class LocalEngine implements EngineAdapter {
+        private final Settings settings;
+        private final InputShape shape;
+        private final ClusterShape cluster;
+        private final Workload workload;
+        private final Supplier<Measurement> measure;
+        private boolean shared = true;
+
+        LocalEngine(Settings settings, InputShape shape, ClusterShape cluster, Workload workload,
+                    Supplier<Measurement> measure) {
+            this.settings = settings;
+            this.shape = shape;
+            this.cluster = cluster;
+            this.workload = workload;
+            this.measure = measure;
         }
-        TuningRequest request = new TuningRequest(fingerprint, shape, cluster, workload, measure);
-        return new Tuner(store, settings, Clock.systemUTC()).tune(request);
+
+        @Override
+        public int currentParallelism() {
+            return shape.partitions();
+        }
+
+        @Override
+        public Settings settings() {
+            return settings;
+        }
+
+        @Override
+        public String fingerprint(Object fn, TuneOptions options) {
+            try {
+                return options.fingerprint(fn);
+            } catch (RuntimeException e) {
+                // Without a stable identity nothing may be shared: tune against a throw-away store.
+                shared = false;
+                return "unfingerprinted";
+            }
+        }
+
+        @Override
+        public EngineInput describeInput(Settings s) {
+            return EngineInput.of(shape, workload, List.of());
+        }
+
+        @Override
+        public RecommendationStore store(Settings s) {
+            // The same store and prefix the engine plugins use: the local file, plus Redis when configured.
+            return shared ? currentStore() : new InMemoryStore(Source.CACHE_FILE);
+        }
+
+        @Override
+        public ClusterShape cluster(Settings s, String fingerprint, EngineInput input, RecommendationStore store) {
+            return cluster;
+        }
+
+        @Override
+        public Measurement measure(Settings s, EngineInput input, Workload w) {
+            return measure.get();
+        }
     }
 
     private static <T> Sample<T> sampleOf(Sampler sampler, Iterable<T> input) {

@@ -210,8 +210,7 @@ public final class SharedStores {
 
     /** Set by the engine's configuration or per call, not a default or an {@code AMORSIZE_*} variable. */
     private static boolean isExplicit(Settings s, Option<?> o) {
-        String origin = s.origin(o);
-        return !"default".equals(origin) && !"environment".equals(origin);
+        return s.origin(o).explicit();
     }
 
     private static String cacheOptions(Settings s) {

@@ -11,12 +11,47 @@ import java.util.Objects;
  */
 public final class Settings {
 
-    private final Map<Option<?>, Object> values;
-    private final Map<Option<?>, String> origins;
+    /** The layer a value came from, lowest precedence last. */
+    public enum Origin {
+        /** Set for one call (a tune-options builder, or {@link Settings#with}). */
+        PER_CALL("per-call"),
+        /** The engine's configuration (SparkConf, Flink configuration); {@link Settings#originLabel} names it. */
+        ENGINE("engine"),
+        /** An environment variable. */
+        ENVIRONMENT("environment"),
+        /** The option's default. */
+        DEFAULT("default");
 
-    private Settings(Map<Option<?>, Object> values, Map<Option<?>, String> origins) {
+        private final String label;
+
+        Origin(String label) {
+            this.label = label;
+        }
+
+        /** The text shown in logs: "per-call", "engine", "environment" or "default". */
+        public String label() {
+            return label;
+        }
+
+        /** True for a value given explicitly for this job: per call or in the engine's configuration. */
+        public boolean explicit() {
+            return this == PER_CALL || this == ENGINE;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final Map<Option<?>, Object> values;
+    private final Map<Option<?>, Origin> origins;
+    private final String engineName;
+
+    private Settings(Map<Option<?>, Object> values, Map<Option<?>, Origin> origins, String engineName) {
         this.values = values;
         this.origins = origins;
+        this.engineName = engineName;
     }
 
     /** Defaults only. */
@@ -40,18 +75,28 @@ public final class Settings {
         return values.containsKey(option) ? (T) values.get(option) : option.defaultValue();
     }
 
-    /** Where the value came from: "per-call", the engine layer's name, "environment" or "default". */
-    public String origin(Option<?> option) {
-        return origins.getOrDefault(option, "default");
+    /** The layer the value came from. */
+    public Origin origin(Option<?> option) {
+        Objects.requireNonNull(option, "option");
+        return origins.getOrDefault(option, Origin.DEFAULT);
+    }
+
+    /**
+     * The origin as shown in logs: "per-call", the engine layer's name (e.g. "SparkConf", "Flink
+     * configuration"), "environment" or "default".
+     */
+    public String originLabel(Option<?> option) {
+        Origin o = origin(option);
+        return o == Origin.ENGINE ? engineName : o.label();
     }
 
     /** A copy with one value overridden (per-call). */
     public <T> Settings with(Option<T> option, T value) {
         Map<Option<?>, Object> v = new HashMap<>(values);
-        Map<Option<?>, String> o = new HashMap<>(origins);
+        Map<Option<?>, Origin> o = new HashMap<>(origins);
         v.put(option, value);
-        o.put(option, "per-call");
-        return new Settings(v, o);
+        o.put(option, Origin.PER_CALL);
+        return new Settings(v, o, engineName);
     }
 
     @Override
@@ -98,13 +143,13 @@ public final class Settings {
 
         public Settings build() {
             Map<Option<?>, Object> values = new HashMap<>();
-            Map<Option<?>, String> origins = new HashMap<>();
+            Map<Option<?>, Origin> origins = new HashMap<>();
             for (Option<?> o : Options.ALL) {
                 if (o.envVar() != null) {
                     String t = env.get(o.envVar());
                     if (t != null && !t.isBlank()) {
                         values.put(o, o.parse(t, "environment variable " + o.envVar()));
-                        origins.put(o, "environment");
+                        origins.put(o, Origin.ENVIRONMENT);
                     }
                 }
             }
@@ -118,7 +163,7 @@ public final class Settings {
                     throw new IllegalArgumentException(engineName + " configuration: unknown option " + e.getKey());
                 }
                 values.put(o, o.parse(e.getValue(), e.getKey()));
-                origins.put(o, engineName);
+                origins.put(o, Origin.ENGINE);
             }
             for (Map.Entry<String, String> e : perCall.entrySet()) {
                 Option<?> o = Options.byKey(e.getKey());
@@ -126,9 +171,9 @@ public final class Settings {
                     throw new IllegalArgumentException("unknown option " + e.getKey());
                 }
                 values.put(o, o.parse(e.getValue(), e.getKey()));
-                origins.put(o, "per-call");
+                origins.put(o, Origin.PER_CALL);
             }
-            return new Settings(Map.copyOf(values), Map.copyOf(origins));
+            return new Settings(Map.copyOf(values), Map.copyOf(origins), engineName);
         }
     }
 }

@@ -68,6 +68,20 @@ public record ClusterShape(
         return engine + "-" + engineVersion + "-s" + slots + "-m" + memBucket;
     }
 
+    /**
+     * The cluster this JVM is: {@code availableProcessors()} slots, the maximum heap shared among
+     * them (1 GiB when the heap is unbounded), and {@code perTaskOverheadNanos}.
+     */
+    public static ClusterShape local(double perTaskOverheadNanos) {
+        int slots = Math.max(1, Runtime.getRuntime().availableProcessors());
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap <= 0 || heap == Long.MAX_VALUE) {
+            heap = 1L << 30;
+        }
+        return new ClusterShape("local", "jvm" + Runtime.version().feature(), slots, Math.max(1, heap / slots),
+                perTaskOverheadNanos);
+    }
+
     /** A copy with another per-task overhead (after calibration). */
     public ClusterShape withPerTaskOverheadNanos(double nanos) {
         return new ClusterShape(engine, engineVersion, slots, memoryPerSlotBytes, nanos, cores);

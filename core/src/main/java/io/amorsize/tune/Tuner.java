@@ -1,11 +1,9 @@
 package io.amorsize.tune;
 
-import io.amorsize.Source;
-
-import io.amorsize.Recommendation;
-
 import io.amorsize.AmorsizeException;
-
+import io.amorsize.Recommendation;
+import io.amorsize.Source;
+import io.amorsize.Ticker;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.ComputeLock;
@@ -14,7 +12,6 @@ import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.measure.FunctionFailedException;
-import io.amorsize.tune.Measurement;
 import io.amorsize.model.Workload;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.InputShape;
@@ -46,7 +43,13 @@ import org.slf4j.LoggerFactory;
  *       line, or {@link AmorsizeException} with {@link Options#STRICT}.</li>
  * </ul>
  * Every decision logs one INFO line with its numbers. A store that cannot be reached is a miss.
- * Thread-safe if the store is.
+ * Thread-safe if the store is. Time comes from the injected {@link Ticker} (elapsed time, the lock
+ * wait's deadline), {@link Sleeper} (the pause between polls) and {@link Clock} (the entry's
+ * creation time), so a test with a fake clock never sleeps.
+ *
+ * <p>Engines (Spark, Flink and {@code Amorsize}'s engine-free path) go through
+ * {@link TuningPipeline}, which owns strict mode and the fallback; {@link #tune(TuningRequest)}
+ * applies the same rule for callers that use the Tuner alone.
  */
 public final class Tuner {
 
@@ -58,7 +61,20 @@ public final class Tuner {
     private final Settings settings;
     private final Clock clock;
     private final Duration lockWait;
+    private final Ticker ticker;
+    private final Sleeper sleeper;
     private final Optimizer optimizer;
+
+    /** Pauses the calling thread; injectable so a test with a fake {@link Ticker} advances time instead. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+
+        /** {@link Thread#sleep(long)}, at least one millisecond. */
+        static Sleeper system() {
+            return nanos -> Thread.sleep(Math.max(1, nanos / 1_000_000L));
+        }
+    }
 
     public Tuner(RecommendationStore store, Settings settings, Clock clock) {
         this(store, settings, clock, defaultLockWait(settings));
@@ -69,10 +85,21 @@ public final class Tuner {
      *                 measuring anyway
      */
     public Tuner(RecommendationStore store, Settings settings, Clock clock, Duration lockWait) {
+        this(store, settings, clock, lockWait, Ticker.system(), Sleeper.system());
+    }
+
+    /**
+     * @param ticker  elapsed time (decision time, the lock wait's deadline)
+     * @param sleeper the pause between polls for another driver's entry
+     */
+    public Tuner(RecommendationStore store, Settings settings, Clock clock, Duration lockWait, Ticker ticker,
+                 Sleeper sleeper) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lockWait = Objects.requireNonNull(lockWait, "lockWait");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         if (lockWait.isNegative()) {
             throw new IllegalArgumentException("lockWait must not be negative, got " + lockWait);
         }
@@ -96,7 +123,6 @@ public final class Tuner {
         if (request == null) {
             throw new IllegalArgumentException("request must not be null");
         }
-        long start = System.nanoTime();
         InputShape input = request.input();
         if (!settings.get(Options.ENABLED)) {
             Recommendation r = Recommendation.fallback(input.partitions(), "disabled");
@@ -104,11 +130,41 @@ public final class Tuner {
                     input.partitions());
             return r;
         }
+        try {
+            return decide(request);
+        } catch (Failure f) {
+            if (settings.get(Options.STRICT)) {
+                throw new AmorsizeException("amorsize: tuning failed: " + f.getMessage(), f.getCause());
+            }
+            LOG.warn("amorsize: tuning failed, keeping {} partitions: {}", input.partitions(), f.getMessage());
+            return Recommendation.fallback(input.partitions(), f.getMessage());
+        }
+    }
+
+    /**
+     * A tuning step failed: the message is the reason (for the WARN line and the recommendation's
+     * warning), the cause what was thrown. The caller decides between fallback and strict mode.
+     */
+    static final class Failure extends RuntimeException {
+        Failure(String reason, Throwable cause) {
+            super(reason, cause, false, false);
+        }
+    }
+
+    /**
+     * The decision without the failure policy (no enabled check, no strict mode, no WARN line):
+     * {@link TuningPipeline} applies those once, for every engine.
+     *
+     * @throws Failure when a step fails
+     */
+    Recommendation decide(TuningRequest request) {
+        long start = ticker.nanos();
+        InputShape input = request.input();
         CacheKey key;
         try {
             key = CacheKey.of(request.functionFingerprint(), input, request.cluster());
         } catch (RuntimeException e) {
-            return fail(input, "cannot build the cache key: " + describe(e), e);
+            throw fail("cannot build the cache key: " + describe(e), e);
         }
 
         Optional<CacheHit> hit = lookUp(key);
@@ -186,25 +242,25 @@ public final class Tuner {
                 throw new IllegalStateException("the measurement returned null");
             }
         } catch (FunctionFailedException e) {
-            return fail(input, e.getMessage(), e);
+            throw fail(e.getMessage(), e);
         } catch (RuntimeException e) {
             FunctionFailedException ffe = functionFailure(e);
             if (ffe != null) {
-                return fail(input, ffe.getMessage(), e);
+                throw fail(ffe.getMessage(), e);
             }
-            return fail(input, "measurement failed: " + describe(e), e);
+            throw fail("measurement failed: " + describe(e), e);
         } catch (Error e) {
             if (e instanceof VirtualMachineError) {
                 throw e;
             }
-            return fail(input, "measurement failed: " + describe(e), e);
+            throw fail("measurement failed: " + describe(e), e);
         }
         Workload workload = request.knownWorkload() != null ? request.knownWorkload() : m.workload();
         Recommendation r;
         try {
             r = optimizer.optimize(m.profile(), workload, request.cluster(), m.notes());
         } catch (RuntimeException e) {
-            return fail(input, "optimizer failed: " + describe(e), e);
+            throw fail("optimizer failed: " + describe(e), e);
         }
         try {
             CacheEntry entry = new CacheEntry(EntryFormat.SCHEMA_VERSION, key, m.profile(), request.cluster(), workload,
@@ -250,16 +306,16 @@ public final class Tuner {
 
     /** Polls the store while another holder measures, up to {@link #lockWait}. */
     private Optional<CacheHit> waitForEntry(CacheKey key) {
-        long deadline = System.nanoTime() + lockWait.toNanos();
+        long deadline = ticker.nanos() + lockWait.toNanos();
         long pause = POLL_MIN_NANOS;
         while (true) {
-            long left = deadline - System.nanoTime();
+            long left = deadline - ticker.nanos();
             if (left <= 0) {
                 LOG.debug("amorsize: waited {} for another driver's measurement of {}; measuring here", lockWait, key);
                 return Optional.empty();
             }
             try {
-                Thread.sleep(Math.max(1, Math.min(pause, left) / 1_000_000L));
+                sleeper.sleep(Math.min(pause, left));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
@@ -276,19 +332,15 @@ public final class Tuner {
         }
     }
 
-    private Recommendation fail(InputShape input, String reason, Throwable cause) {
-        if (settings.get(Options.STRICT)) {
-            throw new AmorsizeException("amorsize: tuning failed: " + reason, cause);
-        }
-        LOG.warn("amorsize: tuning failed, keeping {} partitions: {}", input.partitions(), reason);
-        return Recommendation.fallback(input.partitions(), reason);
+    private static Failure fail(String reason, Throwable cause) {
+        return new Failure(reason, cause);
     }
 
-    private static void logDecision(Recommendation r, String how, long start) {
+    private void logDecision(Recommendation r, String how, long start) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
-        double ms = (System.nanoTime() - start) / 1e6;
+        double ms = (ticker.nanos() - start) / 1e6;
         LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s",
                 r.currentPartitions(), r.partitions(), r.action(), r.batchSize(), how, ms,
                 seconds(r.currentNanos()), seconds(r.predictedNanos()),
@@ -308,7 +360,7 @@ public final class Tuner {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

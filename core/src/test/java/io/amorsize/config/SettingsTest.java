@@ -21,13 +21,17 @@ class SettingsTest {
                 .perCall(Map.of("strict", "false"))
                 .build();
         assertEquals("conf:", s.get(Options.CACHE_PREFIX));
-        assertEquals("SparkConf", s.origin(Options.CACHE_PREFIX));
+        assertEquals(Settings.Origin.ENGINE, s.origin(Options.CACHE_PREFIX));
+        assertEquals("SparkConf", s.originLabel(Options.CACHE_PREFIX));
         assertEquals(Duration.ofHours(1), s.get(Options.CACHE_TTL));
-        assertEquals("environment", s.origin(Options.CACHE_TTL));
+        assertEquals(Settings.Origin.ENVIRONMENT, s.origin(Options.CACHE_TTL));
+        assertEquals("environment", s.originLabel(Options.CACHE_TTL));
         assertFalse(s.get(Options.STRICT));
-        assertEquals("per-call", s.origin(Options.STRICT));
+        assertEquals(Settings.Origin.PER_CALL, s.origin(Options.STRICT));
+        assertEquals("per-call", s.originLabel(Options.STRICT));
         assertEquals(Duration.ofMillis(300), s.get(Options.SAMPLE_BUDGET));
-        assertEquals("default", s.origin(Options.SAMPLE_BUDGET));
+        assertEquals(Settings.Origin.DEFAULT, s.origin(Options.SAMPLE_BUDGET));
+        assertEquals("default", s.originLabel(Options.SAMPLE_BUDGET));
     }
 
     @Test

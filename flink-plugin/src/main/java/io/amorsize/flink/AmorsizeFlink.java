@@ -5,26 +5,25 @@ import io.amorsize.AmorsizeException;
 import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
 import io.amorsize.RecordFunction;
-import io.amorsize.Source;
 import io.amorsize.Ticker;
-import io.amorsize.tune.Tuner;
-import io.amorsize.tune.TuningRequest;
+import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.key.InputShape;
 import io.amorsize.measure.CostProfile;
-import io.amorsize.tune.Measurement;
 import io.amorsize.measure.Measurer;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.FunctionFingerprint;
-import io.amorsize.key.InputShape;
-import java.time.Clock;
+import io.amorsize.tune.EngineAdapter;
+import io.amorsize.tune.EngineInput;
+import io.amorsize.tune.Measurement;
+import io.amorsize.tune.TuningMetrics;
+import io.amorsize.tune.TuningPipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.MissingTypeInfo;
@@ -57,10 +56,18 @@ import org.slf4j.LoggerFactory;
  * environment's default parallelism and one WARN line, unless strict mode
  * ({@code amorsize.strict}) is on, in which case {@link AmorsizeException} is thrown. Each decision
  * is logged as one INFO line with its numbers.
+ *
+ * <p>The names {@code AmorsizeSpark} uses work here too: {@link #recommend} (= {@code tune}),
+ * {@code recommendBatches} (= {@code tuneBatches}) and {@link #apply}. This class holds only what is
+ * Flink's (the input, the cluster from the REST API, measuring with Flink's serializers, the
+ * operators); enabled, strict, fallback, fingerprint, cache, the INFO line and the counters of
+ * {@link #metrics()} are core's {@link TuningPipeline}, shared with Spark.
  */
 public final class AmorsizeFlink {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmorsizeFlink.class);
+    private static final TuningMetrics METRICS = new TuningMetrics();
+    private static final TuningPipeline PIPELINE = new TuningPipeline(METRICS);
 
     private AmorsizeFlink() {
     }
@@ -187,6 +194,69 @@ public final class AmorsizeFlink {
         return out.setParallelism(rec.parallelism());
     }
 
+    // ---------------------------------------------------------------- the names AmorsizeSpark uses
+
+    /** {@link #tune(StreamExecutionEnvironment, List, MapFunction, long)} under the name AmorsizeSpark uses. */
+    public static <T, R> Recommendation recommend(StreamExecutionEnvironment env, List<T> sample,
+                                                  MapFunction<T, R> fn, long expectedRecords) {
+        return tune(env, sample, fn, expectedRecords);
+    }
+
+    /** {@link #tune(StreamExecutionEnvironment, List, MapFunction, long, FlinkTuneOptions)} under the name AmorsizeSpark uses. */
+    public static <T, R> Recommendation recommend(StreamExecutionEnvironment env, List<T> sample,
+                                                  MapFunction<T, R> fn, long expectedRecords,
+                                                  FlinkTuneOptions options) {
+        return tune(env, sample, fn, expectedRecords, options);
+    }
+
+    /** {@link #tune(StreamExecutionEnvironment, Path, MapFunction)} under the name AmorsizeSpark uses. */
+    public static <R> Recommendation recommend(StreamExecutionEnvironment env, Path input, MapFunction<String, R> fn) {
+        return tune(env, input, fn);
+    }
+
+    /** {@link #tune(StreamExecutionEnvironment, Path, MapFunction, FlinkTuneOptions)} under the name AmorsizeSpark uses. */
+    public static <R> Recommendation recommend(StreamExecutionEnvironment env, Path input, MapFunction<String, R> fn,
+                                               FlinkTuneOptions options) {
+        return tune(env, input, fn, options);
+    }
+
+    /** {@link #tuneBatches(StreamExecutionEnvironment, List, BatchFunction, long)} under the name AmorsizeSpark uses. */
+    public static <T, R> Recommendation recommendBatches(StreamExecutionEnvironment env, List<T> sample,
+                                                         BatchFunction<T, R> fn, long expectedRecords) {
+        return tuneBatches(env, sample, fn, expectedRecords);
+    }
+
+    /** {@link #tuneBatches(StreamExecutionEnvironment, List, BatchFunction, long, FlinkTuneOptions)} under the name AmorsizeSpark uses. */
+    public static <T, R> Recommendation recommendBatches(StreamExecutionEnvironment env, List<T> sample,
+                                                         BatchFunction<T, R> fn, long expectedRecords,
+                                                         FlinkTuneOptions options) {
+        return tuneBatches(env, sample, fn, expectedRecords, options);
+    }
+
+    /**
+     * Applies a recommendation to an operator: {@code operator.setParallelism(rec.parallelism())}
+     * (the counterpart of {@code AmorsizeSpark.apply}; {@link #mapBatches} also applies the batch size).
+     *
+     * @throws IllegalArgumentException on a null argument
+     */
+    public static <T> SingleOutputStreamOperator<T> apply(SingleOutputStreamOperator<T> operator, Recommendation rec) {
+        if (operator == null) {
+            throw new IllegalArgumentException("operator must not be null");
+        }
+        if (rec == null) {
+            throw new IllegalArgumentException("rec must not be null");
+        }
+        return operator.setParallelism(rec.parallelism());
+    }
+
+    /**
+     * This JVM's counters of Flink decisions (hits, misses, fallbacks, decisions, tuning time), e.g.
+     * to publish to a metrics system. Decisions skipped (tuning disabled, empty input) are not counted.
+     */
+    public static TuningMetrics metrics() {
+        return METRICS;
+    }
+
     // ---------------------------------------------------------------- the pipeline
 
     /**
@@ -209,60 +279,95 @@ public final class AmorsizeFlink {
 
     private static Recommendation run(StreamExecutionEnvironment env, Object fn, FlinkTuneOptions options,
                                       String operator, Function<Settings, InputPlan> planner, Measure measure) {
-        long started = System.nanoTime();
-        int defaultParallelism = FlinkClusterShape.defaultParallelism(env);
-        boolean strict = Boolean.TRUE.equals(options.strict());
-        Settings settings;
-        try {
-            settings = options.applyTo(AmorsizeOptions.settings(env.getConfiguration(), System.getenv()));
-            strict = settings.get(Options.STRICT);
-            if (!settings.get(Options.ENABLED)) {
-                LOG.info("amorsize: flink {} parallelism {} kept: tuning disabled (amorsize.enabled=false, from {})",
-                        operator, defaultParallelism, settings.origin(Options.ENABLED));
-                return Recommendation.fallback(defaultParallelism, "tuning disabled (amorsize.enabled=false)");
-            }
-            ClusterShape cluster = options.slots() > 0
-                    ? FlinkClusterShape.withSlots(env, settings, options.slots())
-                    : FlinkClusterShape.detect(env, settings);
-            String fingerprint = options.functionId() != null
-                    ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
-                    : FunctionFingerprint.of(fn);
+        return PIPELINE.decide(new FlinkEngine(env, options, operator, planner, measure), fn, options.common());
+    }
+
+    /** What Flink contributes to a decision; {@link TuningPipeline} does the rest. */
+    private static final class FlinkEngine implements EngineAdapter {
+        private final StreamExecutionEnvironment env;
+        private final FlinkTuneOptions options;
+        private final String operator;
+        private final Function<Settings, InputPlan> planner;
+        private final Measure measure;
+        private final int defaultParallelism;
+
+        FlinkEngine(StreamExecutionEnvironment env, FlinkTuneOptions options, String operator,
+                    Function<Settings, InputPlan> planner, Measure measure) {
+            this.env = env;
+            this.options = options;
+            this.operator = operator;
+            this.planner = planner;
+            this.measure = measure;
+            this.defaultParallelism = FlinkClusterShape.defaultParallelism(env);
+        }
+
+        @Override
+        public int currentParallelism() {
+            return defaultParallelism;
+        }
+
+        @Override
+        public Settings settings() {
+            return AmorsizeOptions.settings(env.getConfiguration(), System.getenv());
+        }
+
+        @Override
+        public Recommendation disabled(Settings settings) {
+            LOG.info("amorsize: flink {} parallelism {} kept: tuning disabled (amorsize.enabled=false, from {})",
+                    operator, defaultParallelism, settings.originLabel(Options.ENABLED));
+            return Recommendation.fallback(defaultParallelism, "tuning disabled (amorsize.enabled=false)");
+        }
+
+        @Override
+        public EngineInput describeInput(Settings settings) {
             InputPlan plan = planner.apply(settings);
-            InputShape shape = new InputShape(plan.shape().knownRecords(), plan.shape().knownBytes(),
-                    defaultParallelism);
-            Workload workload = constrain(plan.workload(), defaultParallelism, env, options, cluster);
-            if (workload.records() == 0) {
+            if (plan.workload().records() == 0) {
                 LOG.info("amorsize: flink {} parallelism {} kept: the input is empty, nothing to tune", operator,
                         defaultParallelism);
-                return Recommendation.fallback(defaultParallelism, "empty input: nothing to tune");
+                return EngineInput.nothingToTune(
+                        Recommendation.fallback(defaultParallelism, "empty input: nothing to tune"));
             }
+            InputShape shape = new InputShape(plan.shape().knownRecords(), plan.shape().knownBytes(),
+                    defaultParallelism);
             List<String> notes = new ArrayList<>(plan.notes());
             notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
                     + "never contact the cache");
-            Settings finalSettings = settings;
-            Supplier<Measurement> measureFn = () -> {
-                Measurer measurer = new Measurer(finalSettings, Ticker.system())
-                        .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
-                CostProfile profile = measure.run(finalSettings, measurer);
-                return new Measurement(profile, workload, notes);
-            };
-            Tuner tuner = new Tuner(SharedStores.forSettings(finalSettings), finalSettings, Clock.systemUTC());
-            Recommendation rec = tuner.tune(new TuningRequest(fingerprint, shape, cluster, workload, measureFn));
-            if (rec.source() != Source.DEFAULT_FALLBACK) {
-                logDecision(operator, rec, cluster, workload, System.nanoTime() - started);
-            } else if (rec.currentPartitions() != defaultParallelism) {
-                rec = Recommendation.fallback(defaultParallelism, String.join("; ", rec.warnings()));
-            }
-            return rec;
-        } catch (RuntimeException e) {
-            String reason = describe(e);
-            if (strict) {
-                throw e instanceof AmorsizeException ae ? ae
-                        : new AmorsizeException("amorsize: tuning the Flink " + operator + " failed: " + reason, e);
-            }
-            LOG.warn("amorsize: flink {} parallelism {} kept (tuning failed: {})", operator, defaultParallelism,
-                    reason);
-            return Recommendation.fallback(defaultParallelism, reason);
+            return EngineInput.of(shape, plan.workload(), notes);
+        }
+
+        @Override
+        public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input,
+                                    RecommendationStore store) {
+            return options.slots() > 0
+                    ? FlinkClusterShape.withSlots(env, settings, options.slots())
+                    : FlinkClusterShape.detect(env, settings);
+        }
+
+        @Override
+        public Workload workload(EngineInput input, ClusterShape cluster) {
+            return constrain(input.knownWorkload(), defaultParallelism, env, options, cluster);
+        }
+
+        @Override
+        public Measurement measure(Settings settings, EngineInput input, Workload workload) {
+            Measurer measurer = new Measurer(settings, Ticker.system())
+                    .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
+            return new Measurement(measure.run(settings, measurer), workload, input.notes());
+        }
+
+        @Override
+        public String fallbackLine(int kept, String reason) {
+            return "amorsize: flink " + operator + " parallelism " + kept + " kept (tuning failed: " + reason + ")";
+        }
+
+        @Override
+        public String strictMessage(String reason) {
+            return "amorsize: tuning the Flink " + operator + " failed: " + reason;
+        }
+
+        @Override
+        public void decided(Recommendation rec, ClusterShape cluster, Workload workload, long elapsedNanos) {
+            logDecision(operator, rec, cluster, workload, elapsedNanos);
         }
     }
 
@@ -300,15 +405,6 @@ public final class AmorsizeFlink {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        if (t instanceof AmorsizeException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage();
-        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }
 
     /** At most {@code sample.max-records} records, spread evenly over the list (not only its head). */

@@ -38,7 +38,7 @@ public final class AmorsizeOptions {
     /** Key prefix of every Amorsize option in a Flink configuration. */
     public static final String PREFIX = "amorsize.";
 
-    /** Name of the configuration layer in {@link Settings#origin(Option)}. */
+    /** Name of the configuration layer in {@link Settings#originLabel(Option)}. */
     static final String LAYER = "Flink configuration";
 
     private static final Map<Option<?>, ConfigOption<?>> BY_OPTION;

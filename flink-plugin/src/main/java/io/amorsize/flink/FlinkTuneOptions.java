@@ -1,12 +1,9 @@
 package io.amorsize.flink;
 
 import io.amorsize.config.Option;
-import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.tune.TuneOptions;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Per-call options of {@link AmorsizeFlink#tune}: they win over the Flink configuration and the
@@ -19,25 +16,26 @@ import java.util.Objects;
  *         .strict(true)
  *         .build();
  * }</pre>
+ *
+ * <p>The options every engine shares ({@link TuneOptions}: function identity, strict mode, budgets,
+ * any option by {@link Builder#set}) have the same names and validation as in
+ * {@code SparkTuneOptions}; max parallelism, keyed and slots are Flink's own. Every setter throws
+ * {@link IllegalArgumentException} for a bad or null argument.
  */
 public final class FlinkTuneOptions {
 
     private static final FlinkTuneOptions DEFAULTS = builder().build();
 
-    private final String functionId;
-    private final String functionVersion;
+    private final TuneOptions common;
     private final int maxParallelism;
     private final boolean keyed;
     private final int slots;
-    private final Map<Option<?>, Object> overrides;
 
     private FlinkTuneOptions(Builder b) {
-        this.functionId = b.functionId;
-        this.functionVersion = b.functionVersion;
+        this.common = b.common.build();
         this.maxParallelism = b.maxParallelism;
         this.slots = b.slots;
         this.keyed = b.keyed;
-        this.overrides = Map.copyOf(b.overrides);
     }
 
     /** No per-call options. */
@@ -49,14 +47,19 @@ public final class FlinkTuneOptions {
         return new Builder();
     }
 
+    /** The options every engine shares. */
+    public TuneOptions common() {
+        return common;
+    }
+
     /** Explicit function id, or null to fingerprint the function's code and captured values. */
     public String functionId() {
-        return functionId;
+        return common.functionId();
     }
 
     /** Version paired with {@link #functionId()}, or null. */
     public String functionVersion() {
-        return functionVersion;
+        return common.functionVersion();
     }
 
     /** Max parallelism of the operator, 0 when not given here (then the environment's is used). */
@@ -76,34 +79,26 @@ public final class FlinkTuneOptions {
 
     /** Whether strict mode was set per call (null = not set here). */
     public Boolean strict() {
-        return (Boolean) overrides.get(Options.STRICT);
+        return common.strict();
     }
 
-    /** {@code base} with this call's overrides applied (origin "per-call"). */
+    /** {@code base} with this call's overrides applied (origin per-call). */
     Settings applyTo(Settings base) {
-        Settings s = Objects.requireNonNull(base, "base");
-        for (Map.Entry<Option<?>, Object> e : overrides.entrySet()) {
-            s = with(s, e.getKey(), e.getValue());
-        }
-        return s;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> Settings with(Settings s, Option<T> option, Object value) {
-        return s.with(option, (T) value);
+        return common.applyTo(base);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("FlinkTuneOptions{");
-        if (functionId != null) {
-            sb.append("functionId=").append(functionId).append('@').append(functionVersion).append(", ");
+        if (common.functionId() != null) {
+            sb.append("functionId=").append(common.functionId()).append('@').append(common.functionVersion())
+                    .append(", ");
         }
         sb.append("maxParallelism=").append(maxParallelism).append(", keyed=").append(keyed);
         if (slots > 0) {
             sb.append(", slots=").append(slots);
         }
-        for (Map.Entry<Option<?>, Object> e : overrides.entrySet()) {
+        for (var e : common.overrides().entrySet()) {
             sb.append(", ").append(e.getKey().key()).append('=')
                     .append(e.getKey().secret() ? "****" : String.valueOf(e.getValue()));
         }
@@ -112,12 +107,10 @@ public final class FlinkTuneOptions {
 
     /** Builder of {@link FlinkTuneOptions}; every setter validates its argument. */
     public static final class Builder {
-        private String functionId;
-        private String functionVersion;
+        private final TuneOptions.Builder common = TuneOptions.builder();
         private int maxParallelism;
         private boolean keyed;
         private int slots;
-        private final Map<Option<?>, Object> overrides = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -127,38 +120,37 @@ public final class FlinkTuneOptions {
          * Bump the version whenever the function's cost changes.
          */
         public Builder functionId(String id, String version) {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("id must be non-blank");
-            }
-            if (version == null || version.isBlank()) {
-                throw new IllegalArgumentException("version must be non-blank");
-            }
-            this.functionId = id;
-            this.functionVersion = version;
+            common.function(id, version);
             return this;
+        }
+
+        /** The same as {@link #functionId(String, String)}, under the name {@code SparkTuneOptions} uses. */
+        public Builder function(String id, String version) {
+            return functionId(id, version);
         }
 
         /** Throw {@link io.amorsize.AmorsizeException} when tuning fails instead of falling back. */
         public Builder strict(boolean strict) {
-            return set(Options.STRICT, strict);
+            common.strict(strict);
+            return this;
         }
 
-        /** Wall-time budget for drawing the sample (file inputs). */
+        /** Wall-time budget for drawing the sample (file inputs; at least 1 ms). */
         public Builder sampleBudget(Duration budget) {
-            return set(Options.SAMPLE_BUDGET, requireNonNegative("sampleBudget", budget));
+            common.sampleBudget(budget);
+            return this;
         }
 
         /** Most records sampled (at least 3). */
         public Builder sampleMaxRecords(int records) {
-            if (records < 3) {
-                throw new IllegalArgumentException("sampleMaxRecords must be >= 3, got " + records);
-            }
-            return set(Options.SAMPLE_MAX_RECORDS, records);
+            common.sampleMaxRecords(records);
+            return this;
         }
 
-        /** Wall-time budget for timing the function, warm-up included. */
+        /** Wall-time budget for timing the function, warm-up included (at least 1 ms). */
         public Builder measureBudget(Duration budget) {
-            return set(Options.MEASURE_BUDGET, requireNonNegative("measureBudget", budget));
+            common.measureBudget(budget);
+            return this;
         }
 
         /** Upper bound on the recommended parallelism (the operator's max parallelism). */
@@ -197,32 +189,18 @@ public final class FlinkTuneOptions {
          * per call): CPU-bound work gains from at most min(slots, cores) subtasks.
          */
         public Builder cores(int cores) {
-            if (cores < 1 || cores > io.amorsize.model.ClusterShape.MAX_CORES) {
-                throw new IllegalArgumentException("cores must be in 1.." + io.amorsize.model.ClusterShape.MAX_CORES
-                        + ", got " + cores);
-            }
-            return set(Options.CLUSTER_CORES, cores);
+            common.cores(cores);
+            return this;
         }
 
-        /** Any other option, per call. */
+        /** Any other option of {@link io.amorsize.config.Options#ALL}, per call. */
         public <T> Builder set(Option<T> option, T value) {
-            Objects.requireNonNull(option, "option");
-            if (Options.byKey(option.key()) != option) {
-                throw new IllegalArgumentException("option is not one of Options.ALL: " + option.key());
-            }
-            overrides.put(option, Objects.requireNonNull(value, "value"));
+            common.set(option, value);
             return this;
         }
 
         public FlinkTuneOptions build() {
             return new FlinkTuneOptions(this);
-        }
-
-        private static Duration requireNonNegative(String name, Duration d) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be a non-negative duration, got " + d);
-            }
-            return d;
         }
     }
 }

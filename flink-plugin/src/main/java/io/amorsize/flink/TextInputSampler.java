@@ -1,5 +1,6 @@
 package io.amorsize.flink;
 
+import io.amorsize.Ticker;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import java.io.BufferedInputStream;
@@ -39,7 +40,12 @@ final class TextInputSampler {
     }
 
     static TextSample sample(Path input, Settings settings) {
-        long started = System.nanoTime();
+        return sample(input, settings, Ticker.system());
+    }
+
+    /** {@link #sample(Path, Settings)} with the time source of the sample budget. */
+    static TextSample sample(Path input, Settings settings, Ticker ticker) {
+        long started = ticker.nanos();
         long deadline = started + settings.get(Options.SAMPLE_BUDGET).toNanos();
         int maxRecords = settings.get(Options.SAMPLE_MAX_RECORDS);
         try {
@@ -49,9 +55,9 @@ final class TextInputSampler {
                 total += f.getLen();
             }
             if (total <= FULL_READ_BYTES) {
-                return readWhole(input, files, total, maxRecords, started);
+                return readWhole(input, files, total, maxRecords, started, ticker);
             }
-            return probe(input, files, total, maxRecords, deadline, started);
+            return probe(input, files, total, maxRecords, deadline, started, ticker);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sample text input " + input + ": " + e.getMessage(), e);
         }
@@ -91,8 +97,8 @@ final class TextInputSampler {
         }
     }
 
-    private static TextSample readWhole(Path input, List<FileStatus> files, long total, int maxRecords, long started)
-            throws IOException {
+    private static TextSample readWhole(Path input, List<FileStatus> files, long total, int maxRecords, long started,
+                                        Ticker ticker) throws IOException {
         List<String> all = new ArrayList<>();
         for (FileStatus f : files) {
             if (f.getLen() == 0) {
@@ -107,11 +113,11 @@ final class TextInputSampler {
             }
         }
         return new TextSample(input, spread(all, maxRecords), total, files.size(), all.size(), true, 0.0,
-                all.isEmpty() ? 0 : (double) total / all.size(), System.nanoTime() - started);
+                all.isEmpty() ? 0 : (double) total / all.size(), ticker.nanos() - started);
     }
 
     private static TextSample probe(Path input, List<FileStatus> files, long total, int maxRecords, long deadline,
-                                    long started) throws IOException {
+                                    long started, Ticker ticker) throws IOException {
         int probes = Math.max(1, Math.min(MAX_PROBES, maxRecords));
         int perProbe = Math.max(1, (maxRecords + probes - 1) / probes);
         // Pass 1, a pilot of a few lines per offset: the mean line length over the whole input.
@@ -136,7 +142,7 @@ final class TextInputSampler {
         double squares = 0;
         int used = 0;
         for (int i = 0; i < probes; i++) {
-            if (i > 0 && System.nanoTime() > deadline) {
+            if (i > 0 && ticker.nanos() > deadline) {
                 break;
             }
             Chunk c = readAt(files, offset(i, probes, total), bytesPerProbe, 4 * perProbe, lines);
@@ -153,7 +159,7 @@ final class TextInputSampler {
         double relativeError = used > 1 ? sd / mean / Math.sqrt(used) : 1.0;
         long estimate = Math.max(lines.size(), Math.round(total * mean));
         return new TextSample(input, lines, total, files.size(), estimate, false, relativeError, 1.0 / mean,
-                System.nanoTime() - started);
+                ticker.nanos() - started);
     }
 
     private static long offset(int probe, int probes, long total) {

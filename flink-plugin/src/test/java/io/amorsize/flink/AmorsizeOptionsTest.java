@@ -56,14 +56,18 @@ class AmorsizeOptionsTest {
                 .applyTo(AmorsizeOptions.settings(conf, env));
 
         assertEquals("flink:", s.get(Options.CACHE_PREFIX));
-        assertEquals("Flink configuration", s.origin(Options.CACHE_PREFIX));
+        assertEquals(Settings.Origin.ENGINE, s.origin(Options.CACHE_PREFIX));
+        assertEquals("Flink configuration", s.originLabel(Options.CACHE_PREFIX));
         assertEquals(Duration.ofHours(2), s.get(Options.CACHE_TTL));
-        assertEquals("environment", s.origin(Options.CACHE_TTL));
+        assertEquals(Settings.Origin.ENVIRONMENT, s.origin(Options.CACHE_TTL));
+        assertEquals("environment", s.originLabel(Options.CACHE_TTL));
         assertFalse(s.get(Options.STRICT));
-        assertEquals("per-call", s.origin(Options.STRICT));
+        assertEquals(Settings.Origin.PER_CALL, s.origin(Options.STRICT));
+        assertEquals("per-call", s.originLabel(Options.STRICT));
         assertEquals(Duration.ofMillis(150), s.get(Options.SAMPLE_BUDGET));
         assertEquals(Duration.ofSeconds(2), s.get(Options.MEASURE_BUDGET));
-        assertEquals("default", s.origin(Options.MEASURE_BUDGET));
+        assertEquals(Settings.Origin.DEFAULT, s.origin(Options.MEASURE_BUDGET));
+        assertEquals("default", s.originLabel(Options.MEASURE_BUDGET));
     }
 
     @Test

@@ -58,6 +58,18 @@ class TextInputSamplerTest {
     }
 
     @Test
+    void theSampleBudgetRunsOnTheInjectedTickerWithoutRealTimePassing() throws Exception {
+        Path input = new Path(twoRegions("budget.txt").toUri());
+        TextSample full = TextInputSampler.sample(input, SETTINGS, () -> 0L);
+        // every reading of this ticker is 10 s later than the last: the 5 s budget is gone after one offset
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        TextSample cut = TextInputSampler.sample(input, SETTINGS, () -> now.getAndAdd(10_000_000_000L));
+        assertTrue(cut.lines().size() < full.lines().size() / 4,
+                "stopped by the fake budget: " + cut.lines().size() + " of " + full.lines().size() + " lines");
+        assertFalse(cut.lines().isEmpty(), "the first offset is always read");
+    }
+
+    @Test
     void aDirectoryIsReadRecursivelySkippingHiddenFilesAndSmallInputsAreCountedExactly() throws Exception {
         java.nio.file.Path sub = Files.createDirectories(dir.resolve("part=1"));
         Files.writeString(dir.resolve("a.txt"), "one\r\ntwo\r\nthree\r\n");

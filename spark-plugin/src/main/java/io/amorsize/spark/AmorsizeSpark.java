@@ -4,20 +4,19 @@ import io.amorsize.Action;
 import io.amorsize.AmorsizeException;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
-import io.amorsize.tune.Tuner;
-import io.amorsize.tune.TuningRequest;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.SharedStores;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
-import io.amorsize.tune.Measurement;
+import io.amorsize.key.CacheKey;
+import io.amorsize.key.InputShape;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.CacheKey;
-import io.amorsize.key.FunctionFingerprint;
-import io.amorsize.key.InputShape;
-import java.time.Clock;
+import io.amorsize.tune.EngineAdapter;
+import io.amorsize.tune.EngineInput;
+import io.amorsize.tune.Measurement;
+import io.amorsize.tune.TuningPipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +58,16 @@ import org.slf4j.LoggerFactory;
  * {@code amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
  *
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
+ *
+ * <p>This class holds only what is Spark's: the input as the driver knows it, the cluster and its
+ * calibrated overhead, sampling and measuring on an executor, and applying a decision. Everything
+ * else (enabled, strict, fallback, fingerprint, cache, the INFO line, {@link AmorsizeSparkMetrics})
+ * is core's {@link TuningPipeline}, shared with Flink.
  */
 public final class AmorsizeSpark {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmorsizeSpark.class);
+    private static final TuningPipeline PIPELINE = new TuningPipeline(AmorsizeSparkMetrics.COUNTERS);
     /** Local property set on the jobs Amorsize runs: "sample", "measure" or "calibrate". */
     public static final String JOB_PHASE_PROPERTY = "amorsize.phase";
 
@@ -134,6 +139,11 @@ public final class AmorsizeSpark {
         return apply(rdd, rec).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
     }
 
+    /** {@link #recommendBatches(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn) {
+        return recommendBatches(rdd, batchFn, SparkTuneOptions.defaults());
+    }
+
     /**
      * The recommendation for applying the batch function {@code batchFn} to {@code rdd}: partitions
      * and batch size, from timings at several batch sizes (fixed cost per call + cost per record).
@@ -187,63 +197,76 @@ public final class AmorsizeSpark {
     }
 
     private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, MeasureStep<T> step) {
-        long start = System.nanoTime();
-        SparkContext sc = rdd.context();
-        int p0 = rdd.getNumPartitions();
-        boolean strict = Boolean.TRUE.equals(strictHint(sc, options));
-        Recommendation rec;
-        try {
-            Settings settings = SparkSettings.resolve(sc.getConf(), System.getenv(), options.perCallOverrides());
-            strict = settings.get(Options.STRICT);
-            if (!settings.get(Options.ENABLED)) {
-                LOG.debug("amorsize: disabled ({}enabled=false); {} partitions kept", SparkSettings.PREFIX, p0);
-                return quiet(p0, "amorsize is disabled");
-            }
-            if (p0 == 0) {
-                LOG.info("amorsize: the RDD has no partitions; nothing to tune");
-                return quiet(1, "the RDD has no partitions");
-            }
-            KnownSizes known = KnownSizes.of(rdd.rdd());
-            if (known.totalRecords() == 0) {
-                LOG.info("amorsize: {} -> {} partitions (keep): the input is empty", p0, p0);
-                return quiet(p0, "the input is empty");
-            }
-            rec = tune(rdd, fn, options, settings, known, step);
-        } catch (AmorsizeException e) {
-            if (strict) {
-                throw e;
-            }
-            rec = failed(p0, e.getMessage());
-        } catch (RuntimeException | LinkageError e) {
-            String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            if (strict) {
-                throw new AmorsizeException("amorsize: tuning failed: " + reason, e);
-            }
-            rec = failed(p0, reason);
-        }
-        // the Tuner logs the decision's INFO line (or the failure's WARN line) itself
-        record(rec, System.nanoTime() - start);
-        return rec;
+        return PIPELINE.decide(new SparkEngine<>(rdd, options, step), fn, options.common());
     }
 
-    private static <T> Recommendation tune(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, Settings settings,
-                                           KnownSizes known, MeasureStep<T> step) {
-        SparkContext sc = rdd.context();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
-        String fingerprint = options.functionId() != null
-                ? FunctionFingerprint.of(options.functionId(), options.functionVersion())
-                : FunctionFingerprint.of(fn);
-        InputShape input = known.inputShape();
-        RecommendationStore store = SharedStores.forSettings(settings);
-        ClusterShape cluster = cluster(jsc, settings, options, store, fingerprint, input);
-        Workload knownWorkload = null;
-        if (known.totalRecords() >= 0) {
-            knownWorkload = Workload.exact(known.totalRecords(), known.partitions())
-                    .withLargestShare(Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())));
+    /** What Spark contributes to a decision; {@link TuningPipeline} does the rest. */
+    private static final class SparkEngine<T> implements EngineAdapter {
+        private final JavaRDD<T> rdd;
+        private final SparkContext sc;
+        private final SparkTuneOptions options;
+        private final MeasureStep<T> step;
+        private final int p0;
+        private KnownSizes known;
+
+        SparkEngine(JavaRDD<T> rdd, SparkTuneOptions options, MeasureStep<T> step) {
+            this.rdd = rdd;
+            this.sc = rdd.context();
+            this.options = options;
+            this.step = step;
+            this.p0 = rdd.getNumPartitions();
         }
-        Supplier<Measurement> measure = () -> measure(rdd, jsc, settings, known, step);
-        return new Tuner(store, settings, Clock.systemUTC())
-                .tune(new TuningRequest(fingerprint, input, cluster, knownWorkload, measure));
+
+        @Override
+        public int currentParallelism() {
+            return p0;
+        }
+
+        @Override
+        public boolean configuredStrict() {
+            return "true".equalsIgnoreCase(sc.getConf().get(SparkSettings.PREFIX + Options.STRICT.key(), "false").trim());
+        }
+
+        @Override
+        public Settings settings() {
+            return SparkSettings.resolve(sc.getConf(), System.getenv(), Map.of());
+        }
+
+        @Override
+        public Recommendation disabled(Settings settings) {
+            LOG.debug("amorsize: disabled ({}enabled=false); {} partitions kept", SparkSettings.PREFIX, p0);
+            return quiet(p0, "amorsize is disabled");
+        }
+
+        @Override
+        public EngineInput describeInput(Settings settings) {
+            if (p0 == 0) {
+                LOG.info("amorsize: the RDD has no partitions; nothing to tune");
+                return EngineInput.nothingToTune(quiet(1, "the RDD has no partitions"));
+            }
+            known = KnownSizes.of(rdd.rdd());
+            if (known.totalRecords() == 0) {
+                LOG.info("amorsize: {} -> {} partitions (keep): the input is empty", p0, p0);
+                return EngineInput.nothingToTune(quiet(p0, "the input is empty"));
+            }
+            Workload knownWorkload = null;
+            if (known.totalRecords() >= 0) {
+                knownWorkload = Workload.exact(known.totalRecords(), known.partitions())
+                        .withLargestShare(Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())));
+            }
+            return EngineInput.of(known.inputShape(), knownWorkload, List.of());
+        }
+
+        @Override
+        public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input, RecommendationStore store) {
+            return AmorsizeSpark.cluster(JavaSparkContext.fromSparkContext(sc), settings, options, store, fingerprint,
+                    input.shape());
+        }
+
+        @Override
+        public Measurement measure(Settings settings, EngineInput input, Workload workload) {
+            return AmorsizeSpark.measure(rdd, JavaSparkContext.fromSparkContext(sc), settings, known, step);
+        }
     }
 
     /**
@@ -259,8 +282,7 @@ public final class AmorsizeSpark {
         if (options.targetCluster() != null && target.perTaskOverheadNanos() > 0) {
             return target;
         }
-        if (settings.origin(Options.TASK_OVERHEAD).equals("SparkConf")
-                || settings.origin(Options.TASK_OVERHEAD).equals("per-call")) {
+        if (settings.origin(Options.TASK_OVERHEAD).explicit()) {
             return target.withPerTaskOverheadNanos(configured);
         }
         Double o = OverheadCalibrator.known(live.fingerprint());
@@ -318,38 +340,9 @@ public final class AmorsizeSpark {
         }
     }
 
-    private static Boolean strictHint(SparkContext sc, SparkTuneOptions options) {
-        Map<String, String> o = options.perCallOverrides();
-        if (o.containsKey(Options.STRICT.key())) {
-            return Boolean.valueOf(o.get(Options.STRICT.key()));
-        }
-        return "true".equalsIgnoreCase(sc.getConf().get(SparkSettings.PREFIX + Options.STRICT.key(), "false").trim());
-    }
-
     private static Recommendation quiet(int p, String reason) {
         int q = Math.max(1, p);
         return new Recommendation(q, 1, Action.KEEP, q, Double.NaN, Double.NaN, List.of(), Source.DEFAULT_FALLBACK,
                 "amorsize: kept " + q + " partitions: " + reason);
     }
-
-    private static Recommendation failed(int p0, String reason) {
-        LOG.warn("amorsize: tuning failed, keeping {} partitions: {}", Math.max(1, p0), reason);
-        return Recommendation.fallback(p0, reason);
-    }
-
-    private static void record(Recommendation rec, long nanos) {
-        AmorsizeSparkMetrics.DECISIONS.incrementAndGet();
-        AmorsizeSparkMetrics.TUNING_NANOS.addAndGet(nanos);
-        switch (rec.source()) {
-            case CACHE_REDIS, CACHE_FILE -> AmorsizeSparkMetrics.HITS.incrementAndGet();
-            case COMPUTED -> AmorsizeSparkMetrics.MISSES.incrementAndGet();
-            case DEFAULT_FALLBACK -> {
-                if (!rec.warnings().isEmpty()) {
-                    AmorsizeSparkMetrics.FALLBACKS.incrementAndGet();
-                }
-            }
-            default -> { }
-        }
-    }
-
 }

@@ -1,6 +1,6 @@
 package io.amorsize.spark;
 
-import java.util.concurrent.atomic.AtomicLong;
+import io.amorsize.tune.TuningMetrics;
 
 /**
  * This driver's tuning counters. The facade updates them with or without the plugin; {@link
@@ -8,37 +8,34 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AmorsizeSparkMetrics {
 
-    static final AtomicLong HITS = new AtomicLong();
-    static final AtomicLong MISSES = new AtomicLong();
-    static final AtomicLong FALLBACKS = new AtomicLong();
-    static final AtomicLong DECISIONS = new AtomicLong();
-    static final AtomicLong TUNING_NANOS = new AtomicLong();
+    /** The counters {@link AmorsizeSpark}'s decisions update. */
+    static final TuningMetrics COUNTERS = new TuningMetrics();
 
     private AmorsizeSparkMetrics() {
     }
 
     /** Decisions answered from a cache (Redis or the local file). */
     public static long hits() {
-        return HITS.get();
+        return COUNTERS.hits();
     }
 
     /** Decisions that measured the function. */
     public static long misses() {
-        return MISSES.get();
+        return COUNTERS.misses();
     }
 
     /** Decisions that kept the RDD because tuning failed. */
     public static long fallbacks() {
-        return FALLBACKS.get();
+        return COUNTERS.fallbacks();
     }
 
     /** All decisions. */
     public static long decisions() {
-        return DECISIONS.get();
+        return COUNTERS.decisions();
     }
 
     /** Total wall time spent tuning, in nanoseconds. */
     public static long tuningNanos() {
-        return TUNING_NANOS.get();
+        return COUNTERS.tuningNanos();
     }
 }

@@ -1,5 +1,6 @@
 package io.amorsize.spark;
 
+import io.amorsize.Ticker;
 import io.amorsize.model.Workload;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -76,16 +77,18 @@ final class RddSampler {
         private final int recordCap;
         private final long byteCap;
         private final long budgetNanos;
+        private final TaskTicker ticker;
 
-        SampleTask(int recordCap, long byteCap, long budgetNanos) {
+        SampleTask(int recordCap, long byteCap, long budgetNanos, TaskTicker ticker) {
             this.recordCap = recordCap;
             this.byteCap = byteCap;
             this.budgetNanos = budgetNanos;
+            this.ticker = ticker;
         }
 
         @Override
         public PartSample<T> apply(TaskContext ctx, scala.collection.Iterator<T> it) {
-            long start = System.nanoTime();
+            long start = ticker.nanos();
             long deadline = start + budgetNanos;
             int cap = recordCap;
             ArrayList<T> kept = new ArrayList<>(Math.min(cap, 1024));
@@ -95,7 +98,7 @@ final class RddSampler {
             boolean exhausted = true;
             while (it.hasNext()) {
                 // Below the cap every record is checked against the deadline; past it, every 256th.
-                if ((read < cap || (read - cap) % 256 == 0) && read > 0 && System.nanoTime() > deadline) {
+                if ((read < cap || (read - cap) % 256 == 0) && read > 0 && ticker.nanos() > deadline) {
                     exhausted = false;
                     break;
                 }
@@ -116,7 +119,7 @@ final class RddSampler {
                 read++;
             }
             return new PartSample<>(ctx.partitionId(), kept, read, exhausted,
-                    isText && !kept.isEmpty() ? text : -1, System.nanoTime() - start);
+                    isText && !kept.isEmpty() ? text : -1, ticker.nanos() - start);
         }
     }
 
@@ -126,15 +129,27 @@ final class RddSampler {
      * @param totalCap     records kept in all, split evenly over the sampled partitions
      * @param budgetNanos  wall-time budget of one sampling task
      */
-    @SuppressWarnings("unchecked")
     static <T> Result<T> sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random) {
+        return sample(rdd, known, k, totalCap, budgetNanos, random, TaskTicker.SYSTEM);
+    }
+
+    /** The time source of a sampling task: shipped to the executors with it, hence serializable. */
+    @FunctionalInterface
+    interface TaskTicker extends Ticker, Serializable {
+        TaskTicker SYSTEM = System::nanoTime;
+    }
+
+    /** {@link #sample(RDD, KnownSizes, int, int, long, Random)} with the tasks' time source. */
+    @SuppressWarnings("unchecked")
+    static <T> Result<T> sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random,
+                                TaskTicker ticker) {
         int p = known.partitions();
         List<Integer> chosen = choose(p, k, random);
         int cap = Math.max(1, totalCap / Math.max(1, chosen.size()));
         List<Object> idx = new ArrayList<>(chosen);
         ClassTag<PartSample<T>> tag = (ClassTag<PartSample<T>>) (ClassTag<?>) ClassTag$.MODULE$.apply(PartSample.class);
         long byteCap = SAMPLE_BYTES / Math.max(1, chosen.size());
-        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, byteCap, budgetNanos),
+        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, byteCap, budgetNanos, ticker),
                 scala.jdk.javaapi.CollectionConverters.asScala(idx).toSeq(), tag);
         List<PartSample<T>> parts = new ArrayList<>();
         for (Object o : (Object[]) out) {

@@ -1,34 +1,30 @@
 package io.amorsize.spark;
 
-import io.amorsize.config.Options;
+import io.amorsize.config.Option;
 import io.amorsize.model.ClusterShape;
+import io.amorsize.tune.TuneOptions;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Per-call options of {@link AmorsizeSpark}; they override the SparkConf. Immutable; build with
  * {@link #builder()}. {@link #defaults()} changes nothing.
+ *
+ * <p>The options every engine shares ({@link TuneOptions}: function identity, strict mode, budgets,
+ * any option by {@link Builder#set}) have the same names and validation as in
+ * {@code FlinkTuneOptions}; {@link Builder#targetCluster} is Spark's own. Every setter throws
+ * {@link IllegalArgumentException} for a bad or null argument.
  */
 public final class SparkTuneOptions {
 
     private static final SparkTuneOptions DEFAULTS = builder().build();
 
-    private final String functionId;
-    private final String functionVersion;
-    private final Boolean strict;
-    private final Duration sampleBudget;
+    private final TuneOptions common;
     private final ClusterShape targetCluster;
-    private final Integer cores;
 
     private SparkTuneOptions(Builder b) {
-        this.functionId = b.functionId;
-        this.functionVersion = b.functionVersion;
-        this.strict = b.strict;
-        this.sampleBudget = b.sampleBudget;
+        this.common = b.common.build();
         this.targetCluster = b.targetCluster;
-        this.cores = b.cores;
     }
 
     public static SparkTuneOptions defaults() {
@@ -39,14 +35,24 @@ public final class SparkTuneOptions {
         return new Builder();
     }
 
+    /** The options every engine shares. */
+    public TuneOptions common() {
+        return common;
+    }
+
     /** Explicit function id, or null to fingerprint the function object. */
     public String functionId() {
-        return functionId;
+        return common.functionId();
     }
 
     /** Version paired with {@link #functionId()}, or null. */
     public String functionVersion() {
-        return functionVersion;
+        return common.functionVersion();
+    }
+
+    /** Whether strict mode was set per call (null = not set here). */
+    public Boolean strict() {
+        return common.strict();
     }
 
     /** The cluster to plan for instead of the live one, or null. */
@@ -56,34 +62,19 @@ public final class SparkTuneOptions {
 
     /** The overrides as option keys (without prefix) → text, for {@link SparkSettings#resolve}. */
     Map<String, String> perCallOverrides() {
-        Map<String, String> m = new HashMap<>();
-        if (strict != null) {
-            m.put(Options.STRICT.key(), strict.toString());
-        }
-        if (sampleBudget != null) {
-            m.put(Options.SAMPLE_BUDGET.key(), sampleBudget.toNanos() / 1_000_000 + "ms");
-        }
-        if (cores != null) {
-            m.put(Options.CLUSTER_CORES.key(), cores.toString());
-        }
-        return m;
+        return common.perCallOverrides();
     }
 
     @Override
     public String toString() {
-        return "SparkTuneOptions{functionId=" + functionId + ", functionVersion=" + functionVersion
-                + ", strict=" + strict + ", sampleBudget=" + sampleBudget + ", targetCluster=" + targetCluster
-                + (cores != null ? ", cores=" + cores : "") + "}";
+        String c = common.describe();
+        return "SparkTuneOptions{" + c + (c.isEmpty() ? "" : ", ") + "targetCluster=" + targetCluster + "}";
     }
 
     /** Builder of {@link SparkTuneOptions}; every setting is optional. */
     public static final class Builder {
-        private String functionId;
-        private String functionVersion;
-        private Boolean strict;
-        private Duration sampleBudget;
+        private final TuneOptions.Builder common = TuneOptions.builder();
         private ClusterShape targetCluster;
-        private Integer cores;
 
         private Builder() {
         }
@@ -94,30 +85,42 @@ public final class SparkTuneOptions {
          * a re-measurement by bumping the version).
          */
         public Builder function(String id, String version) {
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("id must not be blank");
-            }
-            if (version == null || version.isBlank()) {
-                throw new IllegalArgumentException("version must not be blank");
-            }
-            this.functionId = id;
-            this.functionVersion = version;
+            common.function(id, version);
             return this;
+        }
+
+        /** The same as {@link #function(String, String)}, under the name {@code FlinkTuneOptions} uses. */
+        public Builder functionId(String id, String version) {
+            return function(id, version);
         }
 
         /** Throw {@link io.amorsize.AmorsizeException} when tuning fails instead of keeping the RDD. */
         public Builder strict(boolean value) {
-            this.strict = value;
+            common.strict(value);
             return this;
         }
 
         /** Wall-time budget for drawing the sample (at least 1 ms). */
         public Builder sampleBudget(Duration budget) {
-            Objects.requireNonNull(budget, "budget");
-            if (budget.toMillis() < 1) {
-                throw new IllegalArgumentException("budget must be at least 1 ms, got " + budget);
-            }
-            this.sampleBudget = budget;
+            common.sampleBudget(budget);
+            return this;
+        }
+
+        /** Most records sampled (at least 3). */
+        public Builder sampleMaxRecords(int records) {
+            common.sampleMaxRecords(records);
+            return this;
+        }
+
+        /** Wall-time budget for timing the function, warm-up included (at least 1 ms). */
+        public Builder measureBudget(Duration budget) {
+            common.measureBudget(budget);
+            return this;
+        }
+
+        /** Any other option of {@link io.amorsize.config.Options#ALL}, per call. */
+        public <T> Builder set(Option<T> option, T value) {
+            common.set(option, value);
             return this;
         }
 
@@ -126,7 +129,10 @@ public final class SparkTuneOptions {
          * cluster). A per-task overhead of 0 means "calibrate it on the live cluster".
          */
         public Builder targetCluster(ClusterShape cluster) {
-            this.targetCluster = Objects.requireNonNull(cluster, "cluster");
+            if (cluster == null) {
+                throw new IllegalArgumentException("cluster must not be null");
+            }
+            this.targetCluster = cluster;
             return this;
         }
 
@@ -136,10 +142,7 @@ public final class SparkTuneOptions {
          * min(slots, cores) tasks.
          */
         public Builder cores(int cores) {
-            if (cores < 1 || cores > ClusterShape.MAX_CORES) {
-                throw new IllegalArgumentException("cores must be in 1.." + ClusterShape.MAX_CORES + ", got " + cores);
-            }
-            this.cores = cores;
+            common.cores(cores);
             return this;
         }
 

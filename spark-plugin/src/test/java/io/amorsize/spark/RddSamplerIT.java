@@ -117,6 +117,26 @@ class RddSamplerIT {
         assertTrue(r.workload().relativeError() >= 1.0);
     }
 
+    /** Ten seconds later at every reading: shipped to the (local) executor with the sampling task. */
+    private static final java.util.concurrent.atomic.AtomicLong FAKE_NOW = new java.util.concurrent.atomic.AtomicLong();
+
+    @Test
+    void theTaskBudgetRunsOnTheInjectedTickerWithoutRealTimePassing() {
+        JavaRDD<Integer> rdd = jsc.parallelize(range(4_000), 2).map(x -> x + 1);
+        RddSampler.TaskTicker fast = () -> FAKE_NOW.getAndAdd(10_000_000_000L);
+        RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
+                1_000_000_000L, new Random(5), fast);
+        // a 1 s budget on a ticker that moves 10 s per reading: one record per partition, then stop
+        assertEquals(2, r.parts().size());
+        r.parts().forEach(p -> {
+            assertFalse(p.exhausted, "stopped by the fake budget");
+            assertEquals(1, p.recordsRead);
+        });
+        RddSampler.Result<Integer> still = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
+                1_000_000_000L, new Random(5), () -> 0L);
+        still.parts().forEach(p -> assertTrue(p.exhausted, "a ticker that stands still never ends the budget"));
+    }
+
     @Test
     void textInputEstimatesRecordsFromSplitBytes(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("lines.txt");

@@ -29,10 +29,12 @@ class SparkSettingsTest {
         Settings s = SparkSettings.resolve(conf, Map.of("AMORSIZE_CACHE_PREFIX", "fromenv:", "AMORSIZE_CACHE_TTL", "2d"),
                 Map.of());
         assertEquals("fromconf:", s.get(Options.CACHE_PREFIX));
-        assertEquals("SparkConf", s.origin(Options.CACHE_PREFIX));
+        assertEquals(Settings.Origin.ENGINE, s.origin(Options.CACHE_PREFIX));
+        assertEquals("SparkConf", s.originLabel(Options.CACHE_PREFIX));
         assertEquals(7, s.get(Options.SAMPLE_PARTITIONS));
         assertEquals(Duration.ofDays(2), s.get(Options.CACHE_TTL));
-        assertEquals("environment", s.origin(Options.CACHE_TTL));
+        assertEquals(Settings.Origin.ENVIRONMENT, s.origin(Options.CACHE_TTL));
+        assertEquals("environment", s.originLabel(Options.CACHE_TTL));
         assertEquals(Options.MEASURE_BUDGET.defaultValue(), s.get(Options.MEASURE_BUDGET));
     }
 
@@ -43,7 +45,8 @@ class SparkSettingsTest {
         Settings s = SparkSettings.resolve(conf, Map.of(), opts.perCallOverrides());
         assertTrue(s.get(Options.STRICT));
         assertEquals(Duration.ofMillis(40), s.get(Options.SAMPLE_BUDGET));
-        assertEquals("per-call", s.origin(Options.SAMPLE_BUDGET));
+        assertEquals(Settings.Origin.PER_CALL, s.origin(Options.SAMPLE_BUDGET));
+        assertEquals("per-call", s.originLabel(Options.SAMPLE_BUDGET));
     }
 
     @Test
