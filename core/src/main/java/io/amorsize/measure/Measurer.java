@@ -60,6 +60,16 @@ import org.slf4j.LoggerFactory;
  *       preemption does not pass for skew.</li>
  * </ol>
  *
+ * <h2>Measuring only as long as the decision needs ({@link #withStopRule})</h2>
+ * With a {@link StopRule}, timing runs in rounds (64 units or 2 ms, and at least three times as
+ * long as the last check took) after the minimum above and 30 units. After each round the
+ * estimate and its confidence interval (mean ± z·s/√n, quantiles at order-statistic bounds; z
+ * widens with each check so that checking often does not stop early on a lucky run) go to the
+ * rule; timing stops when the rule finds the same decision at both ends, or when the spend
+ * (warm-up included) reaches the rule's cap, or at the budget. Warm-up ends at half the cap if
+ * timings have not settled by then. The fixed conditions above (every record timed, 1 %) then do
+ * not apply. {@link #measureWithReport} says what stopped warm-up and timing ({@link MeasureReport}).
+ *
  * <p>An interrupt of the measuring thread (a cancelled task) ends warm-up and timing early, as if
  * the budget were spent; the profile is returned and the interrupt flag stays set. A clock that
  * does not move cannot hang a measurement: call counts bound every phase.
