@@ -78,7 +78,16 @@ public record MeasureReport(long records, int partitions, Duration warmUp, Durat
         }
     }
 
-    /** E.g. {@code measured 180 records in 2 partitions, 96 ms (warm-up 40 ms, timings settled); stopped: decision stable}. */
+    /** For the INFO line, e.g. {@code measured 180 records in 2 partitions, 96 ms; stopped: decision stable}. */
+    public String summary() {
+        return String.format(Locale.ROOT, "measured %,d record%s in %d partition%s, %d ms; stopped: %s",
+                records, records == 1 ? "" : "s", partitions, partitions == 1 ? "" : "s", elapsed.toMillis(), stop);
+    }
+
+    /**
+     * For the explanation, with the warm-up, e.g. {@code measured 180 records in 2 partitions,
+     * 96 ms (warm-up 40 ms, timings settled); stopped: decision stable}.
+     */
     public String describe() {
         return String.format(Locale.ROOT, "measured %,d record%s in %d partition%s, %d ms (warm-up %d ms, %s); stopped: %s",
                 records, records == 1 ? "" : "s", partitions, partitions == 1 ? "" : "s", elapsed.toMillis(),

@@ -173,5 +173,10 @@ class MeasurerStopRuleTest {
                 MeasureReport.WarmUpEnd.SETTLED, MeasureReport.Stop.DECISION_STABLE);
         assertEquals("measured 180 records in 2 partitions, 96 ms (warm-up 40 ms, timings settled); stopped: decision stable",
                 r.describe());
+        assertEquals("measured 180 records in 2 partitions, 96 ms; stopped: decision stable", r.summary());
+        MeasureReport one = new MeasureReport(1, 1, Duration.ZERO, Duration.ofMillis(3), MeasureReport.WarmUpEnd.BUDGET,
+                MeasureReport.Stop.SPEND_CAP);
+        assertEquals("measured 1 record in 1 partition, 3 ms (warm-up 0 ms, warm-up budget spent); stopped: spend cap",
+                one.describe());
     }
 }
