@@ -9,8 +9,9 @@ import io.amorsize.cache.InMemoryStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
-import io.amorsize.measure.CostProfile;
 import io.amorsize.tune.Measurement;
+import io.amorsize.measure.Measured;
+import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.measure.Measurer;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
@@ -98,9 +99,12 @@ public final class Amorsize {
         }
         Supplier<Measurement> measure = () -> {
             Sample<T> sample = new Sampler(settings, Ticker.system()).take(input);
-            CostProfile profile = new Measurer(settings, Ticker.system()).measureBatches(sample.records(), fn);
-            return new Measurement(profile, Workload.of(n, 1), List.of(String.format(Locale.ROOT,
-                    "sampled %,d of %,d records; batch function timed at several batch sizes", sample.records().size(), n)));
+            Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system()), settings,
+                    Workload.of(n, 1), cluster);
+            Measured measured = measurer.measureBatchesWithReport(sample.records(), fn);
+            return new Measurement(measured.profile(), Workload.of(n, 1), List.of(String.format(Locale.ROOT,
+                    "sampled %,d of %,d records; batch function timed at several batch sizes", sample.records().size(), n),
+                    measured.report().describe()));
         };
         return tune(fn, new InputShape(n, -1, 1), cluster, Workload.of(n, 1), measure, settings);
     }
@@ -121,14 +125,16 @@ public final class Amorsize {
         }
         InputShape shape = new InputShape(recordCount, -1, 1);
         Supplier<Measurement> measure = () -> {
-            Measurer measurer = new Measurer(settings, Ticker.system());
+            Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system()), settings,
+                    Workload.of(recordCount, 1), cluster);
             Sampler sampler = new Sampler(settings, Ticker.system());
             Sample<T> sample = sampleOf(sampler, input);
-            CostProfile profile = measurer.measure(List.of(sample.records()), fn);
+            Measured measured = measurer.measureWithReport(List.of(sample.records()), fn);
             List<String> notes = new ArrayList<>();
             notes.add(String.format(Locale.ROOT, "sampled %,d of %,d records in %.1f ms", sample.records().size(),
                     recordCount, sample.elapsedNanos() / 1e6));
-            return new Measurement(profile, Workload.of(recordCount, 1), notes);
+            notes.add(measured.report().describe());
+            return new Measurement(measured.profile(), Workload.of(recordCount, 1), notes);
         };
         return tune(fn, shape, cluster, Workload.of(recordCount, 1), measure, settings);
     }

@@ -33,6 +33,12 @@ public final class Options {
             "Wall-time budget for timing the function on the sample, warm-up included.", null);
     public static final Option<Duration> WARMUP_BUDGET = duration("measure.warmup-budget", Duration.ofMillis(500),
             "Most time spent warming up the JIT before timings count.", null);
+    public static final Option<Boolean> MEASURE_STOP_WHEN_STABLE = bool("measure.stop-when-stable", true,
+            "Stop measuring as soon as the decision is the same at both ends of the cost estimate's confidence interval (mean and tail).", null);
+    public static final Option<Double> MEASURE_SPEND_SHARE = decimal("measure.spend-share", 0.05, 0.0,
+            "Stop measuring once it has spent this share of the predicted makespan of the input's current partitioning (with measure.stop-when-stable).", null);
+    public static final Option<Duration> MEASURE_MIN_SPEND = duration("measure.min-spend", Duration.ofMillis(50),
+            "Least time measuring may spend before the spend cap stops it; measure.budget stays the upper bound.", null);
 
     // ---- model and optimizer ----
     public static final Option<Duration> TASK_OVERHEAD = duration("task.overhead", Duration.ofMillis(5),
@@ -85,6 +91,7 @@ public final class Options {
     public static final List<Option<?>> ALL = List.of(
             ENABLED, STRICT,
             SAMPLE_BUDGET, SAMPLE_MAX_RECORDS, SAMPLE_PARTITIONS, MEASURE_BUDGET, WARMUP_BUDGET,
+            MEASURE_STOP_WHEN_STABLE, MEASURE_SPEND_SHARE, MEASURE_MIN_SPEND,
             TASK_OVERHEAD, TASK_TARGET_DURATION, SPEEDUP_THRESHOLD, BATCH_OVERHEAD_SHARE, BATCH_MAX_LATENCY,
             MEMORY_FRACTION, SHUFFLE_THROUGHPUT, CLUSTER_CORES,
             REDIS_URL, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, REDIS_CONNECT_TIMEOUT,

@@ -30,9 +30,22 @@ final class BatchTiming<T, R> {
      * @param sizes   the batch sizes timed
      * @param rounds  timed rounds
      * @param warmUp  how warm-up ended
+     * @param records records passed to the function in timed rounds
+     * @param stop    why timing ended
      */
-    record Result(CostProfile profile, int[] sizes, int rounds, WarmUp.Result warmUp) {
+    record Result(CostProfile profile, int[] sizes, int rounds, WarmUp.Result warmUp, long records,
+                  MeasureReport.Stop stop) {
     }
+
+    /** The Measurer's {@link StopRule} with its spend cap already bounded by the budget. */
+    interface Rule {
+        boolean decisionStable(CostProfile low, CostProfile high);
+
+        long capNanos(CostProfile estimate);
+    }
+
+    /** Interim checks need this many rounds (a median and a spread per size). */
+    private static final int MIN_CHECK_ROUNDS = 3;
 
     private final Object[] sample;
     private final BatchFunction<T, R> fn;
@@ -89,7 +102,7 @@ final class BatchTiming<T, R> {
      * Measures from {@code start}: warm-up for at most {@code warmLimit}, timing until
      * {@code start + measureBudget}.
      */
-    Result measure(long start, long warmLimit, long measureBudget, int maxRecords, Summary summary) {
+    Result measure(long start, long warmLimit, long measureBudget, int maxRecords, Summary summary, Rule rule) {
         long timedBudget = Math.max(1, measureBudget - warmLimit);
         int big = Math.max(sample.length, 8);
         big = Math.min(big, Math.max(maxRecords, 8));
@@ -108,10 +121,36 @@ final class BatchTiming<T, R> {
         }
         int[] sizes = distinctSizes(big);
 
+        List<Object> inputs = new ArrayList<>();
+        for (int i = 0; i < Math.min(RecordRun.SIZE_PROBES, sample.length); i++) {
+            inputs.add(sample[i]);
+        }
+        long timingBudget = measureBudget;
+        boolean capped = false;
+        CostProfile.Sizes interimSizes = null;
+        if (rule != null) {
+            // a first guess of the cost from the probe calls bounds warm-up and timing by the spend cap
+            interimSizes = summary.sizes(inputs, lastOutput == null ? List.of() : new ArrayList<>(
+                    lastOutput.subList(0, Math.min(RecordRun.SIZE_PROBES, lastOutput.size()))));
+            double perRecord = Math.max(1e-3, (a + c * big) / big);
+            CostProfile guess = CostProfile.of(perRecord, 0, interimSizes).withBatchFit(new BatchFit(a, c, 2, Double.NaN));
+            long cap = rule.capNanos(guess);
+            if (cap < timingBudget) {
+                timingBudget = cap;
+                capped = true;
+            }
+            warmLimit = Math.min(warmLimit, cap / 2);
+        }
+
         WarmUp.Result warm = WarmUp.batches(this::timedCall, sizes, timer, start, warmLimit, 1 + probe);
+        if (capped && warm.end() == MeasureReport.WarmUpEnd.BUDGET) {
+            warm = new WarmUp.Result(MeasureReport.WarmUpEnd.SPEND_CAP, warm.perCallNanos(), warm.calls(), warm.nanos());
+        }
 
         // timed rounds, size order rotated each round
-        long deadline = start + measureBudget;
+        long deadline = start + timingBudget;
+        MeasureReport.Stop stop = MeasureReport.Stop.ROUNDS;
+        long records = 0;
         List<Doubles> times = new ArrayList<>();
         for (int i = 0; i < sizes.length; i++) {
             times.add(new Doubles(MAX_BATCH_ROUNDS));
@@ -139,9 +178,20 @@ final class BatchTiming<T, R> {
                 } else {
                     times.get(i).add(timedCall(sizes[i]));
                 }
+                records += sizes[i];
             }
             rounds++;
-            if (timer.now() >= deadline || Thread.currentThread().isInterrupted()) {
+            if (timer.now() >= deadline) {
+                stop = capped ? MeasureReport.Stop.SPEND_CAP : MeasureReport.Stop.BUDGET;
+                break;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                stop = MeasureReport.Stop.INTERRUPTED;
+                break;
+            }
+            if (rule != null && rounds >= MIN_CHECK_ROUNDS && rounds < MAX_BATCH_ROUNDS
+                    && stable(rule, sizes, times, interimSizes, warm.steady(), rounds - MIN_CHECK_ROUNDS + 1)) {
+                stop = MeasureReport.Stop.DECISION_STABLE;
                 break;
             }
         }
@@ -154,17 +204,61 @@ final class BatchTiming<T, R> {
         }
         BatchFit fit = Stats.fitLine(x, y);
 
-        List<Object> inputs = new ArrayList<>();
-        for (int i = 0; i < Math.min(RecordRun.SIZE_PROBES, sample.length); i++) {
-            inputs.add(sample[i]);
-        }
         List<Object> outputs = new ArrayList<>();
         if (largestOutput != null) {
             outputs.addAll(largestOutput.subList(0, Math.min(RecordRun.SIZE_PROBES, largestOutput.size())));
         }
         CostProfile profile = summary.batches(times.get(largest).toArray(), sizes[largest], warm.steady(), cpuOk,
                 cpuAtLargest, wallAtLargest, allocOk, allocAtLargest, fit, inputs, outputs);
-        return new Result(profile, sizes, rounds, warm);
+        return new Result(profile, sizes, rounds, warm, records, stop);
+    }
+
+    /**
+     * Whether the decision is the same at the low and the high end of the fit's confidence
+     * interval (z as in {@link Summary#interval}), and at the two corners that move the batch size
+     * most (low fixed cost with high per-record cost, and the reverse). The standard error of each size's median call time is
+     * about 1.25·s/√n; the two extreme sizes carry it to the slope and the intercept.
+     */
+    private static boolean stable(Rule rule, int[] sizes, List<Doubles> times, CostProfile.Sizes interimSizes,
+                                  boolean steady, int look) {
+        int n = sizes.length;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] se = new double[n];
+        for (int i = 0; i < n; i++) {
+            Doubles d = times.get(i);
+            x[i] = sizes[i];
+            y[i] = Stats.median(d.a, d.n);
+            double[] v = d.toArray();
+            double mean = Stats.mean(v);
+            double ss = 0;
+            for (double t : v) {
+                ss += (t - mean) * (t - mean);
+            }
+            double z = Summary.z(look, v.length);
+            se[i] = z * 1.2533 * Math.sqrt(ss / Math.max(1, v.length - 1)) / Math.sqrt(v.length);
+        }
+        BatchFit fit = Stats.fitLine(x, y);
+        double span = Math.max(1, x[n - 1] - x[0]);
+        double seC = Math.sqrt(se[0] * se[0] + se[n - 1] * se[n - 1]) / span;
+        double seA = Math.sqrt(se[0] * se[0] + x[0] * x[0] * seC * seC);
+        double a = fit.fixedNanos();
+        double c = fit.perRecordNanos();
+        int big = sizes[n - 1];
+        CostProfile low = batchProfile(Math.max(0, a - seA), Math.max(0, c - seC), big, interimSizes, steady);
+        CostProfile high = batchProfile(a + seA, c + seC, big, interimSizes, steady);
+        if (!rule.decisionStable(low, high)) {
+            return false;
+        }
+        CostProfile cheapCalls = batchProfile(Math.max(0, a - seA), c + seC, big, interimSizes, steady);
+        CostProfile dearCalls = batchProfile(a + seA, Math.max(0, c - seC), big, interimSizes, steady);
+        return rule.decisionStable(cheapCalls, dearCalls);
+    }
+
+    private static CostProfile batchProfile(double a, double c, int big, CostProfile.Sizes sizes, boolean steady) {
+        double perRecord = Math.max(1e-3, (a + c * big) / big);
+        return CostProfile.perRecord(CostProfile.Sample.of(big, steady), CostProfile.Timing.approximate(perRecord, 0),
+                CostProfile.Resources.unknown(), sizes).withBatchFit(new BatchFit(a, c, 2, Double.NaN));
     }
 
     /** B/4, B/2, B without duplicates, ascending; at least two sizes when B >= 2. */

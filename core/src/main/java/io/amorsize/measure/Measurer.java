@@ -60,6 +60,16 @@ import org.slf4j.LoggerFactory;
  *       preemption does not pass for skew.</li>
  * </ol>
  *
+ * <h2>Measuring only as long as the decision needs ({@link #withStopRule})</h2>
+ * With a {@link StopRule}, timing runs in rounds (64 units or 2 ms, and at least three times as
+ * long as the last check took) after the minimum above and 30 units. After each round the
+ * estimate and its confidence interval (mean ± z·s/√n, quantiles at order-statistic bounds; z
+ * widens with each check so that checking often does not stop early on a lucky run) go to the
+ * rule; timing stops when the rule finds the same decision at both ends, or when the spend
+ * (warm-up included) reaches the rule's cap, or at the budget. Warm-up ends at half the cap if
+ * timings have not settled by then. The fixed conditions above (every record timed, 1 %) then do
+ * not apply. {@link #measureWithReport} says what stopped warm-up and timing ({@link MeasureReport}).
+ *
  * <p>An interrupt of the measuring thread (a cancelled task) ends warm-up and timing early, as if
  * the budget were spent; the profile is returned and the interrupt flag stays set. A clock that
  * does not move cannot hang a measurement: call counts bound every phase.
@@ -81,15 +91,18 @@ public final class Measurer {
     private final int maxRecords;
     private final Ticker ticker;
     private final Sizer sizer;
+    /** Null: today's fixed stop conditions. */
+    private final StopRule stopRule;
 
     /** Budgets from {@code settings} ({@link Options#WARMUP_BUDGET}, {@link Options#MEASURE_BUDGET}, ...). */
     public Measurer(Settings settings, Ticker ticker) {
         this(Objects.requireNonNull(settings, "settings").get(Options.SAMPLE_BUDGET),
                 settings.get(Options.WARMUP_BUDGET), settings.get(Options.MEASURE_BUDGET),
-                settings.get(Options.SAMPLE_MAX_RECORDS), ticker, Sizer.javaSerialization());
+                settings.get(Options.SAMPLE_MAX_RECORDS), ticker, Sizer.javaSerialization(), null);
     }
 
-    private Measurer(Duration sample, Duration warmup, Duration measure, int maxRecords, Ticker ticker, Sizer sizer) {
+    private Measurer(Duration sample, Duration warmup, Duration measure, int maxRecords, Ticker ticker, Sizer sizer,
+                     StopRule stopRule) {
         this.sampleBudgetNanos = nonNegativeNanos("sample", sample);
         this.warmupBudgetNanos = nonNegativeNanos("warmup", warmup);
         this.measureBudgetNanos = nonNegativeNanos("measure", measure);
@@ -99,6 +112,7 @@ public final class Measurer {
         this.maxRecords = maxRecords;
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.sizer = Objects.requireNonNull(sizer, "sizer");
+        this.stopRule = stopRule;
     }
 
     /**
@@ -111,7 +125,7 @@ public final class Measurer {
      * @param maxRecords most records sampled (>= 3)
      */
     public static Measurer withBudgets(Duration sample, Duration warmup, Duration measure, int maxRecords) {
-        return new Measurer(sample, warmup, measure, maxRecords, Ticker.system(), Sizer.javaSerialization());
+        return new Measurer(sample, warmup, measure, maxRecords, Ticker.system(), Sizer.javaSerialization(), null);
     }
 
     /** A copy that sizes records with {@code sizer} (e.g. the engine's serializer). */
@@ -120,7 +134,19 @@ public final class Measurer {
             throw new IllegalArgumentException("sizer must not be null");
         }
         return new Measurer(Duration.ofNanos(sampleBudgetNanos), Duration.ofNanos(warmupBudgetNanos),
-                Duration.ofNanos(measureBudgetNanos), maxRecords, ticker, sizer);
+                Duration.ofNanos(measureBudgetNanos), maxRecords, ticker, sizer, stopRule);
+    }
+
+    /**
+     * A copy that times in rounds and asks {@code rule}, after each round, whether the decision is
+     * already fixed by the estimate ({@link StopRule#decisionStable}) or the spend cap reached
+     * ({@link StopRule#spendCap}); warm-up then also ends at half the spend cap. The budgets stay
+     * upper bounds; the fixed stop conditions of the class comment (every record timed, mean
+     * within 1 %) no longer apply. {@code null} restores them.
+     */
+    public Measurer withStopRule(StopRule rule) {
+        return new Measurer(Duration.ofNanos(sampleBudgetNanos), Duration.ofNanos(warmupBudgetNanos),
+                Duration.ofNanos(measureBudgetNanos), maxRecords, ticker, sizer, rule);
     }
 
     /** A sampler with this measurer's sample budget, record cap and ticker. */
@@ -140,6 +166,14 @@ public final class Measurer {
      * @throws IllegalArgumentException when {@code fn} is null or there is no record to measure
      */
     public <T, R> CostProfile measure(List<? extends List<T>> recordsByPartition, RecordFunction<T, R> fn) {
+        return measureWithReport(recordsByPartition, fn).profile();
+    }
+
+    /**
+     * As {@link #measure}, with the report of what was timed, what it cost and why it stopped
+     * (for the explanation and the INFO line).
+     */
+    public <T, R> Measured measureWithReport(List<? extends List<T>> recordsByPartition, RecordFunction<T, R> fn) {
         if (fn == null) {
             throw new IllegalArgumentException("fn must not be null");
         }
@@ -186,6 +220,11 @@ public final class Measurer {
      * @throws IllegalArgumentException when {@code fn} is null or {@code sample} is null or empty
      */
     public <T, R> CostProfile measureBatches(List<T> sample, BatchFunction<T, R> fn) {
+        return measureBatchesWithReport(sample, fn).profile();
+    }
+
+    /** As {@link #measureBatches}, with the report of the measurement. */
+    public <T, R> Measured measureBatchesWithReport(List<T> sample, BatchFunction<T, R> fn) {
         if (fn == null) {
             throw new IllegalArgumentException("fn must not be null");
         }
@@ -198,7 +237,8 @@ public final class Measurer {
     @Override
     public String toString() {
         return "Measurer{warmup=" + Duration.ofNanos(warmupBudgetNanos) + ", measure="
-                + Duration.ofNanos(measureBudgetNanos) + ", maxRecords=" + maxRecords + ", sizer=" + sizer + "}";
+                + Duration.ofNanos(measureBudgetNanos) + ", maxRecords=" + maxRecords + ", sizer=" + sizer
+                + (stopRule == null ? "" : ", stopRule=" + stopRule) + "}";
     }
 
     // ------------------------------------------------------------------------------------------
@@ -207,41 +247,174 @@ public final class Measurer {
         return Math.min(warmupBudgetNanos, measureBudgetNanos / 2);
     }
 
-    private <T, R> CostProfile measureRecords(RecordRun<T, R> run) {
+    private <T, R> Measured measureRecords(RecordRun<T, R> run) {
         JvmProbe probe = JvmProbe.create();
         try (RunQueueClock rq = RunQueueClock.open()) {
             UnitTimer timer = new UnitTimer(ticker, rq, probe);
             long start = timer.now();
-            WarmUp.Result warm = WarmUp.records(run, timer, start, warmupLimitNanos());
-            RecordTiming timing = new RecordTiming(run, timer, WarmUp.groupSizeFor(warm.perCallNanos()));
-            RecordTiming.End end = timing.run(start + measureBudgetNanos);
+            long deadline = start + measureBudgetNanos;
+            WarmUp.Result warm;
+            RecordTiming timing;
+            MeasureReport.Stop stop;
+            if (stopRule == null) {
+                warm = WarmUp.records(run, timer, start, warmupLimitNanos());
+                timing = new RecordTiming(run, timer, WarmUp.groupSizeFor(warm.perCallNanos()));
+                stop = timing.run(deadline);
+            } else {
+                InterimSizes sizes = new InterimSizes(run);
+                primeStopRule();
+                start = timer.now();
+                deadline = start + measureBudgetNanos;
+                warm = WarmUp.records(run, timer, start, warmupLimitNanos(),
+                        perCall -> capNanos(CostProfile.of(Math.max(perCall, MIN_NANOS), 0, sizes.get())));
+                timing = new RecordTiming(run, timer, WarmUp.groupSizeFor(warm.perCallNanos()));
+                stop = timeInRounds(timing, timer, start, deadline, warm, sizes);
+            }
             RecordTiming.Result timed = timing.finish();
             CostProfile profile = new Summary(sizer).records(timed, warm.steady(), run.inProbe, run.outProbe);
+            MeasureReport report = new MeasureReport(timed.calls(), timed.groupCount(), Duration.ofNanos(warm.nanos()),
+                    Duration.ofNanos(Math.max(0, timer.now() - start)), warm.end(), stop);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Measured {} records in {} partitions: mean {} ns, p50 {} ns, p95 {} ns, cv {}, cpu {} ns, "
                                 + "skew {}, group {} calls/timing, warm-up {} ms ({}), timing {} ms ({})",
                         timed.calls(), timed.groupCount(), fmt(profile.meanNanos()), fmt(profile.p50Nanos()),
                         fmt(profile.p95Nanos()), fmt(profile.cv()), fmt(profile.cpuNanos()), fmt(profile.partitionSkew()),
-                        timed.groupSize(), warm.nanos() / 1_000_000, warm.end(), timed.elapsedNanos() / 1_000_000, end);
+                        timed.groupSize(), warm.nanos() / 1_000_000, warm.end(), timed.elapsedNanos() / 1_000_000, stop);
             }
-            return profile;
+            return new Measured(profile, report);
         }
     }
 
-    private <T, R> CostProfile measureBatches(Object[] sample, BatchFunction<T, R> fn) {
+    /**
+     * Interim checks start after this many timing units: the interval needs a few, and a cost
+     * carried by one record in ten should have shown up (a 4 % chance that it has not).
+     */
+    private static final int MIN_ROUND_UNITS = 30;
+    /** A round: this many units, or {@link #ROUND_NANOS} of timing, whichever comes first... */
+    private static final int ROUND_UNITS = 64;
+    private static final long ROUND_NANOS = 2_000_000L;
+    /** ...and at least this many times as long as the last check took (checks stay a small share). */
+    private static final int CHECK_COST_FACTOR = 3;
+    private static final double MIN_NANOS = 1e-3;
+
+    /** Times units until the stop rule says the decision is stable, or the spend cap, budget or call cap. */
+    private MeasureReport.Stop timeInRounds(RecordTiming timing, UnitTimer timer, long start, long deadline,
+                                            WarmUp.Result warm, InterimSizes sizes) {
+        long cap = capNanos(CostProfile.of(Math.max(warm.perCallNanos(), MIN_NANOS), 0, sizes.get()));
+        long lastCheck = timer.now();
+        long checkCost = 0;
+        int sinceCheck = 0;
+        int looks = 0;
+        while (true) {
+            timing.timeUnit();
+            MeasureReport.Stop hard = timing.hardStop(deadline);
+            if (hard != null) {
+                return hard;
+            }
+            if (!timing.minimumReached()) {
+                continue;
+            }
+            long t1 = timer.lastEndNanos();
+            if (t1 - start >= cap) {
+                return MeasureReport.Stop.SPEND_CAP;
+            }
+            sinceCheck++;
+            long sinceLast = t1 - lastCheck;
+            if (timing.units() >= MIN_ROUND_UNITS && sinceLast >= CHECK_COST_FACTOR * checkCost
+                    && (sinceCheck >= ROUND_UNITS || sinceLast >= ROUND_NANOS)) {
+                RecordTiming.Result snapshot = timing.snapshot();
+                CostProfile estimate = Summary.records(snapshot, warm.steady(), sizes.get());
+                cap = capNanos(estimate);
+                if (t1 - start >= cap) {
+                    return MeasureReport.Stop.SPEND_CAP;
+                }
+                Summary.Interval interval = Summary.interval(estimate, snapshot.values(), ++looks);
+                if (stopRule.decisionStable(interval.low(), interval.high())) {
+                    return MeasureReport.Stop.DECISION_STABLE;
+                }
+                sinceCheck = 0;
+                lastCheck = timer.now();
+                checkCost = lastCheck - t1;
+            }
+        }
+    }
+
+    /**
+     * Runs the stop rule once on a made-up estimate before the clock starts, so that loading and
+     * compiling its classes (the optimizer's, on a cold JVM tens of milliseconds) does not count
+     * as measuring: the decision needs them after measuring anyway.
+     */
+    private void primeStopRule() {
+        CostProfile guess = CostProfile.of(1_000, 0.1, CostProfile.Sizes.unknown());
+        stopRule.spendCap(guess);
+        stopRule.decisionStable(guess, guess);
+    }
+
+    /** The stop rule's spend cap for {@code estimate}, in nanoseconds, never above the measure budget. */
+    private long capNanos(CostProfile estimate) {
+        Duration cap = stopRule.spendCap(estimate);
+        if (cap == null || cap.isNegative()) {
+            return 0;
+        }
+        long nanos;
+        try {
+            nanos = cap.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        return Math.min(nanos, measureBudgetNanos);
+    }
+
+    /** Record sizes for interim estimates: sized once the probes are full (or when asked before). */
+    private final class InterimSizes {
+        private final RecordRun<?, ?> run;
+        private CostProfile.Sizes sizes;
+        private int sizedAt = -1;
+
+        InterimSizes(RecordRun<?, ?> run) {
+            this.run = run;
+        }
+
+        CostProfile.Sizes get() {
+            int n = run.outProbe.size();
+            if (sizes == null || (sizedAt < RecordRun.SIZE_PROBES && n > sizedAt)) {
+                sizes = new Summary(sizer).sizes(run.inProbe, run.outProbe);
+                sizedAt = n;
+            }
+            return sizes;
+        }
+    }
+
+    private <T, R> Measured measureBatches(Object[] sample, BatchFunction<T, R> fn) {
         JvmProbe probe = JvmProbe.create();
         try (RunQueueClock rq = RunQueueClock.open()) {
             UnitTimer timer = new UnitTimer(ticker, rq, probe);
-            long start = timer.now();
-            BatchTiming.Result r = new BatchTiming<>(sample, fn, timer)
-                    .measure(start, warmupLimitNanos(), measureBudgetNanos, maxRecords, new Summary(sizer));
-            BatchFit fit = r.profile().batchFit();
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("Measured batch function at sizes {} over {} rounds: fixed {} ns/call, {} ns/record, r2 {}, {}",
-                        Arrays.toString(r.sizes()), r.rounds(), fmt(fit.fixedNanos()), fmt(fit.perRecordNanos()),
-                        fmt(fit.rSquared()), r.warmUp().end());
+            if (stopRule != null) {
+                primeStopRule();
             }
-            return r.profile();
+            long start = timer.now();
+            BatchTiming.Result r = new BatchTiming<>(sample, fn, timer).measure(start, warmupLimitNanos(),
+                    measureBudgetNanos, maxRecords, new Summary(sizer), stopRule == null ? null : new BatchTiming.Rule() {
+                        @Override
+                        public boolean decisionStable(CostProfile low, CostProfile high) {
+                            return stopRule.decisionStable(low, high);
+                        }
+
+                        @Override
+                        public long capNanos(CostProfile estimate) {
+                            return Measurer.this.capNanos(estimate);
+                        }
+                    });
+            BatchFit fit = r.profile().batchFit();
+            MeasureReport report = new MeasureReport(r.records(), 1, Duration.ofNanos(r.warmUp().nanos()),
+                    Duration.ofNanos(Math.max(0, timer.now() - start)), r.warmUp().end(), r.stop());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Measured batch function at sizes {} over {} rounds: fixed {} ns/call, {} ns/record, r2 {}, "
+                                + "warm-up {}, stopped: {}",
+                        Arrays.toString(r.sizes()), r.rounds(), fmt(fit.fixedNanos()), fmt(fit.perRecordNanos()),
+                        fmt(fit.rSquared()), r.warmUp().end(), r.stop());
+            }
+            return new Measured(r.profile(), report);
         }
     }
 

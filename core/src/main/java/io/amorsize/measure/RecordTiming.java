@@ -22,26 +22,6 @@ final class RecordTiming {
     static final int STABLE_TIMED_UNITS = 200;
     private static final double TARGET_RELATIVE_STANDARD_ERROR = 0.01;
 
-    /** Why timing ended. */
-    enum End {
-        DEADLINE("budget spent"),
-        INTERRUPTED("interrupted"),
-        COVERED("every sampled record timed"),
-        PRECISE("mean within 1 %"),
-        CALL_CAP("call cap");
-
-        private final String text;
-
-        End(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
     /**
      * What the timing phase saw.
      *
@@ -102,10 +82,10 @@ final class RecordTiming {
     }
 
     /** Times units until a stop condition of the class comment holds. */
-    End run(long deadline) {
+    MeasureReport.Stop run(long deadline) {
         while (true) {
             timeUnit();
-            End end = stopReason(deadline);
+            MeasureReport.Stop end = stopReason(deadline);
             if (end != null) {
                 return end;
             }
@@ -167,28 +147,45 @@ final class RecordTiming {
         return groupsCovered == groupCount;
     }
 
-    /** Why timing should stop after the last unit, or null to go on. */
-    End stopReason(long deadline) {
+    /** Why timing should stop after the last unit by the rules of the class comment, or null to go on. */
+    MeasureReport.Stop stopReason(long deadline) {
         if (minimumReached()) {
             if (timer.lastEndNanos() >= deadline) {
-                return End.DEADLINE;
+                return MeasureReport.Stop.BUDGET;
             }
             if (Thread.currentThread().isInterrupted()) {
-                return End.INTERRUPTED;
+                return MeasureReport.Stop.INTERRUPTED;
             }
             if (covered() && units.n >= MIN_TIMED_UNITS) {
-                return End.COVERED;
+                return MeasureReport.Stop.EVERY_RECORD_TIMED;
             }
             if (units.n >= STABLE_TIMED_UNITS && units.n % 50 == 0
                     && relativeStandardError(units.n, sum, sumSq) <= TARGET_RELATIVE_STANDARD_ERROR
                     && minUnits(groupUnits) >= 10) {
-                return End.PRECISE;
+                return MeasureReport.Stop.MEAN_PRECISE;
             }
         }
-        if (timedCalls >= WarmUp.HARD_CAP_CALLS) {
-            return End.CALL_CAP;
+        return callCapReached() ? MeasureReport.Stop.CALL_CAP : null;
+    }
+
+    /**
+     * Only the stops that do not depend on precision (deadline, interrupt, call cap): when a
+     * {@link StopRule} decides the rest.
+     */
+    MeasureReport.Stop hardStop(long deadline) {
+        if (minimumReached()) {
+            if (timer.lastEndNanos() >= deadline) {
+                return MeasureReport.Stop.BUDGET;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return MeasureReport.Stop.INTERRUPTED;
+            }
         }
-        return null;
+        return callCapReached() ? MeasureReport.Stop.CALL_CAP : null;
+    }
+
+    private boolean callCapReached() {
+        return timedCalls >= WarmUp.HARD_CAP_CALLS;
     }
 
     /** Units timed so far. */
@@ -209,6 +206,14 @@ final class RecordTiming {
     /** Input partition of each unit so far (a copy). */
     int[] unitGroups() {
         return Arrays.copyOf(unitGroup, units.n);
+    }
+
+    /** What was timed so far, without ending the phase (reads the allocation counter, not the ticker). */
+    Result snapshot() {
+        long alloc1 = timer.probe().allocatedBytes();
+        long allocated = (alloc0 >= 0 && alloc1 >= 0) ? Math.max(0, alloc1 - alloc0) : -1;
+        return new Result(units.toArray(), unitGroups(), groupCount, timedCalls, groupSize, cpuOk, unitCpu, unitWall,
+                allocated, timer.lastEndNanos() - wall0);
     }
 
     /** Ends the timing phase (reads the ticker and the allocation counter). */

@@ -58,6 +58,16 @@ final class Stats {
         return Math.sqrt(s / values.length);
     }
 
+    /**
+     * The upper-tail standard normal quantile: z with P(Z > z) = {@code p}, for p in (0, 0.5]
+     * (Abramowitz &amp; Stegun 26.2.23, absolute error below 5e-4).
+     */
+    static double upperNormalQuantile(double p) {
+        double q = Math.min(0.5, Math.max(1e-300, p));
+        double t = Math.sqrt(-2 * Math.log(q));
+        return t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+    }
+
     /** |a - b| relative to the larger of the two; 0 when both are 0. */
     static double relativeDifference(double a, double b) {
         double m = Math.max(Math.abs(a), Math.abs(b));

@@ -27,12 +27,16 @@ final class Summary {
 
     /** The profile of a per-record measurement. */
     CostProfile records(RecordTiming.Result t, boolean steady, List<Object> inputs, List<Object> outputs) {
+        return records(t, steady, sizes(inputs, outputs));
+    }
+
+    /** The profile of a per-record measurement whose record sizes are already known. */
+    static CostProfile records(RecordTiming.Result t, boolean steady, CostProfile.Sizes sizes) {
         double[] values = t.values();
         CostProfile.Timing timing = timing(values);
         double cpuNanos = t.cpuKnown() ? cpuShare(t.cpuNanos(), t.wallNanos()) * timing.meanNanos() : CostProfile.UNKNOWN;
         double allocated = t.allocatedBytes() >= 0 ? t.allocatedBytes() / (double) t.calls() : CostProfile.UNKNOWN;
         double skew = partitionSkew(values, t.unitGroup(), t.groupCount(), timing.p99Nanos());
-        CostProfile.Sizes sizes = sizes(inputs, outputs);
         CostProfile.Sample sample = new CostProfile.Sample((int) Math.min(Integer.MAX_VALUE, t.calls()), steady, skew);
         return CostProfile.perRecord(sample, timing, new CostProfile.Resources(cpuNanos, allocated), sizes);
     }
@@ -57,6 +61,63 @@ final class Summary {
         CostProfile.Sizes sizes = sizes(inputs, outputs);
         CostProfile.Sample sample = CostProfile.Sample.of((int) Math.min(Integer.MAX_VALUE, recordsAtLargest), steady);
         return new CostProfile(sample, timing, new CostProfile.Resources(cpuNanos, allocated), sizes, fit);
+    }
+
+    /** The two ends of a confidence interval around {@code estimate}. */
+    record Interval(CostProfile low, CostProfile high) {
+    }
+
+    /** Error rate of the intervals over all the checks of one measurement. */
+    private static final double ALPHA = 0.05;
+
+    /**
+     * The estimate at the low and the high end of an approximate confidence interval: the mean ±
+     * z·s/√n, and each of p50, p95 and p99 at the order statistics z·√(n·q·(1−q)) ranks below and
+     * above its own (distribution-free); max, cv, skew, sizes and resources as in {@code estimate}.
+     * {@code values} are the per-record times the estimate was made from. The interval is the
+     * {@code look}-th one of a measurement that stops as soon as one of them fixes the decision,
+     * so z widens with the looks: look k spends α/(k(k+1)) of α = 5 % (two-sided; the looks
+     * together spend at most α), and for few values z grows by 2.5/n (about Student's t).
+     * Otherwise checking often would stop early on a lucky run of timings.
+     */
+    static Interval interval(CostProfile estimate, double[] values, int look) {
+        int n = values.length;
+        if (n < 2) {
+            return new Interval(estimate, estimate);
+        }
+        double z = z(look, n);
+        double mean = Stats.mean(values);
+        double ss = 0;
+        for (double v : values) {
+            ss += (v - mean) * (v - mean);
+        }
+        double half = z * Math.sqrt(ss / (n - 1)) / Math.sqrt(n);
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        CostProfile.Timing t = estimate.timing();
+        double lowMean = Math.max(t.meanNanos() - half, t.meanNanos() * 1e-3);
+        CostProfile.Timing low = new CostProfile.Timing(lowMean, rank(sorted, 0.50, -z), rank(sorted, 0.95, -z),
+                rank(sorted, 0.99, -z), t.maxNanos(), t.cv());
+        CostProfile.Timing high = new CostProfile.Timing(t.meanNanos() + half, rank(sorted, 0.50, z),
+                rank(sorted, 0.95, z), rank(sorted, 0.99, z), t.maxNanos(), t.cv());
+        return new Interval(withTiming(estimate, low), withTiming(estimate, high));
+    }
+
+    /** The interval's z at check {@code look} (1-based) with {@code n} values. */
+    static double z(int look, int n) {
+        double k = Math.max(1, look);
+        return Stats.upperNormalQuantile(ALPHA / (2.0 * k * (k + 1))) + 2.5 / Math.max(1, n);
+    }
+
+    private static double rank(double[] sorted, double q, double z) {
+        int n = sorted.length;
+        double pos = q * (n - 1) + z * Math.sqrt(n * q * (1 - q));
+        pos = Math.min(n - 1, Math.max(0, pos));
+        return Stats.quantile(sorted, pos / (n - 1));
+    }
+
+    private static CostProfile withTiming(CostProfile p, CostProfile.Timing timing) {
+        return new CostProfile(p.sample(), timing, p.resources(), p.sizes(), p.batchFit());
     }
 
     /** Mean, quantiles and cv of per-record times (not modified). */

@@ -34,29 +34,6 @@ final class WarmUp {
     /** Batch warm-up: most rounds (a bound when the clock misbehaves). */
     private static final int MAX_BATCH_WARMUP_ROUNDS = 2000;
 
-    /** Why warm-up ended. */
-    enum End {
-        /** Timings agreed: steady state. */
-        SETTLED("settled"),
-        /** The warm-up limit was spent first. */
-        LIMIT("not settled"),
-        /** The call cap was reached first (a clock that does not move). */
-        CALL_CAP("not settled: call cap"),
-        /** The measuring thread was interrupted. */
-        INTERRUPTED("not settled: interrupted");
-
-        private final String text;
-
-        End(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
     /**
      * @param end          why warm-up ended
      * @param perCallNanos the last window median per call (the timing phase's group size follows
@@ -64,9 +41,9 @@ final class WarmUp {
      * @param calls        records passed to the function during warm-up
      * @param nanos        warm-up wall time, ticker-measured from {@code start}
      */
-    record Result(End end, double perCallNanos, long calls, long nanos) {
+    record Result(MeasureReport.WarmUpEnd end, double perCallNanos, long calls, long nanos) {
         boolean steady() {
-            return end == End.SETTLED;
+            return end == MeasureReport.WarmUpEnd.SETTLED;
         }
     }
 
@@ -79,9 +56,27 @@ final class WarmUp {
     private WarmUp() {
     }
 
+    /** The spend cap in nanoseconds for a function of {@code perCallNanos}; {@link #NONE} when there is none. */
+    @FunctionalInterface
+    interface Cap {
+        Cap NONE = perCall -> Long.MAX_VALUE;
+
+        long nanos(double perCallNanos);
+    }
+
     /** Warms {@code run} up from {@code start} for at most {@code limitNanos} (at least one unit). */
     static Result records(RecordRun<?, ?> run, UnitTimer timer, long start, long limitNanos) {
-        long windowNanos = Math.max(1_000_000L, limitNanos / 25);
+        return records(run, timer, start, limitNanos, Cap.NONE);
+    }
+
+    /**
+     * As {@link #records(RecordRun, UnitTimer, long, long)}, the limit lowered after each window to
+     * half the spend cap for the window's median ({@code cap}), so that timing keeps the other half.
+     */
+    static Result records(RecordRun<?, ?> run, UnitTimer timer, long start, long budgetNanos, Cap cap) {
+        long limitNanos = budgetNanos;
+        // with a cap, the first window is the shortest: the cap (known after it) may shrink the limit
+        long windowNanos = cap == Cap.NONE ? Math.max(1_000_000L, limitNanos / 25) : 1_000_000L;
         long minWarm = limitNanos / 5;
         int[] orderGroup = run.orderGroup;
         int[] orderIndex = run.orderIndex;
@@ -92,7 +87,7 @@ final class WarmUp {
         double prevMedian = Double.NaN;
         double lastPerCall = Double.NaN;
         int stable = 0;
-        End end;
+        MeasureReport.WarmUpEnd end;
         Doubles window = new Doubles(MAX_WINDOW_UNITS);
         long windowStart = start;
         while (true) {
@@ -119,22 +114,28 @@ final class WarmUp {
                 window.n = 0;
                 windowStart = t1;
                 k = groupSizeFor(m);
+                long capped = cap.nanos(m) / 2;
+                if (capped < limitNanos) {
+                    limitNanos = capped;
+                    windowNanos = Math.max(1_000_000L, limitNanos / 25);
+                    minWarm = limitNanos / 5;
+                }
                 if (stable >= STABLE_COMPARISONS && t1 - start >= minWarm
                         && (calls >= MIN_WARMUP_CALLS || t1 - start >= 2 * minWarm)) {
-                    end = End.SETTLED;
+                    end = MeasureReport.WarmUpEnd.SETTLED;
                     break;
                 }
             }
             if (t1 - start >= limitNanos) {
-                end = End.LIMIT;
+                end = limitNanos < budgetNanos ? MeasureReport.WarmUpEnd.SPEND_CAP : MeasureReport.WarmUpEnd.BUDGET;
                 break;
             }
             if (calls >= HARD_CAP_CALLS) {
-                end = End.CALL_CAP;
+                end = MeasureReport.WarmUpEnd.CALL_CAP;
                 break;
             }
             if (Thread.currentThread().isInterrupted()) {
-                end = End.INTERRUPTED;
+                end = MeasureReport.WarmUpEnd.INTERRUPTED;
                 break;
             }
         }
@@ -150,7 +151,7 @@ final class WarmUp {
      */
     static Result batches(BatchCall call, int[] sizes, UnitTimer timer, long start, long limitNanos, long callsSoFar) {
         long calls = callsSoFar;
-        End end = End.LIMIT;
+        MeasureReport.WarmUpEnd end;
         double[] previous = null;
         long minWarm = limitNanos / 5;
         int rounds = 0;
@@ -158,15 +159,15 @@ final class WarmUp {
         while (true) {
             last = timer.now();
             if (!(last - start < limitNanos)) {
-                end = End.LIMIT;
+                end = MeasureReport.WarmUpEnd.BUDGET;
                 break;
             }
             if (!(rounds++ < MAX_BATCH_WARMUP_ROUNDS)) {
-                end = End.CALL_CAP;
+                end = MeasureReport.WarmUpEnd.CALL_CAP;
                 break;
             }
             if (Thread.currentThread().isInterrupted()) {
-                end = End.INTERRUPTED;
+                end = MeasureReport.WarmUpEnd.INTERRUPTED;
                 break;
             }
             double[] round = new double[sizes.length];
@@ -178,13 +179,13 @@ final class WarmUp {
                 long now = timer.now();
                 last = now;
                 if (now - start >= minWarm && (calls >= MIN_WARMUP_CALLS || now - start >= 2 * minWarm)) {
-                    end = End.SETTLED;
+                    end = MeasureReport.WarmUpEnd.SETTLED;
                     break;
                 }
             }
             previous = round;
             if (calls >= HARD_CAP_CALLS) {
-                end = End.CALL_CAP;
+                end = MeasureReport.WarmUpEnd.CALL_CAP;
                 break;
             }
         }

@@ -69,6 +69,15 @@ public final class Optimizer {
 
     /** The full decision: chosen and current candidates, ranked candidates, batch reasoning. */
     public Decision decide(CostProfile profile, Workload workload, ClusterShape cluster, List<String> notes) {
+        return decide(profile, workload, cluster, notes, true);
+    }
+
+    /**
+     * As {@link #decide(CostProfile, Workload, ClusterShape, List)}; without {@code explain} the
+     * decision's text is empty (rendering it costs ten times the decision: {@link DecisionStopRule}
+     * decides between rounds of measuring and needs no text).
+     */
+    Decision decide(CostProfile profile, Workload workload, ClusterShape cluster, List<String> notes, boolean explain) {
         if (profile == null) {
             throw new IllegalArgumentException("profile must not be null");
         }
@@ -160,8 +169,8 @@ public final class Optimizer {
                     p0));
         }
         addProfileWarnings(profile, workload, warnings);
-        String text = Explanation.render(profile, workload, cluster, model, chosen, current, best, winner,
-                feasible, floor, batch, kept, fewer != null, threshold, warnings, notes);
+        String text = !explain ? "" : Explanation.render(profile, workload, cluster, model, chosen, current, best,
+                winner, feasible, floor, batch, kept, fewer != null, threshold, warnings, notes);
         return new Decision(chosen, current, best, feasible, floor, batch, kept, fewer != null, warnings, text);
     }
 

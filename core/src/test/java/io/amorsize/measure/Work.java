@@ -29,6 +29,11 @@ final class Work {
         return n;
     }
 
+    /** CPU time of the calling thread so far. */
+    static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
