@@ -130,6 +130,81 @@ public final class TuneOptions {
         return "TuneOptions{" + describe() + "}";
     }
 
+    /**
+     * The base of every engine's options builder ({@code SparkTuneOptions.Builder},
+     * {@code FlinkTuneOptions.Builder}): the options all engines share, with the same names and the
+     * same validation, written once. {@code B} is the engine's builder, so a chain of shared and
+     * engine-specific setters keeps its type.
+     */
+    public abstract static class EngineBuilder<B extends EngineBuilder<B>> {
+        private final Builder common = builder();
+
+        protected EngineBuilder() {
+        }
+
+        /** This builder, typed as the engine's. */
+        protected abstract B self();
+
+        /** The shared options set so far. */
+        public final TuneOptions common() {
+            return common.build();
+        }
+
+        /**
+         * Identifies the function by a stable id and version instead of fingerprinting its code:
+         * use it when the function's class changes between builds but its cost does not (or to
+         * force a re-measurement by bumping the version).
+         */
+        public B function(String id, String version) {
+            common.function(id, version);
+            return self();
+        }
+
+        /** The same as {@link #function(String, String)}. */
+        public B functionId(String id, String version) {
+            return function(id, version);
+        }
+
+        /** Throw {@link io.amorsize.AmorsizeException} when tuning fails instead of falling back. */
+        public B strict(boolean strict) {
+            common.strict(strict);
+            return self();
+        }
+
+        /** Wall-time budget for drawing the sample (at least 1 ms). */
+        public B sampleBudget(Duration budget) {
+            common.sampleBudget(budget);
+            return self();
+        }
+
+        /** Most records sampled (at least 3). */
+        public B sampleMaxRecords(int records) {
+            common.sampleMaxRecords(records);
+            return self();
+        }
+
+        /** Wall-time budget for timing the function, warm-up included (at least 1 ms). */
+        public B measureBudget(Duration budget) {
+            common.measureBudget(budget);
+            return self();
+        }
+
+        /**
+         * The CPU cores the job's tasks share, instead of detecting them ({@link Options#CLUSTER_CORES}
+         * per call): CPU-bound work gains from at most min(slots, cores) tasks.
+         */
+        public B cores(int cores) {
+            common.cores(cores);
+            return self();
+        }
+
+        /** Any other option of {@link Options#ALL}, per call; see {@link Builder#set}. */
+        public <T> B set(Option<T> option, T value) {
+            common.set(option, value);
+            return self();
+        }
+    }
+
     /** Builder of {@link TuneOptions}; every setter validates its argument (IllegalArgumentException). */
     public static final class Builder {
         private String functionId;

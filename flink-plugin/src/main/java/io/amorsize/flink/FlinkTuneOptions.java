@@ -1,9 +1,7 @@
 package io.amorsize.flink;
 
-import io.amorsize.config.Option;
 import io.amorsize.config.Settings;
 import io.amorsize.tune.TuneOptions;
-import java.time.Duration;
 
 /**
  * Per-call options of {@link AmorsizeFlink#tune}: they win over the Flink configuration and the
@@ -32,7 +30,7 @@ public final class FlinkTuneOptions {
     private final int slots;
 
     private FlinkTuneOptions(Builder b) {
-        this.common = b.common.build();
+        this.common = b.common();
         this.maxParallelism = b.maxParallelism;
         this.slots = b.slots;
         this.keyed = b.keyed;
@@ -89,25 +87,16 @@ public final class FlinkTuneOptions {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("FlinkTuneOptions{");
-        if (common.functionId() != null) {
-            sb.append("functionId=").append(common.functionId()).append('@').append(common.functionVersion())
-                    .append(", ");
-        }
-        sb.append("maxParallelism=").append(maxParallelism).append(", keyed=").append(keyed);
-        if (slots > 0) {
-            sb.append(", slots=").append(slots);
-        }
-        for (var e : common.overrides().entrySet()) {
-            sb.append(", ").append(e.getKey().key()).append('=')
-                    .append(e.getKey().secret() ? "****" : String.valueOf(e.getValue()));
-        }
-        return sb.append('}').toString();
+        String c = common.describe();
+        return "FlinkTuneOptions{" + c + (c.isEmpty() ? "" : ", ") + "maxParallelism=" + maxParallelism + ", keyed="
+                + keyed + (slots > 0 ? ", slots=" + slots : "") + "}";
     }
 
-    /** Builder of {@link FlinkTuneOptions}; every setter validates its argument. */
-    public static final class Builder {
-        private final TuneOptions.Builder common = TuneOptions.builder();
+    /**
+     * Builder of {@link FlinkTuneOptions}; every setter validates its argument. The shared setters
+     * (function identity, strict, budgets, cores, {@code set}) come from {@link TuneOptions.EngineBuilder}.
+     */
+    public static final class Builder extends TuneOptions.EngineBuilder<Builder> {
         private int maxParallelism;
         private boolean keyed;
         private int slots;
@@ -115,41 +104,8 @@ public final class FlinkTuneOptions {
         private Builder() {
         }
 
-        /**
-         * Identifies the function by a name and version you control instead of its fingerprint.
-         * Bump the version whenever the function's cost changes.
-         */
-        public Builder functionId(String id, String version) {
-            common.function(id, version);
-            return this;
-        }
-
-        /** The same as {@link #functionId(String, String)}, under the name {@code SparkTuneOptions} uses. */
-        public Builder function(String id, String version) {
-            return functionId(id, version);
-        }
-
-        /** Throw {@link io.amorsize.AmorsizeException} when tuning fails instead of falling back. */
-        public Builder strict(boolean strict) {
-            common.strict(strict);
-            return this;
-        }
-
-        /** Wall-time budget for drawing the sample (file inputs; at least 1 ms). */
-        public Builder sampleBudget(Duration budget) {
-            common.sampleBudget(budget);
-            return this;
-        }
-
-        /** Most records sampled (at least 3). */
-        public Builder sampleMaxRecords(int records) {
-            common.sampleMaxRecords(records);
-            return this;
-        }
-
-        /** Wall-time budget for timing the function, warm-up included (at least 1 ms). */
-        public Builder measureBudget(Duration budget) {
-            common.measureBudget(budget);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -181,21 +137,6 @@ public final class FlinkTuneOptions {
                 throw new IllegalArgumentException("slots must be >= 1, got " + slots);
             }
             this.slots = slots;
-            return this;
-        }
-
-        /**
-         * The CPU cores the job's tasks share, instead of detecting them ({@code amorsize.cluster.cores}
-         * per call): CPU-bound work gains from at most min(slots, cores) subtasks.
-         */
-        public Builder cores(int cores) {
-            common.cores(cores);
-            return this;
-        }
-
-        /** Any other option of {@link io.amorsize.config.Options#ALL}, per call. */
-        public <T> Builder set(Option<T> option, T value) {
-            common.set(option, value);
             return this;
         }
 

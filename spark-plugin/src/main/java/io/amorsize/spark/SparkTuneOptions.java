@@ -1,9 +1,7 @@
 package io.amorsize.spark;
 
-import io.amorsize.config.Option;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.tune.TuneOptions;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -23,7 +21,7 @@ public final class SparkTuneOptions {
     private final ClusterShape targetCluster;
 
     private SparkTuneOptions(Builder b) {
-        this.common = b.common.build();
+        this.common = b.common();
         this.targetCluster = b.targetCluster;
     }
 
@@ -71,56 +69,18 @@ public final class SparkTuneOptions {
         return "SparkTuneOptions{" + c + (c.isEmpty() ? "" : ", ") + "targetCluster=" + targetCluster + "}";
     }
 
-    /** Builder of {@link SparkTuneOptions}; every setting is optional. */
-    public static final class Builder {
-        private final TuneOptions.Builder common = TuneOptions.builder();
+    /**
+     * Builder of {@link SparkTuneOptions}; every setting is optional. The shared setters (function
+     * identity, strict, budgets, cores, {@code set}) come from {@link TuneOptions.EngineBuilder}.
+     */
+    public static final class Builder extends TuneOptions.EngineBuilder<Builder> {
         private ClusterShape targetCluster;
 
         private Builder() {
         }
 
-        /**
-         * Identifies the function by a stable id and version instead of fingerprinting its code:
-         * use it when the function's class changes between builds but its cost does not (or to force
-         * a re-measurement by bumping the version).
-         */
-        public Builder function(String id, String version) {
-            common.function(id, version);
-            return this;
-        }
-
-        /** The same as {@link #function(String, String)}, under the name {@code FlinkTuneOptions} uses. */
-        public Builder functionId(String id, String version) {
-            return function(id, version);
-        }
-
-        /** Throw {@link io.amorsize.AmorsizeException} when tuning fails instead of keeping the RDD. */
-        public Builder strict(boolean value) {
-            common.strict(value);
-            return this;
-        }
-
-        /** Wall-time budget for drawing the sample (at least 1 ms). */
-        public Builder sampleBudget(Duration budget) {
-            common.sampleBudget(budget);
-            return this;
-        }
-
-        /** Most records sampled (at least 3). */
-        public Builder sampleMaxRecords(int records) {
-            common.sampleMaxRecords(records);
-            return this;
-        }
-
-        /** Wall-time budget for timing the function, warm-up included (at least 1 ms). */
-        public Builder measureBudget(Duration budget) {
-            common.measureBudget(budget);
-            return this;
-        }
-
-        /** Any other option of {@link io.amorsize.config.Options#ALL}, per call. */
-        public <T> Builder set(Option<T> option, T value) {
-            common.set(option, value);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -133,16 +93,6 @@ public final class SparkTuneOptions {
                 throw new IllegalArgumentException("cluster must not be null");
             }
             this.targetCluster = cluster;
-            return this;
-        }
-
-        /**
-         * The CPU cores the job's tasks share, instead of detecting them
-         * ({@code spark.amorsize.cluster.cores} per call): CPU-bound work gains from at most
-         * min(slots, cores) tasks.
-         */
-        public Builder cores(int cores) {
-            common.cores(cores);
             return this;
         }
 
