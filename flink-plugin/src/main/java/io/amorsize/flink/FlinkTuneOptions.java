@@ -1,6 +1,7 @@
 package io.amorsize.flink;
 
 import io.amorsize.config.Settings;
+import io.amorsize.tune.EngineTuneOptions;
 import io.amorsize.tune.TuneOptions;
 
 /**
@@ -20,17 +21,16 @@ import io.amorsize.tune.TuneOptions;
  * {@code SparkTuneOptions}; max parallelism, keyed and slots are Flink's own. Every setter throws
  * {@link IllegalArgumentException} for a bad or null argument.
  */
-public final class FlinkTuneOptions {
+public final class FlinkTuneOptions extends EngineTuneOptions {
 
     private static final FlinkTuneOptions DEFAULTS = builder().build();
 
-    private final TuneOptions common;
     private final int maxParallelism;
     private final boolean keyed;
     private final int slots;
 
     private FlinkTuneOptions(Builder b) {
-        this.common = b.common();
+        super(b.common());
         this.maxParallelism = b.maxParallelism;
         this.slots = b.slots;
         this.keyed = b.keyed;
@@ -43,21 +43,6 @@ public final class FlinkTuneOptions {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The options every engine shares. */
-    public TuneOptions common() {
-        return common;
-    }
-
-    /** Explicit function id, or null to fingerprint the function's code and captured values. */
-    public String functionId() {
-        return common.functionId();
-    }
-
-    /** Version paired with {@link #functionId()}, or null. */
-    public String functionVersion() {
-        return common.functionVersion();
     }
 
     /** Max parallelism of the operator, 0 when not given here (then the environment's is used). */
@@ -75,21 +60,15 @@ public final class FlinkTuneOptions {
         return slots;
     }
 
-    /** Whether strict mode was set per call (null = not set here). */
-    public Boolean strict() {
-        return common.strict();
-    }
-
     /** {@code base} with this call's overrides applied (origin per-call). */
     Settings applyTo(Settings base) {
-        return common.applyTo(base);
+        return common().applyTo(base);
     }
 
     @Override
     public String toString() {
-        String c = common.describe();
-        return "FlinkTuneOptions{" + c + (c.isEmpty() ? "" : ", ") + "maxParallelism=" + maxParallelism + ", keyed="
-                + keyed + (slots > 0 ? ", slots=" + slots : "") + "}";
+        return describe("FlinkTuneOptions",
+                "maxParallelism=" + maxParallelism + ", keyed=" + keyed + (slots > 0 ? ", slots=" + slots : ""));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.amorsize.spark;
 
 import io.amorsize.model.ClusterShape;
+import io.amorsize.tune.EngineTuneOptions;
 import io.amorsize.tune.TuneOptions;
 import java.util.Map;
 
@@ -13,15 +14,14 @@ import java.util.Map;
  * {@code FlinkTuneOptions}; {@link Builder#targetCluster} is Spark's own. Every setter throws
  * {@link IllegalArgumentException} for a bad or null argument.
  */
-public final class SparkTuneOptions {
+public final class SparkTuneOptions extends EngineTuneOptions {
 
     private static final SparkTuneOptions DEFAULTS = builder().build();
 
-    private final TuneOptions common;
     private final ClusterShape targetCluster;
 
     private SparkTuneOptions(Builder b) {
-        this.common = b.common();
+        super(b.common());
         this.targetCluster = b.targetCluster;
     }
 
@@ -33,26 +33,6 @@ public final class SparkTuneOptions {
         return new Builder();
     }
 
-    /** The options every engine shares. */
-    public TuneOptions common() {
-        return common;
-    }
-
-    /** Explicit function id, or null to fingerprint the function object. */
-    public String functionId() {
-        return common.functionId();
-    }
-
-    /** Version paired with {@link #functionId()}, or null. */
-    public String functionVersion() {
-        return common.functionVersion();
-    }
-
-    /** Whether strict mode was set per call (null = not set here). */
-    public Boolean strict() {
-        return common.strict();
-    }
-
     /** The cluster to plan for instead of the live one, or null. */
     public ClusterShape targetCluster() {
         return targetCluster;
@@ -60,13 +40,12 @@ public final class SparkTuneOptions {
 
     /** The overrides as option keys (without prefix) → text, for {@link SparkSettings#resolve}. */
     Map<String, String> perCallOverrides() {
-        return common.perCallOverrides();
+        return common().perCallOverrides();
     }
 
     @Override
     public String toString() {
-        String c = common.describe();
-        return "SparkTuneOptions{" + c + (c.isEmpty() ? "" : ", ") + "targetCluster=" + targetCluster + "}";
+        return describe("SparkTuneOptions", "targetCluster=" + targetCluster);
     }
 
     /**
