@@ -9,6 +9,7 @@ import io.amorsize.model.ClusterShape;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.FunctionFingerprint;
 import io.amorsize.recommend.Optimizer;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,14 @@ final class DistributedCache {
     }
 
     static int prewarm(Object fn, List<WorkloadSpec> specs) {
+        return prewarm(fn, specs, Clock.systemUTC());
+    }
+
+    /** As {@link #prewarm(Object, List)}, stamping the entries' creation time from {@code clock}. */
+    static int prewarm(Object fn, List<WorkloadSpec> specs, Clock clock) {
+        if (clock == null) {
+            throw new IllegalArgumentException("clock must not be null");
+        }
         if (fn == null) {
             throw new IllegalArgumentException("fn must not be null");
         }
@@ -46,7 +55,7 @@ final class DistributedCache {
             CacheKey key = CacheKey.of(fingerprint, spec.input(), cluster);
             Recommendation r = optimizer.optimize(spec.profile(), spec.workload(), cluster);
             CacheEntry entry = new CacheEntry(EntryFormat.SCHEMA_VERSION, key, spec.profile(), cluster, spec.workload(),
-                    r.partitions(), r.batchSize(), r.action(), System.currentTimeMillis());
+                    r.partitions(), r.batchSize(), r.action(), clock.millis());
             store.put(key, entry);
             stored++;
             LOG.info("amorsize cache: prewarmed {} ({} records, {} ns/record on {}: {} partitions, batch {})", store.render(key),
