@@ -381,7 +381,23 @@ public final class AmorsizeFlink {
             // What Flink derives when the max parallelism is unset (128 for parallelism <= 85).
             max = KeyGroupRangeAssignment.computeDefaultMaxParallelism(Math.max(defaultParallelism, cluster.slots()));
         }
-        return max > 0 ? base.withMaxParallelism(max, options.keyed()) : base;
+        // Never more subtasks than slots: a STREAMING job needs a slot per subtask to start at all.
+        int slots = Math.max(1, cluster.slots());
+        int cap = max <= 0 ? slots : options.keyed() ? largestDivisorAtMost(max, slots) : Math.min(max, slots);
+        return base.withMaxParallelism(cap, options.keyed());
+    }
+
+    /**
+     * The largest divisor of {@code max} that is at most {@code limit}: every divisor of it divides
+     * {@code max} too, so a keyed operator's key groups still spread evenly.
+     */
+    static int largestDivisorAtMost(int max, int limit) {
+        for (int d = Math.min(max, limit); d > 1; d--) {
+            if (max % d == 0) {
+                return d;
+            }
+        }
+        return 1;
     }
 
     /** Flink context of a decision at DEBUG: the Tuner logs the decision's one INFO line. */
