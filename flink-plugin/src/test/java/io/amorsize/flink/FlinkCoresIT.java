@@ -2,7 +2,6 @@ package io.amorsize.flink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.amorsize.Action;
 import io.amorsize.Recommendation;
@@ -39,8 +38,8 @@ class FlinkCoresIT {
         assertTrue(rec.explain().contains("4 slots on 2 cores"), rec.explain());
         Matcher m = CPU.matcher(rec.explain());
         assertTrue(m.find(), rec.explain());
-        // A busy-spin is CPU-bound; a machine so loaded that it measures otherwise cannot show the rule.
-        assumeTrue(Integer.parseInt(m.group(1)) >= 90, "spin measured as " + m.group() + " on a loaded machine");
+        // A busy-spin is CPU-bound; the run-queue wait is subtracted, so a loaded machine still shows it.
+        assertTrue(Integer.parseInt(m.group(1)) >= 90, "spin measured as " + m.group() + ": " + rec.explain());
         assertEquals(2, rec.parallelism(), rec.explain());
         assertEquals(Action.REPARTITION, rec.action(), "a lower parallelism is a rebalance in Flink: " + rec.explain());
         assertTrue(rec.explain().contains("fewer tasks, same time: 4 -> 2"), rec.explain());
