@@ -29,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local fallback store: one JSON file in a directory ({@link #FILE_NAME}), shared by every
- * process on the host that uses the same directory.
+ * The local fallback store: one JSON file in a directory ({@link #fileName(String)}: named after the
+ * shared cache it backs, {@link CacheTarget}), shared by every process on the host that uses the same
+ * directory and target.
  *
  * <p>File format (UTF-8): {@code {"format":1,"entries":{"<key>":{"expiresAt":<epoch millis>,
  * "entry":"<the EntryCodec JSON of the entry, as a string>"},...}}}. Each entry is validated by the
@@ -56,8 +57,8 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class FileStore implements RecommendationStore {
 
-    /** Name of the data file in the cache directory. */
-    public static final String FILE_NAME = "amorsize-cache.json";
+    /** Start of the data file's name; {@link #fileName(String)} adds the target and the format version. */
+    public static final String FILE_PREFIX = "amorsize-cache-";
     /** Name of the lock file in the cache directory (shared with the {@link Journal}). */
     public static final String LOCK_NAME = "amorsize-cache.lock";
     /** Files larger than this are treated as corrupt. */
@@ -71,6 +72,7 @@ public final class FileStore implements RecommendationStore {
             com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN, MAX_FILE_BYTES));
 
     private final Path dir;
+    private final String target;
     private final Path file;
     private final Path lockFile;
     private final String prefix;
@@ -95,6 +97,19 @@ public final class FileStore implements RecommendationStore {
 
     /** As {@link #FileStore(Path, String, Duration, EntryCodec)} with an injected wall clock (tests). */
     public FileStore(Path dir, String prefix, Duration ttl, EntryCodec codec, Clock clock) {
+        this(dir, CacheTarget.id(null, prefix, codec.secretId()), prefix, ttl, codec, clock);
+    }
+
+    /**
+     * The local file of the shared cache {@code target} ({@link CacheTarget#id}): the file (and the
+     * journal next to it) are named after it, so applications of other targets sharing the directory
+     * never touch them.
+     */
+    public FileStore(Path dir, String target, String prefix, Duration ttl, EntryCodec codec, Clock clock) {
+        this.target = Objects.requireNonNull(target, "target");
+        if (!target.matches("[0-9a-f]{1,64}")) {
+            throw new IllegalArgumentException("target must be hex digits, got '" + target + "'");
+        }
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
@@ -103,13 +118,30 @@ public final class FileStore implements RecommendationStore {
         }
         this.codec = Objects.requireNonNull(codec, "codec");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.file = this.dir.resolve(FILE_NAME);
+        this.file = this.dir.resolve(fileName(target));
         this.lockFile = this.dir.resolve(LOCK_NAME);
         try {
             Files.createDirectories(this.dir);
         } catch (IOException e) {
             throw new IllegalArgumentException("dir " + this.dir + " cannot be created: " + e, e);
         }
+    }
+
+    /** The local file of {@code config}'s target: Redis endpoints, database, prefix and secret. */
+    public static FileStore forConfig(CacheConfig config) {
+        EntryCodec codec = EntryCodec.withSecret(config.hmacSecret());
+        return new FileStore(config.fallbackDir(), CacheTarget.id(config.redisUrl(), config.keyPrefix(), codec.secretId()),
+                config.keyPrefix(), config.ttl(), codec, Clock.systemUTC());
+    }
+
+    /** Name of the data file of {@code target}: {@code amorsize-cache-<target>.v<format>.json}. */
+    public static String fileName(String target) {
+        return FILE_PREFIX + target + ".v" + FORMAT + ".json";
+    }
+
+    /** The target this file belongs to ({@link CacheTarget#id}). */
+    public String target() {
+        return target;
     }
 
     /** The data file. */
@@ -202,6 +234,11 @@ public final class FileStore implements RecommendationStore {
      * @throws IllegalArgumentException if every entry was refused by the codec
      */
     int putAllIfNewer(Map<CacheKey, CacheEntry> entries) {
+        return putAllIfNewer(entries, LOCK_TIMEOUT);
+    }
+
+    /** As {@link #putAllIfNewer(Map)}, waiting at most {@code lockTimeout} for the file's lock. */
+    int putAllIfNewer(Map<CacheKey, CacheEntry> entries, Duration lockTimeout) {
         Map<String, String> encoded = new TreeMap<>();
         Map<String, CacheEntry> valid = new TreeMap<>();
         IllegalArgumentException refused = null;
@@ -223,7 +260,7 @@ public final class FileStore implements RecommendationStore {
         }
         long now = clock.millis();
         int[] wrote = {0};
-        update(m -> {
+        update(lockTimeout, m -> {
             wrote[0] = 0;
             for (Map.Entry<String, CacheEntry> e : valid.entrySet()) {
                 String key = e.getKey();
@@ -384,7 +421,11 @@ public final class FileStore implements RecommendationStore {
      * write, or null to leave the file as it is. Expired entries are dropped on every write.
      */
     private void update(UnaryOperator<TreeMap<String, FileRecord>> change) {
-        try (FileLocks.Held ignored = FileLocks.acquire(lockFile, LOCK_TIMEOUT)) {
+        update(LOCK_TIMEOUT, change);
+    }
+
+    private void update(Duration lockTimeout, UnaryOperator<TreeMap<String, FileRecord>> change) {
+        try (FileLocks.Held ignored = FileLocks.acquire(lockFile, lockTimeout)) {
             AtomicFiles.deleteTempLeftovers(file);
             TreeMap<String, FileRecord> m = loadLocked();
             TreeMap<String, FileRecord> out = change.apply(m);

@@ -99,8 +99,7 @@ public final class SharedStores {
     }
 
     private static Active open(CacheConfig cfg) {
-        EntryCodec codec = EntryCodec.withSecret(cfg.hmacSecret());
-        FileStore file = new FileStore(cfg.fallbackDir(), cfg.keyPrefix(), cfg.ttl(), codec);
+        FileStore file = FileStore.forConfig(cfg);
         if (!cfg.redisConfigured()) {
             return new Active(cfg, file, null);
         }
@@ -203,8 +202,7 @@ public final class SharedStores {
             configure(config); // logs one line: reachable or not
             configured = currentConfig();
         } else {
-            ownFile = new FileStore(config.fallbackDir(), config.keyPrefix(), config.ttl(),
-                    EntryCodec.withSecret(config.hmacSecret()));
+            ownFile = FileStore.forConfig(config);
         }
     }
 

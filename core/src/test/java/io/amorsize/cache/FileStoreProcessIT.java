@@ -103,7 +103,7 @@ class FileStoreProcessIT {
         long fileVersion = 1;
         int leftovers = 0;
         int midWriteKills = 0;
-        Path planted = dir.resolve(FileStore.FILE_NAME + ".999.tmp");
+        Path planted = store.file().resolveSibling(store.file().getFileName() + ".999.tmp");
         for (int round = 0; round < KILLS; round++) {
             List<String> lines = new CopyOnWriteArrayList<>();
             CountDownLatch ready = new CountDownLatch(2); // READY, then the first acknowledged write

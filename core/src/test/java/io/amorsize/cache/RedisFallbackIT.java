@@ -169,4 +169,25 @@ class RedisFallbackIT {
         }
         assertTrue(Files.exists(dir));
     }
+
+    /** A per-key error during replay (WRONGTYPE on a real server) skips and keeps that line; the others are replayed. */
+    @Test
+    void aWrongTypeKeyDuringReplaySkipsAndKeepsThatLine() throws Exception {
+        Journal journal = Journal.of(file);
+        for (int i = 0; i < 3; i++) {
+            String k = PREFIX + "v1:r" + i + ":n1:c";
+            journal.append(k, Entries.sample(k, 1_700_000_000_000L + i));
+        }
+        String wrong = PREFIX + "v1:r1:n1:c";
+        try (RedisClient admin = RedisClient.create(java.net.URI.create(server.url()))) {
+            admin.lpush(wrong, "not an entry");
+            FallbackStore other = new FallbackStore(redis, file); // a later process finds the journal
+            assertTrue(other.get(Entries.k(PREFIX + "v1:unrelated:n1:c")).isEmpty());
+            other.flushFileCopies(); // the replay runs in the background
+            assertTrue(admin.exists(PREFIX + "v1:r0:n1:c"), "the key before the refused one was replayed");
+            assertTrue(admin.exists(PREFIX + "v1:r2:n1:c"), "and the key after it: the replay did not abort");
+            assertEquals("list", admin.type(wrong), "the other application's value is untouched");
+            assertEquals(Set.of(wrong), journal.pending().keySet(), "the refused line is kept");
+        }
+    }
 }
