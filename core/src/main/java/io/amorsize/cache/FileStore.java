@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -67,12 +68,15 @@ public final class FileStore implements RecommendationStore {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    private static final Set<Path> REFUSED_LOGGED = ConcurrentHashMap.newKeySet();
     /** The strict mapper of the file and the journal (the codec's configuration, the file's limits). */
     static final ObjectMapper MAPPER = StrictJson.mapper(new StrictJson.Limits(8, 2 * EntryCodec.MAX_BYTES, 32,
             com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN, MAX_FILE_BYTES));
 
     private final Path dir;
     private final String target;
+    /** Why the directory is not used, or null. */
+    private final String refused;
     private final Path file;
     private final Path lockFile;
     private final String prefix;
@@ -121,9 +125,20 @@ public final class FileStore implements RecommendationStore {
         this.file = this.dir.resolve(fileName(target));
         this.lockFile = this.dir.resolve(LOCK_NAME);
         try {
-            Files.createDirectories(this.dir);
+            AtomicFiles.createPrivateDirectories(this.dir);
         } catch (IOException e) {
             throw new IllegalArgumentException("dir " + this.dir + " cannot be created: " + e, e);
+        }
+        this.refused = AtomicFiles.refusal(this.dir);
+        if (refused != null && REFUSED_LOGGED.add(this.dir)) {
+            LOG.warn("amorsize cache: not using the local cache file: {}", refused);
+        }
+    }
+
+    /** Every call fails with the reason when the directory is refused (another user's, or writable by others). */
+    private void requireUsableDirectory() {
+        if (refused != null) {
+            throw new StoreUnavailableException(refused);
         }
     }
 
@@ -352,6 +367,7 @@ public final class FileStore implements RecommendationStore {
 
     /** The file as parsed now (cached while the file is unchanged); a corrupt file is moved aside. */
     Map<String, FileRecord> load() {
+        requireUsableDirectory();
         FileId id = FileId.of(file);
         Snapshot s = snapshot;
         if (id == null) {
@@ -364,10 +380,13 @@ public final class FileStore implements RecommendationStore {
             if (id.size() > MAX_FILE_BYTES) {
                 throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
             }
-            Map<String, FileRecord> m = Collections.unmodifiableMap(parse(Files.readAllBytes(file)));
+            Map<String, FileRecord> m = Collections.unmodifiableMap(parse(AtomicFiles.readNoFollow(file)));
             snapshot = new Snapshot(id, m);
             return m;
         } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (NewerFormatException e) {
+            newerFormat(e);
             return Map.of();
         } catch (CorruptFileException e) {
             try (FileLocks.Held ignored = FileLocks.acquire(lockFile, LOCK_TIMEOUT)) {
@@ -394,7 +413,7 @@ public final class FileStore implements RecommendationStore {
             }
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(file);
+                bytes = AtomicFiles.readNoFollow(file);
             } catch (NoSuchFileException e) {
                 return new TreeMap<>();
             } catch (IOException e) {
@@ -403,6 +422,10 @@ public final class FileStore implements RecommendationStore {
             TreeMap<String, FileRecord> m = parse(bytes);
             snapshot = new Snapshot(id, Collections.unmodifiableMap(new TreeMap<>(m)));
             return m;
+        } catch (NewerFormatException e) {
+            newerFormat(e);
+            throw new StoreUnavailableException(file + " was written by a newer Amorsize (" + e.getMessage()
+                    + "); not overwriting it", e);
         } catch (CorruptFileException e) {
             try {
                 Path moved = AtomicFiles.quarantine(file);
@@ -425,6 +448,7 @@ public final class FileStore implements RecommendationStore {
     }
 
     private void update(Duration lockTimeout, UnaryOperator<TreeMap<String, FileRecord>> change) {
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, lockTimeout)) {
             AtomicFiles.deleteTempLeftovers(file);
             TreeMap<String, FileRecord> m = loadLocked();
@@ -447,6 +471,15 @@ public final class FileStore implements RecommendationStore {
         return MAPPER.writeValueAsBytes(new FileImage(FORMAT, new TreeMap<>(entries)));
     }
 
+    private final AtomicBoolean newerFormatLogged = new AtomicBoolean();
+
+    private void newerFormat(NewerFormatException e) {
+        if (newerFormatLogged.compareAndSet(false, true)) {
+            LOG.warn("amorsize cache: {} was written by a newer Amorsize ({}); ignoring it (not moved aside)", file,
+                    e.getMessage());
+        }
+    }
+
     static TreeMap<String, FileRecord> parse(byte[] bytes) throws CorruptFileException {
         if (bytes.length == 0) {
             throw new CorruptFileException("empty file");
@@ -464,11 +497,18 @@ public final class FileStore implements RecommendationStore {
         try {
             img = MAPPER.readValue(text, FileImage.class);
         } catch (IOException | RuntimeException e) {
+            int format = formatOf(text);
+            if (format > FORMAT) {
+                throw new NewerFormatException(format);
+            }
             throw new CorruptFileException("invalid JSON: " + StrictJson.shorten(
                     e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (img == null) {
             throw new CorruptFileException("null document");
+        }
+        if (img.format() > FORMAT) {
+            throw new NewerFormatException(img.format());
         }
         if (img.format() != FORMAT) {
             throw new CorruptFileException("format " + img.format() + ", expected " + FORMAT);
@@ -489,7 +529,7 @@ public final class FileStore implements RecommendationStore {
     }
 
     /** The file could not be parsed. */
-    static final class CorruptFileException extends Exception {
+    static class CorruptFileException extends Exception {
         private static final long serialVersionUID = 1L;
 
         CorruptFileException(String message) {
@@ -497,11 +537,30 @@ public final class FileStore implements RecommendationStore {
         }
     }
 
+    /** The file is of a newer format: not ours to read, repair or move aside. */
+    static final class NewerFormatException extends CorruptFileException {
+        private static final long serialVersionUID = 1L;
+
+        NewerFormatException(int format) {
+            super("format " + format + ", this version reads " + FORMAT);
+        }
+    }
+
+    /** The top-level {@code format} of a document that did not bind, or -1. */
+    private static int formatOf(String text) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(text);
+            return n != null && n.path("format").isInt() ? n.path("format").asInt() : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Identity of one version of the file: a rename gives a new inode; size and mtime guard reuse. */
     record FileId(Object fileKey, long size, long mtimeNanos) {
         static FileId of(Path p) {
             try {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 return new FileId(a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
             } catch (NoSuchFileException e) {
                 return null;

@@ -63,6 +63,8 @@ public final class Journal {
     private final EntryCodec codec;
     private final Duration ttl;
     private final Clock clock;
+    /** Why the directory is not used (another user's, or writable by others), or null. */
+    private final String refused;
 
     /**
      * Outcome of one replay.
@@ -113,10 +115,11 @@ public final class Journal {
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            Files.createDirectories(d);
+            AtomicFiles.createPrivateDirectories(d);
         } catch (IOException e) {
             throw new IllegalArgumentException("dir " + d + " cannot be created: " + e, e);
         }
+        this.refused = AtomicFiles.refusal(d);
     }
 
     /** The journal of {@code store}'s target, next to its file. */
@@ -136,6 +139,9 @@ public final class Journal {
 
     /** True when the journal file has something in it (cheap: one stat). */
     public boolean hasPending() {
+        if (refused != null) {
+            return false;
+        }
         try {
             return Files.size(file) > 0;
         } catch (IOException e) {
@@ -160,11 +166,12 @@ public final class Journal {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a journal line", e);
         }
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             if (Files.exists(file) && Files.size(file) > COMPACT_BYTES) {
                 rewriteLocked(r -> true, k -> true);
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (FileChannel ch = AtomicFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ)) {
                 long size = ch.size();
                 ch.position(size); // appends are serialised by the lock
@@ -189,6 +196,7 @@ public final class Journal {
 
     /** The newest valid, unexpired entry per key currently in the journal. */
     public Map<String, CacheEntry> pending() {
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             return newestPerKey(readLocked().records());
         }
@@ -211,6 +219,7 @@ public final class Journal {
         Objects.requireNonNull(writer, "writer");
         long deadline = System.nanoTime() + budget.toNanos();
         Parsed parsed;
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             parsed = readLocked();
         }
@@ -249,6 +258,7 @@ public final class Journal {
             }
         }
         int remaining;
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             remaining = rewriteLocked(r -> {
                 Long t = done.get(r.key());
@@ -267,6 +277,7 @@ public final class Journal {
 
     /** Removes the journaled writes whose key matches {@code keyFilter} (after a delete or clear). */
     public void remove(Predicate<String> keyFilter) {
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             if (Files.exists(file)) {
                 rewriteLocked(r -> !keyFilter.test(r.key()), k -> !keyFilter.test(k));
@@ -293,7 +304,14 @@ public final class Journal {
     private record Parsed(List<Record> records, List<Line> unverified, int bad) {
     }
 
+    private void requireUsableDirectory() {
+        if (refused != null) {
+            throw new StoreUnavailableException(refused);
+        }
+    }
+
     private Parsed readLocked() {
+        requireUsableDirectory();
         List<Record> out = new ArrayList<>();
         List<Line> unverified = new ArrayList<>();
         int bad = 0;
@@ -304,7 +322,7 @@ public final class Journal {
                 LOG.warn("amorsize cache: journal {} is larger than {} bytes; moved it to {}", file, MAX_BYTES, moved.getFileName());
                 return new Parsed(out, unverified, 0);
             }
-            lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
+            lines = List.of(new String(AtomicFiles.readNoFollow(file), StandardCharsets.UTF_8).split("\n"));
         } catch (NoSuchFileException e) {
             return new Parsed(out, unverified, 0);
         } catch (IOException e) {

@@ -193,6 +193,10 @@ class FileStoreTest {
             }
             n++;
         }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(AtomicFiles.MAX_CORRUPT_COPIES, files.filter(x -> x.getFileName().toString().contains(".corrupt")).count(),
+                    "older .corrupt copies are deleted");
+        }
     }
 
     @Test
