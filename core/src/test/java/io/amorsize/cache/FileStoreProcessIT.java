@@ -65,10 +65,9 @@ class FileStoreProcessIT {
                         ready.countDown();
                     }
                 }
-            } catch (IOException ignored) {
-                // the child was killed
-            } finally {
-                eof.countDown();
+                eof.countDown(); // a real end of the pipe: every line the child wrote has been read
+            } catch (IOException e) {
+                lines.add("READ FAILED " + e); // the stream was closed under us: lines may be lost
             }
         }, "child-stdout");
         reader.setDaemon(true);
@@ -116,10 +115,12 @@ class FileStoreProcessIT {
             Process p = start(lines, ready, "loop", dir.toString());
             assertTrue(ready.await(60, TimeUnit.SECONDS), "child did not start: " + lines);
             Thread.sleep(ThreadLocalRandom.current().nextInt(0, 40));
-            p.destroyForcibly();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+            // child's stdout, dropping acknowledgements still in the pipe.
+            p.toHandle().destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             // Every line the child wrote is read once the reader thread saw the end of the pipe.
-            assertTrue(stdoutEof.get(p).await(30, TimeUnit.SECONDS), "the child's stdout was not read to the end");
+            assertTrue(stdoutEof.get(p).await(30, TimeUnit.SECONDS), "the child's stdout was not read to the end: " + lines);
             long acked = lines.stream().filter(l -> l.startsWith("OK ")).mapToLong(l -> Long.parseLong(l.substring(3))).max()
                     .orElse(fileVersion);
             long started = lines.stream().filter(l -> l.startsWith("READY ")).mapToLong(l -> Long.parseLong(l.substring(6)))

@@ -74,6 +74,8 @@ class RedisFallbackIT {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong slowest = new AtomicLong();
         List<String> outageWrites = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch wroteWhileUp = new java.util.concurrent.CountDownLatch(5);
+        java.util.concurrent.CountDownLatch wroteWhileDown = new java.util.concurrent.CountDownLatch(5);
         Thread worker = new Thread(() -> {
             int i = 0;
             while (!stop.get()) {
@@ -86,8 +88,10 @@ class RedisFallbackIT {
                 long took = System.nanoTime() - t0;
                 slowest.accumulateAndGet(took, Math::max);
                 written.put(k, e);
+                wroteWhileUp.countDown();
                 if (wasDown && down.get()) {
                     outageWrites.add(k);
+                    wroteWhileDown.countDown();
                     hit.ifPresent(h -> sourcesWhileDown.add(h.source()));
                 }
                 i++;
@@ -95,10 +99,10 @@ class RedisFallbackIT {
             }
         });
         worker.start();
-        Thread.sleep(300);
+        assertTrue(wroteWhileUp.await(30, TimeUnit.SECONDS), "the worker wrote 5 entries with Redis up");
         server.kill9(); // returns once the process is gone
         down.set(true); // writes that started after this point cannot have reached Redis
-        Thread.sleep(1500);
+        assertTrue(wroteWhileDown.await(30, TimeUnit.SECONDS), "the worker wrote 5 entries during the outage");
         down.set(false);
         server.restart(); // empty: no persistence
         // cool-down 500 ms, then a probe, then the journal replay; the worker keeps calling meanwhile
