@@ -33,9 +33,13 @@ import org.slf4j.LoggerFactory;
  *       rewrite, so a hit never waits for the disk) so a later outage still has it; the primary only
  *       returns entries that passed validation, and the file re-validates on write, so a rejected
  *       entry is never copied. {@link #close()} flushes pending copies.</li>
- *   <li><b>put</b>: the primary and the file; when the primary is unavailable, the file and the
- *       {@link Journal}. The next call the primary answers replays the journal to it (newer
- *       createdAt wins; a newer entry in the primary is never overwritten).</li>
+ *   <li><b>put</b>: the primary, then the file in the background (a put never waits for the disk;
+ *       the background write waits at most {@link #BACKGROUND_LOCK_TIMEOUT} for the file's lock); when
+ *       the primary is unavailable, the file and the {@link Journal}, on the caller's thread. The next
+ *       call the primary answers starts a replay of the journal on the background thread, time-boxed
+ *       ({@link Journal#REPLAY_BUDGET}), never on the caller's; until it ends, a primary miss is
+ *       answered from the file (newer createdAt wins; a newer entry in the primary is never
+ *       overwritten).</li>
  *   <li>An outage is logged once at WARN when it starts and once at INFO when it ends, not per call.</li>
  *   <li>Failures of the file alone are logged (once per kind) and never fail a call the primary served.</li>
  * </ul>
