@@ -5,6 +5,9 @@ import io.amorsize.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Immutable configuration of the shared cache: where Redis is, how long a call may take, where the
@@ -16,6 +19,10 @@ import java.util.Objects;
  * retries); {@link #poolMaxWait()} is always finite.
  */
 public final class CacheConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheConfig.class);
+    /** The WARN about a password inside an engine's redis.url is logged once per JVM. */
+    private static final AtomicBoolean URL_PASSWORD_WARNED = new AtomicBoolean();
 
     private final RedisUrl redisUrl;
     private final String keyPrefix;
@@ -88,13 +95,44 @@ public final class CacheConfig {
                 .tlsCaFile(s.get(Options.REDIS_CA_FILE));
         String url = s.get(Options.REDIS_URL);
         if (url != null) {
-            b.redisUrl(url);
+            RedisUrl parsed = RedisUrl.parse(url);
+            if (parsed.password() != null && !"environment".equals(s.origin(Options.REDIS_URL))
+                    && URL_PASSWORD_WARNED.compareAndSet(false, true)) {
+                LOG.warn("amorsize cache: redis.url from the {} carries a password, which the engine shows in its UI, "
+                        + "event logs and process list; set redis.password (spark.amorsize.redis.password, "
+                        + "amorsize.redis.password) or AMORSIZE_REDIS_PASSWORD instead: the engines redact those",
+                        s.origin(Options.REDIS_URL));
+            }
+            b.redisUrl(withCredentials(parsed, s.get(Options.REDIS_USERNAME), s.get(Options.REDIS_PASSWORD)));
+        } else if (s.get(Options.REDIS_USERNAME) != null && !"environment".equals(s.origin(Options.REDIS_USERNAME))) {
+            throw new IllegalArgumentException("redis.username is set but redis.url is not");
         }
         String secret = s.get(Options.CACHE_SECRET);
         if (secret != null) {
             b.hmacSecret(secret);
         }
         return b.build();
+    }
+
+    /** Lets a test see the once-per-JVM WARN again. */
+    static void resetUrlPasswordWarning() {
+        URL_PASSWORD_WARNED.set(false);
+    }
+
+    /**
+     * {@code url} with the user and password of the {@code redis.username} / {@code redis.password}
+     * options where set (they win over the URL's).
+     */
+    static RedisUrl withCredentials(RedisUrl url, String user, String password) {
+        if (user == null && password == null) {
+            return url;
+        }
+        String p = password != null ? password : url.password();
+        if (p == null) {
+            throw new IllegalArgumentException("redis.username is set without a password: set redis.password too");
+        }
+        String u = user != null ? user : url.user();
+        return new RedisUrl(url.topology(), url.tls(), url.endpoints(), u, p, url.database(), url.masterName());
     }
 
     /** Redis, or null for local file only. */

@@ -77,6 +77,7 @@ public final class EntryCodec {
 
     private final EntrySigner signer;
     private final Clock clock;
+    private final String secretId;
 
     /**
      * @param hmacSecretOrNull HMAC-SHA256 secret (copied; at least 1 byte), or {@code null} to
@@ -92,6 +93,7 @@ public final class EntryCodec {
             throw new IllegalArgumentException("hmacSecret must not be empty (use null for no secret)");
         }
         this.signer = hmacSecretOrNull == null ? null : new EntrySigner(hmacSecretOrNull);
+        this.secretId = CacheTarget.secretId(hmacSecretOrNull);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -99,6 +101,11 @@ public final class EntryCodec {
     public static EntryCodec withSecret(String secretOrNull) {
         return new EntryCodec(secretOrNull == null || secretOrNull.isEmpty()
                 ? null : secretOrNull.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An id of the secret that does not reveal it ({@link CacheTarget#secretId(byte[])}). */
+    public String secretId() {
+        return secretId;
     }
 
     /** True when entries are signed and MACs checked. */

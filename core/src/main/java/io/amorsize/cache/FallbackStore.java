@@ -33,9 +33,13 @@ import org.slf4j.LoggerFactory;
  *       rewrite, so a hit never waits for the disk) so a later outage still has it; the primary only
  *       returns entries that passed validation, and the file re-validates on write, so a rejected
  *       entry is never copied. {@link #close()} flushes pending copies.</li>
- *   <li><b>put</b>: the primary and the file; when the primary is unavailable, the file and the
- *       {@link Journal}. The next call the primary answers replays the journal to it (newer
- *       createdAt wins; a newer entry in the primary is never overwritten).</li>
+ *   <li><b>put</b>: the primary, then the file in the background (a put never waits for the disk;
+ *       the background write waits at most {@link #BACKGROUND_LOCK_TIMEOUT} for the file's lock); when
+ *       the primary is unavailable, the file and the {@link Journal}, on the caller's thread. The next
+ *       call the primary answers starts a replay of the journal on the background thread, time-boxed
+ *       ({@link Journal#REPLAY_BUDGET}), never on the caller's; until it ends, a primary miss is
+ *       answered from the file (newer createdAt wins; a newer entry in the primary is never
+ *       overwritten).</li>
  *   <li>An outage is logged once at WARN when it starts and once at INFO when it ends, not per call.</li>
  *   <li>Failures of the file alone are logged (once per kind) and never fail a call the primary served.</li>
  * </ul>
@@ -46,6 +50,8 @@ public final class FallbackStore implements RecommendationStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FallbackStore.class);
     private static final int COPIED_CAP = 10_000;
+    /** Lock wait of a background file write: a busy file skips a copy rather than queueing behind it. */
+    static final Duration BACKGROUND_LOCK_TIMEOUT = Duration.ofSeconds(1);
 
     private final RecommendationStore primary;
     private final FileStore file;
@@ -61,17 +67,26 @@ public final class FallbackStore implements RecommendationStore {
     /** Primary hits waiting to be copied to the file by the background thread. */
     private final ConcurrentMap<CacheKey, CacheEntry> pendingCopies = new ConcurrentHashMap<>();
     private final AtomicBoolean copyScheduled = new AtomicBoolean();
-    private ExecutorService copier;
+    private final AtomicBoolean replayScheduled = new AtomicBoolean();
+    private final Journal.ReplayWriter replayWriter;
+    /** Copies to the file, file writes after a put, and journal replays: one daemon thread, created on first use. */
+    private ExecutorService background;
 
     /**
      * @param primary the shared store (its {@link StoreUnavailableException}s trigger the fallback)
      * @param file    the local file store; its directory, codec and TTL are used for the journal
      */
     public FallbackStore(RecommendationStore primary, FileStore file) {
-        this(primary, file, new Journal(file.directory(), file.codec(), file.ttl(), file.clock()));
+        this(primary, file, Journal.of(file));
     }
 
     FallbackStore(RecommendationStore primary, FileStore file, Journal journal) {
+        this(primary, file, journal, Journal.ReplayWriter.IF_NEWER);
+    }
+
+    /** As above, with the write a replay makes for each journaled entry ({@link Journal.ReplayWriter}). */
+    FallbackStore(RecommendationStore primary, FileStore file, Journal journal, Journal.ReplayWriter replayWriter) {
+        this.replayWriter = Objects.requireNonNull(replayWriter, "replayWriter");
         this.primary = Objects.requireNonNull(primary, "primary");
         this.file = Objects.requireNonNull(file, "file");
         this.journal = Objects.requireNonNull(journal, "journal");
@@ -113,6 +128,7 @@ public final class FallbackStore implements RecommendationStore {
 
     @Override
     public Optional<CacheHit> get(CacheKey key) {
+        boolean journaled = replayNeeded.get() || primaryDown.get(); // before the call: a replay may end during it
         Optional<CacheHit> hit;
         try {
             hit = primary.get(key);
@@ -120,14 +136,11 @@ public final class FallbackStore implements RecommendationStore {
             down(e);
             return fileGet(key);
         }
-        if (up() && hit.isEmpty()) {
-            // the journal was just replayed: the key may be in the primary now
-            try {
-                hit = primary.get(key);
-            } catch (StoreUnavailableException e) {
-                down(e);
-                return fileGet(key);
-            }
+        up();
+        if (hit.isEmpty() && journaled) {
+            // the journal is not replayed yet (that happens in the background): what was written
+            // during the outage is in the local file
+            return fileGet(key);
         }
         hit.ifPresent(h -> copyToFile(key, h.entry()));
         return hit;
@@ -163,12 +176,7 @@ public final class FallbackStore implements RecommendationStore {
             return;
         }
         up();
-        try {
-            file.put(key, entry);
-            remember(key, entry.createdAtMillis());
-        } catch (StoreUnavailableException fe) {
-            fileFailed(fe);
-        }
+        copyToFile(key, entry); // the local copy is written in the background: a put never waits for the disk
     }
 
     @Override
@@ -265,7 +273,7 @@ public final class FallbackStore implements RecommendationStore {
             flushFileCopies();
             ExecutorService c;
             synchronized (this) {
-                c = copier;
+                c = background;
             }
             if (c != null) {
                 c.shutdownNow();
@@ -296,30 +304,42 @@ public final class FallbackStore implements RecommendationStore {
     }
 
     /**
-     * The primary answered: end an outage and replay the journal if there is anything in it.
-     * Returns true if a replay ran.
+     * The primary answered: end an outage and, if the journal has anything in it, replay it on the
+     * background thread (never on the caller's).
      */
-    private boolean up() {
+    private void up() {
         if (primaryDown.compareAndSet(true, false)) {
-            LOG.info("amorsize cache: primary store answers again; replaying the journal");
+            LOG.info("amorsize cache: primary store answers again; replaying the journal in the background");
             replayNeeded.set(true);
         }
-        return replayNeeded.get() && replay();
+        if (replayNeeded.get() && replayScheduled.compareAndSet(false, true)) {
+            try {
+                background().execute(() -> {
+                    replayScheduled.set(false);
+                    replay();
+                });
+            } catch (RejectedExecutionException e) {
+                replayScheduled.set(false); // closed
+            }
+        }
     }
 
-    /** Replays the journal to the primary; one thread at a time, others carry on. True if it ran. */
+    /**
+     * Replays the journal to the primary (time-boxed: {@link Journal#REPLAY_BUDGET}); one thread at a
+     * time, others carry on. True if it ran. Runs on the background thread.
+     */
     boolean replay() {
         if (!replayLock.tryLock()) {
             return false;
         }
         try {
-            if (!replayNeeded.getAndSet(false)) {
+            if (!replayNeeded.get()) {
                 return false;
             }
-            Journal.ReplayResult r = journal.replayTo(primary);
-            if (!r.complete()) {
-                replayNeeded.set(true);
-            }
+            Journal.ReplayResult r = journal.replayTo(primary, replayWriter, Journal.REPLAY_BUDGET);
+            // Cleared only now, so a miss during the replay still looks in the file. Lines the primary
+            // refused (a per-key error) wait for the next outage's end or the next process.
+            replayNeeded.set(r.stopped());
             return true;
         } catch (StoreUnavailableException e) {
             replayNeeded.set(true);
@@ -351,22 +371,22 @@ public final class FallbackStore implements RecommendationStore {
         pendingCopies.merge(key, entry, (a, b) -> b.createdAtMillis() >= a.createdAtMillis() ? b : a);
         if (copyScheduled.compareAndSet(false, true)) {
             try {
-                copier().execute(this::drainCopies);
+                background().execute(this::drainCopies);
             } catch (RejectedExecutionException e) {
                 copyScheduled.set(false); // closed
             }
         }
     }
 
-    private synchronized ExecutorService copier() {
-        if (copier == null) {
-            copier = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "amorsize-file-copy");
+    private synchronized ExecutorService background() {
+        if (background == null) {
+            background = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "amorsize-cache-background");
                 t.setDaemon(true);
                 return t;
             });
         }
-        return copier;
+        return background;
     }
 
     /** Writes the queued primary hits to the file (newer-wins per key; refused entries never written). */
@@ -383,7 +403,7 @@ public final class FallbackStore implements RecommendationStore {
             return;
         }
         try {
-            file.putAllIfNewer(batch);
+            file.putAllIfNewer(batch, BACKGROUND_LOCK_TIMEOUT);
             batch.forEach((k, e) -> remember(k, e.createdAtMillis()));
         } catch (IllegalArgumentException e) {
             // the codec refuses them: never copy an entry that would be rejected
@@ -394,18 +414,20 @@ public final class FallbackStore implements RecommendationStore {
     }
 
     /**
-     * Waits until the primary hits queued for the local file (write-through) are written. Hits do
-     * not wait for the disk; call this when the file must reflect them now (tests, before handing the
-     * directory to another process). {@link #close()} calls it.
+     * Waits until the background work queued so far is done: primary hits and puts queued for the
+     * local file (write-through), and a journal replay. Calls do not wait for the disk or the replay;
+     * call this when the file must reflect them now (tests, before handing the directory to another
+     * process). {@link #close()} calls it.
      */
     public void flushFileCopies() {
         ExecutorService c;
         synchronized (this) {
-            c = copier;
+            c = background;
         }
         if (c != null && !c.isShutdown()) {
             try {
-                c.submit(() -> { }).get(FileStore.LOCK_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                c.submit(() -> { }).get(Journal.REPLAY_BUDGET.toMillis() + FileStore.LOCK_TIMEOUT.toMillis() * 2,
+                        TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {

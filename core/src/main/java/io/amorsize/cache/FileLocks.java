@@ -71,7 +71,7 @@ final class FileLocks {
         }
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = AtomicFiles.openPrivate(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             long sleepMillis = 1;
             while (true) {
                 FileLock fl;

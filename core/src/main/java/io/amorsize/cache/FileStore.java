@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -29,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local fallback store: one JSON file in a directory ({@link #FILE_NAME}), shared by every
- * process on the host that uses the same directory.
+ * The local fallback store: one JSON file in a directory ({@link #fileName(String)}: named after the
+ * shared cache it backs, {@link CacheTarget}), shared by every process on the host that uses the same
+ * directory and target.
  *
  * <p>File format (UTF-8): {@code {"format":1,"entries":{"<key>":{"expiresAt":<epoch millis>,
  * "entry":"<the EntryCodec JSON of the entry, as a string>"},...}}}. Each entry is validated by the
@@ -56,8 +58,8 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class FileStore implements RecommendationStore {
 
-    /** Name of the data file in the cache directory. */
-    public static final String FILE_NAME = "amorsize-cache.json";
+    /** Start of the data file's name; {@link #fileName(String)} adds the target and the format version. */
+    public static final String FILE_PREFIX = "amorsize-cache-";
     /** Name of the lock file in the cache directory (shared with the {@link Journal}). */
     public static final String LOCK_NAME = "amorsize-cache.lock";
     /** Files larger than this are treated as corrupt. */
@@ -66,11 +68,15 @@ public final class FileStore implements RecommendationStore {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
+    private static final Set<Path> REFUSED_LOGGED = ConcurrentHashMap.newKeySet();
     /** The strict mapper of the file and the journal (the codec's configuration, the file's limits). */
     static final ObjectMapper MAPPER = StrictJson.mapper(new StrictJson.Limits(8, 2 * EntryCodec.MAX_BYTES, 32,
             com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN, MAX_FILE_BYTES));
 
     private final Path dir;
+    private final String target;
+    /** Why the directory is not used, or null. */
+    private final String refused;
     private final Path file;
     private final Path lockFile;
     private final String prefix;
@@ -95,6 +101,19 @@ public final class FileStore implements RecommendationStore {
 
     /** As {@link #FileStore(Path, String, Duration, EntryCodec)} with an injected wall clock (tests). */
     public FileStore(Path dir, String prefix, Duration ttl, EntryCodec codec, Clock clock) {
+        this(dir, CacheTarget.id(null, prefix, codec.secretId()), prefix, ttl, codec, clock);
+    }
+
+    /**
+     * The local file of the shared cache {@code target} ({@link CacheTarget#id}): the file (and the
+     * journal next to it) are named after it, so applications of other targets sharing the directory
+     * never touch them.
+     */
+    public FileStore(Path dir, String target, String prefix, Duration ttl, EntryCodec codec, Clock clock) {
+        this.target = Objects.requireNonNull(target, "target");
+        if (!target.matches("[0-9a-f]{1,64}")) {
+            throw new IllegalArgumentException("target must be hex digits, got '" + target + "'");
+        }
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
@@ -103,13 +122,41 @@ public final class FileStore implements RecommendationStore {
         }
         this.codec = Objects.requireNonNull(codec, "codec");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.file = this.dir.resolve(FILE_NAME);
+        this.file = this.dir.resolve(fileName(target));
         this.lockFile = this.dir.resolve(LOCK_NAME);
         try {
-            Files.createDirectories(this.dir);
+            AtomicFiles.createPrivateDirectories(this.dir);
         } catch (IOException e) {
             throw new IllegalArgumentException("dir " + this.dir + " cannot be created: " + e, e);
         }
+        this.refused = AtomicFiles.refusal(this.dir);
+        if (refused != null && REFUSED_LOGGED.add(this.dir)) {
+            LOG.warn("amorsize cache: not using the local cache file: {}", refused);
+        }
+    }
+
+    /** Every call fails with the reason when the directory is refused (another user's, or writable by others). */
+    private void requireUsableDirectory() {
+        if (refused != null) {
+            throw new StoreUnavailableException(refused);
+        }
+    }
+
+    /** The local file of {@code config}'s target: Redis endpoints, database, prefix and secret. */
+    public static FileStore forConfig(CacheConfig config) {
+        EntryCodec codec = EntryCodec.withSecret(config.hmacSecret());
+        return new FileStore(config.fallbackDir(), CacheTarget.id(config.redisUrl(), config.keyPrefix(), codec.secretId()),
+                config.keyPrefix(), config.ttl(), codec, Clock.systemUTC());
+    }
+
+    /** Name of the data file of {@code target}: {@code amorsize-cache-<target>.v<format>.json}. */
+    public static String fileName(String target) {
+        return FILE_PREFIX + target + ".v" + FORMAT + ".json";
+    }
+
+    /** The target this file belongs to ({@link CacheTarget#id}). */
+    public String target() {
+        return target;
     }
 
     /** The data file. */
@@ -202,6 +249,11 @@ public final class FileStore implements RecommendationStore {
      * @throws IllegalArgumentException if every entry was refused by the codec
      */
     int putAllIfNewer(Map<CacheKey, CacheEntry> entries) {
+        return putAllIfNewer(entries, LOCK_TIMEOUT);
+    }
+
+    /** As {@link #putAllIfNewer(Map)}, waiting at most {@code lockTimeout} for the file's lock. */
+    int putAllIfNewer(Map<CacheKey, CacheEntry> entries, Duration lockTimeout) {
         Map<String, String> encoded = new TreeMap<>();
         Map<String, CacheEntry> valid = new TreeMap<>();
         IllegalArgumentException refused = null;
@@ -223,7 +275,7 @@ public final class FileStore implements RecommendationStore {
         }
         long now = clock.millis();
         int[] wrote = {0};
-        update(m -> {
+        update(lockTimeout, m -> {
             wrote[0] = 0;
             for (Map.Entry<String, CacheEntry> e : valid.entrySet()) {
                 String key = e.getKey();
@@ -315,6 +367,7 @@ public final class FileStore implements RecommendationStore {
 
     /** The file as parsed now (cached while the file is unchanged); a corrupt file is moved aside. */
     Map<String, FileRecord> load() {
+        requireUsableDirectory();
         FileId id = FileId.of(file);
         Snapshot s = snapshot;
         if (id == null) {
@@ -327,10 +380,13 @@ public final class FileStore implements RecommendationStore {
             if (id.size() > MAX_FILE_BYTES) {
                 throw new CorruptFileException("larger than " + MAX_FILE_BYTES + " bytes");
             }
-            Map<String, FileRecord> m = Collections.unmodifiableMap(parse(Files.readAllBytes(file)));
+            Map<String, FileRecord> m = Collections.unmodifiableMap(parse(AtomicFiles.readNoFollow(file)));
             snapshot = new Snapshot(id, m);
             return m;
         } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (NewerFormatException e) {
+            newerFormat(e);
             return Map.of();
         } catch (CorruptFileException e) {
             try (FileLocks.Held ignored = FileLocks.acquire(lockFile, LOCK_TIMEOUT)) {
@@ -357,7 +413,7 @@ public final class FileStore implements RecommendationStore {
             }
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(file);
+                bytes = AtomicFiles.readNoFollow(file);
             } catch (NoSuchFileException e) {
                 return new TreeMap<>();
             } catch (IOException e) {
@@ -366,6 +422,10 @@ public final class FileStore implements RecommendationStore {
             TreeMap<String, FileRecord> m = parse(bytes);
             snapshot = new Snapshot(id, Collections.unmodifiableMap(new TreeMap<>(m)));
             return m;
+        } catch (NewerFormatException e) {
+            newerFormat(e);
+            throw new StoreUnavailableException(file + " was written by a newer Amorsize (" + e.getMessage()
+                    + "); not overwriting it", e);
         } catch (CorruptFileException e) {
             try {
                 Path moved = AtomicFiles.quarantine(file);
@@ -384,7 +444,12 @@ public final class FileStore implements RecommendationStore {
      * write, or null to leave the file as it is. Expired entries are dropped on every write.
      */
     private void update(UnaryOperator<TreeMap<String, FileRecord>> change) {
-        try (FileLocks.Held ignored = FileLocks.acquire(lockFile, LOCK_TIMEOUT)) {
+        update(LOCK_TIMEOUT, change);
+    }
+
+    private void update(Duration lockTimeout, UnaryOperator<TreeMap<String, FileRecord>> change) {
+        requireUsableDirectory();
+        try (FileLocks.Held ignored = FileLocks.acquire(lockFile, lockTimeout)) {
             AtomicFiles.deleteTempLeftovers(file);
             TreeMap<String, FileRecord> m = loadLocked();
             TreeMap<String, FileRecord> out = change.apply(m);
@@ -406,6 +471,15 @@ public final class FileStore implements RecommendationStore {
         return MAPPER.writeValueAsBytes(new FileImage(FORMAT, new TreeMap<>(entries)));
     }
 
+    private final AtomicBoolean newerFormatLogged = new AtomicBoolean();
+
+    private void newerFormat(NewerFormatException e) {
+        if (newerFormatLogged.compareAndSet(false, true)) {
+            LOG.warn("amorsize cache: {} was written by a newer Amorsize ({}); ignoring it (not moved aside)", file,
+                    e.getMessage());
+        }
+    }
+
     static TreeMap<String, FileRecord> parse(byte[] bytes) throws CorruptFileException {
         if (bytes.length == 0) {
             throw new CorruptFileException("empty file");
@@ -423,11 +497,18 @@ public final class FileStore implements RecommendationStore {
         try {
             img = MAPPER.readValue(text, FileImage.class);
         } catch (IOException | RuntimeException e) {
+            int format = formatOf(text);
+            if (format > FORMAT) {
+                throw new NewerFormatException(format);
+            }
             throw new CorruptFileException("invalid JSON: " + StrictJson.shorten(
                     e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         if (img == null) {
             throw new CorruptFileException("null document");
+        }
+        if (img.format() > FORMAT) {
+            throw new NewerFormatException(img.format());
         }
         if (img.format() != FORMAT) {
             throw new CorruptFileException("format " + img.format() + ", expected " + FORMAT);
@@ -448,7 +529,7 @@ public final class FileStore implements RecommendationStore {
     }
 
     /** The file could not be parsed. */
-    static final class CorruptFileException extends Exception {
+    static class CorruptFileException extends Exception {
         private static final long serialVersionUID = 1L;
 
         CorruptFileException(String message) {
@@ -456,11 +537,30 @@ public final class FileStore implements RecommendationStore {
         }
     }
 
+    /** The file is of a newer format: not ours to read, repair or move aside. */
+    static final class NewerFormatException extends CorruptFileException {
+        private static final long serialVersionUID = 1L;
+
+        NewerFormatException(int format) {
+            super("format " + format + ", this version reads " + FORMAT);
+        }
+    }
+
+    /** The top-level {@code format} of a document that did not bind, or -1. */
+    private static int formatOf(String text) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = MAPPER.readTree(text);
+            return n != null && n.path("format").isInt() ? n.path("format").asInt() : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Identity of one version of the file: a rename gives a new inode; size and mtime guard reuse. */
     record FileId(Object fileKey, long size, long mtimeNanos) {
         static FileId of(Path p) {
             try {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 return new FileId(a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
             } catch (NoSuchFileException e) {
                 return null;

@@ -26,11 +26,16 @@ import org.slf4j.LoggerFactory;
  * Writes made while the primary (Redis) was unavailable, kept so they can be replayed to it when it
  * answers again: nothing written during an outage is lost.
  *
- * <p>File {@link #FILE_NAME} in the cache directory, one JSON object per line:
+ * <p>File {@link #fileName(String)} in the cache directory (named after the shared cache it belongs to,
+ * {@link CacheTarget}, so that writes for one Redis, prefix or secret are never replayed into another),
+ * one JSON object per line:
  * {@code {"key":"<key>","expiresAt":<epoch millis>,"entry":"<EntryCodec JSON as a string>"}}.
  * Appends are fsynced and made under the same {@link FileStore#LOCK_NAME} lock as the file store
  * (processes and threads serialise). A line cut short by a crash is skipped on read, and the next
  * append starts on a fresh line.
+ *
+ * <p>Lines this process cannot verify (signed with another secret, or under another prefix) are kept,
+ * never dropped; a per-key error during replay (WRONGTYPE, NOPERM) skips and keeps that line.
  *
  * <p>{@link #replayTo} sends the newest journaled entry of each key to the primary unless the
  * primary already holds an entry at least as new (createdAt; newer wins), then removes what it
@@ -42,8 +47,10 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class Journal {
 
-    /** Name of the journal file in the cache directory. */
-    public static final String FILE_NAME = "amorsize-journal.jsonl";
+    /** Start of the journal's name; {@link #fileName(String)} adds the target and the format version. */
+    public static final String FILE_PREFIX = "amorsize-journal-";
+    /** Most time one replay spends writing to the primary; the rest waits for the next one. */
+    static final Duration REPLAY_BUDGET = Duration.ofSeconds(5);
     /** Above this size an append first compacts the journal to the newest line per key. */
     static final long COMPACT_BYTES = 4L << 20;
     /** A journal larger than this (never written by us: appends compact first) is moved aside as corrupt. */
@@ -56,23 +63,73 @@ public final class Journal {
     private final EntryCodec codec;
     private final Duration ttl;
     private final Clock clock;
+    /** Why the directory is not used (another user's, or writable by others), or null. */
+    private final String refused;
 
-    /** Outcome of one replay. */
-    public record ReplayResult(int replayed, int skippedOlder, int dropped, int remaining, boolean complete) {
+    /**
+     * Outcome of one replay.
+     *
+     * @param replayed     entries written to the primary
+     * @param skippedOlder entries not written because the primary holds one at least as new
+     * @param dropped      invalid (cut short, unparseable) or expired lines removed
+     * @param failed       entries the primary refused with a per-key error (WRONGTYPE, NOPERM): kept
+     * @param remaining    lines left in the journal (failed, unverifiable, another prefix, not reached)
+     * @param stopped      true when the primary became unavailable or the time budget ran out before
+     *                     every key was tried (a later replay goes on)
+     */
+    public record ReplayResult(int replayed, int skippedOlder, int dropped, int failed, int remaining, boolean stopped) {
+        /** True when every key was tried and nothing is left in the journal. */
+        public boolean complete() {
+            return !stopped && remaining == 0;
+        }
     }
 
-    public Journal(Path dir, EntryCodec codec, Duration ttl, Clock clock) {
+    /**
+     * How one journaled entry is written to the primary: the replay's only write, so that it can be
+     * replaced by a compare-and-set on the server. Returns true when it wrote, false when the primary
+     * already holds an entry at least as new. Throws {@link StoreUnavailableException} when the
+     * primary is unavailable (the replay stops), any other exception for a per-key error (the line is
+     * kept and the replay goes on).
+     */
+    @FunctionalInterface
+    public interface ReplayWriter {
+        boolean write(RecommendationStore primary, CacheEntry entry);
+
+        /** Read, then write unless the primary is at least as new (createdAt). */
+        ReplayWriter IF_NEWER = (primary, entry) -> {
+            Optional<CacheHit> existing = primary.get(entry.key());
+            if (existing.isPresent() && existing.get().entry().createdAtMillis() >= entry.createdAtMillis()) {
+                return false;
+            }
+            primary.put(entry.key(), entry);
+            return true;
+        };
+    }
+
+    /** The journal of {@code target} ({@link CacheTarget#id}) in {@code dir}. */
+    public Journal(Path dir, String target, EntryCodec codec, Duration ttl, Clock clock) {
         Path d = Objects.requireNonNull(dir, "dir").toAbsolutePath().normalize();
-        this.file = d.resolve(FILE_NAME);
+        this.file = d.resolve(fileName(target));
         this.lockFile = d.resolve(FileStore.LOCK_NAME);
         this.codec = Objects.requireNonNull(codec, "codec");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            Files.createDirectories(d);
+            AtomicFiles.createPrivateDirectories(d);
         } catch (IOException e) {
             throw new IllegalArgumentException("dir " + d + " cannot be created: " + e, e);
         }
+        this.refused = AtomicFiles.refusal(d);
+    }
+
+    /** The journal of {@code store}'s target, next to its file. */
+    static Journal of(FileStore store) {
+        return new Journal(store.directory(), store.target(), store.codec(), store.ttl(), store.clock());
+    }
+
+    /** Name of the journal of {@code target}: {@code amorsize-journal-<target>.v1.jsonl}. */
+    public static String fileName(String target) {
+        return FILE_PREFIX + target + ".v1.jsonl";
     }
 
     /** The journal file. */
@@ -82,6 +139,9 @@ public final class Journal {
 
     /** True when the journal file has something in it (cheap: one stat). */
     public boolean hasPending() {
+        if (refused != null) {
+            return false;
+        }
         try {
             return Files.size(file) > 0;
         } catch (IOException e) {
@@ -106,11 +166,12 @@ public final class Journal {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a journal line", e);
         }
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             if (Files.exists(file) && Files.size(file) > COMPACT_BYTES) {
-                rewriteLocked(r -> true);
+                rewriteLocked(r -> true, k -> true);
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (FileChannel ch = AtomicFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.READ)) {
                 long size = ch.size();
                 ch.position(size); // appends are serialised by the lock
@@ -135,70 +196,91 @@ public final class Journal {
 
     /** The newest valid, unexpired entry per key currently in the journal. */
     public Map<String, CacheEntry> pending() {
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            return newestPerKey(readLocked());
+            return newestPerKey(readLocked().records());
         }
     }
 
-    /**
-     * Replays the journal to {@code primary}: for each key the newest journaled entry is written
-     * unless the primary already has one at least as new. Stops at the first
-     * {@link StoreUnavailableException} (what was replayed is still removed from the journal).
-     */
+    /** {@link #replayTo(RecommendationStore, ReplayWriter, Duration)} read-then-write, within {@link #REPLAY_BUDGET}. */
     public ReplayResult replayTo(RecommendationStore primary) {
+        return replayTo(primary, ReplayWriter.IF_NEWER, REPLAY_BUDGET);
+    }
+
+    /**
+     * Replays the journal to {@code primary}: for each key the newest journaled entry is written by
+     * {@code writer} (unless the primary already has one at least as new). Stops at the first
+     * {@link StoreUnavailableException} or when {@code budget} is spent (what was replayed is still
+     * removed from the journal). A per-key error skips that key and keeps its line. Lines this process
+     * cannot verify (another secret, another prefix) are kept, never dropped.
+     */
+    public ReplayResult replayTo(RecommendationStore primary, ReplayWriter writer, Duration budget) {
         Objects.requireNonNull(primary, "primary");
-        int[] dropped = new int[1];
-        Map<String, CacheEntry> todo;
+        Objects.requireNonNull(writer, "writer");
+        long deadline = System.nanoTime() + budget.toNanos();
+        Parsed parsed;
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            todo = newestPerKey(readLocked(dropped));
+            parsed = readLocked();
         }
+        Map<String, CacheEntry> todo = newestPerKey(parsed.records());
         Map<String, Long> done = new HashMap<>();
         int replayed = 0;
         int skipped = 0;
-        boolean complete = true;
+        int failed = 0;
+        boolean stopped = false;
         for (Map.Entry<String, CacheEntry> e : todo.entrySet()) {
             String key = e.getKey();
             CacheEntry entry = e.getValue();
             if (!key.equals(primary.render(entry.key()))) {
                 continue; // written under another prefix: not this primary's, left in the journal
             }
+            if (System.nanoTime() - deadline > 0) {
+                stopped = true;
+                LOG.debug("amorsize cache: journal replay stopped after {} ms; the rest waits for the next one",
+                        budget.toMillis());
+                break;
+            }
             try {
-                Optional<CacheHit> existing = primary.get(entry.key());
-                if (existing.isPresent() && existing.get().entry().createdAtMillis() >= entry.createdAtMillis()) {
-                    skipped++;
-                } else {
-                    primary.put(entry.key(), entry);
+                if (writer.write(primary, entry)) {
                     replayed++;
+                } else {
+                    skipped++;
                 }
                 done.put(key, entry.createdAtMillis());
             } catch (StoreUnavailableException ex) {
-                complete = false;
+                stopped = true;
                 LOG.debug("amorsize cache: journal replay interrupted at {}: {}", key, ex.getMessage());
                 break;
+            } catch (RuntimeException ex) {
+                failed++; // WRONGTYPE, NOPERM, a refused entry: keep the line, go on with the others
+                LOG.debug("amorsize cache: journal replay skipped {}: {}", key, StrictJson.shorten(ex.getMessage()));
             }
         }
         int remaining;
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             remaining = rewriteLocked(r -> {
                 Long t = done.get(r.key());
                 return t == null || r.entry().createdAtMillis() > t;
-            });
+            }, k -> true);
         } catch (IOException ex) {
             throw new StoreUnavailableException("cannot rewrite " + file + ": " + ex, ex);
         }
-        if (replayed + skipped > 0 || dropped[0] > 0) {
+        if (replayed + skipped + failed > 0 || parsed.bad() > 0) {
             LOG.info("amorsize cache: journal replay: {} entries written to the primary, {} skipped (primary newer), "
-                    + "{} invalid or expired dropped, {} left{}", replayed, skipped, dropped[0], remaining,
-                    complete ? "" : " (primary unavailable again)");
+                    + "{} refused by the primary and kept, {} invalid or expired dropped, {} left{}", replayed, skipped,
+                    failed, parsed.bad(), remaining, stopped ? " (primary unavailable again or time is up)" : "");
         }
-        return new ReplayResult(replayed, skipped, dropped[0], remaining, complete && remaining == 0);
+        return new ReplayResult(replayed, skipped, parsed.bad(), failed, remaining, stopped);
     }
 
     /** Removes the journaled writes whose key matches {@code keyFilter} (after a delete or clear). */
     public void remove(Predicate<String> keyFilter) {
+        requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
             if (Files.exists(file)) {
-                rewriteLocked(r -> !keyFilter.test(r.key()));
+                rewriteLocked(r -> !keyFilter.test(r.key()), k -> !keyFilter.test(k));
             }
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot rewrite " + file + ": " + e, e);
@@ -215,19 +297,34 @@ public final class Journal {
     record Line(String key, long expiresAt, String entry) {
     }
 
-    /** Valid, unexpired records in file order; invalid lines counted in {@code bad[0]}. */
-    private List<Record> readLocked(int[] bad) {
+    /**
+     * The journal as read: valid unexpired records in file order, unexpired lines this process cannot
+     * verify (kept as they are), and the count of invalid or expired lines (dropped by a rewrite).
+     */
+    private record Parsed(List<Record> records, List<Line> unverified, int bad) {
+    }
+
+    private void requireUsableDirectory() {
+        if (refused != null) {
+            throw new StoreUnavailableException(refused);
+        }
+    }
+
+    private Parsed readLocked() {
+        requireUsableDirectory();
         List<Record> out = new ArrayList<>();
+        List<Line> unverified = new ArrayList<>();
+        int bad = 0;
         List<String> lines;
         try {
             if (Files.exists(file) && Files.size(file) > MAX_BYTES) {
                 Path moved = AtomicFiles.quarantine(file);
                 LOG.warn("amorsize cache: journal {} is larger than {} bytes; moved it to {}", file, MAX_BYTES, moved.getFileName());
-                return out;
+                return new Parsed(out, unverified, 0);
             }
-            lines = List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n"));
+            lines = List.of(new String(AtomicFiles.readNoFollow(file), StandardCharsets.UTF_8).split("\n"));
         } catch (NoSuchFileException e) {
-            return out;
+            return new Parsed(out, unverified, 0);
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot read " + file + ": " + e, e);
         }
@@ -236,24 +333,30 @@ public final class Journal {
             if (s.isBlank()) {
                 continue;
             }
+            Line l;
             try {
-                Line l = FileStore.MAPPER.readValue(s, Line.class);
-                CacheEntry e = codec.decode(l.key(), l.entry().getBytes(StandardCharsets.UTF_8));
-                if (l.expiresAt() > now) {
-                    out.add(new Record(l.key(), l.expiresAt(), e));
-                } else {
-                    bad[0]++;
+                l = FileStore.MAPPER.readValue(s, Line.class);
+                if (l == null || l.key() == null || l.entry() == null) {
+                    throw new IOException("incomplete line");
                 }
-            } catch (IOException | RejectedEntryException | RuntimeException ex) {
-                bad[0]++;
+            } catch (IOException | RuntimeException ex) {
+                bad++; // cut short by a crash, or not ours at all
                 LOG.debug("amorsize cache: skipped an invalid journal line: {}", StrictJson.shorten(ex.getMessage()));
+                continue;
+            }
+            if (l.expiresAt() <= now) {
+                bad++;
+                continue;
+            }
+            try {
+                out.add(new Record(l.key(), l.expiresAt(), codec.decode(l.key(), l.entry().getBytes(StandardCharsets.UTF_8))));
+            } catch (RejectedEntryException | RuntimeException ex) {
+                unverified.add(l); // another secret or a newer format: not ours to judge, not ours to delete
+                LOG.debug("amorsize cache: kept a journal line this process cannot verify: {}",
+                        StrictJson.shorten(ex.getMessage()));
             }
         }
-        return out;
-    }
-
-    private List<Record> readLocked() {
-        return readLocked(new int[1]);
+        return new Parsed(out, unverified, bad);
     }
 
     private static Map<String, CacheEntry> newestPerKey(List<Record> records) {
@@ -265,18 +368,20 @@ public final class Journal {
     }
 
     /**
-     * Rewrites the journal atomically with the records {@code keep} accepts, newest per key only;
-     * deletes it when nothing is left. Returns the number of lines kept.
+     * Rewrites the journal atomically with the records {@code keep} accepts, newest per key only, and
+     * the unverifiable lines whose key {@code keepUnverified} accepts; deletes it when nothing is left.
+     * Returns the number of lines kept.
      */
-    private int rewriteLocked(Predicate<Record> keep) throws IOException {
-        List<Record> records = readLocked();
+    private int rewriteLocked(Predicate<Record> keep, Predicate<String> keepUnverified) throws IOException {
+        Parsed parsed = readLocked();
         Map<String, Record> newest = new LinkedHashMap<>();
-        for (Record r : records) {
+        for (Record r : parsed.records()) {
             if (keep.test(r)) {
                 newest.merge(r.key(), r, (a, b) -> b.entry().createdAtMillis() >= a.entry().createdAtMillis() ? b : a);
             }
         }
-        if (newest.isEmpty()) {
+        List<Line> others = parsed.unverified().stream().filter(l -> keepUnverified.test(l.key())).toList();
+        if (newest.isEmpty() && others.isEmpty()) {
             if (Files.deleteIfExists(file)) {
                 AtomicFiles.fsyncDirectory(file.getParent());
             }
@@ -287,9 +392,12 @@ public final class Journal {
             sb.append(new String(FileStore.MAPPER.writeValueAsBytes(new Line(r.key(), r.expiresAt(),
                     new String(codec.encode(r.key(), r.entry()), StandardCharsets.UTF_8))), StandardCharsets.UTF_8)).append('\n');
         }
+        for (Line l : others) {
+            sb.append(new String(FileStore.MAPPER.writeValueAsBytes(l), StandardCharsets.UTF_8)).append('\n');
+        }
         AtomicFiles.deleteTempLeftovers(file);
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
-        return newest.size();
+        return newest.size() + others.size();
     }
 
     private static boolean endsWithNewline(FileChannel ch, long size) throws IOException {

@@ -275,6 +275,7 @@ public record RedisUrl(Topology topology, boolean tls, List<Endpoint> endpoints,
         if (url == null) {
             return "null";
         }
-        return url.replaceAll("(?<=://)([^/@]*?):[^/@]*@", "$1:****@");
+        // The last '@' before a space ends the credentials (as in parse), so a password may hold '/' or '@'.
+        return url.replaceAll("(?<=://)([^:/@\\s]*):\\S*@", "$1:****@");
     }
 }

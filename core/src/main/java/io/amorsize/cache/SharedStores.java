@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link FileStore} alone otherwise.
  *
  * <h2>The store for a job's settings ({@link #forSettings})</h2>
- * Which store follows from where the 13 cache options ({@link #CACHE_OPTIONS}) come from:
+ * Which store follows from where the 15 cache options ({@link #CACHE_OPTIONS}) come from:
  * <ul>
  *   <li>none set by the engine's configuration or per call (only defaults and {@code AMORSIZE_*}
  *       variables): the process-wide store, as configured in code or by the environment;</li>
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class SharedStores {
 
     /** The options that describe the cache itself. */
-    public static final List<Option<?>> CACHE_OPTIONS = List.of(Options.REDIS_URL, Options.CACHE_PREFIX,
+    public static final List<Option<?>> CACHE_OPTIONS = List.of(Options.REDIS_URL, Options.REDIS_USERNAME,
+            Options.REDIS_PASSWORD, Options.CACHE_PREFIX,
             Options.CACHE_TTL, Options.CACHE_DIR, Options.CACHE_SECRET, Options.REDIS_CONNECT_TIMEOUT,
             Options.REDIS_SOCKET_TIMEOUT, Options.REDIS_DEADLINE, Options.REDIS_MAX_CONNECTIONS,
             Options.REDIS_POOL_MAX_WAIT, Options.BREAKER_COOLDOWN, Options.REDIS_CLIENT_NAME, Options.REDIS_CA_FILE);
@@ -99,8 +100,7 @@ public final class SharedStores {
     }
 
     private static Active open(CacheConfig cfg) {
-        EntryCodec codec = EntryCodec.withSecret(cfg.hmacSecret());
-        FileStore file = new FileStore(cfg.fallbackDir(), cfg.keyPrefix(), cfg.ttl(), codec);
+        FileStore file = FileStore.forConfig(cfg);
         if (!cfg.redisConfigured()) {
             return new Active(cfg, file, null);
         }
@@ -203,8 +203,7 @@ public final class SharedStores {
             configure(config); // logs one line: reachable or not
             configured = currentConfig();
         } else {
-            ownFile = new FileStore(config.fallbackDir(), config.keyPrefix(), config.ttl(),
-                    EntryCodec.withSecret(config.hmacSecret()));
+            ownFile = FileStore.forConfig(config);
         }
     }
 

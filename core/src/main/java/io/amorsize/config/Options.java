@@ -62,6 +62,12 @@ public final class Options {
     public static final Option<String> REDIS_URL = string("redis.url", null,
             "URL of the shared cache: redis[s]://user:password@host:port/db, redis-sentinel://h:p,h:p/master or redis-cluster://h:p,h:p; unset = local file only.",
             "AMORSIZE_REDIS_URL", true);
+    public static final Option<String> REDIS_USERNAME = string("redis.username", null,
+            "ACL user for the shared cache (with redis.password); overrides a user in redis.url.",
+            "AMORSIZE_REDIS_USERNAME", false);
+    public static final Option<String> REDIS_PASSWORD = string("redis.password", null,
+            "Password for the shared cache; overrides one in redis.url. Prefer it to a password in the URL: Spark and Flink redact this key in their UIs and logs.",
+            "AMORSIZE_REDIS_PASSWORD", true);
     public static final Option<String> CACHE_PREFIX = string("cache.prefix", "amorsize:",
             "Prefix of every key Amorsize writes.", "AMORSIZE_CACHE_PREFIX", false);
     public static final Option<Duration> CACHE_TTL = duration("cache.ttl", Duration.ofDays(7),
@@ -94,7 +100,7 @@ public final class Options {
             MEASURE_STOP_WHEN_STABLE, MEASURE_SPEND_SHARE, MEASURE_MIN_SPEND,
             TASK_OVERHEAD, TASK_TARGET_DURATION, SPEEDUP_THRESHOLD, BATCH_OVERHEAD_SHARE, BATCH_MAX_LATENCY,
             MEMORY_FRACTION, SHUFFLE_THROUGHPUT, CLUSTER_CORES,
-            REDIS_URL, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, REDIS_CONNECT_TIMEOUT,
+            REDIS_URL, REDIS_USERNAME, REDIS_PASSWORD, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, REDIS_CONNECT_TIMEOUT,
             REDIS_SOCKET_TIMEOUT, REDIS_DEADLINE, REDIS_MAX_CONNECTIONS, REDIS_POOL_MAX_WAIT, BREAKER_COOLDOWN,
             REDIS_CLIENT_NAME, REDIS_CA_FILE);
 

@@ -68,4 +68,51 @@ class CacheConfigTest {
         assertTrue(e.getMessage().contains("hmacSecret"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CacheConfig.builder().redisUrl("redis://h:0").build());
     }
+
+    @Test
+    void passwordAndUsernameOptionsWinOverTheUrlsAndAreNeverShown() {
+        Settings s = Settings.builder()
+                .environment(Map.of("AMORSIZE_REDIS_PASSWORD", "env-pass/with@chars"))
+                .engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.redis.url", "rediss://h:6380/2",
+                        "spark.amorsize.redis.username", "amorsize"))
+                .build();
+        CacheConfig c = CacheConfig.fromSettings(s);
+        assertEquals("amorsize", c.redisUrl().user());
+        assertEquals("env-pass/with@chars", c.redisUrl().password());
+        assertEquals(2, c.redisUrl().database());
+        assertTrue(c.redisUrl().tls());
+        assertFalse(c.toString().contains("env-pass"), c.toString());
+        assertFalse(s.toString().contains("env-pass"), s.toString());
+
+        CacheConfig overridden = CacheConfig.fromSettings(Settings.builder().engine("SparkConf", "spark.amorsize.",
+                Map.of("spark.amorsize.redis.url", "redis://u:in-url@h", "spark.amorsize.redis.password", "option")).build());
+        assertEquals("option", overridden.redisUrl().password(), "the option wins over the URL's password");
+        assertEquals("u", overridden.redisUrl().user(), "the URL's user is kept");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromSettings(
+                Settings.builder().engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.redis.url", "redis://h",
+                        "spark.amorsize.redis.username", "amorsize")).build()));
+        assertTrue(e.getMessage().contains("redis.password"), e.getMessage());
+    }
+
+    @Test
+    void aPasswordInAnEnginesUrlWarnsOnceAndNeverShowsThePassword() {
+        CacheConfig.resetUrlPasswordWarning();
+        try (io.amorsize.testing.LogCapture logs = io.amorsize.testing.LogCapture.start("io.amorsize")) {
+            CacheConfig.fromSettings(Settings.builder().environment(Map.of("AMORSIZE_REDIS_URL", "redis://:envpw@h")).build());
+            assertTrue(logs.at(org.apache.logging.log4j.Level.WARN).isEmpty(), "the environment is not shown by the engines");
+            CacheConfig.fromSettings(Settings.builder().engine("Flink configuration", "amorsize.",
+                    Map.of("amorsize.redis.password", "pw")).build());
+            assertTrue(logs.at(org.apache.logging.log4j.Level.WARN).isEmpty(), "no URL, nothing to warn about");
+            for (int i = 0; i < 3; i++) {
+                CacheConfig.fromSettings(Settings.builder().engine("SparkConf", "spark.amorsize.",
+                        Map.of("spark.amorsize.redis.url", "redis://u:pa/ss@h")).build());
+            }
+            var warns = logs.at(org.apache.logging.log4j.Level.WARN);
+            assertEquals(1, warns.size(), logs.lines().toString());
+            assertTrue(warns.get(0).message().contains("spark.amorsize.redis.password"), warns.get(0).message());
+            assertTrue(warns.get(0).message().contains("SparkConf"), warns.get(0).message());
+            assertFalse(logs.text().contains("pa/ss"), logs.text());
+        }
+    }
 }

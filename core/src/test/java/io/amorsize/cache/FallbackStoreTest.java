@@ -56,7 +56,8 @@ class FallbackStoreTest {
         CacheKey b = Entries.key("b:n1:c");
         store.put(a, e(a, 10, T0));                       // primary up: both stores
         assertEquals(Source.CACHE_REDIS, store.get(a).orElseThrow().source());
-        assertTrue(file().get(a).isPresent(), "written to the file too");
+        store.flushFileCopies();
+        assertTrue(file().get(a).isPresent(), "written to the file too (in the background)");
 
         primary.down.set(true);
         try (FileStoreLogs logs = new FileStoreLogs()) {
@@ -80,7 +81,9 @@ class FallbackStoreTest {
             assertFalse(s.enabled());
             assertTrue(s.fallbacks() >= 26, "fallbacks counted: " + s.fallbacks());
 
-            primary.down.set(false);                      // primary back: the next call replays
+            primary.down.set(false);                      // primary back: the next call starts a replay
+            assertEquals(20.0, store.get(b).orElseThrow().entry().profile().meanNanos(), "found before the replay ends");
+            store.flushFileCopies();                      // the replay runs in the background
             assertEquals(Source.CACHE_REDIS, store.get(b).orElseThrow().source());
             assertArrayEquals(codec.encode(r(b), e(b, 20, T0 + 1)), primary.raw.get(r(b)), "byte-identical in the primary");
             assertArrayEquals(codec.encode(r(a), e(a, 11, T0 + 2)), primary.raw.get(r(a)));
@@ -95,6 +98,41 @@ class FallbackStoreTest {
         }
     }
 
+    /** The replay runs on the background thread: a caller never waits for it, and finds the entry meanwhile. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void theReplayRunsInTheBackgroundNeverOnTheCallersThread() throws Exception {
+        FakeStore primary = primary();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Journal.ReplayWriter slow = (p, entry) -> {
+            threads.add(Thread.currentThread().getName());
+            started.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            return Journal.ReplayWriter.IF_NEWER.write(p, entry);
+        };
+        FileStore f = file();
+        FallbackStore store = new FallbackStore(primary, f, Journal.of(f), slow);
+        CacheKey k = Entries.key("k:n1:c");
+        primary.down.set(true);
+        store.put(k, e(k, 5, T0));
+        primary.down.set(false);
+        assertEquals(5.0, store.get(k).orElseThrow().entry().profile().meanNanos(), "answered while the replay waits");
+        started.await();
+        assertEquals(Source.CACHE_FILE, store.get(k).orElseThrow().source(), "still from the file: not replayed yet");
+        assertTrue(primary.get(k).isEmpty());
+        release.countDown();
+        store.flushFileCopies();
+        assertEquals(Source.CACHE_REDIS, store.get(k).orElseThrow().source());
+        assertEquals(java.util.Set.of("amorsize-cache-background"), threads);
+        store.close();
+    }
+
     @Test
     void anOlderJournaledEntryNeverOverwritesANewerPrimaryEntry() {
         FakeStore primary = primary();
@@ -105,9 +143,9 @@ class FallbackStoreTest {
         primary.putDirect(k, e(k, 2, T0 + 1000));          // another driver wrote a newer one meanwhile
         primary.down.set(false);
         assertEquals(2.0, store.get(k).orElseThrow().entry().profile().meanNanos());
+        store.flushFileCopies();
         assertEquals(2.0, primary.get(k).orElseThrow().entry().profile().meanNanos());
         assertFalse(store.journal().hasPending());
-        store.flushFileCopies();
         // and the newer primary entry was copied to the file over the older local one
         assertEquals(2.0, file().get(k).orElseThrow().entry().profile().meanNanos());
     }
@@ -205,10 +243,11 @@ class FallbackStoreTest {
     @Test
     void journalLeftByAnotherProcessIsReplayedAtTheFirstSuccessfulCall() {
         CacheKey k = Entries.key("k:n1:c");
-        new Journal(dir, codec, Duration.ofDays(7), java.time.Clock.systemUTC()).append(r(k), e(k, 3, T0));
+        Journal.of(file()).append(r(k), e(k, 3, T0));
         FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());
         assertTrue(store.get(Entries.key("unrelated:n1:c")).isEmpty());
+        store.flushFileCopies(); // the replay runs in the background, started by that call
         assertEquals(3.0, primary.get(k).orElseThrow().entry().profile().meanNanos());
     }
 
@@ -253,10 +292,10 @@ class FallbackStoreTest {
         FileStore f = file();
         FallbackStore store = new FallbackStore(primary, f);
         // A directory where the data file and the journal should be: neither can be written.
-        Files.createDirectories(dir.resolve(FileStore.FILE_NAME));
-        Files.createDirectories(dir.resolve(Journal.FILE_NAME));
-        Files.writeString(dir.resolve(FileStore.FILE_NAME).resolve("x"), "x");
-        Files.writeString(dir.resolve(Journal.FILE_NAME).resolve("x"), "x");
+        Files.createDirectories(f.file());
+        Files.createDirectories(store.journal().file());
+        Files.writeString(f.file().resolve("x"), "x");
+        Files.writeString(store.journal().file().resolve("x"), "x");
         CacheKey k = Entries.key("k:n1:c");
         store.put(k, e(k, 1, T0)); // primary up: a file failure is only logged
         assertTrue(primary.get(k).isPresent());

@@ -35,6 +35,8 @@ class FileStoreProcessIT {
     Path dir;
 
     private final List<Process> children = new CopyOnWriteArrayList<>();
+    /** Counted down when the reader thread of a child has read its stdout to the end. */
+    private final Map<Process, CountDownLatch> stdoutEof = new java.util.concurrent.ConcurrentHashMap<>();
 
     @AfterEach
     void killChildren() throws InterruptedException {
@@ -52,6 +54,8 @@ class FileStoreProcessIT {
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         children.add(p);
+        CountDownLatch eof = new CountDownLatch(1);
+        stdoutEof.put(p, eof);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
@@ -61,8 +65,9 @@ class FileStoreProcessIT {
                         ready.countDown();
                     }
                 }
-            } catch (IOException ignored) {
-                // the child was killed
+                eof.countDown(); // a real end of the pipe: every line the child wrote has been read
+            } catch (IOException e) {
+                lines.add("READ FAILED " + e); // the stream was closed under us: lines may be lost
             }
         }, "child-stdout");
         reader.setDaemon(true);
@@ -77,7 +82,7 @@ class FileStoreProcessIT {
      * never read.
      */
     @Test
-    @Timeout(150)
+    @Timeout(600) // a hang guard: 30 child JVMs took 140 s on a loaded machine
     void killedWriterLeavesTheOldOrTheNewFile() throws Exception {
         FileStore store = new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null));
         for (int i = 0; i < FILLER; i++) {
@@ -103,16 +108,19 @@ class FileStoreProcessIT {
         long fileVersion = 1;
         int leftovers = 0;
         int midWriteKills = 0;
-        Path planted = dir.resolve(FileStore.FILE_NAME + ".999.tmp");
+        Path planted = store.file().resolveSibling(store.file().getFileName() + ".999.tmp");
         for (int round = 0; round < KILLS; round++) {
             List<String> lines = new CopyOnWriteArrayList<>();
             CountDownLatch ready = new CountDownLatch(2); // READY, then the first acknowledged write
             Process p = start(lines, ready, "loop", dir.toString());
             assertTrue(ready.await(60, TimeUnit.SECONDS), "child did not start: " + lines);
             Thread.sleep(ThreadLocalRandom.current().nextInt(0, 40));
-            p.destroyForcibly();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+            // child's stdout, dropping acknowledgements still in the pipe.
+            p.toHandle().destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            Thread.sleep(20); // let the reader thread drain the pipe
+            // Every line the child wrote is read once the reader thread saw the end of the pipe.
+            assertTrue(stdoutEof.get(p).await(30, TimeUnit.SECONDS), "the child's stdout was not read to the end: " + lines);
             long acked = lines.stream().filter(l -> l.startsWith("OK ")).mapToLong(l -> Long.parseLong(l.substring(3))).max()
                     .orElse(fileVersion);
             long started = lines.stream().filter(l -> l.startsWith("READY ")).mapToLong(l -> Long.parseLong(l.substring(6)))
@@ -154,7 +162,7 @@ class FileStoreProcessIT {
 
     /** Test 6: several processes (and threads here) writing distinct keys at once: every entry present. */
     @Test
-    @Timeout(120)
+    @Timeout(300) // a hang guard, not a speed assertion
     void concurrentProcessesLoseNoEntry() throws Exception {
         int procs = 3;
         int perProc = 30;

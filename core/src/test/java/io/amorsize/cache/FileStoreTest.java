@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FileStoreTest {
 
     static final String P = "amorsize:";
+    /** The data file of a file-only store under {@link #P} without a secret. */
+    static final String FILE = FileStore.fileName(CacheTarget.id(null, P, "none"));
     static final long T0 = 1_700_000_000_000L;
 
     @TempDir
@@ -85,7 +87,7 @@ class FileStoreTest {
             assertEquals(1, s.hits());
             assertEquals(1, s.keyCount());
         }
-        assertTrue(Files.exists(dir.resolve(FileStore.FILE_NAME)));
+        assertTrue(Files.exists(dir.resolve(FILE)));
         assertTrue(Files.exists(dir.resolve(FileStore.LOCK_NAME)));
     }
 
@@ -138,7 +140,7 @@ class FileStoreTest {
         Map<String, FileStore.FileRecord> m = new TreeMap<>();
         m.put(key, new FileStore.FileRecord(Long.MAX_VALUE, poisoned));
         m.put(P + "v1:unsigned:n1:c", new FileStore.FileRecord(Long.MAX_VALUE, good.replace(key, P + "v1:unsigned:n1:c")));
-        Files.write(dir.resolve(FileStore.FILE_NAME), FileStore.serialize(m));
+        Files.write(dir.resolve(FILE), FileStore.serialize(m));
         try (FileStoreLogs logs = new FileStoreLogs()) {
             FileStore s = store();
             assertTrue(s.get(k(key)).isEmpty());
@@ -174,16 +176,16 @@ class FileStoreTest {
         cases.put("duplicate key", "{\"format\":1,\"format\":1,\"entries\":{}}".getBytes(StandardCharsets.UTF_8));
         int n = 0;
         for (Map.Entry<String, byte[]> c : cases.entrySet()) {
-            Files.write(dir.resolve(FileStore.FILE_NAME), c.getValue());
+            Files.write(dir.resolve(FILE), c.getValue());
             try (FileStoreLogs logs = new FileStoreLogs()) {
                 FileStore s = store();
                 assertTrue(s.get(k(key)).isEmpty(), c.getKey());
                 assertTrue(s.get(k(key)).isEmpty(), c.getKey());
                 assertEquals(List.of(), s.scan("*"), c.getKey());
-                Path moved = dir.resolve(FileStore.FILE_NAME + ".corrupt" + (n == 0 ? "" : "." + n));
+                Path moved = dir.resolve(FILE + ".corrupt" + (n == 0 ? "" : "." + n));
                 assertTrue(Files.exists(moved), c.getKey() + ": expected " + moved);
                 assertArrayEquals(c.getValue(), Files.readAllBytes(moved), c.getKey() + ": moved aside, not changed");
-                assertFalse(Files.exists(dir.resolve(FileStore.FILE_NAME)), c.getKey());
+                assertFalse(Files.exists(dir.resolve(FILE)), c.getKey());
                 assertEquals(1, logs.count("WARN", "is corrupt"), c.getKey() + ": " + logs.lines());
                 // later writes succeed
                 s.put(k(key), EntryCodecFixtures.entry(key, T0 + n));
@@ -191,16 +193,20 @@ class FileStoreTest {
             }
             n++;
         }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(AtomicFiles.MAX_CORRUPT_COPIES, files.filter(x -> x.getFileName().toString().contains(".corrupt")).count(),
+                    "older .corrupt copies are deleted");
+        }
     }
 
     @Test
     void corruptFileFoundByAWriterIsMovedAsideToo() throws Exception {
-        Files.write(dir.resolve(FileStore.FILE_NAME), "garbage".getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve(FILE), "garbage".getBytes(StandardCharsets.UTF_8));
         FileStore s = store();
         String key = P + "v1:k:n1:c";
         s.put(k(key), EntryCodecFixtures.entry(key, T0));
         assertTrue(s.get(k(key)).isPresent());
-        assertEquals("garbage", Files.readString(dir.resolve(FileStore.FILE_NAME + ".corrupt")));
+        assertEquals("garbage", Files.readString(dir.resolve(FILE + ".corrupt")));
     }
 
     /** A .tmp leftover of a killed writer is never read, and the next writer deletes it. */
@@ -212,7 +218,7 @@ class FileStoreTest {
         Map<String, FileStore.FileRecord> newer = new TreeMap<>();
         newer.put(key, new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
                 .encode(key, EntryCodecFixtures.entryWithMean(key, 999, T0 + 1)), StandardCharsets.UTF_8)));
-        Path tmp = dir.resolve(FileStore.FILE_NAME + ".12345.tmp");
+        Path tmp = dir.resolve(FILE + ".12345.tmp");
         Files.write(tmp, FileStore.serialize(newer));
         assertEquals(100.0, store().get(k(key)).orElseThrow().entry().profile().meanNanos());
         s.put(k(P + "v1:other:n1:c"), EntryCodecFixtures.entry(P + "v1:other:n1:c", T0));
@@ -254,7 +260,7 @@ class FileStoreTest {
 
     private byte[] readFile() {
         try {
-            return Files.readAllBytes(dir.resolve(FileStore.FILE_NAME));
+            return Files.readAllBytes(dir.resolve(FILE));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -74,6 +74,8 @@ class RedisFallbackIT {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong slowest = new AtomicLong();
         List<String> outageWrites = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch wroteWhileUp = new java.util.concurrent.CountDownLatch(5);
+        java.util.concurrent.CountDownLatch wroteWhileDown = new java.util.concurrent.CountDownLatch(5);
         Thread worker = new Thread(() -> {
             int i = 0;
             while (!stop.get()) {
@@ -86,8 +88,10 @@ class RedisFallbackIT {
                 long took = System.nanoTime() - t0;
                 slowest.accumulateAndGet(took, Math::max);
                 written.put(k, e);
+                wroteWhileUp.countDown();
                 if (wasDown && down.get()) {
                     outageWrites.add(k);
+                    wroteWhileDown.countDown();
                     hit.ifPresent(h -> sourcesWhileDown.add(h.source()));
                 }
                 i++;
@@ -95,10 +99,10 @@ class RedisFallbackIT {
             }
         });
         worker.start();
-        Thread.sleep(300);
+        assertTrue(wroteWhileUp.await(30, TimeUnit.SECONDS), "the worker wrote 5 entries with Redis up");
         server.kill9(); // returns once the process is gone
         down.set(true); // writes that started after this point cannot have reached Redis
-        Thread.sleep(1500);
+        assertTrue(wroteWhileDown.await(30, TimeUnit.SECONDS), "the worker wrote 5 entries during the outage");
         down.set(false);
         server.restart(); // empty: no persistence
         // cool-down 500 ms, then a probe, then the journal replay; the worker keeps calling meanwhile
@@ -168,5 +172,26 @@ class RedisFallbackIT {
             assertTrue(file.get(Entries.k(valid)).isPresent(), "a valid hit is copied to the file");
         }
         assertTrue(Files.exists(dir));
+    }
+
+    /** A per-key error during replay (WRONGTYPE on a real server) skips and keeps that line; the others are replayed. */
+    @Test
+    void aWrongTypeKeyDuringReplaySkipsAndKeepsThatLine() throws Exception {
+        Journal journal = Journal.of(file);
+        for (int i = 0; i < 3; i++) {
+            String k = PREFIX + "v1:r" + i + ":n1:c";
+            journal.append(k, Entries.sample(k, 1_700_000_000_000L + i));
+        }
+        String wrong = PREFIX + "v1:r1:n1:c";
+        try (RedisClient admin = RedisClient.create(java.net.URI.create(server.url()))) {
+            admin.lpush(wrong, "not an entry");
+            FallbackStore other = new FallbackStore(redis, file); // a later process finds the journal
+            assertTrue(other.get(Entries.k(PREFIX + "v1:unrelated:n1:c")).isEmpty());
+            other.flushFileCopies(); // the replay runs in the background
+            assertTrue(admin.exists(PREFIX + "v1:r0:n1:c"), "the key before the refused one was replayed");
+            assertTrue(admin.exists(PREFIX + "v1:r2:n1:c"), "and the key after it: the replay did not abort");
+            assertEquals("list", admin.type(wrong), "the other application's value is untouched");
+            assertEquals(Set.of(wrong), journal.pending().keySet(), "the refused line is kept");
+        }
     }
 }

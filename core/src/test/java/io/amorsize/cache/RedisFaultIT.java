@@ -80,8 +80,11 @@ class RedisFaultIT {
             nanos[i] = System.nanoTime() - t;
         }
         Arrays.sort(nanos);
-        assertTrue(nanos[nanos.length / 2] < 1_000_000, "median fail-fast " + nanos[nanos.length / 2] + " ns");
-        assertTrue(nanos[nanos.length - 1] < 5_000_000, "slowest fail-fast " + nanos[nanos.length - 1] + " ns");
+        // Fail-fast means "no network": compare with the 300 ms socket timeout, with a margin that holds
+        // while other processes hold the cores (a descheduled thread can lose a few milliseconds).
+        assertTrue(nanos[nanos.length / 2] < 2_000_000, "median fail-fast " + nanos[nanos.length / 2] + " ns");
+        assertTrue(nanos[nanos.length - 1] < 50_000_000, "slowest fail-fast " + nanos[nanos.length - 1]
+                + " ns: at least 6x below one socket timeout");
 
         server.resume();
         Thread.sleep(800); // cool-down 700 ms

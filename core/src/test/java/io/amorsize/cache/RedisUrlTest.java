@@ -73,4 +73,14 @@ class RedisUrlTest {
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertEquals("redis://u:****@h:1 and redis://:****@x", RedisUrl.maskAny("redis://u:pw@h:1 and redis://:p@x"));
     }
+
+    @Test
+    void maskAnyMasksPasswordsWithSlashOrAt() {
+        assertEquals("redis://u:****@h", RedisUrl.maskAny("redis://u:pa/ss@h"));
+        assertEquals("redis://u:****@h:6379/0", RedisUrl.maskAny("redis://u:p@ss/w@h:6379/0"));
+        assertEquals("rediss-sentinel://:****@s1:26379/m", RedisUrl.maskAny("rediss-sentinel://:a/b@c@s1:26379/m"));
+        assertEquals("redis://h:6379/0", RedisUrl.maskAny("redis://h:6379/0"), "nothing to mask");
+        // the parser reads the same credentials, so what it authenticates with is what is masked
+        assertEquals("p@ss/w", RedisUrl.parse("redis://u:p@ss/w@h:6379/0").password());
+    }
 }

@@ -59,8 +59,13 @@ public final class AmorsizeOptions {
     public static final ConfigOption<Boolean> ENABLED = typed(Options.ENABLED, Boolean.class);
     /** {@code amorsize.strict}: throw instead of falling back. */
     public static final ConfigOption<Boolean> STRICT = typed(Options.STRICT, Boolean.class);
-    /** {@code amorsize.redis.url}: the shared cache (secret: never logged). */
+    /**
+     * {@code amorsize.redis.url}: the shared cache (secret: never logged by Amorsize; Flink does not
+     * treat the key as sensitive, so put the password in {@link #REDIS_PASSWORD}).
+     */
     public static final ConfigOption<String> REDIS_URL = typed(Options.REDIS_URL, String.class);
+    /** {@code amorsize.redis.password}: the Redis password; a key Flink hides as sensitive. */
+    public static final ConfigOption<String> REDIS_PASSWORD = typed(Options.REDIS_PASSWORD, String.class);
     /** {@code amorsize.cache.dir}: directory of the local fallback file. */
     public static final ConfigOption<String> CACHE_DIR = typed(Options.CACHE_DIR, String.class);
     /** {@code amorsize.cluster.cores}: CPU cores the tasks share, 0 = detect. */

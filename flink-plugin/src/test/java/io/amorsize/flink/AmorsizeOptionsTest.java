@@ -127,4 +127,24 @@ class AmorsizeOptionsTest {
                 + expected);
         assertFalse(table.contains(System.getProperty("user.home") + "/"), "no machine-specific home path in docs");
     }
+
+    /** Flink hides sensitive keys in its "Loading configuration property" log line and REST/UI views. */
+    @Test
+    void flinkTreatsThePasswordAndSecretOptionsAsSensitive() {
+        for (Option<?> o : Options.ALL) {
+            String key = AmorsizeOptions.PREFIX + o.key();
+            if (o == Options.REDIS_URL) {
+                assertFalse(org.apache.flink.configuration.GlobalConfiguration.isSensitive(key),
+                        "the URL key is not sensitive to Flink: why a password belongs in amorsize.redis.password");
+            } else {
+                assertEquals(o.secret(), org.apache.flink.configuration.GlobalConfiguration.isSensitive(key), key);
+            }
+        }
+        assertTrue(org.apache.flink.configuration.GlobalConfiguration.isSensitive("amorsize.redis.password"));
+        Configuration conf = new Configuration();
+        conf.setString("amorsize.redis.url", "redis://cache:6379");
+        conf.setString("amorsize.redis.password", "pa/ss@word");
+        Settings s = AmorsizeOptions.settings(conf, Map.of());
+        assertEquals("pa/ss@word", io.amorsize.cache.CacheConfig.fromSettings(s).redisUrl().password());
+    }
 }

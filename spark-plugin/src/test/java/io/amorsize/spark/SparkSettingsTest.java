@@ -86,4 +86,29 @@ class SparkSettingsTest {
         }
         return p;
     }
+
+    /** Spark's own redaction (the UI environment tab, event logs, History Server) hides the password key. */
+    @Test
+    void sparkRedactsThePasswordOptionButNotTheUrl() {
+        SparkConf conf = new SparkConf(false)
+                .set("spark.amorsize.redis.url", "rediss://cache:6380/0")
+                .set("spark.amorsize.redis.username", "amorsize")
+                .set("spark.amorsize.redis.password", "pa/ss@word")
+                .set("spark.amorsize.cache.secret", "hmac-secret");
+        Map<String, String> shown = new java.util.HashMap<>();
+        scala.collection.Seq<scala.Tuple2<String, String>> redacted =
+                org.apache.spark.util.Utils.redact(conf, scala.Predef.wrapRefArray(conf.getAll()));
+        for (scala.Tuple2<String, String> kv : scala.jdk.javaapi.CollectionConverters.asJava(redacted)) {
+            shown.put(kv._1(), kv._2());
+        }
+        assertFalse(shown.get("spark.amorsize.redis.password").contains("pa/ss"), shown.toString());
+        assertFalse(shown.get("spark.amorsize.cache.secret").contains("hmac"), shown.toString());
+        assertEquals("rediss://cache:6380/0", shown.get("spark.amorsize.redis.url"),
+                "the URL key is not redacted: why a password belongs in redis.password");
+        assertFalse(shown.toString().contains("pa/ss"), shown.toString());
+
+        io.amorsize.cache.CacheConfig c = io.amorsize.cache.CacheConfig.fromSettings(SparkSettings.resolve(conf, Map.of(), Map.of()));
+        assertEquals("pa/ss@word", c.redisUrl().password(), "and Amorsize authenticates with it");
+        assertEquals("amorsize", c.redisUrl().user());
+    }
 }

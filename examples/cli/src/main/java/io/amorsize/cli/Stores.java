@@ -1,7 +1,6 @@
 package io.amorsize.cli;
 
 import io.amorsize.cache.CacheConfig;
-import io.amorsize.cache.EntryCodec;
 import io.amorsize.cache.FileStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.RedisStore;
@@ -22,7 +21,7 @@ final class Stores {
             return new RedisStore(config(t).build());
         }
         CacheConfig c = config(t).build();
-        return new FileStore(c.fallbackDir(), c.keyPrefix(), c.ttl(), EntryCodec.withSecret(c.hmacSecret()));
+        return FileStore.forConfig(c);
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 record Target(RedisUrl redis, String urlOrigin, String prefix, Path cacheDir, String secret, Path caFile) {
 
-    private static final Pattern USERINFO = Pattern.compile("(?i)(rediss?(?:-sentinel|-cluster)?://)([^/@\\s]*)@");
+    private static final Pattern USERINFO = Pattern.compile("(?i)(rediss?(?:-sentinel|-cluster)?://)(\\S*)@");
 
     Target {
         Objects.requireNonNull(prefix, "prefix");
@@ -34,7 +34,10 @@ record Target(RedisUrl redis, String urlOrigin, String prefix, Path cacheDir, St
                 : "file store " + cacheDir + " (prefix '" + prefix + "')";
     }
 
-    /** Replaces the user-info part of every Redis URL in {@code text} by "****". */
+    /**
+     * Replaces the user-info part of every Redis URL in {@code text} by "****": everything up to the
+     * last '@' before a space, as the URL parser reads it, so a password with '/' or '@' is masked too.
+     */
     static String mask(String text) {
         return text == null ? null : USERINFO.matcher(text).replaceAll("$1****@");
     }

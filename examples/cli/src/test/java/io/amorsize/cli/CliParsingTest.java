@@ -144,4 +144,11 @@ class CliParsingTest {
         cli(Map.of("MY_SECRET", "0123456789abcdef-long"), "", "--secret-env", "MY_SECRET", "--redis-url", "redis://h:1", "stats").assertOk();
     }
 
+
+    @Test
+    void maskHidesPasswordsWithSlashOrAt() {
+        assertEquals("redis://****@h", Target.mask("redis://u:pa/ss@h"));
+        assertEquals("cannot reach rediss://****@h:6380/1 now", Target.mask("cannot reach rediss://u:p@s/s@h:6380/1 now"));
+        assertEquals("redis://h:6379/0", Target.mask("redis://h:6379/0"));
+    }
 }
