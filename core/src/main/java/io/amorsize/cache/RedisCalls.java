@@ -263,8 +263,9 @@ final class RedisCalls implements AutoCloseable {
     /**
      * The one place a failure is classified: {@link StoreUnavailableException} for the connection family
      * (refused, reset, timed out, TLS, bad credentials, our pool exhausted, anything unknown from the
-     * client library), {@link StoreServerException} for an error reply of the server (e.g. {@code NOPERM},
-     * {@code OOM}, {@code READONLY}); an {@link IllegalArgumentException} is passed through. Messages name
+     * client library, and the error replies of {@link #UNAVAILABLE_CODES} such as {@code OOM}, {@code READONLY},
+     * {@code LOADING}, {@code BUSY}), {@link StoreServerException} for any other error reply of the server
+     * (e.g. {@code NOPERM}, {@code WRONGTYPE}); an {@link IllegalArgumentException} is passed through. Messages name
      * the masked URL only (Jedis messages carry no password).
      */
     RuntimeException classify(String op, Throwable t) {
@@ -288,6 +289,10 @@ final class RedisCalls implements AutoCloseable {
                         + safe(rootMessage(c)));
             }
         }
+        if (t instanceof JedisDataException && isServerUnavailable(t.getMessage())) {
+            return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " cannot serve it now: "
+                    + safe(t.getMessage()));
+        }
         if (t instanceof JedisDataException) {
             return new StoreServerException("Redis " + op + " on " + url.masked() + " answered with an error: "
                     + safe(t.getMessage()), null);
@@ -301,6 +306,27 @@ final class RedisCalls implements AutoCloseable {
         // Anything else from the client library: treat as unavailable (the job must go on).
         return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: " + t.getClass().getSimpleName()
                 + ": " + safe(t.getMessage()));
+    }
+
+    /**
+     * Error replies that mean "this server cannot serve the call right now" rather than "this call is
+     * wrong": out of memory under noeviction, a read-only replica (a Sentinel failover in progress), a
+     * dataset still loading, a replica cut off from its master, a cluster slot migrating or down, a
+     * script or module hogging the server. Scripts report them as {@code <CODE> ... script: ...}.
+     */
+    static final java.util.Set<String> UNAVAILABLE_CODES =
+            java.util.Set.of("OOM", "READONLY", "LOADING", "MASTERDOWN", "TRYAGAIN", "BUSY", "CLUSTERDOWN");
+
+    static boolean isServerUnavailable(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.strip();
+        int end = 0;
+        while (end < m.length() && Character.isUpperCase(m.charAt(end))) {
+            end++;
+        }
+        return UNAVAILABLE_CODES.contains(m.substring(0, end));
     }
 
     private static boolean isPoolExhausted(Throwable t) {

@@ -36,8 +36,9 @@ import redis.clients.jedis.resps.ScanResult;
  *   <li>Every call is bounded by {@link CacheConfig#deadline()} whatever Jedis does (DNS, pool waits,
  *       reconnects): it runs on a small worker pool and the caller stops waiting at the deadline
  *       ({@link RedisCalls}; the client itself is built by {@link RedisClients}).
- *       Connection-family failures and timeouts throw {@link StoreUnavailableException}; error
- *       replies from the server (e.g. {@code NOPERM}) throw {@link StoreServerException}.</li>
+ *       Connection-family failures, timeouts and the replies of a server that cannot serve now
+ *       ({@code OOM}, {@code READONLY}, {@code LOADING}, {@code BUSY}, ...) throw {@link StoreUnavailableException};
+ *       other error replies (e.g. {@code NOPERM}) throw {@link StoreServerException}.</li>
  *   <li>A {@link CircuitBreaker} skips Redis for {@link CacheConfig#breakerCooldown()} after a failure,
  *       so while it is open calls fail in microseconds.</li>
  *   <li>{@link #scan} uses SCAN MATCH (never KEYS) and {@link #clear} SCAN + UNLINK, both only inside
