@@ -31,7 +31,9 @@ import redis.clients.jedis.resps.ScanResult;
  * The shared store on Redis (standalone, Sentinel or Cluster, optionally TLS) through Jedis 8.
  *
  * <ul>
- *   <li>Values are codec bytes (strict JSON, HMAC when a secret is set) written with {@code SET PX ttl}.
+ *   <li>Values are codec bytes (strict JSON, HMAC when a secret is set) written with {@code SET PX ttl}
+ *       inside one compare-and-set script: the newer {@code createdAt} wins, an entry more than a day
+ *       ahead of the server's clock is refused.
  *       A value that fails validation is a miss, counted as rejected, and never returned.</li>
  *   <li>Every call is bounded by {@link CacheConfig#deadline()} whatever Jedis does (DNS, pool waits,
  *       reconnects): it runs on a small worker pool and the caller stops waiting at the deadline
@@ -55,6 +57,29 @@ public final class RedisStore implements RecommendationStore {
     /** Deletes KEYS[1] only if it still holds ARGV[1]. */
     static final String COMPARE_AND_DELETE =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+    /**
+     * The compare-and-set every write goes through (puts and journal replay). KEYS[1] the key; ARGV: the
+     * encoded entry, its createdAt (epoch ms), the TTL (ms), the future tolerance (ms), "1" to write when
+     * the stored entry is exactly as old (a put) or "0" to keep it (a replay), and the size cap.
+     * Returns 1 when written, 0 when the stored entry is newer (or as new, for a replay), -1 when the
+     * entry is more than the tolerance ahead of the server's clock (refused). A stored entry that is
+     * not a string, larger than the cap, not JSON, or itself too far in the future never wins.
+     */
+    static final String PUT_IF_NEWER = String.join("\n",
+            "local created = tonumber(ARGV[2])",
+            "local t = redis.call('TIME')",
+            "local limit = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])",
+            "if created > limit then return -1 end",
+            "local n = redis.pcall('STRLEN', KEYS[1])",
+            "if type(n) == 'number' and n > 0 and n <= tonumber(ARGV[6]) then",
+            "  local ok, old = pcall(cjson.decode, redis.call('GET', KEYS[1]))",
+            "  if ok and type(old) == 'table' and type(old.createdAt) == 'number' and old.createdAt <= limit then",
+            "    if old.createdAt > created or (old.createdAt == created and ARGV[5] == '0') then return 0 end",
+            "  end",
+            "end",
+            "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])",
+            "return 1");
 
     private static final int SCAN_COUNT = 500;
     private static final int MAX_SCAN_PAGES = 100_000;
@@ -120,25 +145,57 @@ public final class RedisStore implements RecommendationStore {
         try {
             entry = codec.decode(key, raw);
         } catch (RejectedEntryException | RuntimeException e) {
-            rejected.increment();
-            misses.increment();
-            if (rejectedKeysLogged.size() < 1000 && rejectedKeysLogged.add(key)) {
-                LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss",
-                        key, raw.length, e.getMessage());
-            } else {
-                LOG.debug("amorsize cache: rejected the Redis entry under {}: {}", key, e.getMessage());
-            }
-            return Optional.empty();
+            return rejected(key, raw.length, e.getMessage());
         }
         hits.increment();
         return Optional.of(new CacheHit(entry, Source.CACHE_REDIS));
     }
 
+    private Optional<CacheHit> rejected(String key, long size, String why) {
+        rejected.increment();
+        misses.increment();
+        if (rejectedKeysLogged.size() < 1000 && rejectedKeysLogged.add(key)) {
+            LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss", key, size, why);
+        } else {
+            LOG.debug("amorsize cache: rejected the Redis entry under {}: {}", key, why);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes {@code entry} unless Redis holds a newer one (one compare-and-set script, {@link #PUT_IF_NEWER}):
+     * a driver that measured earlier never overwrites a newer entry.
+     *
+     * @throws StoreServerException when the entry is more than a day ahead of the server's clock
+     */
     @Override
     public void put(CacheKey cacheKey, CacheEntry entry) {
+        compareAndSet(cacheKey, entry, true);
+    }
+
+    /** As {@link #put}, but an entry exactly as old as the stored one is kept (journal replay). */
+    @Override
+    public boolean putIfNewer(CacheKey cacheKey, CacheEntry entry) {
+        return compareAndSet(cacheKey, entry, false);
+    }
+
+    private boolean compareAndSet(CacheKey cacheKey, CacheEntry entry, boolean replaceEqual) {
         InMemoryStore.requireSameKey(cacheKey, entry);
         String key = render(cacheKey);
-        putRaw(key, codec.encode(key, entry));
+        byte[] value = codec.encode(key, entry);
+        List<byte[]> args = List.of(value, bytes(Long.toString(entry.createdAtMillis())),
+                bytes(Long.toString(config.ttl().toMillis())), bytes(Long.toString(EntryBounds.FUTURE_TOLERANCE_MILLIS)),
+                bytes(replaceEqual ? "1" : "0"), bytes(Integer.toString(EntryCodec.MAX_BYTES)));
+        Object r = call("EVAL", c -> c.eval(bytes(PUT_IF_NEWER), List.of(bytes(key)), args));
+        long outcome = r instanceof Long l ? l : 1;
+        if (outcome < 0) {
+            throw new StoreServerException("Redis " + url.masked() + " refused the entry under " + key + ": createdAt "
+                    + entry.createdAtMillis() + " is more than a day ahead of the server's clock", null);
+        }
+        if (outcome == 0) {
+            LOG.debug("amorsize cache: kept the newer entry under {} (ours was created at {})", key, entry.createdAtMillis());
+        }
+        return outcome == 1;
     }
 
     /** Writes already-encoded bytes (journal replay, benchmarks, tests) with the TTL. */
