@@ -121,6 +121,16 @@ final class RedisCalls implements AutoCloseable {
                 breaker.onSuccess();
                 lastCallReachedRedis = true;
                 return result;
+            } catch (Error e) {
+                // an Error (OutOfMemoryError, a linkage error) must still resolve a half-open probe
+                breaker.onFailure();
+                lastCallReachedRedis = false;
+                unavailable.increment();
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
+                throw new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: "
+                        + e.getClass().getSimpleName() + ": " + safe(e.getMessage()));
             } catch (RuntimeException e) {
                 if (!(e instanceof JedisConnectionException jce && isStaleConnection(jce))) {
                     return handleFailure(op, e);
@@ -157,6 +167,10 @@ final class RedisCalls implements AutoCloseable {
             throw new StoreUnavailableException("interrupted while waiting for Redis " + op);
         } catch (ExecutionException e) {
             return handleFailure(op, e.getCause());
+        } catch (Error e) {
+            future.cancel(true);
+            breaker.onFailure(); // resolve a half-open probe whatever happened
+            throw e;
         }
     }
 

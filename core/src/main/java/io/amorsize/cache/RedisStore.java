@@ -34,7 +34,9 @@ import redis.clients.jedis.resps.ScanResult;
  *   <li>Values are codec bytes (strict JSON, HMAC when a secret is set) written with {@code SET PX ttl}
  *       inside one compare-and-set script: the newer {@code createdAt} wins, an entry more than a day
  *       ahead of the server's clock is refused.
- *       A value that fails validation is a miss, counted as rejected, and never returned.</li>
+ *       A value that fails validation is a miss, counted as rejected, and never returned; reads go through
+ *       a script that checks {@code STRLEN} first, so a value above {@link EntryCodec#MAX_BYTES} is never
+ *       sent to this JVM.</li>
  *   <li>Every call is bounded by {@link CacheConfig#deadline()} whatever Jedis does (DNS, pool waits,
  *       reconnects): it runs on a small worker pool and the caller stops waiting at the deadline
  *       ({@link RedisCalls}; the client itself is built by {@link RedisClients}).
@@ -133,13 +135,30 @@ public final class RedisStore implements RecommendationStore {
 
     // ---------------------------------------------------------------- store API
 
+    /**
+     * {@link #get}'s size-guarded read: KEYS[1] the key, ARGV[1] the cap. The value when it is at most
+     * the cap (nil when absent), else its length as an integer, so an oversized value is never sent.
+     */
+    static final String GET_BOUNDED = "local n = redis.call('STRLEN', KEYS[1])\n"
+            + "if n > tonumber(ARGV[1]) then return n end\n"
+            + "return redis.call('GET', KEYS[1])";
+
+    /**
+     * The entry under {@code key}, read through {@link #GET_BOUNDED}: a value above
+     * {@link EntryCodec#MAX_BYTES} is a rejected miss (one WARN per key) without being read.
+     */
     @Override
     public Optional<CacheHit> get(CacheKey cacheKey) {
         String key = render(cacheKey);
-        byte[] raw = call("GET", c -> c.get(bytes(key)));
-        if (raw == null) {
+        Object reply = call("GET", c -> c.eval(bytes(GET_BOUNDED), List.of(bytes(key)),
+                List.of(bytes(Integer.toString(EntryCodec.MAX_BYTES)))));
+        if (reply == null) {
             misses.increment();
             return Optional.empty();
+        }
+        if (!(reply instanceof byte[] raw)) {
+            long size = reply instanceof Long l ? l : -1;
+            return rejected(key, size, "larger than the " + EntryCodec.MAX_BYTES + "-byte cap (not read)");
         }
         CacheEntry entry;
         try {
