@@ -237,12 +237,19 @@ public final class RedisStore implements RecommendationStore {
     }
 
     /**
-     * Keys matching {@code pattern} (a Redis glob over full keys); a pattern that does not start with
-     * the key prefix gets it prepended, so nothing outside the prefix is ever listed.
+     * Entry keys matching {@code pattern} (a Redis glob over full keys); a pattern that does not start
+     * with the key prefix gets it prepended, so nothing outside the prefix is ever listed. Compute lock
+     * keys ({@code <prefix>lock:...}) are not entries and are left out (so stats, list, export and clear
+     * never count or touch a lock another driver holds; locks expire with their lease).
      */
     @Override
     public List<String> scan(String pattern) {
-        String match = EntryFormat.scoped(prefix, pattern);
+        List<String> keys = scanAll(EntryFormat.scoped(prefix, pattern));
+        String locks = prefix + "lock:";
+        return keys.stream().filter(k -> !k.startsWith(locks)).toList(); // compute locks are not entries
+    }
+
+    private List<String> scanAll(String match) {
         if (url.topology() == RedisUrl.Topology.CLUSTER) {
             return scanCluster(match);
         }
