@@ -28,6 +28,7 @@ public final class CacheConfig {
     private final Duration breakerCooldown;
     private final Path fallbackDir;
     private final String hmacSecret;
+    private final boolean requireSignature;
     private final String clientName;
     private final Path tlsCaFile;
 
@@ -43,6 +44,7 @@ public final class CacheConfig {
         this.breakerCooldown = b.breakerCooldown;
         this.fallbackDir = b.fallbackDir;
         this.hmacSecret = b.hmacSecret;
+        this.requireSignature = b.requireSignature;
         this.clientName = b.clientName;
         this.tlsCaFile = b.tlsCaFile;
     }
@@ -66,6 +68,7 @@ public final class CacheConfig {
         b.breakerCooldown = breakerCooldown;
         b.fallbackDir = fallbackDir;
         b.hmacSecret = hmacSecret;
+        b.requireSignature = requireSignature;
         b.clientName = clientName;
         b.tlsCaFile = tlsCaFile;
         return b;
@@ -85,7 +88,8 @@ public final class CacheConfig {
                 .breakerCooldown(s.get(Options.BREAKER_COOLDOWN))
                 .fallbackDir(s.get(Options.CACHE_DIR))
                 .clientName(s.get(Options.REDIS_CLIENT_NAME))
-                .tlsCaFile(s.get(Options.REDIS_CA_FILE));
+                .tlsCaFile(s.get(Options.REDIS_CA_FILE))
+                .requireSignature(s.get(Options.CACHE_REQUIRE_SIGNATURE));
         String url = s.get(Options.REDIS_URL);
         if (url != null) {
             b.redisUrl(url);
@@ -148,6 +152,11 @@ public final class CacheConfig {
         return fallbackDir;
     }
 
+    /** True when every entry must carry a valid HMAC (then {@link #hmacSecret()} is set). */
+    public boolean requireSignature() {
+        return requireSignature;
+    }
+
     /** HMAC-SHA256 secret, or null. Never logged. */
     public String hmacSecret() {
         return hmacSecret;
@@ -170,7 +179,8 @@ public final class CacheConfig {
                 + ", socketTimeout=" + socketTimeout.toMillis() + "ms, maxConnections=" + maxConnections
                 + ", poolMaxWait=" + poolMaxWait.toMillis() + "ms, deadline=" + deadline.toMillis() + "ms"
                 + ", breakerCooldown=" + breakerCooldown.toMillis() + "ms, fallbackDir=" + fallbackDir
-                + ", hmacSecret=" + (hmacSecret == null ? "(none)" : "****") + ", clientName=" + clientName
+                + ", hmacSecret=" + (hmacSecret == null ? "(none)" : "****") + ", requireSignature=" + requireSignature
+                + ", clientName=" + clientName
                 + ", tlsCaFile=" + (tlsCaFile == null ? "(none)" : tlsCaFile) + "}";
     }
 
@@ -187,6 +197,7 @@ public final class CacheConfig {
         private Duration breakerCooldown = Options.BREAKER_COOLDOWN.defaultValue();
         private Path fallbackDir = Options.CACHE_DIR.defaultValue();
         private String hmacSecret;
+        private boolean requireSignature = Options.CACHE_REQUIRE_SIGNATURE.defaultValue();
         private String clientName = Options.REDIS_CLIENT_NAME.defaultValue();
         private Path tlsCaFile;
 
@@ -249,6 +260,15 @@ public final class CacheConfig {
             return this;
         }
 
+        /**
+         * Reject every entry without a valid HMAC (an unsigned entry, or one signed by someone else).
+         * Needs {@link #hmacSecret}: without a secret nothing can be verified, so {@link #build()} refuses.
+         */
+        public Builder requireSignature(boolean require) {
+            this.requireSignature = require;
+            return this;
+        }
+
         /** HMAC-SHA256 secret (null = entries are not authenticated). */
         public Builder hmacSecret(String secret) {
             this.hmacSecret = secret;
@@ -297,6 +317,11 @@ public final class CacheConfig {
             }
             if (hmacSecret != null && hmacSecret.isEmpty()) {
                 throw new IllegalArgumentException("hmacSecret must not be empty when set (use null for none)");
+            }
+            if (requireSignature && hmacSecret == null) {
+                throw new IllegalArgumentException("cache.require-signature is true but no cache.secret is set ("
+                        + Options.CACHE_SECRET.envVar() + "): without the secret no signature can be verified; set the "
+                        + "secret or turn cache.require-signature off");
             }
             if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
                 throw new IllegalArgumentException("clientName must be non-empty printable ASCII without spaces, got '"

@@ -27,6 +27,20 @@ class CacheConfigTest {
         assertEquals(Duration.ofSeconds(30), c.breakerCooldown());
     }
 
+    /** Issue 12: cache.require-signature needs the secret; refused up front without it, never silently ignored. */
+    @Test
+    void requireSignatureNeedsTheSecret() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromSettings(
+                Settings.builder().environment(Map.of("AMORSIZE_CACHE_REQUIRE_SIGNATURE", "true")).build()));
+        assertTrue(e.getMessage().contains("cache.require-signature") && e.getMessage().contains("cache.secret"), e.getMessage());
+        CacheConfig c = CacheConfig.fromSettings(Settings.builder().environment(Map.of(
+                "AMORSIZE_CACHE_REQUIRE_SIGNATURE", "true", "AMORSIZE_CACHE_SECRET", "hmackey")).build());
+        assertTrue(c.requireSignature());
+        assertTrue(c.toBuilder().build().requireSignature());
+        assertFalse(CacheConfig.builder().build().requireSignature(), "off by default");
+        assertFalse(c.toString().contains("hmackey"));
+    }
+
     @Test
     void fromSettingsReadsEnvironmentVariables() {
         Settings s = Settings.builder().environment(Map.of(
