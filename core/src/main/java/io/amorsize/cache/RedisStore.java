@@ -69,6 +69,7 @@ public final class RedisStore implements RecommendationStore {
      * not a string, larger than the cap, not JSON, or itself too far in the future never wins.
      */
     static final String PUT_IF_NEWER = String.join("\n",
+            "if redis.replicate_commands then redis.replicate_commands() end", // TIME before a write (Redis < 5)
             "local created = tonumber(ARGV[2])",
             "local t = redis.call('TIME')",
             "local limit = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])",
