@@ -58,7 +58,8 @@ class DocsLogLinesTest {
             realLogLine = info.get(0);
             realExplain = r.explain();
         }
-        RecordFunction<Integer, Integer> throwing = x -> 1 / (x - 7);
+        // throws on every record: the decision-driven stop may end measuring before any given record
+        RecordFunction<Integer, Integer> throwing = x -> 1 / (x - x);
         Recommendation fallback = Amorsize.recommend(IntStream.range(0, 100).boxed().toList(), throwing, SIXTY_FOUR);
         assertEquals(Source.DEFAULT_FALLBACK, fallback.source(), fallback.explain());
         realFallback = fallback.explain();

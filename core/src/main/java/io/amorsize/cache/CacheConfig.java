@@ -35,6 +35,7 @@ public final class CacheConfig {
     private final Duration breakerCooldown;
     private final Path fallbackDir;
     private final String hmacSecret;
+    private final boolean requireSignature;
     private final String clientName;
     private final Path tlsCaFile;
 
@@ -50,6 +51,7 @@ public final class CacheConfig {
         this.breakerCooldown = b.breakerCooldown;
         this.fallbackDir = b.fallbackDir;
         this.hmacSecret = b.hmacSecret;
+        this.requireSignature = b.requireSignature;
         this.clientName = b.clientName;
         this.tlsCaFile = b.tlsCaFile;
     }
@@ -73,6 +75,7 @@ public final class CacheConfig {
         b.breakerCooldown = breakerCooldown;
         b.fallbackDir = fallbackDir;
         b.hmacSecret = hmacSecret;
+        b.requireSignature = requireSignature;
         b.clientName = clientName;
         b.tlsCaFile = tlsCaFile;
         return b;
@@ -92,19 +95,20 @@ public final class CacheConfig {
                 .breakerCooldown(s.get(Options.BREAKER_COOLDOWN))
                 .fallbackDir(s.get(Options.CACHE_DIR))
                 .clientName(s.get(Options.REDIS_CLIENT_NAME))
-                .tlsCaFile(s.get(Options.REDIS_CA_FILE));
+                .tlsCaFile(s.get(Options.REDIS_CA_FILE))
+                .requireSignature(s.get(Options.CACHE_REQUIRE_SIGNATURE));
         String url = s.get(Options.REDIS_URL);
         if (url != null) {
             RedisUrl parsed = RedisUrl.parse(url);
-            if (parsed.password() != null && !"environment".equals(s.origin(Options.REDIS_URL))
+            if (parsed.password() != null && s.origin(Options.REDIS_URL) == Settings.Origin.ENGINE
                     && URL_PASSWORD_WARNED.compareAndSet(false, true)) {
                 LOG.warn("amorsize cache: redis.url from the {} carries a password, which the engine shows in its UI, "
                         + "event logs and process list; set redis.password (spark.amorsize.redis.password, "
                         + "amorsize.redis.password) or AMORSIZE_REDIS_PASSWORD instead: the engines redact those",
-                        s.origin(Options.REDIS_URL));
+                        s.originLabel(Options.REDIS_URL));
             }
             b.redisUrl(withCredentials(parsed, s.get(Options.REDIS_USERNAME), s.get(Options.REDIS_PASSWORD)));
-        } else if (s.get(Options.REDIS_USERNAME) != null && !"environment".equals(s.origin(Options.REDIS_USERNAME))) {
+        } else if (s.get(Options.REDIS_USERNAME) != null && s.origin(Options.REDIS_USERNAME) != Settings.Origin.ENVIRONMENT) {
             throw new IllegalArgumentException("redis.username is set but redis.url is not");
         }
         String secret = s.get(Options.CACHE_SECRET);
@@ -186,6 +190,11 @@ public final class CacheConfig {
         return fallbackDir;
     }
 
+    /** True when every entry must carry a valid HMAC (then {@link #hmacSecret()} is set). */
+    public boolean requireSignature() {
+        return requireSignature;
+    }
+
     /** HMAC-SHA256 secret, or null. Never logged. */
     public String hmacSecret() {
         return hmacSecret;
@@ -208,7 +217,8 @@ public final class CacheConfig {
                 + ", socketTimeout=" + socketTimeout.toMillis() + "ms, maxConnections=" + maxConnections
                 + ", poolMaxWait=" + poolMaxWait.toMillis() + "ms, deadline=" + deadline.toMillis() + "ms"
                 + ", breakerCooldown=" + breakerCooldown.toMillis() + "ms, fallbackDir=" + fallbackDir
-                + ", hmacSecret=" + (hmacSecret == null ? "(none)" : "****") + ", clientName=" + clientName
+                + ", hmacSecret=" + (hmacSecret == null ? "(none)" : "****") + ", requireSignature=" + requireSignature
+                + ", clientName=" + clientName
                 + ", tlsCaFile=" + (tlsCaFile == null ? "(none)" : tlsCaFile) + "}";
     }
 
@@ -225,6 +235,7 @@ public final class CacheConfig {
         private Duration breakerCooldown = Options.BREAKER_COOLDOWN.defaultValue();
         private Path fallbackDir = Options.CACHE_DIR.defaultValue();
         private String hmacSecret;
+        private boolean requireSignature = Options.CACHE_REQUIRE_SIGNATURE.defaultValue();
         private String clientName = Options.REDIS_CLIENT_NAME.defaultValue();
         private Path tlsCaFile;
 
@@ -287,6 +298,15 @@ public final class CacheConfig {
             return this;
         }
 
+        /**
+         * Reject every entry without a valid HMAC (an unsigned entry, or one signed by someone else).
+         * Needs {@link #hmacSecret}: without a secret nothing can be verified, so {@link #build()} refuses.
+         */
+        public Builder requireSignature(boolean require) {
+            this.requireSignature = require;
+            return this;
+        }
+
         /** HMAC-SHA256 secret (null = entries are not authenticated). */
         public Builder hmacSecret(String secret) {
             this.hmacSecret = secret;
@@ -335,6 +355,11 @@ public final class CacheConfig {
             }
             if (hmacSecret != null && hmacSecret.isEmpty()) {
                 throw new IllegalArgumentException("hmacSecret must not be empty when set (use null for none)");
+            }
+            if (requireSignature && hmacSecret == null) {
+                throw new IllegalArgumentException("cache.require-signature is true but no cache.secret is set ("
+                        + Options.CACHE_SECRET.envVar() + "): without the secret no signature can be verified; set the "
+                        + "secret or turn cache.require-signature off");
             }
             if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
                 throw new IllegalArgumentException("clientName must be non-empty printable ASCII without spaces, got '"

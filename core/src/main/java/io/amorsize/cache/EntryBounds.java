@@ -35,6 +35,7 @@ final class EntryBounds {
         if (key.isEmpty() || key.length() > MAX_KEY_CHARS) {
             throw new RejectedEntryException("key length " + key.length() + " outside 1.." + MAX_KEY_CHARS);
         }
+        requirePrintable("key", key);
         ClusterShape c = e.cluster();
         Workload w = e.workload();
         CostProfile p = e.profile();
@@ -93,6 +94,21 @@ final class EntryBounds {
     private static void requireName(String name, String v) throws RejectedEntryException {
         if (v.isEmpty() || v.length() > MAX_NAME_CHARS) {
             throw new RejectedEntryException(name + " length " + v.length() + " outside 1.." + MAX_NAME_CHARS);
+        }
+        requirePrintable(name, v);
+    }
+
+    /**
+     * No control characters (C0, DEL, C1) nor line or paragraph separators in a stored string: they
+     * would forge log lines and terminal output wherever the value is shown.
+     */
+    static void requirePrintable(String name, String v) throws RejectedEntryException {
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                throw new RejectedEntryException(name + " contains the control character U+"
+                        + String.format("%04X", (int) ch) + " at index " + i);
+            }
         }
     }
 

@@ -48,7 +48,8 @@ import java.util.Objects;
  * 1..max(1, slots×64) or above max(1, records) (a KEEP must equal the workload's current partitions,
  * at most {@value EntryBounds#MAX_CURRENT_PARTITIONS}); batch size outside 1..max(1, records); costs not
  * finite and positive or above {@value EntryBounds#MAX_NANOS} ns; sizes and CPU time below -1 or above
- * {@value EntryBounds#MAX_BYTES_PER_RECORD}; a created-at more than a day in the future.
+ * {@value EntryBounds#MAX_BYTES_PER_RECORD}; a created-at more than a day in the future; a control
+ * character (C0, DEL, C1, U+2028, U+2029) in the key or a name.
  *
  * <h2>HMAC</h2>
  * With a secret, {@code mac} is the lowercase hex HMAC-SHA256 of

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       version (write-through, by a background daemon thread that batches copies into one file
  *       rewrite, so a hit never waits for the disk) so a later outage still has it; the primary only
  *       returns entries that passed validation, and the file re-validates on write, so a rejected
- *       entry is never copied. {@link #close()} flushes pending copies.</li>
+ *       entry is never copied. {@link #close()} flushes pending copies.
+ *       A primary miss that the file can answer (Redis restarted empty) is answered by the file and
+ *       copied back into the primary ({@link RecommendationStore#putIfNewer}).</li>
  *   <li><b>put</b>: the primary, then the file in the background (a put never waits for the disk;
  *       the background write waits at most {@link #BACKGROUND_LOCK_TIMEOUT} for the file's lock); when
  *       the primary is unavailable, the file and the {@link Journal}, on the caller's thread. The next
@@ -62,6 +64,8 @@ public final class FallbackStore implements RecommendationStore {
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
     private final AtomicBoolean fileFailureLogged = new AtomicBoolean();
+    private final AtomicBoolean copyBackLogged = new AtomicBoolean();
+    private final AtomicLong fileAfterPrimaryMiss = new AtomicLong();
     /** key -> createdAt of the version already copied to the file by this JVM. */
     private final ConcurrentMap<CacheKey, Long> copied = new ConcurrentHashMap<>();
     /** Primary hits waiting to be copied to the file by the background thread. */
@@ -142,8 +146,38 @@ public final class FallbackStore implements RecommendationStore {
             // during the outage is in the local file
             return fileGet(key);
         }
-        hit.ifPresent(h -> copyToFile(key, h.entry()));
+        if (hit.isEmpty()) {
+            return copyBack(key);
+        }
+        copyToFile(key, hit.get().entry());
         return hit;
+    }
+
+    /**
+     * The primary answered with a miss: when the local file holds the entry (Redis restarted empty,
+     * evicted or lost it), copy it back into the primary (newer createdAt wins there) and answer from the file.
+     */
+    private Optional<CacheHit> copyBack(CacheKey key) {
+        fileAfterPrimaryMiss.incrementAndGet(); // one look-up: the file's outcome replaces the primary's miss
+        Optional<CacheHit> local = fileGet(key);
+        if (local.isEmpty()) {
+            return local;
+        }
+        try {
+            if (primary.putIfNewer(key, local.get().entry())) {
+                if (copyBackLogged.compareAndSet(false, true)) {
+                    LOG.info("amorsize cache: the primary store had lost {} (restarted empty or evicted); copied the "
+                            + "local file's entry back (further copies are logged at DEBUG)", render(key));
+                } else {
+                    LOG.debug("amorsize cache: copied {} from the local file back into the primary store", render(key));
+                }
+            }
+        } catch (StoreUnavailableException e) {
+            down(e);
+        } catch (RuntimeException e) {
+            LOG.debug("amorsize cache: could not copy {} back into the primary store: {}", render(key), e.toString());
+        }
+        return local;
     }
 
     @Override
@@ -249,7 +283,8 @@ public final class FallbackStore implements RecommendationStore {
         }
         boolean enabled = p.enabled() && !primaryDown.get();
         return new StoreStats(enabled, "redis+file", p.keyCount() >= 0 ? p.keyCount() : f.keyCount(), p.memoryUsedBytes(),
-                p.serverVersion(), p.connectedClients(), p.uptimeSeconds(), p.hits() + f.hits(), p.misses() + f.misses(),
+                p.serverVersion(), p.connectedClients(), p.uptimeSeconds(), p.hits() + f.hits(),
+                Math.max(0, p.misses() + f.misses() - fileAfterPrimaryMiss.get()),
                 fallbacks.get() + p.fallbacks(), p.rejected() + f.rejected(), p.breakerState());
     }
 

@@ -238,7 +238,8 @@ public final class FileStore implements RecommendationStore {
      *
      * @throws IllegalArgumentException if the codec refuses the entry
      */
-    boolean putIfNewer(CacheKey key, CacheEntry entry) {
+    @Override
+    public boolean putIfNewer(CacheKey key, CacheEntry entry) {
         return putAllIfNewer(Map.of(key, entry)) == 1;
     }
 

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * primary already holds an entry at least as new (createdAt; newer wins), then removes what it
  * replayed with one atomic rewrite. It is idempotent: a crash or an outage mid-replay leaves the
  * journal as it was (or with the replayed lines removed), and replaying again changes nothing that
- * was already replayed. Two replays racing with another writer of the same key can still let an
- * older entry win between the read and the write; the store API has no compare-and-set.
+ * was already replayed. Each line is written with {@link RecommendationStore#putIfNewer}, which Redis
+ * runs as one compare-and-set script, so a replay racing with another writer never lets an older entry win.
  */
 @SuppressWarnings("try") // lock holders are try-with-resources without a body reference
 public final class Journal {
@@ -95,15 +94,11 @@ public final class Journal {
     public interface ReplayWriter {
         boolean write(RecommendationStore primary, CacheEntry entry);
 
-        /** Read, then write unless the primary is at least as new (createdAt). */
-        ReplayWriter IF_NEWER = (primary, entry) -> {
-            Optional<CacheHit> existing = primary.get(entry.key());
-            if (existing.isPresent() && existing.get().entry().createdAtMillis() >= entry.createdAtMillis()) {
-                return false;
-            }
-            primary.put(entry.key(), entry);
-            return true;
-        };
+        /**
+         * Write unless the primary is at least as new (createdAt): {@link RecommendationStore#putIfNewer},
+         * one compare-and-set script on Redis.
+         */
+        ReplayWriter IF_NEWER = (primary, entry) -> primary.putIfNewer(entry.key(), entry);
     }
 
     /** The journal of {@code target} ({@link CacheTarget#id}) in {@code dir}. */

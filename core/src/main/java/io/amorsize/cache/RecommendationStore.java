@@ -30,6 +30,24 @@ public interface RecommendationStore extends AutoCloseable {
      */
     void put(CacheKey key, CacheEntry entry);
 
+    /**
+     * Stores {@code entry} under {@code key} unless the store already holds an entry at least as new
+     * ({@link CacheEntry#createdAtMillis()}): journal replay uses it so an older write never replaces a
+     * newer one. Stores that can (Redis) do the comparison and the write atomically; this default reads
+     * and then writes.
+     *
+     * @return true when written, false when the stored entry is at least as new
+     * @throws StoreUnavailableException when the backing service cannot be reached in time
+     */
+    default boolean putIfNewer(CacheKey key, CacheEntry entry) {
+        Optional<CacheHit> existing = get(key);
+        if (existing.isPresent() && existing.get().entry().createdAtMillis() >= entry.createdAtMillis()) {
+            return false;
+        }
+        put(key, entry);
+        return true;
+    }
+
     /** Deletes one key; true if it existed. */
     boolean delete(CacheKey key);
 

@@ -121,6 +121,16 @@ final class RedisCalls implements AutoCloseable {
                 breaker.onSuccess();
                 lastCallReachedRedis = true;
                 return result;
+            } catch (Error e) {
+                // an Error (OutOfMemoryError, a linkage error) must still resolve a half-open probe
+                breaker.onFailure();
+                lastCallReachedRedis = false;
+                unavailable.increment();
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
+                throw new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: "
+                        + e.getClass().getSimpleName() + ": " + safe(e.getMessage()));
             } catch (RuntimeException e) {
                 if (!(e instanceof JedisConnectionException jce && isStaleConnection(jce))) {
                     return handleFailure(op, e);
@@ -157,6 +167,10 @@ final class RedisCalls implements AutoCloseable {
             throw new StoreUnavailableException("interrupted while waiting for Redis " + op);
         } catch (ExecutionException e) {
             return handleFailure(op, e.getCause());
+        } catch (Error e) {
+            future.cancel(true);
+            breaker.onFailure(); // resolve a half-open probe whatever happened
+            throw e;
         }
     }
 
@@ -263,8 +277,9 @@ final class RedisCalls implements AutoCloseable {
     /**
      * The one place a failure is classified: {@link StoreUnavailableException} for the connection family
      * (refused, reset, timed out, TLS, bad credentials, our pool exhausted, anything unknown from the
-     * client library), {@link StoreServerException} for an error reply of the server (e.g. {@code NOPERM},
-     * {@code OOM}, {@code READONLY}); an {@link IllegalArgumentException} is passed through. Messages name
+     * client library, and the error replies of {@link #UNAVAILABLE_CODES} such as {@code OOM}, {@code READONLY},
+     * {@code LOADING}, {@code BUSY}), {@link StoreServerException} for any other error reply of the server
+     * (e.g. {@code NOPERM}, {@code WRONGTYPE}); an {@link IllegalArgumentException} is passed through. Messages name
      * the masked URL only (Jedis messages carry no password).
      */
     RuntimeException classify(String op, Throwable t) {
@@ -288,6 +303,10 @@ final class RedisCalls implements AutoCloseable {
                         + safe(rootMessage(c)));
             }
         }
+        if (t instanceof JedisDataException && isServerUnavailable(t.getMessage())) {
+            return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " cannot serve it now: "
+                    + safe(t.getMessage()));
+        }
         if (t instanceof JedisDataException) {
             return new StoreServerException("Redis " + op + " on " + url.masked() + " answered with an error: "
                     + safe(t.getMessage()), null);
@@ -301,6 +320,27 @@ final class RedisCalls implements AutoCloseable {
         // Anything else from the client library: treat as unavailable (the job must go on).
         return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: " + t.getClass().getSimpleName()
                 + ": " + safe(t.getMessage()));
+    }
+
+    /**
+     * Error replies that mean "this server cannot serve the call right now" rather than "this call is
+     * wrong": out of memory under noeviction, a read-only replica (a Sentinel failover in progress), a
+     * dataset still loading, a replica cut off from its master, a cluster slot migrating or down, a
+     * script or module hogging the server. Scripts report them as {@code <CODE> ... script: ...}.
+     */
+    static final java.util.Set<String> UNAVAILABLE_CODES =
+            java.util.Set.of("OOM", "READONLY", "LOADING", "MASTERDOWN", "TRYAGAIN", "BUSY", "CLUSTERDOWN");
+
+    static boolean isServerUnavailable(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.strip();
+        int end = 0;
+        while (end < m.length() && Character.isUpperCase(m.charAt(end))) {
+            end++;
+        }
+        return UNAVAILABLE_CODES.contains(m.substring(0, end));
     }
 
     private static boolean isPoolExhausted(Throwable t) {

@@ -57,12 +57,15 @@ final class RedisClients {
             case STANDALONE:
                 return RedisClient.builder().hostAndPort(hosts.get(0)).clientConfig(cc).poolConfig(pool).build();
             case SENTINEL:
-                JedisClientConfig sentinelCfg = DefaultJedisClientConfig.builder()
+                // rediss-sentinel://: the Sentinels are spoken to over TLS too (never plaintext); the URL's
+                // credentials are the data nodes' (Sentinels without a password, or with Sentinel ACLs off)
+                DefaultJedisClientConfig.Builder sb = DefaultJedisClientConfig.builder()
                         .connectionTimeoutMillis(millis(config.connectTimeout()))
                         .socketTimeoutMillis(millis(config.socketTimeout()))
                         .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                        .resp2()
-                        .build();
+                        .resp2();
+                tls(config, sb);
+                JedisClientConfig sentinelCfg = sb.build();
                 return RedisSentinelClient.builder().masterName(url.masterName()).sentinels(new LinkedHashSet<>(hosts))
                         .clientConfig(cc).sentinelClientConfig(sentinelCfg).poolConfig(pool).build();
             case CLUSTER:
@@ -91,7 +94,13 @@ final class RedisClients {
             }
             b.password(url.password());
         }
-        if (url.tls()) {
+        tls(config, b);
+        return b.build();
+    }
+
+    /** TLS for a {@code rediss} URL: hostname verified, trusting exactly the CA file when one is set. */
+    private static void tls(CacheConfig config, DefaultJedisClientConfig.Builder b) {
+        if (config.redisUrl().tls()) {
             SSLParameters params = new SSLParameters();
             // Verify that the certificate names the host we connect to (no silent MITM).
             params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -100,7 +109,6 @@ final class RedisClients {
                 b.sslSocketFactory(sslContext(config).getSocketFactory());
             }
         }
-        return b.build();
     }
 
     /** An SSL context trusting exactly the PEM certificates in the configured CA file. */

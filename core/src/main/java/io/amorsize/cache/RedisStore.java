@@ -31,13 +31,18 @@ import redis.clients.jedis.resps.ScanResult;
  * The shared store on Redis (standalone, Sentinel or Cluster, optionally TLS) through Jedis 8.
  *
  * <ul>
- *   <li>Values are codec bytes (strict JSON, HMAC when a secret is set) written with {@code SET PX ttl}.
- *       A value that fails validation is a miss, counted as rejected, and never returned.</li>
+ *   <li>Values are codec bytes (strict JSON, HMAC when a secret is set) written with {@code SET PX ttl}
+ *       inside one compare-and-set script: the newer {@code createdAt} wins, an entry more than a day
+ *       ahead of the server's clock is refused.
+ *       A value that fails validation is a miss, counted as rejected, and never returned; reads go through
+ *       a script that checks {@code STRLEN} first, so a value above {@link EntryCodec#MAX_BYTES} is never
+ *       sent to this JVM.</li>
  *   <li>Every call is bounded by {@link CacheConfig#deadline()} whatever Jedis does (DNS, pool waits,
  *       reconnects): it runs on a small worker pool and the caller stops waiting at the deadline
  *       ({@link RedisCalls}; the client itself is built by {@link RedisClients}).
- *       Connection-family failures and timeouts throw {@link StoreUnavailableException}; error
- *       replies from the server (e.g. {@code NOPERM}) throw {@link StoreServerException}.</li>
+ *       Connection-family failures, timeouts and the replies of a server that cannot serve now
+ *       ({@code OOM}, {@code READONLY}, {@code LOADING}, {@code BUSY}, ...) throw {@link StoreUnavailableException};
+ *       other error replies (e.g. {@code NOPERM}) throw {@link StoreServerException}.</li>
  *   <li>A {@link CircuitBreaker} skips Redis for {@link CacheConfig#breakerCooldown()} after a failure,
  *       so while it is open calls fail in microseconds.</li>
  *   <li>{@link #scan} uses SCAN MATCH (never KEYS) and {@link #clear} SCAN + UNLINK, both only inside
@@ -54,6 +59,30 @@ public final class RedisStore implements RecommendationStore {
     /** Deletes KEYS[1] only if it still holds ARGV[1]. */
     static final String COMPARE_AND_DELETE =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+    /**
+     * The compare-and-set every write goes through (puts and journal replay). KEYS[1] the key; ARGV: the
+     * encoded entry, its createdAt (epoch ms), the TTL (ms), the future tolerance (ms), "1" to write when
+     * the stored entry is exactly as old (a put) or "0" to keep it (a replay), and the size cap.
+     * Returns 1 when written, 0 when the stored entry is newer (or as new, for a replay), -1 when the
+     * entry is more than the tolerance ahead of the server's clock (refused). A stored entry that is
+     * not a string, larger than the cap, not JSON, or itself too far in the future never wins.
+     */
+    static final String PUT_IF_NEWER = String.join("\n",
+            "if redis.replicate_commands then redis.replicate_commands() end", // TIME before a write (Redis < 5)
+            "local created = tonumber(ARGV[2])",
+            "local t = redis.call('TIME')",
+            "local limit = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])",
+            "if created > limit then return -1 end",
+            "local n = redis.pcall('STRLEN', KEYS[1])",
+            "if type(n) == 'number' and n > 0 and n <= tonumber(ARGV[6]) then",
+            "  local ok, old = pcall(cjson.decode, redis.call('GET', KEYS[1]))",
+            "  if ok and type(old) == 'table' and type(old.createdAt) == 'number' and old.createdAt <= limit then",
+            "    if old.createdAt > created or (old.createdAt == created and ARGV[5] == '0') then return 0 end",
+            "  end",
+            "end",
+            "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])",
+            "return 1");
 
     private static final int SCAN_COUNT = 500;
     private static final int MAX_SCAN_PAGES = 100_000;
@@ -107,37 +136,86 @@ public final class RedisStore implements RecommendationStore {
 
     // ---------------------------------------------------------------- store API
 
+    /**
+     * {@link #get}'s size-guarded read: KEYS[1] the key, ARGV[1] the cap. The value when it is at most
+     * the cap (nil when absent), else its length as an integer, so an oversized value is never sent.
+     */
+    static final String GET_BOUNDED = "local n = redis.call('STRLEN', KEYS[1])\n"
+            + "if n > tonumber(ARGV[1]) then return n end\n"
+            + "return redis.call('GET', KEYS[1])";
+
+    /**
+     * The entry under {@code key}, read through {@link #GET_BOUNDED}: a value above
+     * {@link EntryCodec#MAX_BYTES} is a rejected miss (one WARN per key) without being read.
+     */
     @Override
     public Optional<CacheHit> get(CacheKey cacheKey) {
         String key = render(cacheKey);
-        byte[] raw = call("GET", c -> c.get(bytes(key)));
-        if (raw == null) {
+        Object reply = call("GET", c -> c.eval(bytes(GET_BOUNDED), List.of(bytes(key)),
+                List.of(bytes(Integer.toString(EntryCodec.MAX_BYTES)))));
+        if (reply == null) {
             misses.increment();
             return Optional.empty();
+        }
+        if (!(reply instanceof byte[] raw)) {
+            long size = reply instanceof Long l ? l : -1;
+            return rejected(key, size, "larger than the " + EntryCodec.MAX_BYTES + "-byte cap (not read)");
         }
         CacheEntry entry;
         try {
             entry = codec.decode(key, raw);
         } catch (RejectedEntryException | RuntimeException e) {
-            rejected.increment();
-            misses.increment();
-            if (rejectedKeysLogged.size() < 1000 && rejectedKeysLogged.add(key)) {
-                LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss",
-                        key, raw.length, e.getMessage());
-            } else {
-                LOG.debug("amorsize cache: rejected the Redis entry under {}: {}", key, e.getMessage());
-            }
-            return Optional.empty();
+            return rejected(key, raw.length, e.getMessage());
         }
         hits.increment();
         return Optional.of(new CacheHit(entry, Source.CACHE_REDIS));
     }
 
+    private Optional<CacheHit> rejected(String key, long size, String why) {
+        rejected.increment();
+        misses.increment();
+        if (rejectedKeysLogged.size() < 1000 && rejectedKeysLogged.add(key)) {
+            LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss", key, size, why);
+        } else {
+            LOG.debug("amorsize cache: rejected the Redis entry under {}: {}", key, why);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes {@code entry} unless Redis holds a newer one (one compare-and-set script, {@link #PUT_IF_NEWER}):
+     * a driver that measured earlier never overwrites a newer entry.
+     *
+     * @throws StoreServerException when the entry is more than a day ahead of the server's clock
+     */
     @Override
     public void put(CacheKey cacheKey, CacheEntry entry) {
+        compareAndSet(cacheKey, entry, true);
+    }
+
+    /** As {@link #put}, but an entry exactly as old as the stored one is kept (journal replay). */
+    @Override
+    public boolean putIfNewer(CacheKey cacheKey, CacheEntry entry) {
+        return compareAndSet(cacheKey, entry, false);
+    }
+
+    private boolean compareAndSet(CacheKey cacheKey, CacheEntry entry, boolean replaceEqual) {
         InMemoryStore.requireSameKey(cacheKey, entry);
         String key = render(cacheKey);
-        putRaw(key, codec.encode(key, entry));
+        byte[] value = codec.encode(key, entry);
+        List<byte[]> args = List.of(value, bytes(Long.toString(entry.createdAtMillis())),
+                bytes(Long.toString(config.ttl().toMillis())), bytes(Long.toString(EntryBounds.FUTURE_TOLERANCE_MILLIS)),
+                bytes(replaceEqual ? "1" : "0"), bytes(Integer.toString(EntryCodec.MAX_BYTES)));
+        Object r = call("EVAL", c -> c.eval(bytes(PUT_IF_NEWER), List.of(bytes(key)), args));
+        long outcome = r instanceof Long l ? l : 1;
+        if (outcome < 0) {
+            throw new StoreServerException("Redis " + url.masked() + " refused the entry under " + key + ": createdAt "
+                    + entry.createdAtMillis() + " is more than a day ahead of the server's clock", null);
+        }
+        if (outcome == 0) {
+            LOG.debug("amorsize cache: kept the newer entry under {} (ours was created at {})", key, entry.createdAtMillis());
+        }
+        return outcome == 1;
     }
 
     /** Writes already-encoded bytes (journal replay, benchmarks, tests) with the TTL. */
@@ -160,12 +238,19 @@ public final class RedisStore implements RecommendationStore {
     }
 
     /**
-     * Keys matching {@code pattern} (a Redis glob over full keys); a pattern that does not start with
-     * the key prefix gets it prepended, so nothing outside the prefix is ever listed.
+     * Entry keys matching {@code pattern} (a Redis glob over full keys); a pattern that does not start
+     * with the key prefix gets it prepended, so nothing outside the prefix is ever listed. Compute lock
+     * keys ({@code <prefix>lock:...}) are not entries and are left out (so stats, list, export and clear
+     * never count or touch a lock another driver holds; locks expire with their lease).
      */
     @Override
     public List<String> scan(String pattern) {
-        String match = EntryFormat.scoped(prefix, pattern);
+        List<String> keys = scanAll(EntryFormat.scoped(prefix, pattern));
+        String locks = prefix + "lock:";
+        return keys.stream().filter(k -> !k.startsWith(locks)).toList(); // compute locks are not entries
+    }
+
+    private List<String> scanAll(String match) {
         if (url.topology() == RedisUrl.Topology.CLUSTER) {
             return scanCluster(match);
         }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * redis://[user:password@]host[:port][/db]                 standalone (port 6379)
  * rediss://[user:password@]host[:port][/db]                standalone over TLS
  * redis-sentinel://[user:password@]host:port[,host:port...]/masterName[/db]   (sentinel port 26379)
- * rediss-sentinel://...                                    Sentinel, data nodes over TLS
+ * rediss-sentinel://...                                    Sentinel: Sentinels and data nodes over TLS
  * redis-cluster://[user:password@]host:port[,host:port...] Cluster seed nodes (no db)
  * rediss-cluster://...                                     Cluster over TLS
  * </pre>

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link FileStore} alone otherwise.
  *
  * <h2>The store for a job's settings ({@link #forSettings})</h2>
- * Which store follows from where the 15 cache options ({@link #CACHE_OPTIONS}) come from:
+ * Which store follows from where the 16 cache options ({@link #CACHE_OPTIONS}) come from:
  * <ul>
  *   <li>none set by the engine's configuration or per call (only defaults and {@code AMORSIZE_*}
  *       variables): the process-wide store, as configured in code or by the environment;</li>
@@ -37,7 +37,8 @@ public final class SharedStores {
     /** The options that describe the cache itself. */
     public static final List<Option<?>> CACHE_OPTIONS = List.of(Options.REDIS_URL, Options.REDIS_USERNAME,
             Options.REDIS_PASSWORD, Options.CACHE_PREFIX,
-            Options.CACHE_TTL, Options.CACHE_DIR, Options.CACHE_SECRET, Options.REDIS_CONNECT_TIMEOUT,
+            Options.CACHE_TTL, Options.CACHE_DIR, Options.CACHE_SECRET, Options.CACHE_REQUIRE_SIGNATURE,
+            Options.REDIS_CONNECT_TIMEOUT,
             Options.REDIS_SOCKET_TIMEOUT, Options.REDIS_DEADLINE, Options.REDIS_MAX_CONNECTIONS,
             Options.REDIS_POOL_MAX_WAIT, Options.BREAKER_COOLDOWN, Options.REDIS_CLIENT_NAME, Options.REDIS_CA_FILE);
 

@@ -77,6 +77,8 @@ public final class Options {
             "Directory of the local fallback file and journal.", "AMORSIZE_CACHE_DIR", false, Path::of);
     public static final Option<String> CACHE_SECRET = string("cache.secret", null,
             "HMAC-SHA256 secret; when set, entries without a valid MAC are rejected.", "AMORSIZE_CACHE_SECRET", true);
+    public static final Option<Boolean> CACHE_REQUIRE_SIGNATURE = bool("cache.require-signature", false,
+            "Reject entries that carry no valid HMAC; needs cache.secret (fails fast without it).", "AMORSIZE_CACHE_REQUIRE_SIGNATURE");
     public static final Option<Duration> REDIS_CONNECT_TIMEOUT = duration("redis.connect-timeout", Duration.ofMillis(500),
             "TCP connect timeout to Redis.", null);
     public static final Option<Duration> REDIS_SOCKET_TIMEOUT = duration("redis.socket-timeout", Duration.ofMillis(500),
@@ -100,7 +102,7 @@ public final class Options {
             MEASURE_STOP_WHEN_STABLE, MEASURE_SPEND_SHARE, MEASURE_MIN_SPEND,
             TASK_OVERHEAD, TASK_TARGET_DURATION, SPEEDUP_THRESHOLD, BATCH_OVERHEAD_SHARE, BATCH_MAX_LATENCY,
             MEMORY_FRACTION, SHUFFLE_THROUGHPUT, CLUSTER_CORES,
-            REDIS_URL, REDIS_USERNAME, REDIS_PASSWORD, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, REDIS_CONNECT_TIMEOUT,
+            REDIS_URL, REDIS_USERNAME, REDIS_PASSWORD, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, CACHE_REQUIRE_SIGNATURE, REDIS_CONNECT_TIMEOUT,
             REDIS_SOCKET_TIMEOUT, REDIS_DEADLINE, REDIS_MAX_CONNECTIONS, REDIS_POOL_MAX_WAIT, BREAKER_COOLDOWN,
             REDIS_CLIENT_NAME, REDIS_CA_FILE);
 

@@ -27,6 +27,20 @@ class CacheConfigTest {
         assertEquals(Duration.ofSeconds(30), c.breakerCooldown());
     }
 
+    /** Issue 12: cache.require-signature needs the secret; refused up front without it, never silently ignored. */
+    @Test
+    void requireSignatureNeedsTheSecret() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CacheConfig.fromSettings(
+                Settings.builder().environment(Map.of("AMORSIZE_CACHE_REQUIRE_SIGNATURE", "true")).build()));
+        assertTrue(e.getMessage().contains("cache.require-signature") && e.getMessage().contains("cache.secret"), e.getMessage());
+        CacheConfig c = CacheConfig.fromSettings(Settings.builder().environment(Map.of(
+                "AMORSIZE_CACHE_REQUIRE_SIGNATURE", "true", "AMORSIZE_CACHE_SECRET", "hmackey")).build());
+        assertTrue(c.requireSignature());
+        assertTrue(c.toBuilder().build().requireSignature());
+        assertFalse(CacheConfig.builder().build().requireSignature(), "off by default");
+        assertFalse(c.toString().contains("hmackey"));
+    }
+
     @Test
     void fromSettingsReadsEnvironmentVariables() {
         Settings s = Settings.builder().environment(Map.of(
@@ -100,7 +114,7 @@ class CacheConfigTest {
         CacheConfig.resetUrlPasswordWarning();
         try (io.amorsize.testing.LogCapture logs = io.amorsize.testing.LogCapture.start("io.amorsize")) {
             CacheConfig.fromSettings(Settings.builder().environment(Map.of("AMORSIZE_REDIS_URL", "redis://:envpw@h")).build());
-            assertTrue(logs.at(org.apache.logging.log4j.Level.WARN).isEmpty(), "the environment is not shown by the engines");
+            assertTrue(logs.at(org.apache.logging.log4j.Level.WARN).isEmpty(), "the environment is not shown by the engines: " + logs.lines());
             CacheConfig.fromSettings(Settings.builder().engine("Flink configuration", "amorsize.",
                     Map.of("amorsize.redis.password", "pw")).build());
             assertTrue(logs.at(org.apache.logging.log4j.Level.WARN).isEmpty(), "no URL, nothing to warn about");

@@ -159,6 +159,35 @@ class EntryCodecTest {
         assertDoesNotThrow(zeroRecords);
     }
 
+    /** Issue 12: control characters in stored strings are rejected on read and refused on write. */
+    @Test
+    void controlCharactersInStoredStringsAreRejected() {
+        String good = new String(plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
+        assertTrue(good.contains("\"engine\":\"spark\""), good);
+        for (String escaped : new String[] {"\\n", "\\r", "\\u0007", "\\u001b[31m", "\\u007f", "\\u0085", "\\u2028"}) {
+            String poisoned = good.replace("\"engine\":\"spark\"", "\"engine\":\"spa" + escaped + "rk\"");
+            RejectedEntryException e = assertThrows(RejectedEntryException.class,
+                    () -> plain.decode(KEY, poisoned.getBytes(StandardCharsets.UTF_8)), escaped);
+            assertTrue(e.getMessage().contains("control character"), e.getMessage());
+            String inVersion = good.replace("\"engineVersion\":\"4.1.1\"", "\"engineVersion\":\"4.1" + escaped + "\"");
+            assertThrows(RejectedEntryException.class, () -> plain.decode(KEY, inVersion.getBytes(StandardCharsets.UTF_8)), escaped);
+        }
+        CacheEntry forged = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), CostProfile.of(1000, 0.1, 10, 10),
+                new io.amorsize.model.ClusterShape("spark\nWARN forged", "4.1.1", 8, 1L << 30, 2_000_000.0),
+                Workload.of(1_000_000, 4), 16, 1, Action.REPARTITION, T0);
+        assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, forged));
+        String unicode = good.replace("\"engine\":\"spark\"", "\"engine\":\"spärk-ß\"");
+        assertDoesNotThrowDecoding(unicode);
+    }
+
+    private void assertDoesNotThrowDecoding(String json) {
+        try {
+            plain.decode(KEY, json.getBytes(StandardCharsets.UTF_8));
+        } catch (RejectedEntryException e) {
+            fail("printable non-ASCII must stay accepted: " + e.getMessage());
+        }
+    }
+
     /** A KEEP stores the engine's own count, which may exceed any count Amorsize would choose. */
     @Test
     void keepOfTheEnginesOwnCountIsAcceptedWhateverItsSize() throws Exception {

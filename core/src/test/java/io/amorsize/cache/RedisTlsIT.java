@@ -121,4 +121,67 @@ class RedisTlsIT {
             }
         }
     }
+
+    /** Issue 12: TLS and the documented least-privilege ACL user together. */
+    @Test
+    void tlsWithTheDocumentedAclUser() throws Exception {
+        String acl = RedisAclIT.documentedAclLine();
+        List<String> args = new ArrayList<>(List.of("--user"));
+        args.addAll(List.of(acl.substring("ACL SETUSER ".length()).split(" +")));
+        try (RedisServerProcess server = RedisServerProcess.tls(dir.resolve("good.pem"), dir.resolve("good.key"),
+                dir.resolve("ca.pem"), args.toArray(new String[0]))) {
+            String url = "rediss://amorsize:amorsize-password@localhost:" + server.port();
+            CacheConfig cfg = config(url, true).toBuilder().keyPrefix("amorsize:").build();
+            try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
+                io.amorsize.key.CacheKey k = Entries.key("tls-acl:n1:c");
+                store.put(k, Entries.sample(k));
+                assertEquals(Entries.sample(k), store.get(k).orElseThrow().entry());
+                assertTrue(store.tryLock(Entries.key("tls-acl-lock:n1:c"), Duration.ofSeconds(5)).isPresent());
+                assertEquals(List.of(store.render(k)), store.scan("*"));
+                assertEquals(1, store.stats().keyCount());
+                assertTrue(store.ping());
+                StoreServerException denied = assertThrows(StoreServerException.class,
+                        () -> store.call("FLUSHALL", c -> c.flushAll()));
+                assertTrue(denied.getMessage().contains("NOPERM"), denied.getMessage());
+                assertTrue(!denied.getMessage().contains("amorsize-password"), denied.getMessage());
+                assertEquals(1, store.clear("*"));
+            }
+        }
+    }
+
+    /** Issue 12: rediss-sentinel:// speaks TLS to the Sentinel and to the password-protected master. */
+    @Test
+    void sentinelOverTlsWithAPasswordConnects() throws Exception {
+        try (RedisServerProcess master = RedisServerProcess.tls(dir.resolve("good.pem"), dir.resolve("good.key"),
+                dir.resolve("ca.pem"), "--requirepass", "master-pw", "--tls-replication", "yes");
+             RedisServerProcess sentinel = RedisServerProcess.sentinelTls("tlsmaster", master.port(), "master-pw",
+                     dir.resolve("good.pem"), dir.resolve("good.key"), dir.resolve("ca.pem"))) {
+            String url = "rediss-sentinel://:master-pw@localhost:" + sentinel.port() + "/tlsmaster";
+            try (RedisStore store = new RedisStore(config(url, true), Entries.CODEC, Ticker.system())) {
+                String key = "amorsize-tls:v1:sentinel:n1:c";
+                store.put(Entries.k(key), Entries.sample(key));
+                assertEquals(Entries.sample(key), store.get(Entries.k(key)).orElseThrow().entry());
+                assertEquals("CLOSED", store.breakerState());
+                assertTrue(!store.toString().contains("master-pw"), store.toString());
+            }
+        }
+    }
+
+    /** Issue 12: a plaintext Sentinel behind rediss-sentinel:// fails clearly; nothing goes in plaintext. */
+    @Test
+    void plaintextSentinelBehindRedissSentinelFailsInsteadOfDowngrading() {
+        try (RedisServerProcess master = RedisServerProcess.tls(dir.resolve("good.pem"), dir.resolve("good.key"),
+                dir.resolve("ca.pem"));
+             RedisServerProcess sentinel = RedisServerProcess.sentinel("plainmaster", master.port(),
+                     Duration.ofSeconds(60), Duration.ofSeconds(60))) {
+            String url = "rediss-sentinel://localhost:" + sentinel.port() + "/plainmaster";
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> {
+                try (RedisStore store = new RedisStore(config(url, true), Entries.CODEC, Ticker.system())) {
+                    String key = "amorsize-tls:v1:f:n1:c";
+                    store.put(Entries.k(key), Entries.sample(key));
+                }
+            });
+            assertTrue(e.getMessage().contains("rediss-sentinel://"), "names the (masked) URL: " + e.getMessage());
+        }
+    }
 }

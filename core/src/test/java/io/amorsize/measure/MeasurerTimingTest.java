@@ -44,7 +44,9 @@ class MeasurerTimingTest {
         CostProfile p = measurer(300, 1500).measure(List.of(Work.ints(records)), fn);
 
         assertTrue(Work.relativeError(p.p50Nanos(), nanos) <= 0.20, () -> "p50 " + p.p50Nanos() + " vs " + nanos);
-        assertTrue(Work.relativeError(p.meanNanos(), nanos) <= 0.20, () -> "mean " + p.meanNanos() + " vs " + nanos + " " + p);
+        // The mean CPU time, not the mean wall time: on a loaded machine preemption the run-queue
+        // clock misses lands on random calls (the p50 above is the robust wall-time centre).
+        assertTrue(Work.relativeError(p.cpuNanos(), nanos) <= 0.20, () -> "mean CPU " + p.cpuNanos() + " vs " + nanos + " " + p);
         assertTrue(p.sampleSize() >= 3, () -> "timed " + p.sampleSize());
         assertTrue(p.p50Nanos() <= p.p95Nanos() && p.p95Nanos() <= p.p99Nanos() && p.p99Nanos() <= p.maxNanos(),
                 p::toString);

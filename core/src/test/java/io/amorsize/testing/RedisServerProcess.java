@@ -122,6 +122,42 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /**
+     * Starts a TLS-only Sentinel ({@code port 0}, {@code tls-port <free>}, TLS to the master too) watching
+     * {@code masterName} at 127.0.0.1:{@code masterPort} with quorum 1 and the master's password
+     * {@code authPass} (or none when null).
+     */
+    public static RedisServerProcess sentinelTls(String masterName, int masterPort, String authPass,
+                                                 Path certFile, Path keyFile, Path caFile) {
+        int port = freePort();
+        Path dir = tempDir();
+        Path conf = dir.resolve("sentinel.conf");
+        String text = "port 0\n"
+                + "tls-port " + port + "\n"
+                + "tls-cert-file " + certFile + "\n"
+                + "tls-key-file " + keyFile + "\n"
+                + "tls-ca-cert-file " + caFile + "\n"
+                + "tls-auth-clients no\n"
+                + "tls-replication yes\n"
+                + "bind 127.0.0.1\n"
+                + "dir " + dir + "\n"
+                + "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1\n"
+                + (authPass == null ? "" : "sentinel auth-pass " + masterName + " " + authPass + "\n");
+        try {
+            Files.writeString(conf, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RedisServerProcess p = new RedisServerProcess(port, List.of(), dir, true, conf);
+        try {
+            p.launch();
+            return p;
+        } catch (IOException e) {
+            p.close();
+            throw new UncheckedIOException("could not start TLS redis sentinel", e);
+        }
+    }
+
+    /**
      * Starts a Sentinel watching {@code masterName} at 127.0.0.1:{@code masterPort}, quorum 1, with
      * short failure detection ({@code downAfter}) and failover timeout.
      */
