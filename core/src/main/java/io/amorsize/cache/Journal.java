@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * append starts on a fresh line.
  *
  * <p>{@link #replayTo} sends the newest journaled entry of each key to the primary unless the
- * primary already holds an entry at least as new (createdAt; newer wins), then removes what it
+ * primary already holds an entry at least as new (createdAt; newer wins; then only the journaled
+ * observations the primary's entry lacks are appended to it, by id), then removes what it
  * replayed with one atomic rewrite. It is idempotent: a crash or an outage mid-replay leaves the
  * journal as it was (or with the replayed lines removed), and replaying again changes nothing that
  * was already replayed. Two replays racing with another writer of the same key can still let an
@@ -165,7 +166,13 @@ public final class Journal {
             try {
                 Optional<CacheHit> existing = primary.get(entry.key());
                 if (existing.isPresent() && existing.get().entry().createdAtMillis() >= entry.createdAtMillis()) {
-                    skipped++;
+                    // the primary's entry stays; observations journaled during the outage are merged into it
+                    int merged = replayObservations(primary, existing.get().entry(), entry);
+                    if (merged > 0) {
+                        replayed++;
+                    } else {
+                        skipped++;
+                    }
                 } else {
                     primary.put(entry.key(), entry);
                     replayed++;
@@ -192,6 +199,23 @@ public final class Journal {
                     complete ? "" : " (primary unavailable again)");
         }
         return new ReplayResult(replayed, skipped, dropped[0], remaining, complete && remaining == 0);
+    }
+
+    /**
+     * Appends to the primary the observations of {@code journaled} that {@code existing} lacks
+     * (by id, oldest first) through {@link RecommendationStore#observe}, so a concurrent observer's
+     * are kept too. Returns how many.
+     */
+    private static int replayObservations(RecommendationStore primary, CacheEntry existing, CacheEntry journaled) {
+        java.util.Set<Long> have = new java.util.HashSet<>();
+        existing.history().forEach(o -> have.add(o.id()));
+        int n = 0;
+        for (io.amorsize.model.Observation o : journaled.history()) {
+            if (have.add(o.id()) && primary.observe(existing.key(), o, CacheEntry.MAX_HISTORY)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Removes the journaled writes whose key matches {@code keyFilter} (after a delete or clear). */
