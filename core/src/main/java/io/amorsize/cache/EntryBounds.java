@@ -112,9 +112,6 @@ final class EntryBounds {
         if (o.records() > MAX_RECORDS) {
             throw new RejectedEntryException("observation records " + o.records() + " above " + MAX_RECORDS);
         }
-        if (o.batchSize() > Math.max(1L, o.records() < 0 ? MAX_RECORDS : o.records())) {
-            throw new RejectedEntryException("observation batchSize " + o.batchSize() + " above its records " + o.records());
-        }
         requireCost("observation.predictedNanos", o.predictedNanos(), true);
         requireCost("observation.observedNanos", o.observedNanos(), true);
         requireRange("observation.costNanos", o.costNanos(), -1, MAX_NANOS);

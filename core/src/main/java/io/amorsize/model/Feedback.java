@@ -16,6 +16,8 @@ import java.util.Objects;
  *   <li>The observed record count replaces an estimated one.</li>
  *   <li>The observed cost per record rescales the sampled timing (and a batch fit) by
  *       median observed cost ÷ sampled mean.</li>
+ *   <li>The between-task spread of runs that kept the input's partitions raises the profile's
+ *       partition skew when it is larger (a hot partition the sample missed).</li>
  * </ul>
  * Pure and engine-free.
  *
@@ -23,16 +25,18 @@ import java.util.Objects;
  * @param used       observations the medians are taken over
  * @param records    median observed record count, or {@value Observation#UNKNOWN}
  * @param costNanos  median observed cost per record, or {@value Observation#UNKNOWN}
+ * @param spread     median slowest ÷ median task of the runs that kept the input's partitions
+ *                   (KEEP or COALESCE: their spread is the input's skew), or {@value Observation#UNKNOWN}
  * @param last       the most recent observation, or null when {@code runs} is 0
  */
-public record Feedback(int runs, int used, long records, double costNanos, Observation last) {
+public record Feedback(int runs, int used, long records, double costNanos, double spread, Observation last) {
 
     /** Observations the medians are taken over. */
     public static final int RECENT = 5;
     /** Largest factor one correction moves the sampled cost by (either way). */
     public static final double MAX_FACTOR = 1000;
 
-    private static final Feedback NONE = new Feedback(0, 0, Observation.UNKNOWN, Observation.UNKNOWN, null);
+    private static final Feedback NONE = new Feedback(0, 0, Observation.UNKNOWN, Observation.UNKNOWN, Observation.UNKNOWN, null);
 
     /** No observations. */
     public static Feedback none() {
@@ -48,7 +52,11 @@ public record Feedback(int runs, int used, long records, double costNanos, Obser
         List<Observation> recent = history.subList(Math.max(0, history.size() - RECENT), history.size());
         List<Double> records = new ArrayList<>();
         List<Double> costs = new ArrayList<>();
+        List<Double> spreads = new ArrayList<>();
         for (Observation o : recent) {
+            if (o.spread() >= 1 && o.action() != io.amorsize.Action.REPARTITION) {
+                spreads.add(o.spread());
+            }
             if (o.recordsKnown()) {
                 records.add((double) o.records());
             }
@@ -58,7 +66,8 @@ public record Feedback(int runs, int used, long records, double costNanos, Obser
         }
         long r = records.isEmpty() ? Observation.UNKNOWN : Math.round(lowerMedian(records));
         double c = costs.isEmpty() ? Observation.UNKNOWN : lowerMedian(costs);
-        return new Feedback(history.size(), recent.size(), r, c, history.get(history.size() - 1));
+        double sp = spreads.isEmpty() ? Observation.UNKNOWN : lowerMedian(spreads);
+        return new Feedback(history.size(), recent.size(), r, c, sp, history.get(history.size() - 1));
     }
 
     public boolean any() {
@@ -67,6 +76,11 @@ public record Feedback(int runs, int used, long records, double costNanos, Obser
 
     /** {@code profile} with its timing rescaled to the observed cost (unchanged when no cost was observed). */
     public CostProfile correct(CostProfile profile) {
+        if (spread > profile.partitionSkew()) {
+            // a hot input partition the sample missed: the runs that kept the partitions saw it
+            profile = new CostProfile(profile.sample().withPartitionSkew(Math.min(1e6, spread)), profile.timing(),
+                    profile.resources(), profile.sizes(), profile.batchFit());
+        }
         if (!(costNanos > 0)) {
             return profile;
         }
