@@ -4,6 +4,7 @@ import io.amorsize.Action;
 import io.amorsize.measure.BatchFit;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Observation;
 import io.amorsize.model.Workload;
 
 /**
@@ -88,6 +89,37 @@ final class EntryBounds {
         }
         if (e.createdAtMillis() > nowMillis + FUTURE_TOLERANCE_MILLIS) {
             throw new RejectedEntryException("createdAt " + e.createdAtMillis() + " is in the future");
+        }
+        if (e.history().size() > CacheEntry.MAX_HISTORY) {
+            throw new RejectedEntryException("history of " + e.history().size() + " observations, at most "
+                    + CacheEntry.MAX_HISTORY);
+        }
+        for (Observation o : e.history()) {
+            check(o, nowMillis);
+        }
+    }
+
+    /** Records an observation may report (far above any real input; the bound keeps arithmetic finite). */
+    static final long MAX_RECORDS = 1L << 50;
+
+    /** The bounds of one observation (the record constructor already refuses negatives and non-finite numbers). */
+    static void check(Observation o, long nowMillis) throws RejectedEntryException {
+        if (o.partitions() > MAX_CURRENT_PARTITIONS) {
+            throw new RejectedEntryException("observation partitions " + o.partitions() + " above " + MAX_CURRENT_PARTITIONS);
+        }
+        if (o.correctedBy() > CacheEntry.MAX_HISTORY) {
+            throw new RejectedEntryException("observation correctedBy " + o.correctedBy() + " above " + CacheEntry.MAX_HISTORY);
+        }
+        if (o.records() > MAX_RECORDS) {
+            throw new RejectedEntryException("observation records " + o.records() + " above " + MAX_RECORDS);
+        }
+        requireCost("observation.predictedNanos", o.predictedNanos(), true);
+        requireCost("observation.observedNanos", o.observedNanos(), true);
+        requireRange("observation.costNanos", o.costNanos(), -1, MAX_NANOS);
+        requireRange("observation.overheadNanos", o.overheadNanos(), -1, MAX_NANOS);
+        requireRange("observation.spread", o.spread(), -1, 1e9);
+        if (o.atMillis() > nowMillis + FUTURE_TOLERANCE_MILLIS) {
+            throw new RejectedEntryException("observation at " + o.atMillis() + " is in the future");
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.amorsize.model.Observation;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,8 +32,17 @@ import java.util.Objects;
  *              "largestPartitionShare":0.25,"maxParallelism":0,"preferDivisorsOfMax":false},
  *  "decision":{"partitions":16,"batchSize":1,"action":"REPARTITION"},  // KEEP|COALESCE|REPARTITION
  *  "createdAt":1795000000000,                     // epoch millis
- *  "mac":"" | "<64 lowercase hex digits>"}        // HMAC-SHA256, "" when written without a secret
+ *  "mac":"" | "<64 lowercase hex digits>",        // HMAC-SHA256, "" when written without a secret
+ *  "history":[{"id":123,"at":1795000000000,"partitions":16,"action":"REPARTITION",
+ *              "batchSize":1,"correctedBy":0,
+ *              "predictedNanos":2.1E9,"observedNanos":2.4E9,"records":100000,"costNanos":950.0,
+ *              "overheadNanos":2000000.0,"spread":1.1,"mac":""}, ...]}  // optional, last
  * }</pre>
+ * {@code history} (observations of runs this entry shaped, oldest first, at most
+ * {@value CacheEntry#MAX_HISTORY}) is optional, written only when non-empty, and always last, so
+ * Redis can append to it server-side; entries written before feedback existed decode unchanged.
+ * Each observation carries its own {@code mac} over the key and its fields; the entry's MAC does not
+ * cover the history.
  * Only {@code batchFit} and {@code rSquared} may be {@code null}; they must still be present.
  * {@code cluster.cores} is the one optional field: written only when the cores differ from the
  * slots, so entries of clusters with a core per slot read the same in older versions.
@@ -75,6 +85,7 @@ public final class EntryCodec {
     private static final ObjectReader READER = MAPPER.readerFor(EntryWire.Wire.class)
             .with(new InjectableValues.Std().addValue(EntryWire.ABSENT, null));
     private static final ObjectWriter WRITER = MAPPER.writerFor(EntryWire.Wire.class);
+    private static final ObjectWriter OBSERVATION_WRITER = MAPPER.writerFor(EntryWire.WireObservation.class);
 
     private final EntrySigner signer;
     private final Clock clock;
@@ -133,7 +144,7 @@ public final class EntryCodec {
         } catch (RejectedEntryException e) {
             throw new IllegalArgumentException("entry: " + e.getMessage());
         }
-        EntryWire.Wire wire = EntryWire.Wire.of(key, entry, signer == null ? "" : signer.sign(key, entry));
+        EntryWire.Wire wire = EntryWire.Wire.of(key, entry, signer == null ? "" : signer.sign(key, entry), signer);
         try {
             byte[] bytes = WRITER.writeValueAsBytes(wire);
             if (bytes.length > MAX_BYTES) {
@@ -187,7 +198,7 @@ public final class EntryCodec {
         }
         CacheEntry entry;
         try {
-            entry = wire.toEntry();
+            entry = wire.toEntry(wire.observations(expectedKey, signer));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new RejectedEntryException("out of range: " + shorten(String.valueOf(e.getMessage())));
         }
@@ -196,6 +207,28 @@ public final class EntryCodec {
             signer.verify(expectedKey, entry, wire.mac());
         }
         return entry;
+    }
+
+    /**
+     * One observation as the JSON object stored in an entry's {@code history} (signed when a secret
+     * is configured): what Redis appends server-side.
+     *
+     * @throws IllegalArgumentException when the observation breaks a bound {@link #decode} rejects
+     */
+    public byte[] encodeObservation(String key, Observation o) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(o, "observation");
+        try {
+            EntryBounds.check(o, clock.millis());
+        } catch (RejectedEntryException e) {
+            throw new IllegalArgumentException("observation: " + e.getMessage());
+        }
+        try {
+            return OBSERVATION_WRITER.writeValueAsBytes(
+                    EntryWire.WireObservation.of(o, signer == null ? "" : signer.sign(key, o)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode an observation: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** The MAC'd payload of {@code entry} under {@code key} (see {@link EntrySigner}). */

@@ -3,6 +3,7 @@ package io.amorsize.cache;
 import io.amorsize.measure.BatchFit;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Observation;
 import io.amorsize.model.Workload;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -49,13 +50,54 @@ final class EntrySigner {
         }
     }
 
+    /**
+     * The lowercase hex MAC of one observation of the entry under {@code key}. Observations are
+     * signed one by one, not by the entry's MAC, so that Redis can append one to the history
+     * server-side without the secret; a forged observation still fails its own MAC.
+     */
+    String sign(String key, Observation o) {
+        return HexFormat.of().formatHex(hmac(key, canonical(o)));
+    }
+
+    /** Checks an observation's MAC (constant-time comparison). */
+    void verify(String key, Observation o, String mac) throws RejectedEntryException {
+        if (mac.length() != 64 || !mac.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new RejectedEntryException("malformed or missing observation MAC");
+        }
+        if (!MessageDigest.isEqual(hmac(key, canonical(o)), HexFormat.of().parseHex(mac))) {
+            throw new RejectedEntryException("observation MAC mismatch (tampered, copied under another key, or another secret)");
+        }
+    }
+
+    static String canonical(Observation o) {
+        StringBuilder sb = new StringBuilder(256);
+        line(sb, "observation", 1);
+        line(sb, "id", o.id());
+        line(sb, "at", o.atMillis());
+        line(sb, "partitions", o.partitions());
+        line(sb, "action", o.action().name());
+        line(sb, "batchSize", o.batchSize());
+        line(sb, "correctedBy", o.correctedBy());
+        dbl(sb, "predictedNanos", o.predictedNanos());
+        dbl(sb, "observedNanos", o.observedNanos());
+        line(sb, "records", o.records());
+        dbl(sb, "costNanos", o.costNanos());
+        dbl(sb, "overheadNanos", o.overheadNanos());
+        dbl(sb, "spread", o.spread());
+        return sb.toString();
+    }
+
     byte[] mac(String key, CacheEntry e) {
+        return hmac(key, canonical(key, e));
+    }
+
+    private byte[] hmac(String key, String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret);
             mac.update(key.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) '\n');
-            return mac.doFinal(canonical(key, e).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException("HmacSHA256 unavailable", ex);
         }

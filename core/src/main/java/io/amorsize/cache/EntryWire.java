@@ -10,22 +10,43 @@ import io.amorsize.Action;
 import io.amorsize.measure.BatchFit;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Observation;
 import io.amorsize.model.Workload;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The wire records of one stored entry (the JSON layout documented on {@link EntryCodec}) and their mapping. */
 final class EntryWire {
 
-    /** Value of an absent optional field (only {@code cluster.cores}, absent in older entries). */
+    /** Value of an absent optional field ({@code cluster.cores} and {@code history}, absent in older entries). */
     static final String ABSENT = "amorsize.absent";
 
     private EntryWire() {
     }
 
-    @JsonPropertyOrder({"schema", "key", "profile", "cluster", "workload", "decision", "createdAt", "mac"})
+    /**
+     * {@code history} comes last and is written only when non-empty: Redis appends an observation
+     * server-side by editing that tail ({@link RedisStore#APPEND_OBSERVATION}).
+     */
+    @JsonPropertyOrder({"schema", "key", "profile", "cluster", "workload", "decision", "createdAt", "mac", "history"})
     record Wire(int schema, String key, WireProfile profile, WireCluster cluster, WireWorkload workload,
-                WireDecision decision, long createdAt, String mac) {
+                WireDecision decision, long createdAt, String mac,
+                @JsonInclude(JsonInclude.Include.NON_EMPTY)
+                @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE) List<WireObservation> history) {
+
+        Wire {
+            if (history != null && history.size() > CacheEntry.MAX_HISTORY) {
+                throw new IllegalArgumentException("history of " + history.size() + " observations, at most "
+                        + CacheEntry.MAX_HISTORY);
+            }
+        }
 
         static Wire of(String key, CacheEntry e, String mac) {
+            return of(key, e, mac, null);
+        }
+
+        /** @param signer signs each observation, or null for unsigned ones */
+        static Wire of(String key, CacheEntry e, String mac, EntrySigner signer) {
             CostProfile p = e.profile();
             BatchFit f = p.batchFit();
             WireFit fit = f == null ? null
@@ -41,10 +62,46 @@ final class EntryWire {
                     new WireWorkload(w.records(), w.recordsExact(), w.relativeError(), w.currentPartitions(),
                             w.largestPartitionShare(), w.maxParallelism(), w.preferDivisorsOfMax()),
                     new WireDecision(e.partitions(), e.batchSize(), e.action()),
-                    e.createdAtMillis(), mac);
+                    e.createdAtMillis(), mac, history(key, e.history(), signer));
+        }
+
+        static List<WireObservation> history(String key, List<Observation> history, EntrySigner signer) {
+            List<WireObservation> out = new ArrayList<>(history.size());
+            for (Observation o : history) {
+                out.add(WireObservation.of(o, signer == null ? "" : signer.sign(key, o)));
+            }
+            return out;
+        }
+
+        /** The observations, each MAC checked when {@code signer} is not null. */
+        List<Observation> observations(String key, EntrySigner signer) throws RejectedEntryException {
+            if (history == null) {
+                return List.of();
+            }
+            List<Observation> out = new ArrayList<>(history.size());
+            for (WireObservation w : history) {
+                if (w == null) {
+                    throw new RejectedEntryException("null observation in the history");
+                }
+                Observation o;
+                try {
+                    o = w.toObservation();
+                } catch (IllegalArgumentException e) {
+                    throw new RejectedEntryException("observation out of range: " + StrictJson.shorten(e.getMessage()));
+                }
+                if (signer != null) {
+                    signer.verify(key, o, w.mac());
+                }
+                out.add(o);
+            }
+            return out;
         }
 
         CacheEntry toEntry() {
+            return toEntry(List.of());
+        }
+
+        CacheEntry toEntry(List<Observation> observations) {
             WireFit f = profile.batchFit();
             BatchFit fit = f == null ? null
                     : new BatchFit(f.fixedNanos(), f.perRecordNanos(), f.points(), f.rSquared() == null ? Double.NaN : f.rSquared());
@@ -62,7 +119,7 @@ final class EntryWire {
                     new Workload.Partitions(workload.currentPartitions(), workload.largestPartitionShare()),
                     new Workload.Limits(workload.maxParallelism(), workload.preferDivisorsOfMax()));
             return new CacheEntry(schema, EntryFormat.keyOf(key), cost, c, w, decision.partitions(), decision.batchSize(),
-                    decision.action(), createdAt);
+                    decision.action(), createdAt, observations);
         }
     }
 
@@ -119,5 +176,25 @@ final class EntryWire {
 
     @JsonPropertyOrder({"partitions", "batchSize", "action"})
     record WireDecision(int partitions, int batchSize, Action action) {
+    }
+
+    @JsonPropertyOrder({"id", "at", "partitions", "action", "batchSize", "correctedBy", "predictedNanos", "observedNanos",
+            "records", "costNanos", "overheadNanos", "spread", "mac"})
+    record WireObservation(long id, long at, int partitions, Action action, int batchSize, int correctedBy, double predictedNanos,
+                           double observedNanos, long records, double costNanos, double overheadNanos, double spread,
+                           String mac) {
+        WireObservation {
+            finite(predictedNanos, observedNanos, costNanos, overheadNanos, spread);
+        }
+
+        static WireObservation of(Observation o, String mac) {
+            return new WireObservation(o.id(), o.atMillis(), o.partitions(), o.action(), o.batchSize(), o.correctedBy(),
+                    o.predictedNanos(), o.observedNanos(), o.records(), o.costNanos(), o.overheadNanos(), o.spread(), mac);
+        }
+
+        Observation toObservation() {
+            return new Observation(id, at, partitions, action, batchSize, correctedBy, predictedNanos, observedNanos, records,
+                    costNanos, overheadNanos, spread);
+        }
     }
 }

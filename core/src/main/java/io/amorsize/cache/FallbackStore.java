@@ -213,6 +213,54 @@ public final class FallbackStore implements RecommendationStore {
         copyToFile(key, entry); // the local copy is written in the background: a put never waits for the disk
     }
 
+    /**
+     * The primary merges the observation; when it is unavailable, the file does (under its lock) and
+     * the merged entry is journaled, so the replay appends the observation to the primary's entry.
+     */
+    @Override
+    public boolean observe(CacheKey key, io.amorsize.model.Observation observation, int keep) {
+        Objects.requireNonNull(observation, "observation");
+        boolean stored;
+        try {
+            stored = primary.observe(key, observation, keep);
+        } catch (StoreUnavailableException e) {
+            down(e);
+            boolean inFile = file.observe(key, observation, keep);
+            if (inFile) {
+                file.read(key).ifPresent(merged -> {
+                    journal.append(file.render(key), merged);
+                    replayNeeded.set(true);
+                });
+            }
+            return inFile;
+        }
+        up();
+        try {
+            file.observe(key, observation, keep);
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+        }
+        return stored;
+    }
+
+    @Override
+    public boolean clearHistory(CacheKey key) {
+        boolean inFile = false;
+        try {
+            inFile = file.clearHistory(key);
+        } catch (StoreUnavailableException fe) {
+            fileFailed(fe);
+        }
+        try {
+            boolean r = primary.clearHistory(key);
+            up();
+            return r || inFile;
+        } catch (StoreUnavailableException e) {
+            down(e);
+            return inFile; // not journaled: clear it again once the primary answers
+        }
+    }
+
     @Override
     public boolean delete(CacheKey key) {
         boolean inFile = false;

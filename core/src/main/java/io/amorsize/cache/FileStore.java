@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amorsize.Source;
 import io.amorsize.key.CacheKey;
+import io.amorsize.model.Observation;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -297,6 +298,50 @@ public final class FileStore implements RecommendationStore {
             return wrote[0] > 0 ? m : null;
         });
         return wrote[0];
+    }
+
+    /** Under the file lock: the read, the append and the write are one step for every process sharing the file. */
+    @Override
+    public boolean observe(CacheKey cacheKey, Observation observation, int keep) {
+        Objects.requireNonNull(observation, "observation");
+        return modify(cacheKey, e -> e.withObservation(observation, keep));
+    }
+
+    @Override
+    public boolean clearHistory(CacheKey cacheKey) {
+        boolean[] had = {false};
+        modify(cacheKey, e -> {
+            had[0] = !e.history().isEmpty();
+            return e.withoutHistory();
+        });
+        return had[0];
+    }
+
+    /** Rewrites the unexpired, valid entry under {@code key} with {@code change}, keeping its expiry; false when absent. */
+    private boolean modify(CacheKey cacheKey, UnaryOperator<CacheEntry> change) {
+        String key = render(cacheKey);
+        long now = clock.millis();
+        boolean[] found = {false};
+        update(m -> {
+            FileRecord old = m.get(key);
+            if (old == null || old.expiresAt() <= now) {
+                return null;
+            }
+            CacheEntry existing;
+            try {
+                existing = codec.decode(key, old.entry().getBytes(StandardCharsets.UTF_8));
+            } catch (RejectedEntryException e) {
+                return null;
+            }
+            found[0] = true;
+            CacheEntry updated = change.apply(existing);
+            if (updated == existing) {
+                return null;
+            }
+            m.put(key, new FileRecord(old.expiresAt(), new String(codec.encode(key, updated), StandardCharsets.UTF_8)));
+            return m;
+        });
+        return found[0];
     }
 
     @Override

@@ -59,6 +59,23 @@ public final class InMemoryStore implements RecommendationStore {
         entries.put(render(key), entry);
     }
 
+    /** Atomic: a {@link ConcurrentMap#computeIfPresent}. */
+    @Override
+    public boolean observe(CacheKey key, io.amorsize.model.Observation observation, int keep) {
+        java.util.Objects.requireNonNull(observation, "observation");
+        return entries.computeIfPresent(render(key), (k, e) -> e.withObservation(observation, keep)) != null;
+    }
+
+    @Override
+    public boolean clearHistory(CacheKey key) {
+        boolean[] had = {false};
+        entries.computeIfPresent(render(key), (k, e) -> {
+            had[0] = !e.history().isEmpty();
+            return e.withoutHistory();
+        });
+        return had[0];
+    }
+
     @Override
     public boolean delete(CacheKey key) {
         return entries.remove(render(key)) != null;

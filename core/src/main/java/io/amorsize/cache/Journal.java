@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * never dropped; a per-key error during replay (WRONGTYPE, NOPERM) skips and keeps that line.
  *
  * <p>{@link #replayTo} sends the newest journaled entry of each key to the primary unless the
- * primary already holds an entry at least as new (createdAt; newer wins), then removes what it
+ * primary already holds an entry at least as new (createdAt; newer wins; then only the journaled
+ * observations the primary's entry lacks are appended to it, by id), then removes what it
  * replayed with one atomic rewrite. It is idempotent: a crash or an outage mid-replay leaves the
  * journal as it was (or with the replayed lines removed), and replaying again changes nothing that
  * was already replayed. Each line is written with {@link RecommendationStore#putIfNewer}, which Redis
@@ -240,7 +242,13 @@ public final class Journal {
                 if (writer.write(primary, entry)) {
                     replayed++;
                 } else {
-                    skipped++;
+                    // the primary's entry stays; observations journaled during the outage are merged into it
+                    Optional<CacheHit> existing = primary.get(entry.key());
+                    if (existing.isPresent() && replayObservations(primary, existing.get().entry(), entry) > 0) {
+                        replayed++;
+                    } else {
+                        skipped++;
+                    }
                 }
                 done.put(key, entry.createdAtMillis());
             } catch (StoreUnavailableException ex) {
@@ -268,6 +276,23 @@ public final class Journal {
                     failed, parsed.bad(), remaining, stopped ? " (primary unavailable again or time is up)" : "");
         }
         return new ReplayResult(replayed, skipped, parsed.bad(), failed, remaining, stopped);
+    }
+
+    /**
+     * Appends to the primary the observations of {@code journaled} that {@code existing} lacks
+     * (by id, oldest first) through {@link RecommendationStore#observe}, so a concurrent observer's
+     * are kept too. Returns how many.
+     */
+    private static int replayObservations(RecommendationStore primary, CacheEntry existing, CacheEntry journaled) {
+        java.util.Set<Long> have = new java.util.HashSet<>();
+        existing.history().forEach(o -> have.add(o.id()));
+        int n = 0;
+        for (io.amorsize.model.Observation o : journaled.history()) {
+            if (have.add(o.id()) && primary.observe(existing.key(), o, CacheEntry.MAX_HISTORY)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Removes the journaled writes whose key matches {@code keyFilter} (after a delete or clear). */

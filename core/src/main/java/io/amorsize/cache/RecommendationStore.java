@@ -1,6 +1,7 @@
 package io.amorsize.cache;
 
 import io.amorsize.key.CacheKey;
+import io.amorsize.model.Observation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,45 @@ public interface RecommendationStore extends AutoCloseable {
             return false;
         }
         put(key, entry);
+        return true;
+    }
+
+    /**
+     * Appends {@code observation} to the history of the entry under {@code key}, keeping the newest
+     * {@code keep}, without losing a concurrent observation of the same key: Redis merges on the
+     * server (one script), the file store under its lock, the in-memory store under its monitor.
+     * The entry's TTL is kept. An observation whose id is already in the history is not added again.
+     *
+     * <p>The default is a read-modify-write, for stores with a single writer.
+     *
+     * @param keep observations to keep, 1..{@link CacheEntry#MAX_HISTORY}
+     * @return false when there is no entry under {@code key} (nothing is written)
+     * @throws IllegalArgumentException   when the observation breaks an entry bound
+     * @throws StoreUnavailableException when the backing service cannot be reached in time
+     */
+    default boolean observe(CacheKey key, Observation observation, int keep) {
+        Optional<CacheHit> hit = get(key);
+        if (hit.isEmpty()) {
+            return false;
+        }
+        CacheEntry e = hit.get().entry();
+        CacheEntry updated = e.withObservation(observation, keep);
+        if (updated != e) {
+            put(key, updated);
+        }
+        return true;
+    }
+
+    /**
+     * Removes the observation history of the entry under {@code key} (the entry stays); true when
+     * there was one. The default is a read-modify-write.
+     */
+    default boolean clearHistory(CacheKey key) {
+        Optional<CacheHit> hit = get(key);
+        if (hit.isEmpty() || hit.get().entry().history().isEmpty()) {
+            return false;
+        }
+        put(key, hit.get().entry().withoutHistory());
         return true;
     }
 

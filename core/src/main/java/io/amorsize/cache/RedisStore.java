@@ -84,6 +84,33 @@ public final class RedisStore implements RecommendationStore {
             "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])",
             "return 1");
 
+    /**
+     * Appends ARGV[1] (one encoded observation, id ARGV[3]) to the {@code history} array at the end
+     * of the entry JSON under KEYS[1], keeping the newest ARGV[2], with the key's TTL: the merge runs
+     * on the server, so two drivers observing at once both land. Returns the history's length, 0 when
+     * the key is absent, -1 when the value is not an entry this codec wrote (left as it is). The
+     * client validates the whole entry, observations included, on every read.
+     */
+    static final String APPEND_OBSERVATION = String.join("\n",
+            "local v = redis.call('get', KEYS[1])",
+            "if not v then return 0 end",
+            "if string.sub(v, -1) ~= '}' then return -1 end",
+            "local items = {}",
+            "local head = string.sub(v, 1, -2)",
+            "local i = string.find(v, ',\"history\":[', 1, true)",
+            "if i then",
+            "  if string.sub(v, -2) ~= ']}' then return -1 end",
+            "  head = string.sub(v, 1, i - 1)",
+            "  local body = string.sub(v, i + 12, -3)",
+            "  if string.find(body, '{\"id\":' .. ARGV[3] .. ',', 1, true) then return -2 end",
+            "  for item in string.gmatch(body, '{[^{}]*}') do items[#items + 1] = item end",
+            "end",
+            "items[#items + 1] = ARGV[1]",
+            "local keep = tonumber(ARGV[2])",
+            "while #items > keep do table.remove(items, 1) end",
+            "redis.call('set', KEYS[1], head .. ',\"history\":[' .. table.concat(items, ',') .. ']}', 'KEEPTTL')",
+            "return #items");
+
     private static final int SCAN_COUNT = 500;
     private static final int MAX_SCAN_PAGES = 100_000;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -229,6 +256,25 @@ public final class RedisStore implements RecommendationStore {
     byte[] getRaw(String key) {
         EntryFormat.requireInPrefix(prefix, key);
         return call("GET", c -> c.get(bytes(key)));
+    }
+
+    /** One server-side script ({@link #APPEND_OBSERVATION}): no read-modify-write from the client. */
+    @Override
+    public boolean observe(CacheKey cacheKey, io.amorsize.model.Observation observation, int keep) {
+        Objects.requireNonNull(observation, "observation");
+        if (keep < 1 || keep > CacheEntry.MAX_HISTORY) {
+            throw new IllegalArgumentException("keep must be in 1.." + CacheEntry.MAX_HISTORY + ", got " + keep);
+        }
+        String key = render(cacheKey);
+        String json = new String(codec.encodeObservation(key, observation), java.nio.charset.StandardCharsets.UTF_8);
+        Object r = call("EVAL", c -> c.eval(APPEND_OBSERVATION, List.of(key),
+                List.of(json, Integer.toString(keep), Long.toString(observation.id()))));
+        long n = r instanceof Long l ? l : 0;
+        if (n == -1) {
+            LOG.debug("amorsize cache: the value under {} is not an entry; observation not stored", key);
+            return false;
+        }
+        return n != 0;
     }
 
     @Override

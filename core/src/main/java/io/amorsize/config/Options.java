@@ -96,12 +96,16 @@ public final class Options {
     public static final Option<Path> REDIS_CA_FILE = new Option<>("redis.tls-ca-file", Path.class, null,
             "PEM CA certificate for rediss:// servers with a private CA.", null, false, Path::of);
 
+    // ---- feedback ----
+    public static final Option<Boolean> FEEDBACK_ENABLED = bool("feedback.enabled", true,
+            "Observe the runs Amorsize shaped (task metrics) and correct the cached profile with them; when false nothing is observed or written and cached observations are ignored.", null);
+
     public static final List<Option<?>> ALL = List.of(
             ENABLED, STRICT,
             SAMPLE_BUDGET, SAMPLE_MAX_RECORDS, SAMPLE_PARTITIONS, MEASURE_BUDGET, WARMUP_BUDGET,
             MEASURE_STOP_WHEN_STABLE, MEASURE_SPEND_SHARE, MEASURE_MIN_SPEND,
             TASK_OVERHEAD, TASK_TARGET_DURATION, SPEEDUP_THRESHOLD, BATCH_OVERHEAD_SHARE, BATCH_MAX_LATENCY,
-            MEMORY_FRACTION, SHUFFLE_THROUGHPUT, CLUSTER_CORES,
+            MEMORY_FRACTION, SHUFFLE_THROUGHPUT, CLUSTER_CORES, FEEDBACK_ENABLED,
             REDIS_URL, REDIS_USERNAME, REDIS_PASSWORD, CACHE_PREFIX, CACHE_TTL, CACHE_DIR, CACHE_SECRET, CACHE_REQUIRE_SIGNATURE, REDIS_CONNECT_TIMEOUT,
             REDIS_SOCKET_TIMEOUT, REDIS_DEADLINE, REDIS_MAX_CONNECTIONS, REDIS_POOL_MAX_WAIT, BREAKER_COOLDOWN,
             REDIS_CLIENT_NAME, REDIS_CA_FILE);

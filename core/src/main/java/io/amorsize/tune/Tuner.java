@@ -16,6 +16,12 @@ import io.amorsize.model.Workload;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.InputShape;
 import io.amorsize.recommend.Optimizer;
+import io.amorsize.Action;
+import io.amorsize.measure.CostProfile;
+import io.amorsize.model.CostModel;
+import io.amorsize.model.Feedback;
+import io.amorsize.model.Observation;
+import io.amorsize.model.Prediction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,6 +164,15 @@ public final class Tuner {
      * @throws Failure when a step fails
      */
     Recommendation decide(TuningRequest request) {
+        return decideRun(request).recommendation();
+    }
+
+    /** A decision and, when feedback is on and the decision has a cache entry, its {@link TunedRun} (else null). */
+    record Decided(Recommendation recommendation, TunedRun run) {
+    }
+
+    /** As {@link #decide}, with the run ticket. */
+    Decided decideRun(TuningRequest request) {
         long start = ticker.nanos();
         InputShape input = request.input();
         CacheKey key;
@@ -170,7 +185,7 @@ public final class Tuner {
         Optional<CacheHit> hit = lookUp(key);
         if (hit.isPresent()) {
             try {
-                return fromHit(request, hit.get(), start);
+                return fromHit(request, key, hit.get(), start);
             } catch (RuntimeException e) {
                 LOG.debug("amorsize: cached entry under {} unusable, measuring", key, e);
             }
@@ -185,7 +200,7 @@ public final class Tuner {
                     : lock.get() == ComputeLock.NONE ? Optional.empty() : lookUp(key);
             if (late.isPresent()) {
                 try {
-                    return fromHit(request, late.get(), start);
+                    return fromHit(request, key, late.get(), start);
                 } catch (RuntimeException e) {
                     LOG.debug("amorsize: cached entry under {} unusable, measuring", key, e);
                 }
@@ -196,10 +211,13 @@ public final class Tuner {
         }
     }
 
-    private Recommendation fromHit(TuningRequest request, CacheHit hit, long start) {
+    private Decided fromHit(TuningRequest request, CacheKey key, CacheHit hit, long start) {
         CacheEntry entry = hit.entry();
-        Workload workload = request.knownWorkload() != null ? request.knownWorkload()
-                : scale(entry.workload(), request.input());
+        boolean feedbackOn = settings.get(Options.FEEDBACK_ENABLED);
+        Feedback fb = feedbackOn ? Feedback.of(entry.history()) : Feedback.none();
+        Workload workload = fb.correct(request.knownWorkload() != null ? request.knownWorkload()
+                : scale(fb.correct(entry.workload()), request.input()));
+        CostProfile profile = fb.correct(entry.profile());
         List<String> notes = new ArrayList<>();
         notes.add("profile from the " + (hit.source() == Source.CACHE_FILE ? "local cache file" : "shared cache")
                 + ", measured " + Instant.ofEpochMilli(entry.createdAtMillis()) + " on " + entry.cluster().fingerprint()
@@ -208,10 +226,50 @@ public final class Tuner {
             notes.add(String.format(Locale.ROOT, "record count scaled from the cached input (%,d records in %,d partitions)",
                     entry.workload().records(), entry.workload().currentPartitions()));
         }
-        Recommendation r = optimizer.optimize(entry.profile(), workload, request.cluster(), notes)
-                .withSource(hit.source());
-        logDecision(r, (hit.source() == Source.CACHE_FILE ? "file hit" : "redis hit"), start);
-        return r;
+        if (fb.any()) {
+            notes.add(fb.describe());
+        }
+        Recommendation r = optimizer.optimize(profile, workload, request.cluster(), notes).withSource(hit.source());
+        if (fb.any()) {
+            r = hysteresis(r, fb.last(), profile, workload, request);
+        }
+        String how = (hit.source() == Source.CACHE_FILE ? "file hit" : "redis hit")
+                + (fb.any() ? ", corrected by " + fb.runs() + (fb.runs() == 1 ? " run" : " runs") : "");
+        logDecision(r, how, start);
+        return new Decided(r, feedbackOn ? new TunedRun(store, key, r, fb.runs(), clock) : null);
+    }
+
+    /**
+     * Keeps the configuration of the last run when that run was itself decided from observations and
+     * the new pick is not predicted faster by the do-no-harm factor ({@link Options#SPEEDUP_THRESHOLD}):
+     * repeated runs of one job converge instead of flipping between two counts.
+     */
+    private Recommendation hysteresis(Recommendation r, Observation last, CostProfile profile, Workload workload,
+                                      TuningRequest request) {
+        if (last.correctedBy() == 0 || (last.partitions() == r.partitions() && last.action() == r.action())
+                || !(r.predictedNanos() > 0)) {
+            return r;
+        }
+        if (last.action() == Action.KEEP && last.partitions() != workload.currentPartitions()) {
+            return r;
+        }
+        Prediction incumbent;
+        try {
+            incumbent = CostModel.from(settings).predict(profile, workload, request.cluster(), last.action(),
+                    last.partitions(), Math.max(1, last.batchSize()));
+        } catch (RuntimeException e) {
+            return r;
+        }
+        double threshold = settings.get(Options.SPEEDUP_THRESHOLD);
+        if (!incumbent.fitsMemory() || incumbent.makespanNanos() >= r.predictedNanos() * threshold) {
+            return r;
+        }
+        String line = String.format(Locale.ROOT,
+                "feedback: kept the last run's %s %d partitions (predicted %.3f s): the new pick %s %d (%.3f s) is not %.2fx faster",
+                last.action(), last.partitions(), incumbent.makespanNanos() / 1e9, r.action(), r.partitions(),
+                r.predictedNanos() / 1e9, threshold);
+        return new Recommendation(last.partitions(), Math.max(1, last.batchSize()), last.action(), r.currentPartitions(),
+                incumbent.makespanNanos(), r.currentNanos(), r.warnings(), r.source(), r.explanation() + "\n" + line);
     }
 
     /**
@@ -233,7 +291,7 @@ public final class Tuner {
         return new Workload(count, new Workload.Partitions(p, share), cached.limits());
     }
 
-    private Recommendation computeAndStore(TuningRequest request, CacheKey key, long start) {
+    private Decided computeAndStore(TuningRequest request, CacheKey key, long start) {
         InputShape input = request.input();
         Measurement m;
         try {
@@ -262,15 +320,17 @@ public final class Tuner {
         } catch (RuntimeException e) {
             throw fail("optimizer failed: " + describe(e), e);
         }
+        boolean stored = false;
         try {
             CacheEntry entry = new CacheEntry(EntryFormat.SCHEMA_VERSION, key, m.profile(), request.cluster(), workload,
                     r.partitions(), r.batchSize(), r.action(), Math.max(0, clock.millis()));
             store.put(key, entry);
+            stored = true;
         } catch (RuntimeException e) {
             LOG.warn("amorsize: could not store the measured profile ({}); the recommendation stands", describe(e));
         }
         logDecision(r, "measured", start);
-        return r;
+        return new Decided(r, stored && settings.get(Options.FEEDBACK_ENABLED) ? new TunedRun(store, key, r, 0, clock) : null);
     }
 
     /** The function failure somewhere in the cause chain (engines wrap it in their own exceptions). */

@@ -86,9 +86,17 @@ public final class TuningPipeline {
             Workload workload = engine.workload(input, cluster);
             Tuner tuner = new Tuner(store, settings, clock, Tuner.defaultLockWait(settings), ticker, sleeper);
             Settings measureWith = settings;
-            rec = tuner.decide(new TuningRequest(fingerprint, input.shape(), cluster, workload,
+            Tuner.Decided decided = tuner.decideRun(new TuningRequest(fingerprint, input.shape(), cluster, workload,
                     () -> engine.measure(measureWith, input, workload)));
+            rec = decided.recommendation();
             engine.decided(rec, cluster, workload, ticker.nanos() - start);
+            if (decided.run() != null) {
+                try {
+                    engine.tuned(decided.run());
+                } catch (RuntimeException e) {
+                    LOG.debug("amorsize: the run will not be observed: {}", Tuner.describe(e));
+                }
+            }
         } catch (Tuner.Failure f) {
             if (strict) {
                 throw new AmorsizeException(engine.strictMessage(f.getMessage()), f.getCause());

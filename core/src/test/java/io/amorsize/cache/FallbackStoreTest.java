@@ -49,6 +49,31 @@ class FallbackStoreTest {
     }
 
     @Test
+    void anObservationDuringAnOutageReachesTheFileAndTheJournalAndIsReplayedIntoThePrimarysEntry() {
+        FakeStore primary = primary();
+        FallbackStore store = new FallbackStore(primary, file());
+        CacheKey a = Entries.key("obs:n1:c");
+        store.put(a, e(a, 10, T0));
+        io.amorsize.model.Observation before = RecommendationStoreContract.observation(1, 2.0e9);
+        assertTrue(store.observe(a, before, 8));
+        primary.down.set(true);
+        io.amorsize.model.Observation during = RecommendationStoreContract.observation(2, 2.5e9);
+        try (FileStoreLogs logs = new FileStoreLogs()) {
+            assertTrue(store.observe(a, during, 8), "stored in the file while the primary is down");
+            assertEquals(List.of(before, during), file().get(a).orElseThrow().entry().history());
+            assertEquals(1, store.journal().pending().size(), "and journaled");
+        }
+        // another driver observed the primary's entry meanwhile: the replay must keep that one too
+        io.amorsize.model.Observation other = RecommendationStoreContract.observation(3, 2.2e9);
+        primary.down.set(false);
+        primary.observe(a, other, 8);
+        store.get(Entries.key("missing:n1:c")); // the primary answers: the journal is replayed
+        assertEquals(List.of(before, other, during), primary.entry(a).orElseThrow().history());
+        assertTrue(store.journal().pending().isEmpty(), "replayed lines are removed");
+        assertEquals(10.0, primary.entry(a).orElseThrow().profile().meanNanos(), "the primary's profile stays");
+    }
+
+    @Test
     void primaryDownReadsComeFromTheFileAndWritesAreJournaledThenReplayed() {
         FakeStore primary = primary();
         FallbackStore store = new FallbackStore(primary, file());

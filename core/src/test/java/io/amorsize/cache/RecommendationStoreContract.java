@@ -6,8 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amorsize.Action;
 import io.amorsize.Source;
 import io.amorsize.key.CacheKey;
+import io.amorsize.model.Observation;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +79,86 @@ abstract class RecommendationStoreContract {
 
     static CacheEntry entry(CacheKey key, double meanNanos) {
         return EntryCodecFixtures.entryWithMean(key, meanNanos, T0);
+    }
+
+    static Observation observation(long id, double observedNanos) {
+        return new Observation(id, T0 + id, 16, Action.REPARTITION, 1, 0, 2.1e9, observedNanos, 100_000, 950.5,
+                2e6, 1.25);
+    }
+
+    @Test
+    void observationsAreAppendedOldestFirstAndOnlyTheNewestAreKept() {
+        RecommendationStore s = store();
+        CacheKey k = key("obs");
+        CacheEntry e = entry(k, 100);
+        s.put(k, e);
+        for (long id = 1; id <= 4; id++) {
+            assertTrue(s.observe(k, observation(id, 2e9 + id), 3));
+        }
+        CacheEntry back = s.get(k).orElseThrow().entry();
+        assertEquals(List.of(observation(2, 2e9 + 2), observation(3, 2e9 + 3), observation(4, 2e9 + 4)), back.history());
+        assertEquals(e.withoutHistory(), back.withoutHistory(), "the rest of the entry is untouched");
+    }
+
+    @Test
+    void anObservationOfAMissingEntryIsNotStored() {
+        RecommendationStore s = store();
+        CacheKey k = key("none");
+        assertFalse(s.observe(k, observation(1, 2e9), 8));
+        assertEquals(Optional.empty(), s.get(k));
+    }
+
+    @Test
+    void theSameObservationTwiceIsStoredOnce() {
+        RecommendationStore s = store();
+        CacheKey k = key("twice");
+        s.put(k, entry(k, 100));
+        s.observe(k, observation(7, 2e9), 8);
+        s.observe(k, observation(7, 2e9), 8);
+        assertEquals(1, s.get(k).orElseThrow().entry().history().size());
+    }
+
+    @Test
+    void concurrentObserversLoseNoObservation() throws Exception {
+        RecommendationStore s = store();
+        CacheKey k = key("race");
+        s.put(k, entry(k, 100));
+        int threads = 4;
+        int each = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long base = t * 100L;
+                fs.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 1; i <= each; i++) {
+                        s.observe(k, observation(base + i, 2e9), CacheEntry.MAX_HISTORY);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : fs) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * each, s.get(k).orElseThrow().entry().history().size());
+    }
+
+    @Test
+    void clearingTheHistoryKeepsTheEntry() {
+        RecommendationStore s = store();
+        CacheKey k = key("clear");
+        CacheEntry e = entry(k, 100);
+        s.put(k, e);
+        s.observe(k, observation(1, 2e9), 8);
+        assertTrue(s.clearHistory(k));
+        assertEquals(e, s.get(k).orElseThrow().entry());
+        assertFalse(s.clearHistory(k));
     }
 
     @Test

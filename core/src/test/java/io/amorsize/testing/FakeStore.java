@@ -158,6 +158,12 @@ public final class FakeStore implements RecommendationStore {
         raw.put(render(key), codec.encode(render(key), entry));
     }
 
+    /** The default read-modify-write, under this fake's monitor (one fake = one writer's view of a server-side merge). */
+    @Override
+    public synchronized boolean observe(CacheKey key, io.amorsize.model.Observation observation, int keep) {
+        return RecommendationStore.super.observe(key, observation, keep);
+    }
+
     @Override
     public boolean delete(CacheKey key) {
         check();

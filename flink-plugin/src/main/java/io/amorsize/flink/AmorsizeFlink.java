@@ -18,7 +18,9 @@ import io.amorsize.tune.EngineAdapter;
 import io.amorsize.tune.EngineInput;
 import io.amorsize.tune.Measurement;
 import io.amorsize.tune.TuningMetrics;
+import io.amorsize.tune.TunedRun;
 import io.amorsize.tune.TuningPipeline;
+import org.apache.flink.api.common.JobExecutionResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -188,9 +190,10 @@ public final class AmorsizeFlink {
             throw new IllegalArgumentException("outType must not be null");
         }
         in.getExecutionEnvironment().clean(fn);
+        String observeAs = FlinkObserver.claim(in.getExecutionEnvironment(), rec, true);
         SingleOutputStreamOperator<R> out = in.transform(
                 "Amorsize batches of " + rec.batchSize(), outType,
-                new BatchingOperator<>(fn, rec.batchSize()));
+                new BatchingOperator<>(fn, rec.batchSize(), observeAs));
         return out.setParallelism(rec.parallelism());
     }
 
@@ -246,7 +249,26 @@ public final class AmorsizeFlink {
         if (rec == null) {
             throw new IllegalArgumentException("rec must not be null");
         }
+        FlinkObserver.claim(operator.getExecutionEnvironment(), rec, false);
         return operator.setParallelism(rec.parallelism());
+    }
+
+    /**
+     * Reports the runs of the operators Amorsize tuned ({@link #mapBatches}) that ran in the job of
+     * {@code result}: records, time in the batch function and the job's net runtime go to the cached
+     * entry, and the next decision for the same function is corrected by them. Jobs run with
+     * {@code env.execute()} are observed without this call (a JobListener on the environment); call it
+     * for a job run with {@code executeAsync} ({@code jobClient.getJobExecutionResult().get()}).
+     * Never throws for a bad result; does nothing with {@code feedback.enabled=false}.
+     *
+     * @return how many tuned operators were observed
+     * @throws IllegalArgumentException when {@code result} is null
+     */
+    public static int observe(JobExecutionResult result) {
+        if (result == null) {
+            throw new IllegalArgumentException("result must not be null");
+        }
+        return FlinkObserver.observe(result);
     }
 
     /**
@@ -368,6 +390,11 @@ public final class AmorsizeFlink {
         @Override
         public void decided(Recommendation rec, ClusterShape cluster, Workload workload, long elapsedNanos) {
             logDecision(operator, rec, cluster, workload, elapsedNanos);
+        }
+
+        @Override
+        public void tuned(TunedRun run) {
+            FlinkObserver.tuned(run);
         }
     }
 

@@ -33,13 +33,27 @@ final class BatchingOperator<T, R> extends AbstractStreamOperator<R>
     private transient List<T> buffer;
     private transient TypeSerializer<T> copier;
     private transient StreamRecord<R> reuse;
+    /** Accumulator name prefix for the observed records and busy time, or null (not observed). */
+    private final String observeAs;
+    private transient org.apache.flink.api.common.accumulators.LongCounter records;
+    private transient org.apache.flink.api.common.accumulators.LongCounter busyNanos;
 
     BatchingOperator(BatchFunction<T, R> function, int batchSize) {
+        this(function, batchSize, null);
+    }
+
+    /**
+     * @param observeAs when not null, records and the time spent in {@code function} are added to the
+     *                  accumulators {@code observeAs + ".records"} and {@code observeAs + ".busyNanos"}
+     *                  (read back from the JobExecutionResult by {@link FlinkObserver})
+     */
+    BatchingOperator(BatchFunction<T, R> function, int batchSize, String observeAs) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
         this.function = function;
         this.batchSize = batchSize;
+        this.observeAs = observeAs;
     }
 
     @Override
@@ -53,6 +67,12 @@ final class BatchingOperator<T, R> extends AbstractStreamOperator<R>
         if (function instanceof RichFunction rich) {
             FunctionUtils.setFunctionRuntimeContext(rich, getRuntimeContext());
             FunctionUtils.openFunction(rich, DefaultOpenContext.INSTANCE);
+        }
+        if (observeAs != null) {
+            records = new org.apache.flink.api.common.accumulators.LongCounter();
+            busyNanos = new org.apache.flink.api.common.accumulators.LongCounter();
+            getRuntimeContext().addAccumulator(observeAs + FlinkObserver.RECORDS, records);
+            getRuntimeContext().addAccumulator(observeAs + FlinkObserver.BUSY, busyNanos);
         }
     }
 
@@ -99,7 +119,12 @@ final class BatchingOperator<T, R> extends AbstractStreamOperator<R>
         }
         List<T> batch = buffer;
         buffer = new ArrayList<>(Math.min(batchSize, 1 << 16));
+        long t0 = records == null ? 0 : System.nanoTime();
         List<R> results = function.apply(batch);
+        if (records != null) {
+            busyNanos.add(System.nanoTime() - t0);
+            records.add(batch.size());
+        }
         if (results == null) {
             throw new NullPointerException("batch function returned null for a batch of " + batch.size() + " records");
         }

@@ -16,18 +16,21 @@ import io.amorsize.model.Workload;
 import io.amorsize.tune.EngineAdapter;
 import io.amorsize.tune.EngineInput;
 import io.amorsize.tune.Measurement;
+import io.amorsize.tune.TunedRun;
 import io.amorsize.tune.TuningPipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +139,15 @@ public final class AmorsizeSpark {
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(rec, "rec");
         int batch = rec.batchSize();
-        return apply(rdd, rec).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
+        TunedRun run = claim(rec);
+        if (run == null) {
+            return apply(rdd, rec, null).mapPartitions(it -> new BatchingIterator<>(it, batch, batchFn));
+        }
+        LongAccumulator records = rdd.context().longAccumulator("amorsize.records");
+        JavaRDD<R> out = apply(rdd, rec, null)
+                .mapPartitions(it -> new BatchingIterator<>(new CountingIterator<>(it, records), batch, batchFn));
+        TunedStageObserver.of(rdd.context()).watch(out.id(), run, records);
+        return out;
     }
 
     /** {@link #recommendBatches(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
@@ -169,15 +180,46 @@ public final class AmorsizeSpark {
     public static <T> JavaRDD<T> apply(JavaRDD<T> rdd, Recommendation rec) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(rec, "rec");
+        return apply(rdd, rec, claim(rec));
+    }
+
+    /**
+     * As {@link #apply(JavaRDD, Recommendation)}; with a {@code run}, the stage that consumes the
+     * result is observed ({@link TunedStageObserver}): a resized RDD passes through a record counter,
+     * a kept one is watched as it is (records from the stage's input or shuffle metrics).
+     */
+    private static <T> JavaRDD<T> apply(JavaRDD<T> rdd, Recommendation rec, TunedRun run) {
         int p0 = rdd.getNumPartitions();
+        JavaRDD<T> out;
         if (rec.action() == Action.KEEP || p0 == 0) {
-            return rdd;
+            out = rdd;
+        } else if (rec.action() == Action.COALESCE) {
+            out = rec.partitions() < p0 ? rdd.coalesce(rec.partitions(), false) : rdd;
+        } else {
+            // also when the count stays: a shuffle spreads cost clustered in a few partitions
+            out = rdd.repartition(rec.partitions());
         }
-        if (rec.action() == Action.COALESCE) {
-            return rec.partitions() < p0 ? rdd.coalesce(rec.partitions(), false) : rdd;
+        if (run == null) {
+            return out;
         }
-        // also when the count stays: a shuffle spreads cost clustered in a few partitions
-        return rdd.repartition(rec.partitions());
+        TunedStageObserver observer = TunedStageObserver.of(rdd.context());
+        if (out == rdd) {
+            observer.watch(out.id(), run, null);
+            return out;
+        }
+        LongAccumulator records = rdd.context().longAccumulator("amorsize.records");
+        JavaRDD<T> counted = out.mapPartitions(it -> new CountingIterator<>(it, records), true);
+        observer.watch(counted.id(), run, records);
+        return counted;
+    }
+
+    /** Decisions whose run can still be observed, until {@link #apply} claims them (weak: an unused one is dropped). */
+    private static final Map<Recommendation, TunedRun> RUNS = new WeakHashMap<>();
+
+    private static TunedRun claim(Recommendation rec) {
+        synchronized (RUNS) {
+            return RUNS.remove(rec);
+        }
     }
 
     /**
@@ -266,6 +308,13 @@ public final class AmorsizeSpark {
         @Override
         public Measurement measure(Settings settings, EngineInput input, Workload workload) {
             return AmorsizeSpark.measure(rdd, JavaSparkContext.fromSparkContext(sc), settings, known, step);
+        }
+
+        @Override
+        public void tuned(TunedRun run) {
+            synchronized (RUNS) {
+                RUNS.put(run.recommendation(), run);
+            }
         }
     }
 

@@ -22,7 +22,12 @@ class TwoDriversIT {
 
     /** Runs {@link ChildDriver}; returns its RESULT fields. */
     static Map<String, String> runDriver(Path cacheDir, String prefix, String redisUrl) throws Exception {
-        List<String> cmd = SparkTestSupport.childJava(ChildDriver.class.getName());
+        return runDriver(ChildDriver.class.getName(), cacheDir, prefix, redisUrl);
+    }
+
+    /** Runs {@code mainClass} as a child driver; returns its RESULT fields. */
+    static Map<String, String> runDriver(String mainClass, Path cacheDir, String prefix, String redisUrl) throws Exception {
+        List<String> cmd = SparkTestSupport.childJava(mainClass);
         cmd.addAll(List.of(cacheDir.toString(), prefix, redisUrl));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

@@ -14,6 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "clear", description = {
         "Delete the keys under the prefix matching PATTERN (SCAN + UNLINK).",
         "Never FLUSHDB: keys outside the prefix are untouched.",
+        "Deleting an entry deletes its observation history too; --history removes only the history",
+        "(the measured profile stays, the next decision is the uncorrected one).",
         "Asks for confirmation on stdin unless --yes; a declined or unanswered prompt deletes nothing and exits 1."})
 final class ClearCommand extends StoreCommand {
 
@@ -23,6 +25,9 @@ final class ClearCommand extends StoreCommand {
 
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
     boolean yes;
+
+    @Option(names = "--history", description = "Remove only the observation history of the matching entries; keep the entries.")
+    boolean historyOnly;
 
     @Override
     int run(Target t, RecommendationStore store) throws IOException {
@@ -34,7 +39,7 @@ final class ClearCommand extends StoreCommand {
                 cli.out.println("No keys match '" + glob + "' in " + t.describe() + ".");
                 return AmorsizeCli.EXIT_OK;
             }
-            cli.out.print("Delete " + keys.size() + (keys.size() == 1 ? " key" : " keys") + " matching '" + glob
+            cli.out.print((historyOnly ? "Remove the observation history of " : "Delete ") + keys.size() + (keys.size() == 1 ? " key" : " keys") + " matching '" + glob
                     + "' in " + t.describe() + "? [y/N] ");
             cli.out.flush();
             String answer = new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8)).readLine();
@@ -49,6 +54,17 @@ final class ClearCommand extends StoreCommand {
             if (!a.equals("y") && !a.equals("yes")) {
                 throw CliException.failed("not confirmed; nothing deleted");
             }
+        }
+        if (historyOnly) {
+            long h = 0;
+            for (String k : store.scan(glob)) {
+                if (store.clearHistory(store.keyOf(k))) {
+                    h++;
+                }
+            }
+            cli.out.println("Removed the observation history of " + h + (h == 1 ? " entry" : " entries") + " matching '"
+                    + glob + "'.");
+            return AmorsizeCli.EXIT_OK;
         }
         long n = store.clear(glob);
         cli.out.println("Deleted " + n + (n == 1 ? " key" : " keys") + " matching '" + glob + "'.");

@@ -61,6 +61,15 @@ final class ShowCommand extends StoreCommand {
                     + Format.nanos(p.batchFit().perRecordNanos()) + " per record ("
                     + p.batchFit().points() + " points)");
         }
+        if (e.history().isEmpty()) {
+            o.println("observed     no runs yet");
+        } else {
+            io.amorsize.model.Feedback fb = io.amorsize.model.Feedback.of(e.history());
+            o.println("observed     " + fb.describe().substring("observed: ".length()));
+            for (io.amorsize.model.Observation ob : e.history()) {
+                o.println("  run        " + ob.describe());
+            }
+        }
         o.println("explanation (re-derived from the profile for the stored workload):");
         o.println(indent(explain(e)));
         return AmorsizeCli.EXIT_OK;

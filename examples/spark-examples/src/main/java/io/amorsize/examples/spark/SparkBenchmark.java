@@ -442,6 +442,10 @@ public final class SparkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("feedback")) {
+            FeedbackBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Path out = Path.of("docs");
         int reps = 3;
         for (int i = 0; i < args.length; i++) {
