@@ -30,6 +30,7 @@ public final class DatasetChildDriver {
     public static void main(String[] args) {
         System.out.println(run(args[0], args[1], args[2]));
         io.amorsize.cache.SharedStores.closeApplication();
+        System.exit(0); // the session is stopped: end even if a library left a non-daemon thread
     }
 
     /** Tunes and runs on a fresh {@code local[2]} session; returns the RESULT line. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A Parquet file written by the test and read back: the cache key comes from the file scan's sizes
  * (no job), so driver 2 (another JVM on the same cache) gets a hit with no job at all.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 480, unit = TimeUnit.SECONDS)
 class DatasetParquetIT {
 
     @Test
@@ -58,8 +58,8 @@ class DatasetParquetIT {
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
         try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                throw new AssertionError("driver 2 did not finish in 120 s:\n" + Files.readString(log));
+            if (!p.waitFor(200, TimeUnit.SECONDS)) {
+                throw new AssertionError("driver 2 did not finish in 200 s:\n" + Files.readString(log));
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), "driver 2 failed:\n" + out);
