@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
  * Every decision logs one INFO line, e.g.
  * {@code amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
  *
+ * <p>Datasets and DataFrames ({@code Dataset<Row>}) have the same methods with a {@link MapFunction}
+ * (and an {@link Encoder} for {@code mapBatches}); see {@link #repartitionOptimal(Dataset, MapFunction)}.
+ *
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
  *
  * <p>This class holds only what is Spark's: the input as the driver knows it, the cluster and its
