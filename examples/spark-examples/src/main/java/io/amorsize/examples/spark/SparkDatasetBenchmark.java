@@ -170,7 +170,7 @@ final class SparkDatasetBenchmark {
                 + " %s at the start); median of %d run(s) each; whole run %.1f min.%n%n", SLOTS, loadAverage, reps,
                 minutes));
         sb.append("```\nmvn -B -q -pl examples/spark-examples -am package exec:exec -DskipTests -Dexec.executable=java"
-                + " -Dbenchmark.args=\"--datasets --reps 1\"\n```\n\n");
+                + " -Dbenchmark.args=\"--datasets --reps 1 --out ../../docs\"\n```\n\n");
         sb.append("| workload | given | Amorsize cold (tuning) | Amorsize warm | warm call p50 | oracle (best of sweep) |"
                 + " ideal W/C | Amorsize picked |\n|---|---|---|---|---|---|---|---|\n");
         for (Result r : rows) {
