@@ -27,7 +27,8 @@ import java.util.Objects;
  *                                "rSquared":0.99 | null}},   // null rSquared = not computable
  *  "cluster":{"engine":"spark","engineVersion":"4.1.1","slots":8,"memoryPerSlotBytes":1073741824,
  *             "perTaskOverheadNanos":2000000.0,
- *             "cores":4},                        // optional: absent = one core per slot
+ *             "cores":4,                         // optional: absent = one core per slot
+ *             "cpuClass":"amd64-4c"},            // optional: absent = unknown (entries before it)
  *  "workload":{"records":1000000,"recordsExact":true,"relativeError":0.0,"currentPartitions":4,
  *              "largestPartitionShare":0.25,"maxParallelism":0,"preferDivisorsOfMax":false},
  *  "decision":{"partitions":16,"batchSize":1,"action":"REPARTITION"},  // KEEP|COALESCE|REPARTITION
@@ -44,8 +45,9 @@ import java.util.Objects;
  * Each observation carries its own {@code mac} over the key and its fields; the entry's MAC does not
  * cover the history.
  * Only {@code batchFit} and {@code rSquared} may be {@code null}; they must still be present.
- * {@code cluster.cores} is the one optional field: written only when the cores differ from the
- * slots, so entries of clusters with a core per slot read the same in older versions.
+ * {@code cluster.cores} and {@code cluster.cpuClass} are the optional fields: cores written only when
+ * they differ from the slots, the CPU class only when known, so entries without them read the same
+ * in older versions and older entries decode unchanged.
  *
  * <h2>What is rejected</h2>
  * More than {@value #MAX_BYTES} bytes (checked before parsing); invalid UTF-8; nesting deeper than
@@ -83,7 +85,8 @@ public final class EntryCodec {
     private static final ObjectMapper MAPPER = StrictJson.mapper(
             new StrictJson.Limits(MAX_DEPTH, MAX_STRING, 64, 256, MAX_BYTES));
     private static final ObjectReader READER = MAPPER.readerFor(EntryWire.Wire.class)
-            .with(new InjectableValues.Std().addValue(EntryWire.ABSENT, null));
+            .with(new InjectableValues.Std().addValue(EntryWire.ABSENT, null)
+                    .addValue(EntryWire.ABSENT_CPU_CLASS, null));
     private static final ObjectWriter WRITER = MAPPER.writerFor(EntryWire.Wire.class);
     private static final ObjectWriter OBSERVATION_WRITER = MAPPER.writerFor(EntryWire.WireObservation.class);
 

@@ -140,6 +140,9 @@ final class EntrySigner {
         if (c.cores() != c.slots()) {
             line(sb, "cores", c.cores()); // absent when cores = slots: older entries' MACs still verify
         }
+        if (!c.cpuClass().isEmpty()) {
+            str(sb, "cpuClass", c.cpuClass()); // absent when unknown: older entries' MACs still verify
+        }
         Workload w = e.workload();
         line(sb, "records", w.records());
         line(sb, "recordsExact", w.recordsExact());

@@ -18,8 +18,10 @@ import java.util.List;
 /** The wire records of one stored entry (the JSON layout documented on {@link EntryCodec}) and their mapping. */
 final class EntryWire {
 
-    /** Value of an absent optional field ({@code cluster.cores} and {@code history}, absent in older entries). */
+    /** Value of an absent optional field ({@code cluster.cores}, {@code cluster.cpuClass} and {@code history}, absent in older entries). */
     static final String ABSENT = "amorsize.absent";
+    /** The same for {@code cluster.cpuClass} (Jackson wants one id per injected property of a class). */
+    static final String ABSENT_CPU_CLASS = "amorsize.absent.cpuClass";
 
     private EntryWire() {
     }
@@ -58,7 +60,7 @@ final class EntryWire {
                             p.p99Nanos(), p.maxNanos(), p.cv(), p.cpuNanos(), p.inputBytes(), p.outputBytes(),
                             p.allocatedBytes(), p.partitionSkew(), fit),
                     new WireCluster(c.engine(), c.engineVersion(), c.slots(), c.memoryPerSlotBytes(), c.perTaskOverheadNanos(),
-                            c.cores() == c.slots() ? null : c.cores()),
+                            c.cores() == c.slots() ? null : c.cores(), c.cpuClass().isEmpty() ? null : c.cpuClass()),
                     new WireWorkload(w.records(), w.recordsExact(), w.relativeError(), w.currentPartitions(),
                             w.largestPartitionShare(), w.maxParallelism(), w.preferDivisorsOfMax()),
                     new WireDecision(e.partitions(), e.batchSize(), e.action()),
@@ -113,7 +115,8 @@ final class EntryWire {
                     new CostProfile.Sizes(p.inputBytes(), p.outputBytes()), fit);
             ClusterShape c = new ClusterShape(cluster.engine(), cluster.engineVersion(), cluster.slots(),
                     cluster.memoryPerSlotBytes(), cluster.perTaskOverheadNanos(),
-                    cluster.cores() == null ? Math.max(1, cluster.slots()) : cluster.cores());
+                    cluster.cores() == null ? Math.max(1, cluster.slots()) : cluster.cores(),
+                    cluster.cpuClass() == null ? "" : cluster.cpuClass());
             Workload w = new Workload(
                     new Workload.RecordCount(workload.records(), workload.recordsExact(), workload.relativeError()),
                     new Workload.Partitions(workload.currentPartitions(), workload.largestPartitionShare()),
@@ -143,11 +146,17 @@ final class EntryWire {
         }
     }
 
-    /** {@code cores}: optional (absent = one core per slot; null is rejected), else 1..{@link ClusterShape#MAX_CORES}. */
-    @JsonPropertyOrder({"engine", "engineVersion", "slots", "memoryPerSlotBytes", "perTaskOverheadNanos", "cores"})
+    /**
+     * {@code cores}: optional (absent = one core per slot; null is rejected), else 1..{@link ClusterShape#MAX_CORES}.
+     * {@code cpuClass}: optional (absent = unknown, as in entries written before it; null is rejected).
+     */
+    @JsonPropertyOrder({"engine", "engineVersion", "slots", "memoryPerSlotBytes", "perTaskOverheadNanos", "cores",
+            "cpuClass"})
     record WireCluster(String engine, String engineVersion, int slots, long memoryPerSlotBytes, double perTaskOverheadNanos,
                        @JsonInclude(JsonInclude.Include.NON_NULL)
-                       @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE) Integer cores) {
+                       @JacksonInject(value = ABSENT, useInput = OptBoolean.TRUE) Integer cores,
+                       @JsonInclude(JsonInclude.Include.NON_NULL)
+                       @JacksonInject(value = ABSENT_CPU_CLASS, useInput = OptBoolean.TRUE) String cpuClass) {
         WireCluster {
             finite(perTaskOverheadNanos);
             if (cores != null && (cores < 1 || cores > ClusterShape.MAX_CORES)) {

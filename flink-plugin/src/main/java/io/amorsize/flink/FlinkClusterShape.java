@@ -69,8 +69,10 @@ public final class FlinkClusterShape {
         }
         int slots = localSlots(conf, env.getParallelism());
         long memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
+        // the task managers of a local environment run in this JVM: its CPU class is theirs
         return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, memoryPerSlot, overhead,
-                Math.max(1, Runtime.getRuntime().availableProcessors())).withConfiguredCores(settings);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), ClusterShape.localCpuClass())
+                .withConfiguredCores(settings);
     }
 
     /**
@@ -158,8 +160,27 @@ public final class FlinkClusterShape {
             memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
         }
         int cores = hardwareCores(taskManagers);
+        int perTm = coresPerTaskManager(taskManagers);
+        // REST reports no arch: the client's stands for the task managers' (one image is the common case)
+        String cpuClass = perTm > 0 ? ClusterShape.cpuClassOf(System.getProperty("os.arch"), perTm) : "";
         return new ClusterShape(ENGINE, version, slots, memoryPerSlot, perTaskOverheadNanos,
-                cores > 0 ? Math.min(cores, ClusterShape.MAX_CORES) : slots);
+                cores > 0 ? Math.min(cores, ClusterShape.MAX_CORES) : slots, cpuClass);
+    }
+
+    /**
+     * The {@code hardware.cpuCores} every task manager reports, when they all report the same value
+     * (the CPU class of the cache key), else 0 (unknown: the key keeps the slot count).
+     */
+    static int coresPerTaskManager(JsonNode taskManagers) {
+        int seen = 0;
+        for (JsonNode tm : taskManagers.path("taskmanagers")) {
+            int c = tm.path("hardware").path("cpuCores").asInt(0);
+            if (c < 1 || (seen > 0 && c != seen)) {
+                return 0;
+            }
+            seen = c;
+        }
+        return seen;
     }
 
     /**

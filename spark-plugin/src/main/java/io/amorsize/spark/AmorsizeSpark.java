@@ -30,6 +30,9 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * {@link SparkTuneOptions.Builder#strict(boolean)}), which throws {@link AmorsizeException}.
  * Every decision logs one INFO line, e.g.
  * {@code amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured, 912.0 ms); predicted 42.1 s -> 3.2 s}.
+ *
+ * <p>Datasets and DataFrames ({@code Dataset<Row>}) have the same methods with a {@link MapFunction}
+ * (and an {@link Encoder} for {@code mapBatches}); see {@link #repartitionOptimal(Dataset, MapFunction)}.
  *
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
  *
@@ -102,10 +108,16 @@ public final class AmorsizeSpark {
      * {@link Recommendation#explain()} for the numbers behind it.
      */
     public static <T, R> Recommendation recommend(JavaRDD<T> rdd, Function<T, R> fn, SparkTuneOptions options) {
+        return recommend(rdd, fn, options, null);
+    }
+
+    /** The RDD path with the input described by a Dataset's plan ({@code plan}, null: the RDD lineage). */
+    static <T, R> Recommendation recommend(JavaRDD<T> rdd, Function<T, R> fn, SparkTuneOptions options,
+                                           DatasetInput plan) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(options, "options");
-        return decide(rdd, fn, options, (jsc, sample, budgets) ->
+        return decide(rdd, fn, options, plan, (jsc, sample, budgets) ->
                 ExecutorMeasurement.measureRecords(jsc, sample.groups(), fn, budgets));
     }
 
@@ -162,10 +174,16 @@ public final class AmorsizeSpark {
      */
     public static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
                                                          SparkTuneOptions options) {
+        return recommendBatches(rdd, batchFn, options, null);
+    }
+
+    /** The RDD path with the input described by a Dataset's plan ({@code plan}, null: the RDD lineage). */
+    static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
+                                                  SparkTuneOptions options, DatasetInput plan) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
-        return decide(rdd, batchFn, options, (jsc, sample, budgets) -> {
+        return decide(rdd, batchFn, options, plan, (jsc, sample, budgets) -> {
             List<T> flat = new ArrayList<>();
             sample.groups().forEach(flat::addAll);
             return ExecutorMeasurement.measureBatches(jsc, flat, batchFn, budgets);
@@ -222,6 +240,81 @@ public final class AmorsizeSpark {
         }
     }
 
+    // ---- Datasets and DataFrames (DatasetTuning): the same meaning as the RDD methods above -------
+
+    /** {@link #repartitionOptimal(Dataset, MapFunction, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> Dataset<T> repartitionOptimal(Dataset<T> ds, MapFunction<T, R> fn) {
+        return repartitionOptimal(ds, fn, SparkTuneOptions.defaults());
+    }
+
+    /**
+     * Returns {@code ds} repartitioned ({@code repartition(n)}), coalesced ({@code coalesce(n)}) or
+     * unchanged, as recommended for applying {@code fn} to every row; works the same for a
+     * {@code Dataset<Row>}. Does not apply {@code fn}: follow with {@code .map(fn, encoder)}.
+     *
+     * @throws AmorsizeException only in strict mode, when tuning fails
+     */
+    public static <T, R> Dataset<T> repartitionOptimal(Dataset<T> ds, MapFunction<T, R> fn, SparkTuneOptions options) {
+        return apply(ds, recommend(ds, fn, options));
+    }
+
+    /** {@link #recommend(Dataset, MapFunction, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> Recommendation recommend(Dataset<T> ds, MapFunction<T, R> fn) {
+        return recommend(ds, fn, SparkTuneOptions.defaults());
+    }
+
+    /**
+     * The recommendation for applying {@code fn} to {@code ds}: a few partitions of {@code ds.rdd()}
+     * are sampled and the function is timed on an executor as for an RDD; the cache key's input part
+     * comes from the optimized plan, without a job. The explanation says when AQE is on and what
+     * its advisory partition size would have given.
+     */
+    public static <T, R> Recommendation recommend(Dataset<T> ds, MapFunction<T, R> fn, SparkTuneOptions options) {
+        return DatasetTuning.recommend(ds, fn, options);
+    }
+
+    /** {@link #recommendBatches(Dataset, MapFunction, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> Recommendation recommendBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn) {
+        return recommendBatches(ds, batchFn, SparkTuneOptions.defaults());
+    }
+
+    /** The recommendation (partitions and batch size) for applying the batch function {@code batchFn} to {@code ds}. */
+    public static <T, R> Recommendation recommendBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn,
+                                                         SparkTuneOptions options) {
+        return DatasetTuning.recommendBatches(ds, batchFn, options);
+    }
+
+    /** {@link #mapBatches(Dataset, MapFunction, Encoder, SparkTuneOptions)} with no per-call options. */
+    public static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder) {
+        return mapBatches(ds, batchFn, encoder, SparkTuneOptions.defaults());
+    }
+
+    /**
+     * Repartitions {@code ds} as recommended for {@code batchFn}, then applies it to batches of the
+     * recommended size inside each partition through {@code mapPartitions}, streaming (the last,
+     * partial batch is flushed); {@code encoder} encodes the results.
+     */
+    public static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder,
+                                               SparkTuneOptions options) {
+        Objects.requireNonNull(encoder, "encoder");
+        return mapBatches(ds, batchFn, encoder, recommendBatches(ds, batchFn, options));
+    }
+
+    /** Applies a recommendation made earlier: {@link #apply(Dataset, Recommendation)}, then the batches. */
+    public static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder,
+                                               Recommendation rec) {
+        return DatasetTuning.mapBatches(ds, batchFn, encoder, rec);
+    }
+
+    /**
+     * Applies a recommendation to a Dataset: KEEP → {@code ds} itself, COALESCE →
+     * {@code coalesce(P)} when P is smaller, REPARTITION → {@code repartition(P)}. AQE does not
+     * change either (see docs/SPARK.md).
+     */
+    public static <T> Dataset<T> apply(Dataset<T> ds, Recommendation rec) {
+        return DatasetTuning.apply(ds, rec);
+    }
+
     /**
      * Forgets this driver's calibrated per-task overheads, so that the next decision that misses the
      * cache measures the cluster again (e.g. after dynamic allocation changed the executors).
@@ -238,8 +331,9 @@ public final class AmorsizeSpark {
         ExecutorMeasurement.Outcome run(JavaSparkContext jsc, RddSampler.Result<T> sample, ExecutorMeasurement.Budgets budgets);
     }
 
-    private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, MeasureStep<T> step) {
-        return PIPELINE.decide(new SparkEngine<>(rdd, options, step), fn, options.common());
+    private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, DatasetInput plan,
+                                             MeasureStep<T> step) {
+        return PIPELINE.decide(new SparkEngine<>(rdd, options, plan, step), fn, options.common());
     }
 
     /** What Spark contributes to a decision; {@link TuningPipeline} does the rest. */
@@ -248,13 +342,15 @@ public final class AmorsizeSpark {
         private final SparkContext sc;
         private final SparkTuneOptions options;
         private final MeasureStep<T> step;
+        private final DatasetInput plan;
         private final int p0;
         private KnownSizes known;
 
-        SparkEngine(JavaRDD<T> rdd, SparkTuneOptions options, MeasureStep<T> step) {
+        SparkEngine(JavaRDD<T> rdd, SparkTuneOptions options, DatasetInput plan, MeasureStep<T> step) {
             this.rdd = rdd;
             this.sc = rdd.context();
             this.options = options;
+            this.plan = plan;
             this.step = step;
             this.p0 = rdd.getNumPartitions();
         }
@@ -287,6 +383,9 @@ public final class AmorsizeSpark {
                 return EngineInput.nothingToTune(quiet(1, "the RDD has no partitions"));
             }
             known = KnownSizes.of(rdd.rdd());
+            if (plan != null) {
+                return plan.describe(p0); // a Dataset: what its optimized plan says
+            }
             if (known.totalRecords() == 0) {
                 LOG.info("amorsize: {} -> {} partitions (keep): the input is empty", p0, p0);
                 return EngineInput.nothingToTune(quiet(p0, "the input is empty"));

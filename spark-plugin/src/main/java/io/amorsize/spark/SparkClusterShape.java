@@ -23,6 +23,14 @@ import org.apache.spark.SparkContext;
  *       {@code spark.executor.memory} ÷ cores per executor. Cores not known here: one per slot.</li>
  * </ul>
  * {@code spark.amorsize.cluster.cores} (or the per-call option) overrides the cores.
+ *
+ * <p>The CPU class of one executor ({@link ClusterShape#cpuClass()}, part of the cache key instead
+ * of the slots): {@code os.arch} and the processors of the executor JVM. In {@code local} and
+ * {@code local-cluster} modes the executors run on this machine, so that is this JVM's arch and
+ * {@code availableProcessors()}; on a cluster it is {@code os.arch} with {@code spark.executor.cores}
+ * (the driver cannot see the executors' hardware without a job, so the driver's arch stands for
+ * theirs: one image for driver and executors is the common case). When {@code spark.executor.cores}
+ * is not set the CPU class is unknown and the key keeps the slot count.
  */
 public final class SparkClusterShape {
 
@@ -39,13 +47,23 @@ public final class SparkClusterShape {
         String master = sc.master();
         int registeredExecutors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
         return of(master, conf, sc.version(), registeredExecutors, sc.defaultParallelism(),
-                Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors(), perTaskOverheadNanos);
+                Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors(), perTaskOverheadNanos,
+                System.getProperty("os.arch"));
+    }
+
+    /** {@link #of(String, SparkConf, String, int, int, long, int, double, String)} on this JVM's arch. */
+    static ClusterShape of(String master, SparkConf conf, String version, int registeredExecutors,
+                           int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos) {
+        return of(master, conf, version, registeredExecutors, defaultParallelism, driverHeapBytes, driverCores,
+                overheadNanos, System.getProperty("os.arch"));
     }
 
     /** The shape from plain facts (testable without a context). */
     static ClusterShape of(String master, SparkConf conf, String version, int registeredExecutors,
-                           int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos) {
+                           int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos,
+                           String osArch) {
         int slots;
+        int executorProcessors; // processors one executor JVM sees, 0 when not known
         long memPerSlot;
         int machineCores = -1; // -1: not known here, one per slot
         Matcher m;
@@ -53,12 +71,15 @@ public final class SparkClusterShape {
             slots = 1;
             memPerSlot = driverHeapBytes;
             machineCores = driverCores;
+            executorProcessors = driverCores;
         } else if ((m = LOCAL_N.matcher(master)).matches()) {
             slots = "*".equals(m.group(1)) ? driverCores : Integer.parseInt(m.group(1));
             memPerSlot = driverHeapBytes / Math.max(1, slots);
             machineCores = driverCores;
+            executorProcessors = driverCores;
         } else if ((m = LOCAL_CLUSTER.matcher(master)).matches()) {
             machineCores = driverCores;
+            executorProcessors = driverCores; // executor JVMs on this machine see all its processors
             int executors = Integer.parseInt(m.group(1));
             int cores = Integer.parseInt(m.group(2));
             long mib = Long.parseLong(m.group(3));
@@ -67,11 +88,15 @@ public final class SparkClusterShape {
             memPerSlot = executorBytes / Math.max(1, cores);
         } else {
             int cores = conf.getInt("spark.executor.cores", 0);
+            executorProcessors = Math.max(0, cores);
             slots = registeredExecutors > 0 && cores > 0 ? registeredExecutors * cores : defaultParallelism;
             memPerSlot = conf.getSizeAsBytes("spark.executor.memory", "1g") / Math.max(1, cores);
         }
         ClusterShape shape = new ClusterShape("spark", version, Math.max(1, slots), Math.max(1, memPerSlot),
                 overheadNanos);
+        if (executorProcessors > 0) {
+            shape = shape.withCpuClass(ClusterShape.cpuClassOf(osArch, executorProcessors));
+        }
         return machineCores > 0 ? shape.withCores(Math.min(machineCores, ClusterShape.MAX_CORES)) : shape;
     }
 }

@@ -13,6 +13,11 @@
  *         .map(img -> resize(img));
  * }</pre>
  *
+ * <p>Datasets and DataFrames take the same calls ({@code repartitionOptimal(Dataset, MapFunction)},
+ * {@code recommend}, {@code mapBatches(Dataset, batchFn, Encoder)}): they are sampled and measured
+ * through {@code ds.rdd()}, and the cache key's input part comes from the optimized plan
+ * ({@code DatasetInput}), without a job.
+ *
  * <p>Configuration: {@code spark.amorsize.*} keys in the SparkConf (see {@link
  * io.amorsize.spark.SparkSettings}); optionally {@code spark.plugins=io.amorsize.spark.AmorsizePlugin}
  * to open the cache once per application and publish metrics. Scala callers pass

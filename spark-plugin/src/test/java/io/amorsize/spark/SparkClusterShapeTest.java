@@ -11,7 +11,7 @@ class SparkClusterShapeTest {
     private static final long HEAP = 1L << 30;
 
     private static ClusterShape shape(String master, SparkConf conf, int executors, int defaultParallelism) {
-        return SparkClusterShape.of(master, conf, "4.1.1", executors, defaultParallelism, HEAP, 8, 1000);
+        return SparkClusterShape.of(master, conf, "4.1.1", executors, defaultParallelism, HEAP, 8, 1000, "amd64");
     }
 
     @Test
@@ -55,7 +55,7 @@ class SparkClusterShapeTest {
         ClusterShape s = shape("local-cluster[2,3,1024]", new SparkConf(false), 2, 6);
         assertEquals(6, s.slots());
         assertEquals(1024L * 1024 * 1024 / 3, s.memoryPerSlotBytes());
-        assertEquals("spark-4.1.1-s6-m28", s.fingerprint());
+        assertEquals("spark-4.1.1-amd64-8c-m28", s.fingerprint(), "the executors' CPU class, not the slots");
     }
 
     @Test
@@ -66,5 +66,30 @@ class SparkClusterShapeTest {
         assertEquals(2L << 30, s.memoryPerSlotBytes());
         // without configured cores: Spark's default parallelism (total registered cores)
         assertEquals(10, shape("yarn", new SparkConf(false), 5, 10).slots());
+    }
+
+    /** The key holds the executors' CPU class and the memory per slot, not the slot count. */
+    @Test
+    void theFingerprintSurvivesAChangeOfSlotsButNotOfCpuClassOrMemoryPerSlot() {
+        SparkConf c = new SparkConf(false);
+        ClusterShape two = SparkClusterShape.of("local[2]", c, "4.1.1", 0, 2, 1L << 30, 8, 1000, "amd64");
+        ClusterShape four = SparkClusterShape.of("local[4]", c, "4.1.1", 0, 4, 2L << 30, 8, 1000, "amd64");
+        assertEquals("spark-4.1.1-amd64-8c-m29", two.fingerprint());
+        assertEquals(two.fingerprint(), four.fingerprint(), "same CPU class and memory per slot: one profile");
+        ClusterShape fourSmall = SparkClusterShape.of("local[4]", c, "4.1.1", 0, 4, 1L << 30, 8, 1000, "amd64");
+        org.junit.jupiter.api.Assertions.assertNotEquals(two.fingerprint(), fourSmall.fingerprint(),
+                "half the memory per slot: another bucket");
+        ClusterShape arm = SparkClusterShape.of("local[2]", c, "4.1.1", 0, 2, 1L << 30, 8, 1000, "aarch64");
+        org.junit.jupiter.api.Assertions.assertNotEquals(two.fingerprint(), arm.fingerprint(), "another arch");
+        ClusterShape fewer = SparkClusterShape.of("local[2]", c, "4.1.1", 0, 2, 1L << 30, 4, 1000, "amd64");
+        org.junit.jupiter.api.Assertions.assertNotEquals(two.fingerprint(), fewer.fingerprint(),
+                "executors that see fewer processors");
+        SparkConf exec4 = new SparkConf(false).set("spark.executor.cores", "4").set("spark.executor.memory", "8g");
+        ClusterShape three = SparkClusterShape.of("spark://m:7077", exec4, "4.1.1", 3, 12, HEAP, 2, 1000, "amd64");
+        ClusterShape ten = SparkClusterShape.of("spark://m:7077", exec4, "4.1.1", 10, 40, HEAP, 2, 1000, "amd64");
+        assertEquals("spark-4.1.1-amd64-4c-m31", three.fingerprint(), "spark.executor.cores per executor");
+        assertEquals(three.fingerprint(), ten.fingerprint(), "dynamic allocation: 3 -> 10 executors, one profile");
+        assertEquals("spark-4.1.1-s10-m30", shape("yarn", new SparkConf(false), 5, 10).fingerprint(),
+                "executor cores not configured: the CPU class is unknown and the slots stay in the key");
     }
 }

@@ -30,14 +30,19 @@ import io.amorsize.key.CacheKey;
 record WorkloadJson(String function, Long records, Integer partitions, Long knownInputBytes, Double nanosPerRecord,
                     Double cv, Double inputBytesPerRecord, Double outputBytesPerRecord, ClusterJson cluster) {
 
-    /** The cluster part, as {@link ClusterShape}; {@code cores} optional (absent = one per slot). */
+    /**
+     * The cluster part, as {@link ClusterShape}; {@code cores} optional (absent = one per slot);
+     * {@code cpuClass} optional (absent = unknown: the key keeps the slots), e.g. {@code "amd64-4c"},
+     * what the engine adapters put in the key for executors of that class (docs/CACHE.md).
+     */
     record ClusterJson(String engine, String engineVersion, Integer slots, Long memoryPerSlotBytes,
-                       Double perTaskOverheadNanos, Integer cores) {
+                       Double perTaskOverheadNanos, Integer cores, String cpuClass) {
         ClusterShape toShape(String at) {
             ClusterShape shape = new ClusterShape(require(engine, at + ".engine"),
                     require(engineVersion, at + ".engineVersion"), require(slots, at + ".slots"),
                     require(memoryPerSlotBytes, at + ".memoryPerSlotBytes"),
                     perTaskOverheadNanos == null ? 5_000_000.0 : perTaskOverheadNanos);
+            shape = cpuClass == null ? shape : shape.withCpuClass(cpuClass);
             return cores == null ? shape : shape.withCores(cores);
         }
     }

@@ -448,12 +448,19 @@ public final class SparkBenchmark {
         }
         Path out = Path.of("docs");
         int reps = 3;
+        boolean datasets = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (use --out DIR --reps N)");
+                case "--datasets" -> datasets = true; // only the Dataset forms of (a) and (c): SparkDatasetBenchmark
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (use --out DIR --reps N [--datasets])");
             }
+        }
+        if (datasets) {
+            SparkDatasetBenchmark.run(out, reps, iterationsPerMilli(), loadAverage());
+            return;
         }
         Path cacheDir = Files.createTempDirectory("amorsize-bench");
         SparkConf conf = new SparkConf().setMaster("local[" + SLOTS + "]").setAppName("amorsize-spark-benchmark")
