@@ -9,6 +9,7 @@ import io.amorsize.Ticker;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.key.InputKind;
 import io.amorsize.key.InputShape;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.measure.Measurer;
@@ -126,7 +127,7 @@ public final class AmorsizeFlink {
         return run(env, fn, options, "map", settings -> {
             // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
             drawn[0] = TextInputSampler.sample(input, settings);
-            return new InputPlan(new InputShape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
+            return new InputPlan(InputKind.FILES.shape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
                     drawn[0].notes());
         }, (settings, measurer) -> measurer.measure(List.of(drawn[0].lines()), recordFn));
     }
@@ -267,7 +268,7 @@ public final class AmorsizeFlink {
     }
 
     private static InputPlan listInput(int sampled, long expectedRecords) {
-        return new InputPlan(new InputShape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
+        return new InputPlan(InputKind.RECORDS.shape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
                 List.of("sample of " + sampled + " records given by the caller; " + expectedRecords
                         + " records expected"));
     }
@@ -327,7 +328,7 @@ public final class AmorsizeFlink {
                 return EngineInput.nothingToTune(
                         Recommendation.fallback(defaultParallelism, "empty input: nothing to tune"));
             }
-            InputShape shape = new InputShape(plan.shape().knownRecords(), plan.shape().knownBytes(),
+            InputShape shape = InputKind.describe(plan.shape().knownRecords(), plan.shape().knownBytes(),
                     defaultParallelism);
             List<String> notes = new ArrayList<>(plan.notes());
             notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
