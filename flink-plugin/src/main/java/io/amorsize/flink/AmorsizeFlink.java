@@ -11,8 +11,9 @@ import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.key.InputKind;
 import io.amorsize.key.InputShape;
-import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.Measured;
 import io.amorsize.measure.Measurer;
+import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.tune.EngineAdapter;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.MissingTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.core.fs.Path;
@@ -100,9 +102,12 @@ public final class AmorsizeFlink {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
-        RecordFunction<T, R> recordFn = fn::map;
+        TaskManagerMeasurement.Step<T> step = (measurer, recs) -> {
+            RecordFunction<T, R> recordFn = fn::map;
+            return measurer.measureWithReport(List.of(recs), recordFn);
+        };
         return run(env, fn, options, "map", settings -> listInput(records.size(), expectedRecords),
-                (settings, measurer) -> measurer.measure(List.of(spread(records, settings)), recordFn));
+                settings -> new Sampled<>(spread(records, settings), typeOf(records), step));
     }
 
     /**
@@ -122,14 +127,17 @@ public final class AmorsizeFlink {
     public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
                                           MapFunction<String, R> fn, FlinkTuneOptions options) {
         requireArgs(env, "input", input, fn, options);
-        RecordFunction<String, R> recordFn = fn::map;
+        TaskManagerMeasurement.Step<String> step = (measurer, lines) -> {
+            RecordFunction<String, R> recordFn = fn::map;
+            return measurer.measureWithReport(List.of(lines), recordFn);
+        };
         TextSample[] drawn = new TextSample[1];
         return run(env, fn, options, "map", settings -> {
             // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
             drawn[0] = TextInputSampler.sample(input, settings);
             return new InputPlan(InputKind.FILES.shape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
                     drawn[0].notes());
-        }, (settings, measurer) -> measurer.measure(List.of(drawn[0].lines()), recordFn));
+        }, settings -> new Sampled<>(new ArrayList<>(drawn[0].lines()), Types.STRING, step));
     }
 
     // ---------------------------------------------------------------- batch functions
@@ -151,8 +159,9 @@ public final class AmorsizeFlink {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
+        TaskManagerMeasurement.Step<T> step = (measurer, recs) -> measurer.measureBatchesWithReport(recs, fn);
         return run(env, fn, options, "mapBatches", settings -> listInput(records.size(), expectedRecords),
-                (settings, measurer) -> measurer.measureBatches(spread(records, settings), fn));
+                settings -> new Sampled<>(spread(records, settings), typeOf(records), step));
     }
 
     /**
@@ -273,13 +282,27 @@ public final class AmorsizeFlink {
                         + " records expected"));
     }
 
-    @FunctionalInterface
-    private interface Measure {
-        CostProfile run(Settings settings, Measurer measurer);
+    /** The sample to measure, its Flink type (to ship it to a task manager) and what to run on it. */
+    private record Sampled<T>(List<T> records, TypeInformation<T> type, TaskManagerMeasurement.Step<T> step) {
+        Measured runHere(Measurer measurer) {
+            return step.run(measurer, records);
+        }
+
+        TaskManagerMeasurement.Result runOnTaskManager(StreamExecutionEnvironment env, Settings settings,
+                                                       Workload workload, ClusterShape cluster) {
+            return TaskManagerMeasurement.run(env, records, type, step, settings, workload, cluster);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> TypeInformation<T> typeOf(List<T> records) {
+        return records.isEmpty() ? (TypeInformation<T>) Types.VOID
+                : (TypeInformation<T>) TypeExtractor.getForObject(records.get(0));
     }
 
     private static Recommendation run(StreamExecutionEnvironment env, Object fn, FlinkTuneOptions options,
-                                      String operator, Function<Settings, InputPlan> planner, Measure measure) {
+                                      String operator, Function<Settings, InputPlan> planner,
+                                      Function<Settings, Sampled<?>> measure) {
         return PIPELINE.decide(new FlinkEngine(env, options, operator, planner, measure), fn, options.common());
     }
 
@@ -289,11 +312,12 @@ public final class AmorsizeFlink {
         private final FlinkTuneOptions options;
         private final String operator;
         private final Function<Settings, InputPlan> planner;
-        private final Measure measure;
+        private final Function<Settings, Sampled<?>> measure;
         private final int defaultParallelism;
+        private ClusterShape cluster;
 
         FlinkEngine(StreamExecutionEnvironment env, FlinkTuneOptions options, String operator,
-                    Function<Settings, InputPlan> planner, Measure measure) {
+                    Function<Settings, InputPlan> planner, Function<Settings, Sampled<?>> measure) {
             this.env = env;
             this.options = options;
             this.operator = operator;
@@ -330,18 +354,16 @@ public final class AmorsizeFlink {
             }
             InputShape shape = InputKind.describe(plan.shape().knownRecords(), plan.shape().knownBytes(),
                     defaultParallelism);
-            List<String> notes = new ArrayList<>(plan.notes());
-            notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
-                    + "never contact the cache");
-            return EngineInput.of(shape, plan.workload(), notes);
+            return EngineInput.of(shape, plan.workload(), plan.notes());
         }
 
         @Override
         public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input,
                                     RecommendationStore store) {
-            return options.slots() > 0
+            cluster = options.slots() > 0
                     ? FlinkClusterShape.withSlots(env, settings, options.slots())
                     : FlinkClusterShape.detect(env, settings);
+            return cluster;
         }
 
         @Override
@@ -351,9 +373,33 @@ public final class AmorsizeFlink {
 
         @Override
         public Measurement measure(Settings settings, EngineInput input, Workload workload) {
-            Measurer measurer = new Measurer(settings, Ticker.system())
-                    .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
-            return new Measurement(measure.run(settings, measurer), workload, input.notes());
+            Sampled<?> sampled = measure.apply(settings);
+            List<String> notes = new ArrayList<>(input.notes());
+            Measured measured;
+            if (onTaskManager()) {
+                TaskManagerMeasurement.Result r = sampled.runOnTaskManager(env, settings, workload, cluster);
+                LOG.debug("amorsize: flink {} {}", operator, r.where());
+                measured = r.measured();
+                notes.add(r.where() + " (record sizes from Flink's serializers); task managers never contact the "
+                        + "cache");
+            } else {
+                Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system())
+                        .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig())), settings, workload, cluster);
+                measured = sampled.runHere(measurer);
+                notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
+                        + "never contact the cache");
+            }
+            notes.add(measured.report().describe());
+            return new Measurement(measured.profile(), workload, notes);
+        }
+
+        /** {@link MeasureOn#AUTO}: a task manager when the environment submits to a running cluster. */
+        private boolean onTaskManager() {
+            return switch (options.measureOn()) {
+                case TASK_MANAGER -> true;
+                case CLIENT -> false;
+                case AUTO -> FlinkClusterShape.restEndpoint(env.getConfiguration()).isPresent();
+            };
         }
 
         @Override

@@ -30,8 +30,10 @@ public final class FlinkTuneOptions {
     private final int maxParallelism;
     private final boolean keyed;
     private final int slots;
+    private final MeasureOn measureOn;
 
     private FlinkTuneOptions(Builder b) {
+        this.measureOn = b.measureOn;
         this.common = b.common.build();
         this.maxParallelism = b.maxParallelism;
         this.slots = b.slots;
@@ -50,6 +52,11 @@ public final class FlinkTuneOptions {
     /** The options every engine shares. */
     public TuneOptions common() {
         return common;
+    }
+
+    /** Where the function is measured on a cache miss ({@link MeasureOn#AUTO} unless set). */
+    public MeasureOn measureOn() {
+        return measureOn;
     }
 
     /** Explicit function id, or null to fingerprint the function's code and captured values. */
@@ -98,6 +105,9 @@ public final class FlinkTuneOptions {
         if (slots > 0) {
             sb.append(", slots=").append(slots);
         }
+        if (measureOn != MeasureOn.AUTO) {
+            sb.append(", measureOn=").append(measureOn);
+        }
         for (var e : common.overrides().entrySet()) {
             sb.append(", ").append(e.getKey().key()).append('=')
                     .append(e.getKey().secret() ? "****" : String.valueOf(e.getValue()));
@@ -111,8 +121,23 @@ public final class FlinkTuneOptions {
         private int maxParallelism;
         private boolean keyed;
         private int slots;
+        private MeasureOn measureOn = MeasureOn.AUTO;
 
         private Builder() {
+        }
+
+        /**
+         * Where to measure the function on a cache miss: {@link MeasureOn#TASK_MANAGER} (a small
+         * bounded job on the cluster), {@link MeasureOn#CLIENT} (this JVM, e.g. for a local
+         * environment), or {@link MeasureOn#AUTO}: a task manager for a running cluster, the client
+         * for a local environment (whose task managers are this JVM anyway).
+         */
+        public Builder measureOn(MeasureOn where) {
+            if (where == null) {
+                throw new IllegalArgumentException("measureOn must not be null");
+            }
+            this.measureOn = where;
+            return this;
         }
 
         /**
