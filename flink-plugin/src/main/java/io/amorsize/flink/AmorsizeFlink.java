@@ -40,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Amorsize for Apache Flink (BATCH execution mode): measures what a function costs per record in the
- * client, before the job is built, and recommends the operator's parallelism and batch size.
+ * Amorsize for Apache Flink (BATCH execution mode): measures what a function costs per record where
+ * the job will run, before the job is built, and recommends the operator's parallelism and batch size.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * env.fromData(records).map(fn).setParallelism(rec.parallelism());
  * }</pre>
  *
- * <p>Measurement runs in this (client) JVM on the given sample; the cache (Redis, with a local file
- * fallback) is consulted only here — task managers never connect to Redis. The recommendation
+ * <p>On a cache miss the function is measured on the sample by a small bounded job on a task manager
+ * of the running cluster, or in this (client) JVM for a local environment or with
+ * {@link MeasureOn#CLIENT} ({@link FlinkTuneOptions.Builder#measureOn}); the cache (Redis, with a local
+ * file fallback) is consulted only here — task managers never connect to Redis. The recommendation
  * reaches the job as numbers: the parallelism you set and the batch size the
  * {@link #mapBatches mapBatches} operator carries.
  *
@@ -79,12 +81,12 @@ public final class AmorsizeFlink {
 
     /**
      * Recommends the parallelism for {@code stream.map(fn)} over {@code expectedRecords} records,
-     * measuring {@code fn} on {@code sample} in this JVM (skipped on a cache hit).
+     * measuring {@code fn} on {@code sample} (skipped on a cache hit).
      *
      * @param env             the environment the job is built in (configuration, cluster)
      * @param sample          representative input records, e.g. a few hundred; not modified
      * @param fn              the function the operator will run (a plain, not a rich, function:
-     *                        it runs here without a runtime context)
+     *                        it is measured without a runtime context)
      * @param expectedRecords records the operator will see in total (>= 0)
      * @return the recommendation; {@code parallelism()} is meant for {@code setParallelism}
      * @throws IllegalArgumentException on a null argument or a negative record count
@@ -144,8 +146,8 @@ public final class AmorsizeFlink {
 
     /**
      * Recommends parallelism <em>and batch size</em> for {@link #mapBatches} with {@code fn}: the
-     * function is timed at several batch sizes in this JVM to fit its fixed per-call and per-record
-     * cost.
+     * function is timed at several batch sizes (on a task manager or in this JVM, as for {@code tune}) to fit
+     * its fixed per-call and per-record cost.
      */
     public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
                                                     BatchFunction<T, R> fn, long expectedRecords) {
