@@ -86,6 +86,11 @@ class FlinkPrewarmIT {
             Configuration conf = new Configuration();
             conf.setString("amorsize.redis.url", redis.url());
             conf.setString("amorsize.cache.prefix", prefix);
+            // Generous Redis timeouts: on a loaded machine a 1 s deadline makes the look-up a miss.
+            for (String t : List.of("connect-timeout", "socket-timeout", "pool-max-wait")) {
+                conf.setString("amorsize.redis." + t, "5s");
+            }
+            conf.setString("amorsize.redis.deadline", "10s");
             conf.setString("amorsize.cache.dir", tmp.resolve("cache").toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             Parse.CALLS.set(0);
