@@ -395,12 +395,15 @@ public final class AmorsizeFlink {
             return new Measurement(measured.profile(), workload, notes);
         }
 
-        /** {@link MeasureOn#AUTO}: a task manager when the environment submits to a running cluster. */
+        /**
+         * {@link MeasureOn#AUTO}: a task manager when the environment submits to a running cluster whose
+         * slots were read from it; slots given per call describe a cluster that may not run yet: the client.
+         */
         private boolean onTaskManager() {
             return switch (options.measureOn()) {
                 case TASK_MANAGER -> true;
                 case CLIENT -> false;
-                case AUTO -> FlinkClusterShape.restEndpoint(env.getConfiguration()).isPresent();
+                case AUTO -> options.slots() <= 0 && FlinkClusterShape.restEndpoint(env.getConfiguration()).isPresent();
             };
         }
 
