@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * explanation), the cache is used by the client only (Redis sees no task manager), and
  * {@link MeasureOn#CLIENT} keeps measuring in this JVM.
  */
-@Timeout(240)
+@Timeout(300)
 class TaskManagerMeasurementIT {
 
     @TempDir
@@ -81,7 +81,7 @@ class TaskManagerMeasurementIT {
     void theFunctionIsMeasuredInTheTaskManagerProcessAndOnlyTheClientTalksToRedis() throws Exception {
         long me = ProcessHandle.current().pid();
         try (RedisServerProcess redis = RedisServerProcess.start();
-             SessionCluster cluster = SessionCluster.start(tmp.resolve("cluster"), 1, 2, Duration.ofSeconds(90))) {
+             SessionCluster cluster = SessionCluster.start(tmp.resolve("cluster"), 1, 2, Duration.ofSeconds(150))) {
             long tm = cluster.taskManagerPids().get(0);
             Configuration conf = new Configuration();
             conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
