@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FlinkPrewarmIT {
 
     static final Path LAUNCHER = Path.of("").toAbsolutePath().resolve("../../bin/amorsize").normalize();
+    /** Built by the full reactor (examples/cli comes before this module); not a dependency, so that
+     *  {@code -pl this -am package exec:exec} does not also exec the CLI. */
+    static final Path CLI_JAR = LAUNCHER.resolve("../../examples/cli/target/amorsize-cli.jar").normalize();
 
     @TempDir
     Path tmp;
@@ -105,6 +108,8 @@ class FlinkPrewarmIT {
     }
 
     static String launch(String redisUrl, String prefix, String... args) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(CLI_JAR),
+                "bin/amorsize needs " + CLI_JAR + ": run the full reactor (mvn -B verify) or package examples/cli");
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
