@@ -15,6 +15,7 @@ import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.measure.Measurer;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
+import io.amorsize.key.InputKind;
 import io.amorsize.key.InputShape;
 import io.amorsize.sample.Sample;
 import io.amorsize.sample.Sampler;
@@ -106,7 +107,7 @@ public final class Amorsize {
                     "sampled %,d of %,d records; batch function timed at several batch sizes", sample.records().size(), n),
                     measured.report().describe()));
         };
-        return tune(fn, new InputShape(n, -1, 1), cluster, Workload.of(n, 1), measure, settings);
+        return tune(fn, InputKind.RECORDS.shape(n, -1, 1), cluster, Workload.of(n, 1), measure, settings);
     }
 
     /**
@@ -123,7 +124,7 @@ public final class Amorsize {
         if (recordCount == 0) {
             return Recommendation.fallback(1, "empty input: nothing to measure");
         }
-        InputShape shape = new InputShape(recordCount, -1, 1);
+        InputShape shape = InputKind.RECORDS.shape(recordCount, -1, 1);
         Supplier<Measurement> measure = () -> {
             Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system()), settings,
                     Workload.of(recordCount, 1), cluster);

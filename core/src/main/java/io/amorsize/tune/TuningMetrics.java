@@ -1,6 +1,8 @@
 package io.amorsize.tune;
 
 import io.amorsize.Recommendation;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,6 +57,35 @@ public final class TuningMetrics {
     /** Total wall time spent tuning, in nanoseconds. */
     public long tuningNanos() {
         return tuningNanos.get();
+    }
+
+    /** The counters now, as one value to log or export (each read is atomic; together they are a near-instant). */
+    public Counts snapshot() {
+        return new Counts(decisions(), hits(), misses(), fallbacks(), tuningNanos());
+    }
+
+    /**
+     * The counters at one moment, e.g. {@code LOG.info("{}", AmorsizeFlink.metrics().snapshot())} or
+     * {@link #asMap()} into a metrics system.
+     */
+    public record Counts(long decisions, long hits, long misses, long fallbacks, long tuningNanos) {
+
+        /** {@code decisions, hits, misses, fallbacks, tuningMillis} in that order. */
+        public Map<String, Long> asMap() {
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("decisions", decisions);
+            m.put("hits", hits);
+            m.put("misses", misses);
+            m.put("fallbacks", fallbacks);
+            m.put("tuningMillis", tuningNanos / 1_000_000);
+            return m;
+        }
+
+        @Override
+        public String toString() {
+            return "amorsize tuning: " + decisions + " decisions, " + hits + " hits, " + misses + " misses, "
+                    + fallbacks + " fallbacks, " + tuningNanos / 1_000_000 + " ms tuning";
+        }
     }
 
     @Override

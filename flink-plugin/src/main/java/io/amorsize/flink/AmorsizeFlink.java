@@ -9,9 +9,11 @@ import io.amorsize.Ticker;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.key.InputKind;
 import io.amorsize.key.InputShape;
-import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.Measured;
 import io.amorsize.measure.Measurer;
+import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.tune.EngineAdapter;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.MissingTypeInfo;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.core.fs.Path;
@@ -39,8 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Amorsize for Apache Flink (BATCH execution mode): measures what a function costs per record in the
- * client, before the job is built, and recommends the operator's parallelism and batch size.
+ * Amorsize for Apache Flink (BATCH execution mode): measures what a function costs per record where
+ * the job will run, before the job is built, and recommends the operator's parallelism and batch size.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -49,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * env.fromData(records).map(fn).setParallelism(rec.parallelism());
  * }</pre>
  *
- * <p>Measurement runs in this (client) JVM on the given sample; the cache (Redis, with a local file
- * fallback) is consulted only here — task managers never connect to Redis. The recommendation
+ * <p>On a cache miss the function is measured on the sample by a small bounded job on a task manager
+ * of the running cluster, or in this (client) JVM for a local environment or with
+ * {@link MeasureOn#CLIENT} ({@link FlinkTuneOptions.Builder#measureOn}); the cache (Redis, with a local
+ * file fallback) is consulted only here — task managers never connect to Redis. The recommendation
  * reaches the job as numbers: the parallelism you set and the batch size the
  * {@link #mapBatches mapBatches} operator carries.
  *
@@ -78,12 +83,12 @@ public final class AmorsizeFlink {
 
     /**
      * Recommends the parallelism for {@code stream.map(fn)} over {@code expectedRecords} records,
-     * measuring {@code fn} on {@code sample} in this JVM (skipped on a cache hit).
+     * measuring {@code fn} on {@code sample} (skipped on a cache hit).
      *
      * @param env             the environment the job is built in (configuration, cluster)
      * @param sample          representative input records, e.g. a few hundred; not modified
      * @param fn              the function the operator will run (a plain, not a rich, function:
-     *                        it runs here without a runtime context)
+     *                        it is measured without a runtime context)
      * @param expectedRecords records the operator will see in total (>= 0)
      * @return the recommendation; {@code parallelism()} is meant for {@code setParallelism}
      * @throws IllegalArgumentException on a null argument or a negative record count
@@ -101,9 +106,12 @@ public final class AmorsizeFlink {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
-        RecordFunction<T, R> recordFn = fn::map;
+        TaskManagerMeasurement.Step<T> step = (measurer, recs) -> {
+            RecordFunction<T, R> recordFn = fn::map;
+            return measurer.measureWithReport(List.of(recs), recordFn);
+        };
         return run(env, fn, options, "map", settings -> listInput(records.size(), expectedRecords),
-                (settings, measurer) -> measurer.measure(List.of(spread(records, settings)), recordFn));
+                settings -> new Sampled<>(spread(records, settings), typeOf(records), step));
     }
 
     /**
@@ -123,22 +131,25 @@ public final class AmorsizeFlink {
     public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
                                           MapFunction<String, R> fn, FlinkTuneOptions options) {
         requireArgs(env, "input", input, fn, options);
-        RecordFunction<String, R> recordFn = fn::map;
+        TaskManagerMeasurement.Step<String> step = (measurer, lines) -> {
+            RecordFunction<String, R> recordFn = fn::map;
+            return measurer.measureWithReport(List.of(lines), recordFn);
+        };
         TextSample[] drawn = new TextSample[1];
         return run(env, fn, options, "map", settings -> {
             // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
             drawn[0] = TextInputSampler.sample(input, settings);
-            return new InputPlan(new InputShape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
+            return new InputPlan(InputKind.FILES.shape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
                     drawn[0].notes());
-        }, (settings, measurer) -> measurer.measure(List.of(drawn[0].lines()), recordFn));
+        }, settings -> new Sampled<>(new ArrayList<>(drawn[0].lines()), Types.STRING, step));
     }
 
     // ---------------------------------------------------------------- batch functions
 
     /**
      * Recommends parallelism <em>and batch size</em> for {@link #mapBatches} with {@code fn}: the
-     * function is timed at several batch sizes in this JVM to fit its fixed per-call and per-record
-     * cost.
+     * function is timed at several batch sizes (on a task manager or in this JVM, as for {@code tune}) to fit
+     * its fixed per-call and per-record cost.
      */
     public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
                                                     BatchFunction<T, R> fn, long expectedRecords) {
@@ -152,8 +163,9 @@ public final class AmorsizeFlink {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
+        TaskManagerMeasurement.Step<T> step = (measurer, recs) -> measurer.measureBatchesWithReport(recs, fn);
         return run(env, fn, options, "mapBatches", settings -> listInput(records.size(), expectedRecords),
-                (settings, measurer) -> measurer.measureBatches(spread(records, settings), fn));
+                settings -> new Sampled<>(spread(records, settings), typeOf(records), step));
     }
 
     /**
@@ -289,18 +301,32 @@ public final class AmorsizeFlink {
     }
 
     private static InputPlan listInput(int sampled, long expectedRecords) {
-        return new InputPlan(new InputShape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
+        return new InputPlan(InputKind.RECORDS.shape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
                 List.of("sample of " + sampled + " records given by the caller; " + expectedRecords
                         + " records expected"));
     }
 
-    @FunctionalInterface
-    private interface Measure {
-        CostProfile run(Settings settings, Measurer measurer);
+    /** The sample to measure, its Flink type (to ship it to a task manager) and what to run on it. */
+    private record Sampled<T>(List<T> records, TypeInformation<T> type, TaskManagerMeasurement.Step<T> step) {
+        Measured runHere(Measurer measurer) {
+            return step.run(measurer, records);
+        }
+
+        TaskManagerMeasurement.Result runOnTaskManager(StreamExecutionEnvironment env, Settings settings,
+                                                       Workload workload, ClusterShape cluster) {
+            return TaskManagerMeasurement.run(env, records, type, step, settings, workload, cluster);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> TypeInformation<T> typeOf(List<T> records) {
+        return records.isEmpty() ? (TypeInformation<T>) Types.VOID
+                : (TypeInformation<T>) TypeExtractor.getForObject(records.get(0));
     }
 
     private static Recommendation run(StreamExecutionEnvironment env, Object fn, FlinkTuneOptions options,
-                                      String operator, Function<Settings, InputPlan> planner, Measure measure) {
+                                      String operator, Function<Settings, InputPlan> planner,
+                                      Function<Settings, Sampled<?>> measure) {
         return PIPELINE.decide(new FlinkEngine(env, options, operator, planner, measure), fn, options.common());
     }
 
@@ -310,11 +336,12 @@ public final class AmorsizeFlink {
         private final FlinkTuneOptions options;
         private final String operator;
         private final Function<Settings, InputPlan> planner;
-        private final Measure measure;
+        private final Function<Settings, Sampled<?>> measure;
         private final int defaultParallelism;
+        private ClusterShape cluster;
 
         FlinkEngine(StreamExecutionEnvironment env, FlinkTuneOptions options, String operator,
-                    Function<Settings, InputPlan> planner, Measure measure) {
+                    Function<Settings, InputPlan> planner, Function<Settings, Sampled<?>> measure) {
             this.env = env;
             this.options = options;
             this.operator = operator;
@@ -349,20 +376,18 @@ public final class AmorsizeFlink {
                 return EngineInput.nothingToTune(
                         Recommendation.fallback(defaultParallelism, "empty input: nothing to tune"));
             }
-            InputShape shape = new InputShape(plan.shape().knownRecords(), plan.shape().knownBytes(),
+            InputShape shape = InputKind.describe(plan.shape().knownRecords(), plan.shape().knownBytes(),
                     defaultParallelism);
-            List<String> notes = new ArrayList<>(plan.notes());
-            notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
-                    + "never contact the cache");
-            return EngineInput.of(shape, plan.workload(), notes);
+            return EngineInput.of(shape, plan.workload(), plan.notes());
         }
 
         @Override
         public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input,
                                     RecommendationStore store) {
-            return options.slots() > 0
+            cluster = options.slots() > 0
                     ? FlinkClusterShape.withSlots(env, settings, options.slots())
                     : FlinkClusterShape.detect(env, settings);
+            return cluster;
         }
 
         @Override
@@ -372,9 +397,36 @@ public final class AmorsizeFlink {
 
         @Override
         public Measurement measure(Settings settings, EngineInput input, Workload workload) {
-            Measurer measurer = new Measurer(settings, Ticker.system())
-                    .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig()));
-            return new Measurement(measure.run(settings, measurer), workload, input.notes());
+            Sampled<?> sampled = measure.apply(settings);
+            List<String> notes = new ArrayList<>(input.notes());
+            Measured measured;
+            if (onTaskManager()) {
+                TaskManagerMeasurement.Result r = sampled.runOnTaskManager(env, settings, workload, cluster);
+                LOG.debug("amorsize: flink {} {}", operator, r.where());
+                measured = r.measured();
+                notes.add(r.where() + " (record sizes from Flink's serializers); task managers never contact the "
+                        + "cache");
+            } else {
+                Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system())
+                        .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig())), settings, workload, cluster);
+                measured = sampled.runHere(measurer);
+                notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
+                        + "never contact the cache");
+            }
+            notes.add(measured.report().describe());
+            return new Measurement(measured.profile(), workload, notes);
+        }
+
+        /**
+         * {@link MeasureOn#AUTO}: a task manager when the environment submits to a running cluster whose
+         * slots were read from it; slots given per call describe a cluster that may not run yet: the client.
+         */
+        private boolean onTaskManager() {
+            return switch (options.measureOn()) {
+                case TASK_MANAGER -> true;
+                case CLIENT -> false;
+                case AUTO -> options.slots() <= 0 && FlinkClusterShape.restEndpoint(env.getConfiguration()).isPresent();
+            };
         }
 
         @Override

@@ -28,9 +28,11 @@ public final class FlinkTuneOptions extends EngineTuneOptions {
     private final int maxParallelism;
     private final boolean keyed;
     private final int slots;
+    private final MeasureOn measureOn;
 
     private FlinkTuneOptions(Builder b) {
         super(b.common());
+        this.measureOn = b.measureOn;
         this.maxParallelism = b.maxParallelism;
         this.slots = b.slots;
         this.keyed = b.keyed;
@@ -43,6 +45,11 @@ public final class FlinkTuneOptions extends EngineTuneOptions {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where the function is measured on a cache miss ({@link MeasureOn#AUTO} unless set). */
+    public MeasureOn measureOn() {
+        return measureOn;
     }
 
     /** Max parallelism of the operator, 0 when not given here (then the environment's is used). */
@@ -67,8 +74,8 @@ public final class FlinkTuneOptions extends EngineTuneOptions {
 
     @Override
     public String toString() {
-        return describe("FlinkTuneOptions",
-                "maxParallelism=" + maxParallelism + ", keyed=" + keyed + (slots > 0 ? ", slots=" + slots : ""));
+        return describe("FlinkTuneOptions", "maxParallelism=" + maxParallelism + ", keyed=" + keyed
+                + (slots > 0 ? ", slots=" + slots : "") + (measureOn != MeasureOn.AUTO ? ", measureOn=" + measureOn : ""));
     }
 
     /**
@@ -79,8 +86,23 @@ public final class FlinkTuneOptions extends EngineTuneOptions {
         private int maxParallelism;
         private boolean keyed;
         private int slots;
+        private MeasureOn measureOn = MeasureOn.AUTO;
 
         private Builder() {
+        }
+
+        /**
+         * Where to measure the function on a cache miss: {@link MeasureOn#TASK_MANAGER} (a small
+         * bounded job on the cluster), {@link MeasureOn#CLIENT} (this JVM, e.g. for a local
+         * environment), or {@link MeasureOn#AUTO}: a task manager for a running cluster, the client
+         * for a local environment (whose task managers are this JVM anyway).
+         */
+        public Builder measureOn(MeasureOn where) {
+            if (where == null) {
+                throw new IllegalArgumentException("measureOn must not be null");
+            }
+            this.measureOn = where;
+            return this;
         }
 
         @Override

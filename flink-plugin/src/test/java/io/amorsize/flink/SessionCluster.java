@@ -84,6 +84,11 @@ final class SessionCluster implements AutoCloseable {
         }
     }
 
+    /** Process ids of the task manager processes. */
+    List<Long> taskManagerPids() {
+        return processes.subList(1, processes.size()).stream().map(Process::pid).toList();
+    }
+
     private void spawn(String name, String heap, String mainClass) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, heap, "-XX:+UseSerialGC",

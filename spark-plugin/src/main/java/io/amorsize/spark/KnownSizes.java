@@ -1,5 +1,6 @@
 package io.amorsize.spark;
 
+import io.amorsize.key.InputKind;
 import io.amorsize.key.InputShape;
 import java.util.Arrays;
 import org.apache.spark.Dependency;
@@ -86,7 +87,7 @@ record KnownSizes(int partitions, long[] recordsPerPartition, long[] bytesPerPar
 
     /** The cache key's input part (requires at least one partition). */
     InputShape inputShape() {
-        return new InputShape(totalRecords(), totalBytes(), Math.max(1, partitions));
+        return InputKind.describe(totalRecords(), totalBytes(), Math.max(1, partitions));
     }
 
     /** Largest partition's share of the records when counts are known, else NaN. */

@@ -87,6 +87,10 @@ class ReadmeApiTest {
         assertEquals(sampleLines.size(), out.size());
         assertEquals(6, metrics.decisions() - before, "every decision counted");
         assertTrue(metrics.hits() >= 3, metrics.toString());
+        // FLINK.md: the counts as one value to log or export
+        TuningMetrics.Counts counts = AmorsizeFlink.metrics().snapshot();
+        assertEquals(metrics.decisions(), counts.decisions());
+        assertEquals(counts.hits(), counts.asMap().get("hits"));
 
         // FLINK.md: the options builder; function(...) is the name SparkTuneOptions uses
         FlinkTuneOptions opts = FlinkTuneOptions.builder()
@@ -97,7 +101,9 @@ class ReadmeApiTest {
                 .build();
         Recommendation keyed = AmorsizeFlink.tune(env, sampleLines, score, expectedRecords, opts);
         assertTrue(keyed.parallelism() <= 128);
-        FlinkTuneOptions sameId = FlinkTuneOptions.builder().function("enrich-orders", "3").build();
+        FlinkTuneOptions sameId = FlinkTuneOptions.builder().function("enrich-orders", "3")
+                .measureOn(io.amorsize.flink.MeasureOn.CLIENT).build();
+        assertEquals(io.amorsize.flink.MeasureOn.CLIENT, sameId.measureOn());
         assertEquals(opts.functionId(), sameId.functionId());
         assertEquals(opts.functionVersion(), sameId.functionVersion());
     }
