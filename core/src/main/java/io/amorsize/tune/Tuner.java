@@ -269,7 +269,7 @@ public final class Tuner {
         } catch (RuntimeException e) {
             LOG.warn("amorsize: could not store the measured profile ({}); the recommendation stands", describe(e));
         }
-        logDecision(r, "measured", start);
+        logDecision(r, "measured", start, m.spend());
         return r;
     }
 
@@ -337,6 +337,10 @@ public final class Tuner {
     }
 
     private void logDecision(Recommendation r, String how, long start) {
+        logDecision(r, how, start, null);
+    }
+
+    private void logDecision(Recommendation r, String how, long start, String spend) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
@@ -344,7 +348,8 @@ public final class Tuner {
         LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s",
                 r.currentPartitions(), r.partitions(), r.action(), r.batchSize(), how, ms,
                 seconds(r.currentNanos()), seconds(r.predictedNanos()),
-                r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()"));
+                r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()")
+                + (spend == null || spend.isBlank() ? "" : "; " + spend));
     }
 
     private static String seconds(double nanos) {

@@ -33,7 +33,7 @@ public final class ChildDriver {
         try {
             List<Integer> data = IntStream.range(0, 2000).boxed().collect(Collectors.toList());
             JavaRDD<Integer> rdd = jsc.parallelize(data, 1);
-            Function<Integer, Integer> fn = Functions.cpu(300);
+            Function<Integer, Integer> fn = Functions.cpu(args.length > 3 ? Integer.parseInt(args[3]) : 300);
             long t0 = System.nanoTime();
             Recommendation rec = AmorsizeSpark.recommend(rdd, fn);
             long tuneMs = (System.nanoTime() - t0) / 1_000_000;
@@ -45,6 +45,7 @@ public final class ChildDriver {
             long count = tuned.map(fn).count();
             System.out.println("RESULT partitions=" + tuned.getNumPartitions() + " source=" + rec.source()
                     + " sample=" + sample + " measure=" + measure + " calibrate=" + calibrate + " count=" + count
+                    + " jobs=" + counter.jobs.get() + " overheadFromStore=" + rec.explain().contains("from the shared store")
                     + " pid=" + ProcessHandle.current().pid() + " tuneMs=" + tuneMs);
         } finally {
             jsc.stop();
