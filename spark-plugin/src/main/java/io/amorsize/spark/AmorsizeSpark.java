@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>How a decision is made, all on the driver: the cache key (function fingerprint, what the
  * driver knows about the input without a job, the cluster fingerprint) is looked up in the shared
  * store; on a hit the decision is re-derived from the cached profile and <em>no Spark job runs</em>.
- * On a miss a few random partitions are sampled (one small job on those partitions only), the
- * function is timed on an executor (one one-task job), and the profile is stored. The store is
+ * On a miss one small job runs on a few random partitions only: each of its tasks reads its
+ * partition's first records and times the function on them, on the executor (the records never
+ * travel); the driver merges the tasks' profiles and stores the result. The per-task overhead comes
+ * from the application's task-end events ({@link AmorsizeListener}), never from a job of its own. The store is
  * {@code Amorsize.currentStore()}: Redis when {@code spark.amorsize.redis.url} is set, with a local
  * file as fallback. Executors never connect to it.
  *
@@ -65,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
  *
  * <p>This class holds only what is Spark's: the input as the driver knows it, the cluster and its
- * calibrated overhead, sampling and measuring on an executor, and applying a decision. Everything
+ * per-task overhead, sampling and measuring in one job, and applying a decision. Everything
  * else (enabled, strict, fallback, fingerprint, cache, the INFO line, {@link AmorsizeSparkMetrics})
  * is core's {@link TuningPipeline}, shared with Flink.
  */
@@ -181,7 +183,7 @@ public final class AmorsizeSpark {
     }
 
     /**
-     * Forgets this driver's calibrated per-task overheads, so that the next decision that misses the
+     * Forgets this driver's measured per-task overheads, so that the next decision that misses the
      * cache measures the cluster again (e.g. after dynamic allocation changed the executors).
      */
     public static void forgetCalibration() {
@@ -318,11 +320,19 @@ public final class AmorsizeSpark {
             if (k == null) {
                 // the miss's one job, run before the decision: its tasks show the overhead and the cores
                 early = sampleJob(settings, live.withConfiguredCores(settings));
-                k = fromJob(early, configured);
-                from = "the sampling job's " + early.result().parts().size() + " tasks";
-                writeCluster(store, live, k);
+                k = fromJob(early);
+                if (k != null) {
+                    from = "the sampling job's " + early.result().parts().size() + " tasks";
+                    writeCluster(store, live, k);
+                } else {
+                    // only fresh executors' first tasks (one-off costs): the default now, measured next time
+                    k = new TaskOverheads.Known(configured, early.result().executorProcessors());
+                    from = "the default (the sampling job ran only first tasks of fresh executors)";
+                }
             }
-            TaskOverheads.remember(live.fingerprint(), k);
+            if (!from.startsWith("the default")) {
+                TaskOverheads.remember(live.fingerprint(), k);
+            }
             overheadFrom = String.format(Locale.ROOT, "per-task overhead %.2f ms, from %s", k.overheadNanos() / 1e6, from);
             LOG.debug("amorsize: per-task overhead {} us on {} (from {})", k.overheadNanos() / 1e3, live.fingerprint(),
                     from);
@@ -373,8 +383,8 @@ public final class AmorsizeSpark {
     /** How long to wait for the listener bus to deliver the sampling job's task-end events. */
     private static final long EVENTS_WAIT_MILLIS = 5_000;
 
-    /** The overhead from the sampling job's task-end events (the configured default when they do not arrive). */
-    private static TaskOverheads.Known fromJob(SampleJob job, double configured) {
+    /** The overhead from the sampling job's task-end events, or null when they show none. */
+    private static TaskOverheads.Known fromJob(SampleJob job) {
         int processors = job.result().executorProcessors();
         try {
             List<Double> samples = job.overheads().done.get(EVENTS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -387,11 +397,11 @@ public final class AmorsizeSpark {
         } catch (ExecutionException | TimeoutException e) {
             LOG.debug("amorsize: the sampling job's task events did not arrive: {}", e.toString());
         }
-        return new TaskOverheads.Known(configured, processors);
+        return null;
     }
 
     /** The per-cluster overhead another driver stored, or null. */
-    private static TaskOverheads.Known readCluster(RecommendationStore store, ClusterShape live) {
+    static TaskOverheads.Known readCluster(RecommendationStore store, ClusterShape live) {
         try {
             Optional<CacheHit> hit = store.get(clusterKey(live));
             if (hit.isPresent()) {
@@ -409,7 +419,7 @@ public final class AmorsizeSpark {
      * and validation as every entry; its profile and decision are placeholders). The entry's cores
      * carry the executors' processors when they were reported.
      */
-    private static void writeCluster(RecommendationStore store, ClusterShape live, TaskOverheads.Known k) {
+    static void writeCluster(RecommendationStore store, ClusterShape live, TaskOverheads.Known k) {
         try {
             ClusterShape c = live.withPerTaskOverheadNanos(k.overheadNanos());
             if (k.executorProcessors() > 0) {
@@ -420,7 +430,7 @@ public final class AmorsizeSpark {
                     c, Workload.exact(1, 1), 1, 1, Action.KEEP, System.currentTimeMillis()));
             TaskOverheads.measuredAgain();
         } catch (RuntimeException e) {
-            LOG.debug("amorsize: could not store the cluster's task overhead: {}", e.toString());
+            LOG.debug("amorsize: could not store the cluster's task overhead: {}", e.toString(), e);
         }
     }
 

@@ -21,8 +21,8 @@ import org.apache.spark.scheduler.TaskInfo;
  * The cluster's per-task overhead from what Spark reports for the tasks the application ran: for
  * each successful task, its duration from launch to finish on the driver (which includes shipping
  * and deserializing the task, result serialization and getting the result) minus the executor's
- * run time. The first task on each executor leaves out its deserialize time (class loading of a
- * fresh JVM, paid once). No job is run for it: the sampling job of a miss is one of the jobs
+ * run time. The first task on each executor is left out (a fresh executor pays class loading,
+ * dependency and broadcast fetches once, up to a second on a busy machine). No job is run for it: the sampling job of a miss is one of the jobs
  * observed, and so is every job the application ran before.
  *
  * <p>One instance per SparkContext (an {@link AmorsizeListener.Observer}). What a driver learned is
@@ -128,8 +128,10 @@ final class TaskOverheads implements AmorsizeListener.Observer {
         double nanos;
         synchronized (this) {
             resetIfForgotten();
-            boolean first = seenExecutors.add(info.executorId());
-            long ms = info.duration() - m.executorRunTime() - (first ? m.executorDeserializeTime() : 0);
+            if (seenExecutors.add(info.executorId())) {
+                return; // the executor's first task: one-off costs, not the per-task overhead
+            }
+            long ms = info.duration() - m.executorRunTime();
             nanos = Math.max(0, ms) * 1e6;
             recent.addLast(nanos);
             while (recent.size() > KEEP) {

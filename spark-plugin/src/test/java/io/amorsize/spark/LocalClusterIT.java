@@ -138,6 +138,10 @@ class LocalClusterIT {
         ClusterShape shape = SparkClusterShape.of(jsc.sc(), 0);
         assertEquals(2, shape.slots());
         assertEquals(512L * 1024 * 1024, shape.memoryPerSlotBytes(), "1024 MiB worker, one core per executor");
+        // the executors' first tasks (one-off costs of a fresh JVM) are not the per-task overhead; the
+        // listener (added at application start by the plugin, here by hand) sees them pass
+        AmorsizeListener.of(jsc.sc());
+        jsc.parallelize(List.of(1, 2, 3, 4), 4).count();
         SparkTestSupport.drain(jsc);
         SparkTestSupport.JobCounter counter = new SparkTestSupport.JobCounter();
         jsc.sc().addSparkListener(counter);
@@ -151,7 +155,7 @@ class LocalClusterIT {
             assertEquals(1, counter.jobs.get(), "a miss on local-cluster is one job: " + counter.jobsByPhase);
             assertTrue(rec.explain().contains("from the sampling job's 2 tasks"), rec.explain());
             TaskOverheads.Known k = TaskOverheads.known(shape.fingerprint());
-            assertTrue(k != null && k.overheadNanos() >= 0 && k.overheadNanos() < 1e9, String.valueOf(k));
+            assertTrue(k != null && k.overheadNanos() >= 0 && k.overheadNanos() < 200e6, String.valueOf(k));
             assertTrue(k.executorProcessors() >= 1, "the executors reported their processors: " + k);
         } finally {
             jsc.sc().removeSparkListener(counter);

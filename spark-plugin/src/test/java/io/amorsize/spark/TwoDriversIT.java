@@ -105,14 +105,14 @@ class TwoDriversIT {
     void anotherDriverTakesTheClusterOverheadFromRedis(@TempDir Path dir) throws Exception {
         String prefix = "cluster-overhead-" + System.nanoTime() + ":";
         try (RedisServerProcess redis = RedisServerProcess.start()) {
-            Map<String, String> first = runDriver(dir.resolve("a"), prefix, redis.url(), "300");
+            Map<String, String> first = runDriver(dir.resolve("a"), prefix, redis.url(), "300", "warm");
             assertEquals("COMPUTED", first.get("source"), first.get("log"));
             assertEquals("false", first.get("overheadFromStore"), first.get("log"));
             assertEquals("1", first.get("jobs"));
             assertTrue(redis.cli("KEYS", prefix + "*amorsize-cluster*").contains("task-overhead"),
                     "the cluster's overhead is stored under its own key");
 
-            Map<String, String> second = runDriver(dir.resolve("b"), prefix, redis.url(), "200");
+            Map<String, String> second = runDriver(dir.resolve("b"), prefix, redis.url(), "200", "cold");
             assertEquals("COMPUTED", second.get("source"), "another function: a miss; " + second.get("log"));
             assertEquals("true", second.get("overheadFromStore"), second.get("log"));
             assertEquals("1", second.get("jobs"), "the miss's one job and no other");
