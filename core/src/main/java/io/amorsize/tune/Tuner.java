@@ -345,11 +345,11 @@ public final class Tuner {
             return;
         }
         double ms = (ticker.nanos() - start) / 1e6;
-        LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s",
+        LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s%s",
                 r.currentPartitions(), r.partitions(), r.action(), r.batchSize(), how, ms,
                 seconds(r.currentNanos()), seconds(r.predictedNanos()),
-                r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()")
-                + (spend == null || spend.isBlank() ? "" : "; " + spend));
+                spend == null || spend.isBlank() ? "" : "; " + spend,
+                r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()"));
     }
 
     private static String seconds(double nanos) {
