@@ -65,6 +65,9 @@ class LocalClusterIT {
     @Test
     void measuresInExecutorJvmsAndOnlyTheDriverTalksToRedis() throws Exception {
         long driverPid = ProcessHandle.current().pid();
+        // this test is about where measuring runs and who talks to Redis: the overhead is pinned to the
+        // default, so that a per-task overhead inflated by a crowded machine does not turn the decision
+        TaskOverheads.remember(SparkClusterShape.of(jsc.sc(), 0).fingerprint(), new TaskOverheads.Known(5e6, -1));
         Set<String> clients = ConcurrentHashMap.newKeySet();
         AtomicBoolean polling = new AtomicBoolean(true);
         Thread poller = new Thread(() -> {
@@ -155,9 +158,10 @@ class LocalClusterIT {
             assertEquals(1, counter.jobs.get(), "a miss on local-cluster is one job: " + counter.jobsByPhase);
             assertTrue(rec.explain().contains("from the sampling job's 2 tasks"), rec.explain());
             TaskOverheads.Known k = TaskOverheads.known(shape.fingerprint());
-            assertTrue(k != null && k.overheadNanos() >= 0 && k.overheadNanos() < 200e6, String.valueOf(k));
+            assertTrue(k != null && k.overheadNanos() >= 0 && k.overheadNanos() < 1e9, String.valueOf(k));
             assertTrue(k.executorProcessors() >= 1, "the executors reported their processors: " + k);
         } finally {
+            AmorsizeSpark.forgetCalibration(); // what a loaded machine showed must not steer the other tests
             jsc.sc().removeSparkListener(counter);
         }
     }
