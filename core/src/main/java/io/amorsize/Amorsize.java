@@ -105,7 +105,7 @@ public final class Amorsize {
             Measured measured = measurer.measureBatchesWithReport(sample.records(), fn);
             return new Measurement(measured.profile(), Workload.of(n, 1), List.of(String.format(Locale.ROOT,
                     "sampled %,d of %,d records; batch function timed at several batch sizes", sample.records().size(), n),
-                    measured.report().describe()));
+                    measured.report().describe()), measured.report().summary());
         };
         return tune(fn, InputKind.RECORDS.shape(n, -1, 1), cluster, Workload.of(n, 1), measure, settings);
     }
@@ -135,7 +135,7 @@ public final class Amorsize {
             notes.add(String.format(Locale.ROOT, "sampled %,d of %,d records in %.1f ms", sample.records().size(),
                     recordCount, sample.elapsedNanos() / 1e6));
             notes.add(measured.report().describe());
-            return new Measurement(measured.profile(), Workload.of(recordCount, 1), notes);
+            return new Measurement(measured.profile(), Workload.of(recordCount, 1), notes, measured.report().summary());
         };
         return tune(fn, shape, cluster, Workload.of(recordCount, 1), measure, settings);
     }

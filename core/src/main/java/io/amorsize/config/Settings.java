@@ -90,6 +90,24 @@ public final class Settings {
         return o == Origin.ENGINE ? engineName : o.label();
     }
 
+    /**
+     * The values set in any layer, as option text keyed without prefix, for rebuilding equal
+     * settings in an engine task with {@code Settings.builder().perCall(map)} (Settings are not
+     * serializable). Secret options, paths and the {@code redis.*} options are left out: tasks
+     * never connect to a store, and no secret travels to an executor.
+     */
+    public Map<String, String> portable() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Option<?> o : Options.ALL) {
+            Object v = values.get(o);
+            if (v == null || o.secret() || v instanceof java.nio.file.Path || o.key().startsWith("redis.")) {
+                continue;
+            }
+            out.put(o.key(), Options.format(v));
+        }
+        return out;
+    }
+
     /** A copy with one value overridden (per-call). */
     public <T> Settings with(Option<T> option, T value) {
         Map<Option<?>, Object> v = new HashMap<>(values);

@@ -329,7 +329,7 @@ public final class Tuner {
         } catch (RuntimeException e) {
             LOG.warn("amorsize: could not store the measured profile ({}); the recommendation stands", describe(e));
         }
-        logDecision(r, "measured", start);
+        logDecision(r, "measured", start, m.spend());
         return new Decided(r, stored && settings.get(Options.FEEDBACK_ENABLED) ? new TunedRun(store, key, r, 0, clock) : null);
     }
 
@@ -397,13 +397,18 @@ public final class Tuner {
     }
 
     private void logDecision(Recommendation r, String how, long start) {
+        logDecision(r, how, start, null);
+    }
+
+    private void logDecision(Recommendation r, String how, long start, String spend) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
         double ms = (ticker.nanos() - start) / 1e6;
-        LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s",
+        LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s%s",
                 r.currentPartitions(), r.partitions(), r.action(), r.batchSize(), how, ms,
                 seconds(r.currentNanos()), seconds(r.predictedNanos()),
+                spend == null || spend.isBlank() ? "" : "; " + spend,
                 r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()"));
     }
 

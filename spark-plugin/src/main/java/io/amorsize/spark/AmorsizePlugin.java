@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>The driver plugin opens the recommendation cache once per application from the SparkConf's
  * {@code spark.amorsize.*} keys, closes it when the application ends, and publishes this driver's
  * counters to Spark's metrics system under {@code plugin.io.amorsize.spark.AmorsizePlugin}:
- * {@code hits}, {@code misses}, {@code fallbacks}, {@code decisions} and {@code tuningMillis}. There
+ * {@code hits}, {@code misses}, {@code fallbacks}, {@code decisions} and {@code tuningMillis}. It also
+ * adds {@link AmorsizeListener} at application start, so that the per-task overhead comes from the
+ * application's first jobs. There
  * is no executor plugin: executors never talk to the cache. {@link AmorsizeSpark} works the same
  * without the plugin (it then opens the cache on first use).
  */
@@ -42,6 +44,7 @@ public final class AmorsizePlugin implements SparkPlugin {
         @Override
         public Map<String, String> init(SparkContext sc, PluginContext ctx) {
             try {
+                AmorsizeListener.of(sc); // task events from application start: the per-task overhead
                 Settings settings = SparkSettings.fromConf(sc.getConf());
                 SharedStores.openForApplication(settings);
                 LOG.info("amorsize: plugin started; cache {}", SharedStores.describe());

@@ -4,13 +4,14 @@ import io.amorsize.Action;
 import io.amorsize.AmorsizeException;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
+import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.RecommendationStore;
-import io.amorsize.cache.SharedStores;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
 import io.amorsize.key.CacheKey;
-import io.amorsize.key.InputShape;
+import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
 import io.amorsize.tune.EngineAdapter;
@@ -20,15 +21,19 @@ import io.amorsize.tune.TunedRun;
 import io.amorsize.tune.TuningPipeline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -52,8 +57,10 @@ import org.slf4j.LoggerFactory;
  * <p>How a decision is made, all on the driver: the cache key (function fingerprint, what the
  * driver knows about the input without a job, the cluster fingerprint) is looked up in the shared
  * store; on a hit the decision is re-derived from the cached profile and <em>no Spark job runs</em>.
- * On a miss a few random partitions are sampled (one small job on those partitions only), the
- * function is timed on an executor (one one-task job), and the profile is stored. The store is
+ * On a miss one small job runs on a few random partitions only: each of its tasks reads its
+ * partition's first records and times the function on them, on the executor (the records never
+ * travel); the driver merges the tasks' profiles and stores the result. The per-task overhead comes
+ * from the application's task-end events ({@link AmorsizeListener}), never from a job of its own. The store is
  * {@code Amorsize.currentStore()}: Redis when {@code spark.amorsize.redis.url} is set, with a local
  * file as fallback. Executors never connect to it.
  *
@@ -69,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * <p>Scala callers pass {@code rdd.toJavaRDD()} and a {@code org.apache.spark.api.java.function.Function}.
  *
  * <p>This class holds only what is Spark's: the input as the driver knows it, the cluster and its
- * calibrated overhead, sampling and measuring on an executor, and applying a decision. Everything
+ * per-task overhead, sampling and measuring in one job, and applying a decision. Everything
  * else (enabled, strict, fallback, fingerprint, cache, the INFO line, {@link AmorsizeSparkMetrics})
  * is core's {@link TuningPipeline}, shared with Flink.
  */
@@ -77,7 +84,7 @@ public final class AmorsizeSpark {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmorsizeSpark.class);
     private static final TuningPipeline PIPELINE = new TuningPipeline(AmorsizeSparkMetrics.COUNTERS);
-    /** Local property set on the jobs Amorsize runs: "sample", "measure" or "calibrate". */
+    /** Local property set on the job Amorsize runs on a miss: "sample" (it samples and measures). */
     public static final String JOB_PHASE_PROPERTY = "amorsize.phase";
 
     private AmorsizeSpark() {
@@ -117,8 +124,7 @@ public final class AmorsizeSpark {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(options, "options");
-        return decide(rdd, fn, options, plan, (jsc, sample, budgets) ->
-                ExecutorMeasurement.measureRecords(jsc, sample.groups(), fn, budgets));
+        return decide(rdd, fn, options, plan, spec -> ExecutorMeasurement.records(fn, spec));
     }
 
     /** {@link #mapBatches(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
@@ -183,11 +189,7 @@ public final class AmorsizeSpark {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
-        return decide(rdd, batchFn, options, plan, (jsc, sample, budgets) -> {
-            List<T> flat = new ArrayList<>();
-            sample.groups().forEach(flat::addAll);
-            return ExecutorMeasurement.measureBatches(jsc, flat, batchFn, budgets);
-        });
+        return decide(rdd, batchFn, options, plan, spec -> ExecutorMeasurement.batches(batchFn, spec));
     }
 
     /**
@@ -316,24 +318,36 @@ public final class AmorsizeSpark {
     }
 
     /**
-     * Forgets this driver's calibrated per-task overheads, so that the next decision that misses the
+     * Forgets this driver's measured per-task overheads, so that the next decision that misses the
      * cache measures the cluster again (e.g. after dynamic allocation changed the executors).
      */
     public static void forgetCalibration() {
-        OverheadCalibrator.forgetAll();
+        TaskOverheads.forgetAll();
     }
 
     // ---------------------------------------------------------------------------------------------
 
-    /** Runs the executor measurement for a sample. */
+    /** The measurement probe the sampling tasks run, for a spec. */
     @FunctionalInterface
-    interface MeasureStep<T> {
-        ExecutorMeasurement.Outcome run(JavaSparkContext jsc, RddSampler.Result<T> sample, ExecutorMeasurement.Budgets budgets);
+    interface ProbeFactory<T> {
+        RddSampler.Probe<T> probe(ExecutorMeasurement.Spec spec);
     }
 
     private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, DatasetInput plan,
-                                             MeasureStep<T> step) {
-        return PIPELINE.decide(new SparkEngine<>(rdd, options, plan, step), fn, options.common());
+                                             ProbeFactory<T> probes) {
+        AmorsizeListener.of(rdd.context()); // from now on the application's task events are observed
+        return PIPELINE.decide(new SparkEngine<>(rdd, options, plan, probes), fn, options.common());
+    }
+
+    private static final String CLUSTER_FINGERPRINT = "amorsize-cluster";
+
+    /** The key under which the shared store holds a cluster's per-task overhead. */
+    static CacheKey clusterKey(ClusterShape live) {
+        return new CacheKey(CLUSTER_FINGERPRINT, "task-overhead", live.fingerprint());
+    }
+
+    /** The one job of a miss: its sample, how long it took, and its tasks' overheads as the listener saw them. */
+    private record SampleJob(RddSampler.Result result, long nanos, TaskOverheads.Pending overheads) {
     }
 
     /** What Spark contributes to a decision; {@link TuningPipeline} does the rest. */
@@ -341,17 +355,22 @@ public final class AmorsizeSpark {
         private final JavaRDD<T> rdd;
         private final SparkContext sc;
         private final SparkTuneOptions options;
-        private final MeasureStep<T> step;
+        private final ProbeFactory<T> probes;
         private final DatasetInput plan;
         private final int p0;
         private KnownSizes known;
+        private ClusterShape cluster;
+        /** The sampling job when it ran early (to learn the overhead and cores before the decision). */
+        private SampleJob early;
+        /** Where the per-task overhead came from, for the explanation. */
+        private String overheadFrom = "configured";
 
-        SparkEngine(JavaRDD<T> rdd, SparkTuneOptions options, DatasetInput plan, MeasureStep<T> step) {
+        SparkEngine(JavaRDD<T> rdd, SparkTuneOptions options, DatasetInput plan, ProbeFactory<T> probes) {
             this.rdd = rdd;
             this.sc = rdd.context();
             this.options = options;
             this.plan = plan;
-            this.step = step;
+            this.probes = probes;
             this.p0 = rdd.getNumPartitions();
         }
 
@@ -390,23 +409,92 @@ public final class AmorsizeSpark {
                 LOG.info("amorsize: {} -> {} partitions (keep): the input is empty", p0, p0);
                 return EngineInput.nothingToTune(quiet(p0, "the input is empty"));
             }
-            Workload knownWorkload = null;
-            if (known.totalRecords() >= 0) {
-                knownWorkload = Workload.exact(known.totalRecords(), known.partitions())
-                        .withLargestShare(Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())));
-            }
-            return EngineInput.of(known.inputShape(), knownWorkload, List.of());
+            return EngineInput.of(known.inputShape(), knownWorkload(known), List.of());
         }
 
+        /**
+         * The cluster to plan for, with its per-task overhead: an explicit setting; else remembered in
+         * this JVM; else from a cached entry for this very key (so that a hit runs no job at all); else
+         * from the shared store's per-cluster entry (another driver measured it); else from the task
+         * events of jobs this application already ran; else from the sampling job itself, run now
+         * (it is the miss's one job, and its tasks also report the executors' processors).
+         */
         @Override
         public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input, RecommendationStore store) {
-            return AmorsizeSpark.cluster(JavaSparkContext.fromSparkContext(sc), settings, options, store, fingerprint,
-                    input.shape());
+            double configured = settings.get(Options.TASK_OVERHEAD).toNanos();
+            ClusterShape live = SparkClusterShape.of(sc, configured);
+            boolean coresSet = settings.get(Options.CLUSTER_CORES) > 0;
+            ClusterShape target = options.targetCluster() != null ? options.targetCluster() : live;
+            if (options.targetCluster() != null && target.perTaskOverheadNanos() > 0) {
+                overheadFrom = "per-task overhead of the target cluster";
+                return cluster = target.withConfiguredCores(settings);
+            }
+            if (settings.origin(Options.TASK_OVERHEAD).explicit()) {
+                overheadFrom = "per-task overhead " + settings.get(Options.TASK_OVERHEAD) + ", from the settings";
+                return cluster = target.withConfiguredCores(settings).withPerTaskOverheadNanos(configured);
+            }
+            TaskOverheads.Known k = TaskOverheads.known(live.fingerprint());
+            String from = "this driver's earlier decisions";
+            if (k == null) {
+                try {
+                    Optional<CacheHit> hit = store.get(CacheKey.of(fingerprint, input.shape(), target));
+                    if (hit.isPresent()) {
+                        k = new TaskOverheads.Known(hit.get().entry().cluster().perTaskOverheadNanos(), -1);
+                        from = "the cached entry";
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("amorsize: cache peek for the task overhead failed: {}", e.toString());
+                }
+            }
+            if (k == null && !TaskOverheads.forgotten()) {
+                k = readCluster(store, live);
+                from = "the shared store (measured by a driver on this cluster)";
+            }
+            if (k == null) {
+                List<Double> seen = AmorsizeListener.of(sc).overheads().recent();
+                if (seen.size() >= TaskOverheads.ENOUGH_TASKS) {
+                    k = new TaskOverheads.Known(TaskOverheads.estimate(seen), -1);
+                    from = seen.size() + " tasks the application ran";
+                    writeCluster(store, live, k);
+                }
+            }
+            if (k == null) {
+                // the miss's one job, run before the decision: its tasks show the overhead and the cores
+                early = sampleJob(settings, live.withConfiguredCores(settings));
+                k = fromJob(early);
+                if (k != null) {
+                    from = "the sampling job's " + early.result().parts().size() + " tasks";
+                    writeCluster(store, live, k);
+                } else {
+                    // only fresh executors' first tasks (one-off costs): the default now, measured next time
+                    k = new TaskOverheads.Known(configured, early.result().executorProcessors());
+                    from = "the default (the sampling job ran only first tasks of fresh executors)";
+                }
+            }
+            if (!from.startsWith("the default")) {
+                TaskOverheads.remember(live.fingerprint(), k);
+            }
+            overheadFrom = String.format(Locale.ROOT, "per-task overhead %.2f ms, from %s", k.overheadNanos() / 1e6, from);
+            LOG.debug("amorsize: per-task overhead {} us on {} (from {})", k.overheadNanos() / 1e3, live.fingerprint(),
+                    from);
+            ClusterShape shaped = coresSet || options.targetCluster() != null ? target
+                    : SparkClusterShape.withExecutorProcessors(target, sc, k.executorProcessors());
+            return cluster = shaped.withConfiguredCores(settings).withPerTaskOverheadNanos(k.overheadNanos());
         }
 
         @Override
         public Measurement measure(Settings settings, EngineInput input, Workload workload) {
-            return AmorsizeSpark.measure(rdd, JavaSparkContext.fromSparkContext(sc), settings, known, step);
+            SampleJob job = early != null ? early : sampleJob(settings, cluster);
+            early = null;
+            int processors = job.result().executorProcessors();
+            if (processors > 0) {
+                String fp = SparkClusterShape.of(sc, 0).fingerprint();
+                TaskOverheads.Known k = TaskOverheads.known(fp);
+                if (k != null && k.executorProcessors() <= 0) {
+                    TaskOverheads.remember(fp, new TaskOverheads.Known(k.overheadNanos(), processors));
+                }
+            }
+            return AmorsizeSpark.measurement(job, overheadFrom);
         }
 
         @Override
@@ -415,76 +503,135 @@ public final class AmorsizeSpark {
                 RUNS.put(run.recommendation(), run);
             }
         }
+
+        /** Runs the one sampling job (the function is timed inside its tasks). */
+        private SampleJob sampleJob(Settings settings, ClusterShape provisional) {
+            int k = settings.get(Options.SAMPLE_PARTITIONS);
+            int maxRecords = settings.get(Options.SAMPLE_MAX_RECORDS);
+            long budget = settings.get(Options.SAMPLE_BUDGET).toNanos();
+            ExecutorMeasurement.Spec spec = ExecutorMeasurement.Spec.of(settings, provisional, knownWorkload(known), known);
+            RddSampler.Probe<T> probe = probes.probe(spec);
+            String token = UUID.randomUUID().toString();
+            TaskOverheads.Pending pending = AmorsizeListener.of(sc).overheads().expect(token);
+            long t0 = System.nanoTime();
+            RddSampler.Result r = withPhase(sc, ExecutorMeasurement.PHASE, token, () -> RddSampler.sample(rdd.rdd(), known,
+                    k, maxRecords, budget, ThreadLocalRandom.current(), RddSampler.TaskTicker.SYSTEM, probe));
+            return new SampleJob(r, System.nanoTime() - t0, pending);
+        }
+    }
+
+    private static Workload knownWorkload(KnownSizes known) {
+        if (known.totalRecords() < 0) {
+            return null;
+        }
+        return Workload.exact(known.totalRecords(), known.partitions())
+                .withLargestShare(Math.min(1.0, Math.max(1.0 / known.partitions(), known.largestShare())));
+    }
+
+    /** How long to wait for the listener bus to deliver the sampling job's task-end events. */
+    private static final long EVENTS_WAIT_MILLIS = 5_000;
+
+    /** The overhead from the sampling job's task-end events, or null when they show none. */
+    private static TaskOverheads.Known fromJob(SampleJob job) {
+        int processors = job.result().executorProcessors();
+        try {
+            List<Double> samples = job.overheads().done.get(EVENTS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            if (!samples.isEmpty()) {
+                TaskOverheads.measuredAgain();
+                return new TaskOverheads.Known(TaskOverheads.estimate(samples), processors);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("amorsize: the sampling job's task events did not arrive: {}", e.toString());
+        }
+        return null;
+    }
+
+    /** The per-cluster overhead another driver stored, or null. */
+    static TaskOverheads.Known readCluster(RecommendationStore store, ClusterShape live) {
+        try {
+            Optional<CacheHit> hit = store.get(clusterKey(live));
+            if (hit.isPresent()) {
+                ClusterShape c = hit.get().entry().cluster();
+                return new TaskOverheads.Known(c.perTaskOverheadNanos(), c.cores() == c.slots() ? -1 : c.cores());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("amorsize: could not read the cluster's task overhead: {}", e.toString());
+        }
+        return null;
     }
 
     /**
-     * The cluster to plan for, with its per-task overhead: remembered in this JVM, else taken from
-     * a cached entry for this very key (so that a cache hit runs no job at all), else calibrated.
+     * Stores a cluster's per-task overhead as an entry under {@link #clusterKey} (same TTL, signing
+     * and validation as every entry; its profile and decision are placeholders). The entry's cores
+     * carry the executors' processors when they were reported.
      */
-    private static ClusterShape cluster(JavaSparkContext jsc, Settings settings, SparkTuneOptions options,
-                                        RecommendationStore store, String fingerprint, InputShape input) {
-        double configured = settings.get(Options.TASK_OVERHEAD).toNanos();
-        ClusterShape live = SparkClusterShape.of(jsc.sc(), configured).withConfiguredCores(settings);
-        ClusterShape target = options.targetCluster() != null ? options.targetCluster().withConfiguredCores(settings)
-                : live;
-        if (options.targetCluster() != null && target.perTaskOverheadNanos() > 0) {
-            return target;
-        }
-        if (settings.origin(Options.TASK_OVERHEAD).explicit()) {
-            return target.withPerTaskOverheadNanos(configured);
-        }
-        Double o = OverheadCalibrator.known(live.fingerprint());
-        if (o == null) {
-            try {
-                Optional<CacheHit> hit = store.get(CacheKey.of(fingerprint, input, target));
-                if (hit.isPresent()) {
-                    o = hit.get().entry().cluster().perTaskOverheadNanos();
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("amorsize: cache peek for the task overhead failed: {}", e.toString());
+    static void writeCluster(RecommendationStore store, ClusterShape live, TaskOverheads.Known k) {
+        try {
+            ClusterShape c = live.withPerTaskOverheadNanos(k.overheadNanos());
+            if (k.executorProcessors() > 0) {
+                c = c.withCores(Math.max(1, Math.min(ClusterShape.MAX_CORES, k.executorProcessors())));
             }
+            CacheKey key = clusterKey(live);
+            store.put(key, new CacheEntry(EntryFormat.SCHEMA_VERSION, key, CostProfile.of(1, 0, CostProfile.Sizes.unknown()),
+                    c, Workload.exact(1, 1), 1, 1, Action.KEEP, System.currentTimeMillis()));
+            TaskOverheads.measuredAgain();
+        } catch (RuntimeException e) {
+            LOG.debug("amorsize: could not store the cluster's task overhead: {}", e.toString(), e);
         }
-        if (o == null) {
-            o = withPhase(jsc.sc(), OverheadCalibrator.PHASE, () -> OverheadCalibrator.calibrate(jsc, live.slots()));
-            LOG.debug("amorsize: calibrated per-task overhead {} us on {}", o / 1e3, live.fingerprint());
-        }
-        OverheadCalibrator.remember(live.fingerprint(), o);
-        return target.withPerTaskOverheadNanos(o);
     }
 
-    private static <T> Measurement measure(JavaRDD<T> rdd, JavaSparkContext jsc, Settings settings, KnownSizes known,
-                                           MeasureStep<T> step) {
-        int k = settings.get(Options.SAMPLE_PARTITIONS);
-        int maxRecords = settings.get(Options.SAMPLE_MAX_RECORDS);
-        long budget = settings.get(Options.SAMPLE_BUDGET).toNanos();
-        RddSampler.Result<T> sample = withPhase(jsc.sc(), "sample",
-                () -> RddSampler.sample(rdd.rdd(), known, k, maxRecords, budget, ThreadLocalRandom.current()));
+    /** The decision's measurement from the sampling job: merged profile, workload, notes and the spend line. */
+    private static Measurement measurement(SampleJob job, String overheadLine) {
+        RddSampler.Result sample = job.result();
         if (sample.sampledRecords() == 0) {
             throw new AmorsizeException("the sampled partitions hold no records (" + String.join("; ", sample.notes()) + ")");
         }
-        ExecutorMeasurement.Outcome out = withPhase(jsc.sc(), ExecutorMeasurement.PHASE,
-                () -> step.run(jsc, sample, ExecutorMeasurement.Budgets.of(settings)));
-        if (out.failure() != null) {
-            throw out.failure(); // the user's function threw on a sampled record: the Tuner reports it
+        List<ExecutorMeasurement.Outcome> outs = ExecutorMeasurement.outcomes(sample);
+        List<CostProfile> profiles = new ArrayList<>();
+        long records = 0;
+        for (ExecutorMeasurement.Outcome o : outs) {
+            if (o.failure() != null) {
+                throw o.failure(); // the user's function threw on a sampled record: the Tuner reports it
+            }
+            if (o.error() != null) {
+                throw new AmorsizeException("measurement on " + o.where() + " failed: " + o.error());
+            }
+            profiles.add(o.profile());
+            records += o.report() == null ? 0 : o.report().records();
         }
-        if (out.error() != null) {
-            throw new AmorsizeException("measurement on " + out.where() + " failed: " + out.error());
-        }
+        CostProfile profile = ExecutorMeasurement.merge(profiles);
+        String spend = String.format(Locale.ROOT, "measured %,d record%s in %d task%s, %d ms; stopped: %s", records,
+                records == 1 ? "" : "s", outs.size(), outs.size() == 1 ? "" : "s", job.nanos() / 1_000_000,
+                ExecutorMeasurement.stops(outs));
         List<String> notes = new ArrayList<>(sample.notes());
-        notes.add("measured on " + out.where() + " with warm-up");
-        return new Measurement(out.profile(), sample.workload(), notes);
+        long executors = sample.distinctExecutors();
+        notes.add(spend + " (one job; the function timed with warm-up in the sampling tasks on " + executors
+                + " executor" + (executors == 1 ? "" : "s") + ")");
+        notes.add(overheadLine);
+        int shown = 0;
+        for (ExecutorMeasurement.Outcome o : outs) {
+            if (o.report() != null && shown++ < 4) {
+                notes.add("task on " + o.where() + ": " + o.report().describe());
+            }
+        }
+        return new Measurement(profile, sample.workload(), notes, spend);
     }
 
-    private static <V> V withPhase(SparkContext sc, String phase, Supplier<V> body) {
+    private static <V> V withPhase(SparkContext sc, String phase, String token, Supplier<V> body) {
         String oldPhase = sc.getLocalProperty(JOB_PHASE_PROPERTY);
         String oldDesc = sc.getLocalProperty("spark.job.description");
+        String oldToken = sc.getLocalProperty(TaskOverheads.TOKEN_PROPERTY);
         sc.setLocalProperty(JOB_PHASE_PROPERTY, phase);
         sc.setLocalProperty("spark.job.description", "amorsize: " + phase);
+        sc.setLocalProperty(TaskOverheads.TOKEN_PROPERTY, token);
         try {
             return body.get();
         } finally {
             sc.setLocalProperty(JOB_PHASE_PROPERTY, oldPhase);
             sc.setLocalProperty("spark.job.description", oldDesc);
+            sc.setLocalProperty(TaskOverheads.TOKEN_PROPERTY, oldToken);
         }
     }
 

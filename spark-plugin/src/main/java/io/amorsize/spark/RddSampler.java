@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.TreeSet;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.util.SizeEstimator;
@@ -18,80 +19,105 @@ import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 
 /**
- * Draws a bounded sample from a few randomly chosen partitions with one {@code runJob} on those
- * partitions only (never a {@code count()}), streaming each partition's iterator: the first
- * records are kept (up to the record cap, and up to {@link #SAMPLE_BYTES} in all by the first
- * record's estimated size), the rest are only counted until the time budget runs out, so a
- * partition that ends within the budget yields its exact size.
+ * Reads a bounded sample from a few randomly chosen partitions with one {@code runJob} on those
+ * partitions only (never a {@code count()}), one task per sampled partition, streaming each
+ * partition's iterator on its executor: the first records are kept (up to the record cap and up to
+ * a byte cap, every kept record sized on the executor with Spark's {@link SizeEstimator}), the rest
+ * are only counted until the time budget runs out, so a partition that ends within the budget yields
+ * its exact size. A {@link Probe} (the function measurement) then runs on the kept records in the
+ * same task. <b>Records never travel</b>: a task returns only counts, sizes, its executor's processors
+ * and the probe's bounded result bytes.
  */
 final class RddSampler {
 
-    /** Bytes (in memory, estimated) the whole sample may take: it travels to the driver and back. */
-    static final long SAMPLE_BYTES = 64L << 20;
+    /** Bytes (in memory, estimated) the sampled records of one job may take on the executors, in all. */
+    static final long SAMPLE_BYTES = 32L << 20;
     private static final int MIN_RECORDS = 3;
 
     private RddSampler() {
     }
 
+    /** What a sampling task's read showed, handed to the {@link Probe}. */
+    record ReadStats(int partition, long recordsRead, boolean exhausted, long textBytes, int kept, long keptBytes)
+            implements Serializable {
+    }
+
+    /** Runs on the executor after the read, on the kept records; returns a small result (bytes). */
+    @FunctionalInterface
+    interface Probe<T> extends Serializable {
+        byte[] run(List<T> kept, ReadStats read) throws Exception;
+    }
+
     /** What one sampled partition showed. Serializable: it is the sampling task's result. */
-    static final class PartSample<T> implements Serializable {
-        private static final long serialVersionUID = 1L;
+    static final class PartSample implements Serializable {
+        private static final long serialVersionUID = 2L;
         final int partition;
-        final ArrayList<T> records;
+        final int kept;
+        final long keptBytes;
         final long recordsRead;
         final boolean exhausted;
         final long textBytes; // UTF-8 bytes (+1 per line) of the kept records when they are text, else -1
         final long elapsedNanos;
+        final int processors;
+        final String executorId;
+        final byte[] probe; // the probe's result, or null without a probe
 
-        PartSample(int partition, ArrayList<T> records, long recordsRead, boolean exhausted, long textBytes, long elapsedNanos) {
+        PartSample(int partition, int kept, long keptBytes, long recordsRead, boolean exhausted, long textBytes,
+                   long elapsedNanos, int processors, String executorId, byte[] probe) {
             this.partition = partition;
-            this.records = records;
+            this.kept = kept;
+            this.keptBytes = keptBytes;
             this.recordsRead = recordsRead;
             this.exhausted = exhausted;
             this.textBytes = textBytes;
             this.elapsedNanos = elapsedNanos;
+            this.processors = processors;
+            this.executorId = executorId;
+            this.probe = probe;
         }
     }
 
     /** The sample and the record-count estimate built from it. */
-    record Result<T>(List<PartSample<T>> parts, Workload workload, List<String> notes) {
-        List<List<T>> groups() {
-            List<List<T>> g = new ArrayList<>();
-            for (PartSample<T> p : parts) {
-                if (!p.records.isEmpty()) {
-                    g.add(p.records);
-                }
-            }
-            return g;
+    record Result(List<PartSample> parts, Workload workload, List<String> notes) {
+        int sampledRecords() {
+            return parts.stream().mapToInt(p -> p.kept).sum();
         }
 
-        int sampledRecords() {
-            return parts.stream().mapToInt(p -> p.records.size()).sum();
+        /** The fewest processors an executor of the sampling tasks reported (-1 when none did). */
+        int executorProcessors() {
+            return parts.stream().mapToInt(p -> p.processors).filter(n -> n > 0).min().orElse(-1);
+        }
+
+        long distinctExecutors() {
+            return parts.stream().map(p -> p.executorId).distinct().count();
         }
     }
 
-    /** The sampling task: keep up to {@code cap} records, then count until the deadline. */
-    static final class SampleTask<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<T>, PartSample<T>>
+    /** The sampling task: keep up to the caps, count until the deadline, then run the probe. */
+    static final class SampleTask<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<T>, PartSample>
             implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private final int recordCap;
         private final long byteCap;
         private final long budgetNanos;
         private final TaskTicker ticker;
+        private final Probe<T> probe;
 
-        SampleTask(int recordCap, long byteCap, long budgetNanos, TaskTicker ticker) {
+        SampleTask(int recordCap, long byteCap, long budgetNanos, TaskTicker ticker, Probe<T> probe) {
             this.recordCap = recordCap;
             this.byteCap = byteCap;
             this.budgetNanos = budgetNanos;
             this.ticker = ticker;
+            this.probe = probe;
         }
 
         @Override
-        public PartSample<T> apply(TaskContext ctx, scala.collection.Iterator<T> it) {
+        public PartSample apply(TaskContext ctx, scala.collection.Iterator<T> it) {
             long start = ticker.nanos();
             long deadline = start + budgetNanos;
             int cap = recordCap;
             ArrayList<T> kept = new ArrayList<>(Math.min(cap, 1024));
+            long keptBytes = 0;
             long read = 0;
             long text = 0;
             boolean isText = true;
@@ -103,23 +129,36 @@ final class RddSampler {
                     break;
                 }
                 T t = it.next();
-                if (read == 0 && t != null) {
-                    // the sample travels to the driver and back: bound its bytes by the first record's size
-                    long size = Math.max(1, SizeEstimator.estimate(t));
-                    cap = (int) Math.max(Math.min(MIN_RECORDS, recordCap), Math.min(recordCap, byteCap / size));
-                }
                 if (read < cap) {
-                    kept.add(t);
-                    if (t instanceof CharSequence cs) {
-                        text += cs.toString().getBytes(StandardCharsets.UTF_8).length + 1;
+                    long size = t == null ? 0 : Math.max(1, SizeEstimator.estimate(t));
+                    if (kept.size() >= Math.min(MIN_RECORDS, recordCap) && keptBytes + size > byteCap) {
+                        cap = kept.size(); // the byte cap: count from here on, keep no more
                     } else {
-                        isText = false;
+                        kept.add(t);
+                        keptBytes += size;
+                        if (t instanceof CharSequence cs) {
+                            text += cs.toString().getBytes(StandardCharsets.UTF_8).length + 1;
+                        } else {
+                            isText = false;
+                        }
                     }
                 }
                 read++;
             }
-            return new PartSample<>(ctx.partitionId(), kept, read, exhausted,
-                    isText && !kept.isEmpty() ? text : -1, ticker.nanos() - start);
+            long readNanos = ticker.nanos() - start;
+            long textBytes = isText && !kept.isEmpty() ? text : -1;
+            byte[] result = null;
+            if (probe != null && !kept.isEmpty()) {
+                try {
+                    result = probe.run(kept, new ReadStats(ctx.partitionId(), read, exhausted, textBytes, kept.size(),
+                            keptBytes));
+                } catch (Exception e) {
+                    throw new IllegalStateException("amorsize: the measurement probe failed: " + e, e);
+                }
+            }
+            SparkEnv env = SparkEnv.get();
+            return new PartSample(ctx.partitionId(), kept.size(), keptBytes, read, exhausted, textBytes, readNanos,
+                    Runtime.getRuntime().availableProcessors(), env == null ? "?" : env.executorId(), result);
         }
     }
 
@@ -129,8 +168,8 @@ final class RddSampler {
      * @param totalCap     records kept in all, split evenly over the sampled partitions
      * @param budgetNanos  wall-time budget of one sampling task
      */
-    static <T> Result<T> sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random) {
-        return sample(rdd, known, k, totalCap, budgetNanos, random, TaskTicker.SYSTEM);
+    static <T> Result sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random) {
+        return sample(rdd, known, k, totalCap, budgetNanos, random, TaskTicker.SYSTEM, null);
     }
 
     /** The time source of a sampling task: shipped to the executors with it, hence serializable. */
@@ -139,21 +178,30 @@ final class RddSampler {
         TaskTicker SYSTEM = System::nanoTime;
     }
 
-    /** {@link #sample(RDD, KnownSizes, int, int, long, Random)} with the tasks' time source. */
+    /** {@link #sample(RDD, KnownSizes, int, int, long, Random)} with the tasks' time source, no probe. */
+    static <T> Result sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random,
+                             TaskTicker ticker) {
+        return sample(rdd, known, k, totalCap, budgetNanos, random, ticker, null);
+    }
+
+    /**
+     * Samples as {@link #sample(RDD, KnownSizes, int, int, long, Random)} and runs {@code probe}
+     * (may be null) in each sampling task on that task's kept records; one job.
+     */
     @SuppressWarnings("unchecked")
-    static <T> Result<T> sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random,
-                                TaskTicker ticker) {
+    static <T> Result sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random,
+                             TaskTicker ticker, Probe<T> probe) {
         int p = known.partitions();
         List<Integer> chosen = choose(p, k, random);
         int cap = Math.max(1, totalCap / Math.max(1, chosen.size()));
         List<Object> idx = new ArrayList<>(chosen);
-        ClassTag<PartSample<T>> tag = (ClassTag<PartSample<T>>) (ClassTag<?>) ClassTag$.MODULE$.apply(PartSample.class);
+        ClassTag<PartSample> tag = (ClassTag<PartSample>) (ClassTag<?>) ClassTag$.MODULE$.apply(PartSample.class);
         long byteCap = SAMPLE_BYTES / Math.max(1, chosen.size());
-        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, byteCap, budgetNanos, ticker),
+        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, byteCap, budgetNanos, ticker, probe),
                 scala.jdk.javaapi.CollectionConverters.asScala(idx).toSeq(), tag);
-        List<PartSample<T>> parts = new ArrayList<>();
+        List<PartSample> parts = new ArrayList<>();
         for (Object o : (Object[]) out) {
-            parts.add((PartSample<T>) o);
+            parts.add((PartSample) o);
         }
         return estimate(parts, known, cap);
     }
@@ -175,7 +223,7 @@ final class RddSampler {
     }
 
     /** The workload estimate from sampled partitions and what is known for free. */
-    static <T> Result<T> estimate(List<PartSample<T>> parts, KnownSizes known, int cap) {
+    static Result estimate(List<PartSample> parts, KnownSizes known, int cap) {
         int p = Math.max(1, known.partitions());
         List<String> notes = new ArrayList<>();
         String sampled = String.format(Locale.ROOT, "sampled %d of %d partitions (up to %d records each): %s",
@@ -185,12 +233,12 @@ final class RddSampler {
         if (exactTotal >= 0) {
             notes.add("records: " + exactTotal + " (exact: slices of a parallelized collection)");
             double share = exactTotal == 0 ? 1.0 / p : known.largestShare();
-            return new Result<>(parts, Workload.exact(exactTotal, p).withLargestShare(clampShare(share, p)), notes);
+            return new Result(parts, Workload.exact(exactTotal, p).withLargestShare(clampShare(share, p)), notes);
         }
         boolean allExhausted = parts.stream().allMatch(s -> s.exhausted);
         long totalBytes = known.totalBytes();
         long textBytes = parts.stream().mapToLong(s -> s.textBytes).filter(b -> b >= 0).sum();
-        long textRecords = parts.stream().filter(s -> s.textBytes >= 0).mapToLong(s -> s.records.size()).sum();
+        long textRecords = parts.stream().filter(s -> s.textBytes >= 0).mapToLong(s -> s.kept).sum();
         double[] counts = parts.stream().mapToDouble(s -> s.recordsRead).toArray();
         double mean = Arrays.stream(counts).average().orElse(0);
         double sd = stddev(counts, mean);
@@ -226,7 +274,7 @@ final class RddSampler {
         Workload.RecordCount count = exact ? Workload.RecordCount.exact(estimate)
                 : Workload.RecordCount.estimated(estimate, relErr);
         Workload w = Workload.of(count, p).withLargestShare(clampShare(share, p));
-        return new Result<>(parts, w, notes);
+        return new Result(parts, w, notes);
     }
 
     private static double clampShare(double share, int p) {
@@ -247,9 +295,9 @@ final class RddSampler {
         return Math.sqrt(s / (v.length - 1));
     }
 
-    private static String describe(List<? extends PartSample<?>> parts) {
+    private static String describe(List<PartSample> parts) {
         StringBuilder sb = new StringBuilder();
-        for (PartSample<?> s : parts) {
+        for (PartSample s : parts) {
             if (sb.length() > 0) {
                 sb.append(", ");
             }

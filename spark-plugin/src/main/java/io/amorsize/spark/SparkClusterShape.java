@@ -9,8 +9,8 @@ import org.apache.spark.SparkContext;
 
 /**
  * The {@link ClusterShape} of a live SparkContext: task slots, CPU cores, memory per slot and Spark version.
- * No job is run. The per-task overhead is left at the configured default; {@link
- * OverheadCalibrator} measures it.
+ * No job is run. The per-task overhead is left at the configured default; {@link TaskOverheads}
+ * takes it from the application's task events.
  *
  * <ul>
  *   <li>{@code local} → 1 slot, {@code local[N]} / {@code local[N,F]} → N, {@code local[*]} → the
@@ -20,7 +20,9 @@ import org.apache.spark.SparkContext;
  *       the executors run on this machine, so its processors are the cores.</li>
  *   <li>anything else → registered executors × {@code spark.executor.cores} (or
  *       {@code defaultParallelism} when the cores are not configured); memory per slot =
- *       {@code spark.executor.memory} ÷ cores per executor. Cores not known here: one per slot.</li>
+ *       {@code spark.executor.memory} ÷ cores per executor. Cores not known here: one per slot, until the
+ *       sampling tasks report their executors' {@code availableProcessors()}
+ *       ({@link #withExecutorProcessors}).</li>
  * </ul>
  * {@code spark.amorsize.cluster.cores} (or the per-call option) overrides the cores.
  *
@@ -56,6 +58,26 @@ public final class SparkClusterShape {
                            int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos) {
         return of(master, conf, version, registeredExecutors, defaultParallelism, driverHeapBytes, driverCores,
                 overheadNanos, System.getProperty("os.arch"));
+    }
+
+    /**
+     * {@code shape} with the cores the executors' own {@code availableProcessors()} allow (as the
+     * sampling tasks reported them; {@code processors <= 0}: unknown, {@code shape} unchanged): each
+     * executor runs at most {@code min(its task slots, processors)} tasks at full speed. In the local
+     * modes the executors run on this machine, whose processors the shape already has.
+     */
+    static ClusterShape withExecutorProcessors(ClusterShape shape, SparkContext sc, int processors) {
+        if (processors <= 0) {
+            return shape;
+        }
+        String master = sc.master();
+        if ("local".equals(master) || LOCAL_N.matcher(master).matches() || LOCAL_CLUSTER.matcher(master).matches()) {
+            return shape;
+        }
+        int executors = Math.max(1, sc.statusTracker().getExecutorInfos().length - 1);
+        int perExecutor = Math.max(1, shape.slots() / executors);
+        long cores = (long) executors * Math.min(perExecutor, processors);
+        return shape.withCores((int) Math.max(1, Math.min(shape.slots(), Math.min(ClusterShape.MAX_CORES, cores))));
     }
 
     /** The shape from plain facts (testable without a context). */

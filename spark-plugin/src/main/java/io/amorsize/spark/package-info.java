@@ -2,9 +2,10 @@
  * Amorsize for Apache Spark.
  *
  * <p>Entry point: {@link io.amorsize.spark.AmorsizeSpark}. Before a job runs it samples a few input
- * partitions (a small job on those partitions only, never a {@code count()}), times the user's
- * function on an executor, and returns the RDD repartitioned, coalesced or unchanged as the cost
- * model recommends. The measured profile is cached (Redis, with a local file fallback) so that the
+ * partitions and times the user's function inside the same tasks, on the executors that read them
+ * (one small job on those partitions only, never a {@code count()}; the records never travel), and
+ * returns the RDD repartitioned, coalesced or unchanged as the cost model recommends. The per-task
+ * overhead comes from the application's task-end events ({@link io.amorsize.spark.AmorsizeListener}). The measured profile is cached (Redis, with a local file fallback) so that the
  * next run of the same function on the same cluster costs no job at all. The cache is consulted on
  * the driver only; executors never open a connection.
  *
@@ -20,7 +21,8 @@
  *
  * <p>Configuration: {@code spark.amorsize.*} keys in the SparkConf (see {@link
  * io.amorsize.spark.SparkSettings}); optionally {@code spark.plugins=io.amorsize.spark.AmorsizePlugin}
- * to open the cache once per application and publish metrics. Scala callers pass
+ * to open the cache once per application, listen to task events from application start and publish
+ * metrics. Scala callers pass
  * {@code rdd.toJavaRDD()}.
  */
 package io.amorsize.spark;

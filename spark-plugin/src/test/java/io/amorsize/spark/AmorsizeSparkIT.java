@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +81,14 @@ class AmorsizeSparkIT {
             List<String> info = messages(logs, Level.INFO).stream().filter(l -> l.contains("amorsize: 1 -> ")).toList();
             assertEquals(1, info.size(), logs.lines().toString());
             assertTrue(info.get(0).contains("(measured"), info.get(0));
+            assertTrue(Pattern.compile("; measured [\\d,]+ records in 1 task, \\d+ ms; stopped: \\S").matcher(info.get(0)).find(),
+                    "the INFO line shows the tuning spend and why measuring stopped: " + info.get(0));
             assertEquals(List.of(), logs.at(Level.WARN));
         }
         SparkTestSupport.drain(jsc);
         assertEquals(1, counter.phase("sample"));
-        assertEquals(1, counter.phase("measure"));
+        assertEquals(0, counter.phase("measure"), "the function is timed inside the sampling job");
+        assertEquals(0, counter.phase("calibrate"));
 
         // same function, same input: answered from the cache with no Spark job at all
         counter.reset();
@@ -93,6 +97,63 @@ class AmorsizeSparkIT {
         assertTrue(again.cacheHit(), again.toString());
         assertEquals(0, counter.amorsizeJobs(), counter.jobsByPhase.toString());
         assertEquals(0, counter.jobs.get());
+    }
+
+    @Test
+    void aMissRunsExactlyOneJobEvenWhenTheClusterOverheadIsNotKnown() {
+        JavaRDD<Integer> rdd = jsc.parallelize(range(2000), 4);
+        AmorsizeSpark.forgetCalibration(); // nothing known: the overhead must come from the sampling job itself
+        jsc.parallelize(range(4), 2).count(); // the executor's first task is never an observation
+        SparkTestSupport.drain(jsc);
+        counter.reset();
+        Recommendation cold = AmorsizeSpark.recommend(rdd, Functions.cpu(100),
+                SparkTuneOptions.builder().function("one-job-cold", "1").build());
+        SparkTestSupport.drain(jsc);
+        assertEquals(Source.COMPUTED, cold.source(), cold.explain());
+        assertEquals(1, counter.jobs.get(), "one job for a miss, calibration included: " + counter.jobsByPhase);
+        assertEquals(1, counter.phase("sample"));
+        assertEquals(4, counter.tasks.get(), "one task per sampled partition");
+        assertTrue(cold.explain().contains("from the sampling job's 4 tasks"), cold.explain());
+        assertTrue(cold.explain().contains("in 4 tasks"), cold.explain());
+
+        // the overhead is known now: the next miss is one job as well, and says where the overhead came from
+        counter.reset();
+        Recommendation next = AmorsizeSpark.recommend(rdd, Functions.cpu(150),
+                SparkTuneOptions.builder().function("one-job-warm", "1").build());
+        SparkTestSupport.drain(jsc);
+        assertEquals(Source.COMPUTED, next.source(), next.explain());
+        assertEquals(1, counter.jobs.get(), counter.jobsByPhase.toString());
+        assertTrue(next.explain().contains("from this driver's earlier decisions"), next.explain());
+    }
+
+    @Test
+    void theListenerSeesTheApplicationsTasksWithoutAnyJobOfItsOwn() {
+        AmorsizeListener listener = AmorsizeListener.of(jsc.sc());
+        assertSame(listener, AmorsizeListener.of(jsc.sc()), "one listener per SparkContext");
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        listener.addObserver(new AmorsizeListener.Observer() {
+            @Override
+            public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd event) {
+                seen.add(event.taskInfo().index());
+            }
+        });
+        jsc.parallelize(range(4), 2).count(); // the executor's first task is never an observation
+        SparkTestSupport.drain(jsc);
+        seen.clear();
+        AmorsizeSpark.forgetCalibration();
+        jsc.parallelize(range(100), 10).map(x -> x + 1).count(); // a job of the application's own
+        SparkTestSupport.drain(jsc);
+        assertEquals(10, seen.size(), "a second observer gets every task end");
+        List<Double> o = listener.overheads().recent();
+        assertEquals(10, o.size());
+        o.forEach(x -> assertTrue(x >= 0 && x < 1e9, "per-task overhead " + x + " ns"));
+        // enough tasks of the application's own: the next miss runs its one job only
+        counter.reset();
+        Recommendation rec = AmorsizeSpark.recommend(jsc.parallelize(range(500), 2), Functions.cpu(50),
+                SparkTuneOptions.builder().function("listener-only", "1").build());
+        SparkTestSupport.drain(jsc);
+        assertTrue(rec.explain().contains("tasks the application ran"), rec.explain());
+        assertEquals(1, counter.jobs.get());
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,13 +76,13 @@ class RddSamplerIT {
     void samplesOnlyTheChosenPartitionsInOneJob() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(10_000), 100);
         KnownSizes known = KnownSizes.of(rdd.rdd());
-        RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), known, 4, 200, 1_000_000_000L, new Random(1));
+        RddSampler.Result r = RddSampler.sample(rdd.rdd(), known, 4, 200, 1_000_000_000L, new Random(1));
         drain();
         assertEquals(1, counter.jobs.get());
         assertEquals(4, counter.tasks.get(), "one task per sampled partition, not one per partition");
         assertEquals(4, r.parts().size());
         assertEquals(200, r.sampledRecords());
-        r.parts().forEach(p -> assertEquals(50, p.records.size()));
+        r.parts().forEach(p -> assertEquals(50, p.kept));
         assertTrue(r.workload().recordsExact());
         assertEquals(10_000, r.workload().records());
     }
@@ -93,7 +94,7 @@ class RddSamplerIT {
         KnownSizes known = KnownSizes.of(rdd.rdd());
         assertEquals(-1, known.totalRecords());
         assertEquals("p4", known.inputShape().bucket());
-        RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), known, 4, 40, 1_000_000_000L, new Random(2));
+        RddSampler.Result r = RddSampler.sample(rdd.rdd(), known, 4, 40, 1_000_000_000L, new Random(2));
         assertEquals(8_000, r.workload().records(), "4 sampled partitions of 1000 × 8");
         assertFalse(r.workload().recordsExact());
         assertEquals(0.0, r.workload().relativeError(), 1e-9, "equal partitions: no spread");
@@ -106,7 +107,7 @@ class RddSamplerIT {
     void stopsAtTheTimeBudgetOnAnEndlessPartition() {
         JavaRDD<Long> endless = jsc.parallelize(List.of(0), 1).flatMap(x -> new Endless());
         long t0 = System.nanoTime();
-        RddSampler.Result<Long> r = RddSampler.sample(endless.rdd(), KnownSizes.of(endless.rdd()), 4, 100,
+        RddSampler.Result r = RddSampler.sample(endless.rdd(), KnownSizes.of(endless.rdd()), 4, 100,
                 200_000_000L, new Random(3));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 10_000, "sampling took " + ms + " ms");
@@ -124,7 +125,7 @@ class RddSamplerIT {
     void theTaskBudgetRunsOnTheInjectedTickerWithoutRealTimePassing() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(4_000), 2).map(x -> x + 1);
         RddSampler.TaskTicker fast = () -> FAKE_NOW.getAndAdd(10_000_000_000L);
-        RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
+        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
                 1_000_000_000L, new Random(5), fast);
         // a 1 s budget on a ticker that moves 10 s per reading: one record per partition, then stop
         assertEquals(2, r.parts().size());
@@ -132,7 +133,7 @@ class RddSamplerIT {
             assertFalse(p.exhausted, "stopped by the fake budget");
             assertEquals(1, p.recordsRead);
         });
-        RddSampler.Result<Integer> still = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
+        RddSampler.Result still = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
                 1_000_000_000L, new Random(5), () -> 0L);
         still.parts().forEach(p -> assertTrue(p.exhausted, "a ticker that stands still never ends the budget"));
     }
@@ -152,7 +153,7 @@ class RddSamplerIT {
         drain();
         assertEquals(0, counter.jobs.get(), "split sizes are known without a job");
         // a budget of 1 ns: one record per partition, then stop; the count comes from bytes
-        RddSampler.Result<String> r = RddSampler.sample(rdd.rdd(), known, 2, 100, 1, new Random(4));
+        RddSampler.Result r = RddSampler.sample(rdd.rdd(), known, 2, 100, 1, new Random(4));
         assertTrue(r.parts().stream().noneMatch(p -> p.exhausted));
         assertEquals(100_000, r.workload().records(), 1_000);
         assertTrue(r.notes().stream().anyMatch(n -> n.contains("bytes per record")), r.notes().toString());
@@ -161,7 +162,7 @@ class RddSamplerIT {
     @Test
     void bigRecordsAreSampledWithinTheByteBudgetButCountedToTheEnd() {
         JavaRDD<byte[]> big = jsc.parallelize(range(120), 1).map(i -> new byte[1 << 20]); // 1 MiB each, made lazily
-        RddSampler.Result<byte[]> r = RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 4, 2000,
+        RddSampler.Result r = RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 4, 2000,
                 5_000_000_000L, new Random(9));
         long keptBytes = (long) r.sampledRecords() << 20;
         assertTrue(keptBytes <= RddSampler.SAMPLE_BYTES, r.sampledRecords() + " records kept");
@@ -172,29 +173,78 @@ class RddSamplerIT {
     }
 
     @Test
-    void measuresTheFunctionOnAnExecutorWithWarmUp() {
+    void measuresTheFunctionInsideTheSamplingTasksWithWarmUp() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(4000), 4);
-        RddSampler.Result<Integer> r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L,
-                new Random(8));
         ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(300_000_000L, 100_000_000L, 400_000_000L, 400);
-        ExecutorMeasurement.Outcome o = ExecutorMeasurement.measureRecords(jsc, r.groups(), Functions.cpu(200), budgets);
-        assertEquals(null, o.error());
-        double meanMicros = o.profile().meanNanos() / 1e3;
+        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L,
+                new Random(8), RddSampler.TaskTicker.SYSTEM,
+                ExecutorMeasurement.records(Functions.cpu(200), ExecutorMeasurement.Spec.budgetsOnly(budgets)));
+        drain();
+        assertEquals(1, counter.jobs.get(), "sampling and measuring are one job");
+        List<ExecutorMeasurement.Outcome> outs = ExecutorMeasurement.outcomes(r);
+        assertEquals(4, outs.size(), "every sampling task timed its own partition");
+        outs.forEach(o -> assertEquals(null, o.error()));
+        io.amorsize.measure.CostProfile merged = ExecutorMeasurement.merge(outs.stream().map(o -> o.profile()).toList());
+        double meanMicros = merged.meanNanos() / 1e3;
         assertTrue(meanMicros > 150 && meanMicros < 1000, "mean " + meanMicros + " us for a 200 us function");
-        assertTrue(o.profile().inputBytes() > 0, "records sized with Spark's serializer");
+        assertTrue(merged.inputBytes() > 0, "records sized with Spark's serializer");
+        assertTrue(r.executorProcessors() >= 1, "the tasks report their executor's processors");
     }
 
     @Test
     void aFunctionFailureComesBackAsTextNotAFailedJob() {
-        List<List<Integer>> groups = List.of(range(50));
+        JavaRDD<Integer> rdd = jsc.parallelize(range(50), 1);
         ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(100_000_000L, 50_000_000L, 100_000_000L, 50);
-        ExecutorMeasurement.Outcome o = ExecutorMeasurement.measureRecords(jsc, groups, x -> {
+        Function<Integer, Integer> fn = x -> {
             if (x == 17) {
                 throw new IllegalArgumentException("no 17 please");
             }
             return x;
-        }, budgets);
+        };
+        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 1, 50, 1_000_000_000L,
+                new Random(8), RddSampler.TaskTicker.SYSTEM,
+                ExecutorMeasurement.records(fn, ExecutorMeasurement.Spec.budgetsOnly(budgets)));
+        ExecutorMeasurement.Outcome o = ExecutorMeasurement.outcomes(r).get(0);
         assertTrue(o.error() != null && o.error().contains("no 17 please"), String.valueOf(o.error()));
+    }
+
+    @Test
+    void oneMebibyteRecordsStayOnTheExecutorAndNoTaskResultIsLarge() throws Exception {
+        java.util.Map<Long, Long> resultBytes = new java.util.concurrent.ConcurrentHashMap<>();
+        org.apache.spark.scheduler.SparkListener sizes = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+                resultBytes.put(e.taskInfo().taskId(), e.taskMetrics().resultSize());
+            }
+        };
+        jsc.sc().addSparkListener(sizes);
+        try {
+            JavaRDD<byte[]> big = jsc.parallelize(range(400), 2).map(i -> new byte[1 << 20]); // made lazily
+            ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(2_000_000_000L, 50_000_000L,
+                    100_000_000L, 2000);
+            Function<byte[], Integer> fn = b -> b.length;
+            RddSampler.Probe<byte[]> probe = ExecutorMeasurement.records(fn, ExecutorMeasurement.Spec.budgetsOnly(budgets));
+            RddSampler.SampleTask<byte[]> task = new RddSampler.SampleTask<>(1000, RddSampler.SAMPLE_BYTES / 2,
+                    2_000_000_000L, RddSampler.TaskTicker.SYSTEM, probe);
+            java.io.ByteArrayOutputStream shipped = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(shipped)) {
+                out.writeObject(task);
+            }
+            assertTrue(shipped.size() < 64 * 1024, "the task sent is small: " + shipped.size() + " bytes");
+            RddSampler.Result r = RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 2, 2000, 2_000_000_000L,
+                    new Random(3), RddSampler.TaskTicker.SYSTEM, probe);
+            drain();
+            for (RddSampler.PartSample p : r.parts()) {
+                assertTrue(p.kept >= 3 && (long) p.kept << 20 <= RddSampler.SAMPLE_BYTES / 2,
+                        p.kept + " records of 1 MiB kept in one task");
+                assertEquals(200, p.recordsRead, "counted to the end");
+            }
+            assertEquals(400, r.workload().records());
+            assertEquals(2, resultBytes.size());
+            resultBytes.values().forEach(b -> assertTrue(b < 1 << 20, "task result of " + b + " bytes"));
+        } finally {
+            jsc.sc().removeSparkListener(sizes);
+        }
     }
 
     /** Never ends; a static class so the closure does not capture the test. */

@@ -1,6 +1,7 @@
 package io.amorsize.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.amorsize.testing.RedisServerProcess;
@@ -21,14 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoDriversIT {
 
     /** Runs {@link ChildDriver}; returns its RESULT fields. */
-    static Map<String, String> runDriver(Path cacheDir, String prefix, String redisUrl) throws Exception {
-        return runDriver(ChildDriver.class.getName(), cacheDir, prefix, redisUrl);
+    static Map<String, String> runDriver(Path cacheDir, String prefix, String redisUrl, String... extra) throws Exception {
+        return runDriver(ChildDriver.class.getName(), cacheDir, prefix, redisUrl, extra);
     }
 
     /** Runs {@code mainClass} as a child driver; returns its RESULT fields. */
-    static Map<String, String> runDriver(String mainClass, Path cacheDir, String prefix, String redisUrl) throws Exception {
+    static Map<String, String> runDriver(String mainClass, Path cacheDir, String prefix, String redisUrl, String... extra)
+            throws Exception {
         List<String> cmd = SparkTestSupport.childJava(mainClass);
         cmd.addAll(List.of(cacheDir.toString(), prefix, redisUrl));
+        cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Path log = Files.createTempFile("child-driver", ".log");
@@ -78,7 +81,8 @@ class TwoDriversIT {
             first = runDriver(dir, prefix, url);
             assertEquals("COMPUTED", first.get("source"), first.get("log"));
             assertEquals("1", first.get("sample"));
-            assertEquals("1", first.get("measure"));
+            assertEquals("0", first.get("measure"), "the function is timed inside the sampling job");
+            assertEquals("1", first.get("jobs"), "a miss with nothing known is one job");
             assertEquals("2000", first.get("count"));
 
             Map<String, String> second = runDriver(dir, prefix, url);
@@ -96,5 +100,30 @@ class TwoDriversIT {
         assertEquals("0", third.get("sample"));
         assertEquals(first.get("partitions"), third.get("partitions"));
         assertEquals("2000", third.get("count"), "the job completes with Redis down");
+    }
+
+    /**
+     * Driver 1 measures the cluster's per-task overhead (from its sampling job's tasks) and stores it
+     * in Redis under the cluster's key; driver 2, another JVM with a function never seen (a miss),
+     * takes the overhead from Redis: its miss is its one sampling job, and nothing is calibrated.
+     */
+    @Test
+    void anotherDriverTakesTheClusterOverheadFromRedis(@TempDir Path dir) throws Exception {
+        String prefix = "cluster-overhead-" + System.nanoTime() + ":";
+        try (RedisServerProcess redis = RedisServerProcess.start()) {
+            Map<String, String> first = runDriver(dir.resolve("a"), prefix, redis.url(), "300", "warm");
+            assertEquals("COMPUTED", first.get("source"), first.get("log"));
+            assertEquals("false", first.get("overheadFromStore"), first.get("log"));
+            assertEquals("1", first.get("jobs"));
+            assertTrue(redis.cli("KEYS", prefix + "*amorsize-cluster*").contains("task-overhead"),
+                    "the cluster's overhead is stored under its own key");
+
+            Map<String, String> second = runDriver(dir.resolve("b"), prefix, redis.url(), "200", "cold");
+            assertEquals("COMPUTED", second.get("source"), "another function: a miss; " + second.get("log"));
+            assertEquals("true", second.get("overheadFromStore"), second.get("log"));
+            assertEquals("1", second.get("jobs"), "the miss's one job and no other");
+            assertEquals("0", second.get("calibrate"));
+            assertEquals("0", second.get("measure"));
+        }
     }
 }

@@ -37,7 +37,8 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
  * amorsize jobs: total=0 sample=0 measure=0 calibrate=0
  * log-enrich: 100000 lines, 100000 enriched events, 4812 server errors, 3.1 s
  * </pre>
- * ({@code amorsize jobs} counts the Spark jobs Amorsize itself ran: zero on a cache hit.)
+ * ({@code amorsize jobs} counts the Spark jobs Amorsize itself ran: zero on a cache hit, one sampling
+ * job per decision on a miss — the function is timed inside it — and never a calibration job.)
  *
  * <p>Arguments: {@code --records N} (100000), {@code --partitions P} (1, like a single input file), {@code --rounds R} (40, the
  * CPU cost of the fingerprint), {@code --master URL}, {@code --jar PATH} (added to spark.jars).
