@@ -225,6 +225,7 @@ public final class FallbackStore implements RecommendationStore {
             stored = primary.observe(key, observation, keep);
         } catch (StoreUnavailableException e) {
             down(e);
+            flushFileCopies(); // the entry's file copy may still be queued behind the put that made it
             boolean inFile = file.observe(key, observation, keep);
             if (inFile) {
                 file.read(key).ifPresent(merged -> {

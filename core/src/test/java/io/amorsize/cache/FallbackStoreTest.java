@@ -68,6 +68,7 @@ class FallbackStoreTest {
         primary.down.set(false);
         primary.observe(a, other, 8);
         store.get(Entries.key("missing:n1:c")); // the primary answers: the journal is replayed
+        store.flushFileCopies(); // the replay runs on the background thread: wait for it
         assertEquals(List.of(before, other, during), primary.entry(a).orElseThrow().history());
         assertTrue(store.journal().pending().isEmpty(), "replayed lines are removed");
         assertEquals(10.0, primary.entry(a).orElseThrow().profile().meanNanos(), "the primary's profile stays");
