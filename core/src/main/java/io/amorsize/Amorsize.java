@@ -1,24 +1,24 @@
 package io.amorsize;
 
-import io.amorsize.tune.EngineAdapter;
-import io.amorsize.tune.EngineInput;
-import io.amorsize.tune.TuneOptions;
-import io.amorsize.tune.TuningMetrics;
-import io.amorsize.tune.TuningPipeline;
 import io.amorsize.cache.InMemoryStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
-import io.amorsize.tune.Measurement;
+import io.amorsize.key.InputKind;
+import io.amorsize.key.InputShape;
 import io.amorsize.measure.Measured;
-import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.measure.Measurer;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.InputKind;
-import io.amorsize.key.InputShape;
+import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.sample.Sample;
 import io.amorsize.sample.Sampler;
+import io.amorsize.tune.EngineAdapter;
+import io.amorsize.tune.EngineInput;
+import io.amorsize.tune.Measurement;
+import io.amorsize.tune.TuneOptions;
+import io.amorsize.tune.TuningMetrics;
+import io.amorsize.tune.TuningPipeline;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -71,8 +71,8 @@ public final class Amorsize {
      *
      * @throws IllegalArgumentException when an argument is null or {@code recordCount} is negative
      */
-    public static <T, R> Recommendation recommend(Iterable<T> input, long recordCount, RecordFunction<T, R> fn,
-                                                  ClusterShape cluster) {
+    public static <T, R> Recommendation recommend(
+            Iterable<T> input, long recordCount, RecordFunction<T, R> fn, ClusterShape cluster) {
         requireArg(input, "input");
         requireArg(fn, "fn");
         requireArg(cluster, "cluster");
@@ -100,12 +100,20 @@ public final class Amorsize {
         }
         Supplier<Measurement> measure = () -> {
             Sample<T> sample = new Sampler(settings, Ticker.system()).take(input);
-            Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system()), settings,
-                    Workload.of(n, 1), cluster);
+            Measurer measurer = DecisionStopRule.attach(
+                    new Measurer(settings, Ticker.system()), settings, Workload.of(n, 1), cluster);
             Measured measured = measurer.measureBatchesWithReport(sample.records(), fn);
-            return new Measurement(measured.profile(), Workload.of(n, 1), List.of(String.format(Locale.ROOT,
-                    "sampled %,d of %,d records; batch function timed at several batch sizes", sample.records().size(), n),
-                    measured.report().describe()), measured.report().summary());
+            return new Measurement(
+                    measured.profile(),
+                    Workload.of(n, 1),
+                    List.of(
+                            String.format(
+                                    Locale.ROOT,
+                                    "sampled %,d of %,d records; batch function timed at several batch sizes",
+                                    sample.records().size(),
+                                    n),
+                            measured.report().describe()),
+                    measured.report().summary());
         };
         return tune(fn, InputKind.RECORDS.shape(n, -1, 1), cluster, Workload.of(n, 1), measure, settings);
     }
@@ -115,33 +123,47 @@ public final class Amorsize {
      * ({@link Options#TASK_OVERHEAD}).
      */
     public static ClusterShape localCluster() {
-        return ClusterShape.local(Settings.fromEnvironment().get(Options.TASK_OVERHEAD).toNanos());
+        return ClusterShape.local(
+                Settings.fromEnvironment().get(Options.TASK_OVERHEAD).toNanos());
     }
 
-    private static <T, R> Recommendation tuneLocally(Iterable<T> input, long recordCount, RecordFunction<T, R> fn,
-                                                     ClusterShape cluster) {
+    private static <T, R> Recommendation tuneLocally(
+            Iterable<T> input, long recordCount, RecordFunction<T, R> fn, ClusterShape cluster) {
         Settings settings = Settings.fromEnvironment();
         if (recordCount == 0) {
             return Recommendation.fallback(1, "empty input: nothing to measure");
         }
         InputShape shape = InputKind.RECORDS.shape(recordCount, -1, 1);
         Supplier<Measurement> measure = () -> {
-            Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system()), settings,
-                    Workload.of(recordCount, 1), cluster);
+            Measurer measurer = DecisionStopRule.attach(
+                    new Measurer(settings, Ticker.system()), settings, Workload.of(recordCount, 1), cluster);
             Sampler sampler = new Sampler(settings, Ticker.system());
             Sample<T> sample = sampleOf(sampler, input);
             Measured measured = measurer.measureWithReport(List.of(sample.records()), fn);
             List<String> notes = new ArrayList<>();
-            notes.add(String.format(Locale.ROOT, "sampled %,d of %,d records in %.1f ms", sample.records().size(),
-                    recordCount, sample.elapsedNanos() / 1e6));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "sampled %,d of %,d records in %.1f ms",
+                    sample.records().size(),
+                    recordCount,
+                    sample.elapsedNanos() / 1e6));
             notes.add(measured.report().describe());
-            return new Measurement(measured.profile(), Workload.of(recordCount, 1), notes, measured.report().summary());
+            return new Measurement(
+                    measured.profile(),
+                    Workload.of(recordCount, 1),
+                    notes,
+                    measured.report().summary());
         };
         return tune(fn, shape, cluster, Workload.of(recordCount, 1), measure, settings);
     }
 
-    private static Recommendation tune(Object fn, InputShape shape, ClusterShape cluster, Workload workload,
-                                       Supplier<Measurement> measure, Settings settings) {
+    private static Recommendation tune(
+            Object fn,
+            InputShape shape,
+            ClusterShape cluster,
+            Workload workload,
+            Supplier<Measurement> measure,
+            Settings settings) {
         return LOCAL.decide(new LocalEngine(settings, shape, cluster, workload, measure), fn, TuneOptions.defaults());
     }
 
@@ -154,8 +176,12 @@ public final class Amorsize {
         private final Supplier<Measurement> measure;
         private boolean shared = true;
 
-        LocalEngine(Settings settings, InputShape shape, ClusterShape cluster, Workload workload,
-                    Supplier<Measurement> measure) {
+        LocalEngine(
+                Settings settings,
+                InputShape shape,
+                ClusterShape cluster,
+                Workload workload,
+                Supplier<Measurement> measure) {
             this.settings = settings;
             this.shape = shape;
             this.cluster = cluster;
@@ -224,8 +250,7 @@ public final class Amorsize {
     // (end of local tuning)
     // ======================================================================================
 
-    private Amorsize() {
-    }
+    private Amorsize() {}
 
     // ======================================================================================
     // Shared cache: Redis with a local-file fallback. See docs/CACHE.md.

@@ -5,9 +5,9 @@ import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.SharedStores;
 import io.amorsize.config.Settings;
-import io.amorsize.model.ClusterShape;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.FunctionFingerprint;
+import io.amorsize.model.ClusterShape;
 import io.amorsize.recommend.Optimizer;
 import java.time.Clock;
 import java.util.List;
@@ -22,8 +22,7 @@ final class DistributedCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributedCache.class);
 
-    private DistributedCache() {
-    }
+    private DistributedCache() {}
 
     static int prewarm(Object fn, List<WorkloadSpec> specs) {
         return prewarm(fn, specs, Clock.systemUTC());
@@ -54,12 +53,26 @@ final class DistributedCache {
             ClusterShape cluster = spec.cluster() != null ? spec.cluster() : Amorsize.localCluster();
             CacheKey key = CacheKey.of(fingerprint, spec.input(), cluster);
             Recommendation r = optimizer.optimize(spec.profile(), spec.workload(), cluster);
-            CacheEntry entry = new CacheEntry(EntryFormat.SCHEMA_VERSION, key, spec.profile(), cluster, spec.workload(),
-                    r.partitions(), r.batchSize(), r.action(), clock.millis());
+            CacheEntry entry = new CacheEntry(
+                    EntryFormat.SCHEMA_VERSION,
+                    key,
+                    spec.profile(),
+                    cluster,
+                    spec.workload(),
+                    r.partitions(),
+                    r.batchSize(),
+                    r.action(),
+                    clock.millis());
             store.put(key, entry);
             stored++;
-            LOG.info("amorsize cache: prewarmed {} ({} records, {} ns/record on {}: {} partitions, batch {})", store.render(key),
-                    spec.records(), Math.round(spec.nanosPerRecord()), cluster.fingerprint(), r.partitions(), r.batchSize());
+            LOG.info(
+                    "amorsize cache: prewarmed {} ({} records, {} ns/record on {}: {} partitions, batch {})",
+                    store.render(key),
+                    spec.records(),
+                    Math.round(spec.nanosPerRecord()),
+                    cluster.fingerprint(),
+                    r.partitions(),
+                    r.batchSize());
         }
         return stored;
     }

@@ -30,7 +30,8 @@ public record Recommendation(
         double currentNanos,
         List<String> warnings,
         Source source,
-        String explanation) implements java.io.Serializable {
+        String explanation)
+        implements java.io.Serializable {
 
     public Recommendation {
         if (partitions < 1) {
@@ -57,7 +58,14 @@ public record Recommendation(
     public static Recommendation fallback(int currentPartitions, String reason) {
         Objects.requireNonNull(reason, "reason");
         int p = Math.max(1, currentPartitions);
-        return new Recommendation(p, 1, Action.KEEP, p, Double.NaN, Double.NaN, List.of(reason),
+        return new Recommendation(
+                p,
+                1,
+                Action.KEEP,
+                p,
+                Double.NaN,
+                Double.NaN,
+                List.of(reason),
                 Source.DEFAULT_FALLBACK,
                 "amorsize: kept the engine's partitioning (" + p + " partitions): " + reason);
     }
@@ -100,14 +108,23 @@ public record Recommendation(
 
     /** A copy that reports another source (e.g. after a cache hit). */
     public Recommendation withSource(Source newSource) {
-        return new Recommendation(partitions, batchSize, action, currentPartitions, predictedNanos,
-                currentNanos, warnings, newSource, explanation);
+        return new Recommendation(
+                partitions,
+                batchSize,
+                action,
+                currentPartitions,
+                predictedNanos,
+                currentNanos,
+                warnings,
+                newSource,
+                explanation);
     }
 
     @Override
     public String toString() {
         return "Recommendation{" + partitions + " partitions (" + action + " from " + currentPartitions
-                + "), batch " + batchSize + ", speedup " + String.format(java.util.Locale.ROOT, "%.2f", estimatedSpeedup())
+                + "), batch " + batchSize + ", speedup "
+                + String.format(java.util.Locale.ROOT, "%.2f", estimatedSpeedup())
                 + "x, " + source + (warnings.isEmpty() ? "" : ", warnings=" + warnings) + "}";
     }
 }

@@ -1,10 +1,10 @@
 package io.amorsize;
 
+import io.amorsize.key.InputKind;
+import io.amorsize.key.InputShape;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.InputKind;
-import io.amorsize.key.InputShape;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -48,10 +48,25 @@ public record WorkloadSpec(
     public static final double DEFAULT_TASK_OVERHEAD_NANOS = 5_000_000.0;
 
     /** A {@link InputKind#RECORDS} spec (the record count is known before running). */
-    public WorkloadSpec(long records, int partitions, long knownInputBytes, double nanosPerRecord, double cv,
-                        double inputBytesPerRecord, double outputBytesPerRecord, ClusterShape cluster) {
-        this(records, partitions, knownInputBytes, nanosPerRecord, cv, inputBytesPerRecord, outputBytesPerRecord,
-                cluster, InputKind.RECORDS);
+    public WorkloadSpec(
+            long records,
+            int partitions,
+            long knownInputBytes,
+            double nanosPerRecord,
+            double cv,
+            double inputBytesPerRecord,
+            double outputBytesPerRecord,
+            ClusterShape cluster) {
+        this(
+                records,
+                partitions,
+                knownInputBytes,
+                nanosPerRecord,
+                cv,
+                inputBytesPerRecord,
+                outputBytesPerRecord,
+                cluster,
+                InputKind.RECORDS);
     }
 
     public WorkloadSpec {
@@ -99,15 +114,15 @@ public record WorkloadSpec(
      */
     public static WorkloadSpec ofFiles(long totalBytes, long records, int partitions, Duration perRecord) {
         Objects.requireNonNull(perRecord, "perRecord");
-        return new WorkloadSpec(records, partitions, totalBytes, perRecord.toNanos(), 0.2, -1, -1, null,
-                InputKind.FILES);
+        return new WorkloadSpec(
+                records, partitions, totalBytes, perRecord.toNanos(), 0.2, -1, -1, null, InputKind.FILES);
     }
 
     /** An input whose records and bytes are unknown before running: the key holds the partition count's bucket. */
     public static WorkloadSpec ofUnknownSize(long records, int partitions, Duration perRecord) {
         Objects.requireNonNull(perRecord, "perRecord");
-        return new WorkloadSpec(records, partitions, -1, perRecord.toNanos(), 0.2, -1, -1, null,
-                InputKind.UNKNOWN_SIZE);
+        return new WorkloadSpec(
+                records, partitions, -1, perRecord.toNanos(), 0.2, -1, -1, null, InputKind.UNKNOWN_SIZE);
     }
 
     /**
@@ -115,12 +130,16 @@ public record WorkloadSpec(
      * {@code executorMemoryBytes ÷ coresPerExecutor} per slot ({@code spark.executor.memory};
      * for {@code local[n]} use 1 executor of n cores and the driver's heap).
      */
-    public static ClusterShape onSpark(String sparkVersion, int executors, int coresPerExecutor,
-                                       long executorMemoryBytes) {
+    public static ClusterShape onSpark(
+            String sparkVersion, int executors, int coresPerExecutor, long executorMemoryBytes) {
         requirePositive("executors", executors);
         requirePositive("coresPerExecutor", coresPerExecutor);
-        return new ClusterShape("spark", sparkVersion, executors * coresPerExecutor,
-                Math.max(1, executorMemoryBytes / coresPerExecutor), DEFAULT_TASK_OVERHEAD_NANOS);
+        return new ClusterShape(
+                "spark",
+                sparkVersion,
+                executors * coresPerExecutor,
+                Math.max(1, executorMemoryBytes / coresPerExecutor),
+                DEFAULT_TASK_OVERHEAD_NANOS);
     }
 
     /**
@@ -128,12 +147,16 @@ public record WorkloadSpec(
      * slots, {@code taskHeapBytes ÷ slotsPerTaskManager} per slot ({@code taskmanager.memory.task.heap.size};
      * for a local environment use the client JVM's heap, shared by all its slots).
      */
-    public static ClusterShape onFlink(String flinkVersion, int taskManagers, int slotsPerTaskManager,
-                                       long taskHeapBytes) {
+    public static ClusterShape onFlink(
+            String flinkVersion, int taskManagers, int slotsPerTaskManager, long taskHeapBytes) {
         requirePositive("taskManagers", taskManagers);
         requirePositive("slotsPerTaskManager", slotsPerTaskManager);
-        return new ClusterShape("flink", flinkVersion, taskManagers * slotsPerTaskManager,
-                Math.max(1, taskHeapBytes / slotsPerTaskManager), DEFAULT_TASK_OVERHEAD_NANOS);
+        return new ClusterShape(
+                "flink",
+                flinkVersion,
+                taskManagers * slotsPerTaskManager,
+                Math.max(1, taskHeapBytes / slotsPerTaskManager),
+                DEFAULT_TASK_OVERHEAD_NANOS);
     }
 
     private static void requirePositive(String name, int v) {
@@ -144,25 +167,50 @@ public record WorkloadSpec(
 
     /** A copy with known record sizes. */
     public WorkloadSpec withSizes(double inputBytes, double outputBytes) {
-        return new WorkloadSpec(records, partitions, knownInputBytes, nanosPerRecord, cv, inputBytes, outputBytes, cluster, inputKind);
+        return new WorkloadSpec(
+                records, partitions, knownInputBytes, nanosPerRecord, cv, inputBytes, outputBytes, cluster, inputKind);
     }
 
     /** A copy with the per-record time's coefficient of variation. */
     public WorkloadSpec withCv(double newCv) {
-        return new WorkloadSpec(records, partitions, knownInputBytes, nanosPerRecord, newCv, inputBytesPerRecord,
-                outputBytesPerRecord, cluster, inputKind);
+        return new WorkloadSpec(
+                records,
+                partitions,
+                knownInputBytes,
+                nanosPerRecord,
+                newCv,
+                inputBytesPerRecord,
+                outputBytesPerRecord,
+                cluster,
+                inputKind);
     }
 
     /** A copy with the input bytes the engine knows before running (file splits). */
     public WorkloadSpec withKnownInputBytes(long bytes) {
-        return new WorkloadSpec(records, partitions, bytes, nanosPerRecord, cv, inputBytesPerRecord,
-                outputBytesPerRecord, cluster, inputKind);
+        return new WorkloadSpec(
+                records,
+                partitions,
+                bytes,
+                nanosPerRecord,
+                cv,
+                inputBytesPerRecord,
+                outputBytesPerRecord,
+                cluster,
+                inputKind);
     }
 
     /** A copy for another cluster. */
     public WorkloadSpec on(ClusterShape newCluster) {
-        return new WorkloadSpec(records, partitions, knownInputBytes, nanosPerRecord, cv, inputBytesPerRecord,
-                outputBytesPerRecord, Objects.requireNonNull(newCluster, "cluster"), inputKind);
+        return new WorkloadSpec(
+                records,
+                partitions,
+                knownInputBytes,
+                nanosPerRecord,
+                cv,
+                inputBytesPerRecord,
+                outputBytesPerRecord,
+                Objects.requireNonNull(newCluster, "cluster"),
+                inputKind);
     }
 
     /** The input shape a look-up of this workload keys on ({@link InputKind#shape}, as the adapters build it). */

@@ -1,9 +1,5 @@
 package io.amorsize;
 
-import io.amorsize.tune.TuningRequest;
-
-import io.amorsize.tune.Tuner;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,19 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.cache.CacheConfig;
 import io.amorsize.cache.CacheEntry;
-import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.CacheHit;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.FallbackStore;
 import io.amorsize.cache.FileStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.StoreStats;
-import io.amorsize.measure.CostProfile;
-import io.amorsize.model.ClusterShape;
-import io.amorsize.model.Workload;
 import io.amorsize.config.Settings;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.FunctionFingerprint;
+import io.amorsize.measure.CostProfile;
+import io.amorsize.model.ClusterShape;
+import io.amorsize.model.Workload;
 import io.amorsize.testing.RedisServerProcess;
+import io.amorsize.tune.Tuner;
+import io.amorsize.tune.TuningRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,9 +45,14 @@ class AmorsizeCacheIT {
     }
 
     private CacheConfig.Builder config(String url, String prefix) {
-        return CacheConfig.builder().redisUrl(url).keyPrefix(prefix).fallbackDir(dir)
-                .connectTimeout(Duration.ofMillis(300)).socketTimeout(Duration.ofMillis(300))
-                .deadline(Duration.ofSeconds(1)).poolMaxWait(Duration.ofMillis(150));
+        return CacheConfig.builder()
+                .redisUrl(url)
+                .keyPrefix(prefix)
+                .fallbackDir(dir)
+                .connectTimeout(Duration.ofMillis(300))
+                .socketTimeout(Duration.ofMillis(300))
+                .deadline(Duration.ofSeconds(1))
+                .poolMaxWait(Duration.ofMillis(150));
     }
 
     /** The key behind a rendered one of a store with {@code prefix}. */
@@ -58,15 +61,23 @@ class AmorsizeCacheIT {
     }
 
     static CacheEntry entry(CacheKey key) {
-        return new CacheEntry(EntryFormat.SCHEMA_VERSION, key, CostProfile.of(50_000, 0.2, 100, 120),
-                new ClusterShape("local", "1.0", 4, 1L << 30, 5e6), Workload.of(100_000, 8), 16, 64, Action.REPARTITION,
+        return new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                key,
+                CostProfile.of(50_000, 0.2, 100, 120),
+                new ClusterShape("local", "1.0", 4, 1L << 30, 5e6),
+                Workload.of(100_000, 8),
+                16,
+                64,
+                Action.REPARTITION,
                 1_700_000_000_000L);
     }
 
     @Test
     void configureStatsClearDisable() {
         try (RedisServerProcess server = RedisServerProcess.start()) {
-            assertTrue(Amorsize.configureDistributedCache(config(server.url(), "amz-facade:").build()));
+            assertTrue(Amorsize.configureDistributedCache(
+                    config(server.url(), "amz-facade:").build()));
             assertTrue(Amorsize.isDistributedCacheEnabled());
             RecommendationStore store = Amorsize.currentStore();
             assertInstanceOf(FallbackStore.class, store);
@@ -98,7 +109,8 @@ class AmorsizeCacheIT {
     void redisDownAtStartFallsBackToTheFile() {
         int dead = RedisServerProcess.freePort();
         long t0 = System.nanoTime();
-        boolean ok = Amorsize.configureDistributedCache(config("redis://127.0.0.1:" + dead, "amz-down:").build());
+        boolean ok = Amorsize.configureDistributedCache(
+                config("redis://127.0.0.1:" + dead, "amz-down:").build());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertFalse(ok);
         assertTrue(ms < 1500, "configure took " + ms + " ms");
@@ -118,20 +130,26 @@ class AmorsizeCacheIT {
 
         // the String form: same answer, never an exception for an unreachable server
         assertFalse(Amorsize.configureDistributedCache("redis://127.0.0.1:" + dead));
-        assertTrue(Amorsize.currentCacheConfig().fallbackDir().toString().contains("amorsize-test-cache"),
-                "tests run with AMORSIZE_CACHE_DIR under target/: " + Amorsize.currentCacheConfig().fallbackDir());
+        assertTrue(
+                Amorsize.currentCacheConfig().fallbackDir().toString().contains("amorsize-test-cache"),
+                "tests run with AMORSIZE_CACHE_DIR under target/: "
+                        + Amorsize.currentCacheConfig().fallbackDir());
     }
 
     @Test
     void badUrlsAreIllegalArgumentsWithoutThePassword() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Amorsize.configureDistributedCache("http://user:s3cret-pw@host:6379"));
         assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Amorsize.configureDistributedCache("redis://user:s3cret-pw@host:notaport"));
         assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Amorsize.configureDistributedCache((String) null));
-        assertThrows(IllegalArgumentException.class, () -> Amorsize.configureDistributedCache(CacheConfig.builder().build()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Amorsize.configureDistributedCache(CacheConfig.builder().build()));
         assertThrows(IllegalArgumentException.class, () -> Amorsize.clearDistributedCache(null));
         assertThrows(IllegalArgumentException.class, () -> Amorsize.prewarmDistributedCache(null, java.util.List.of()));
     }
@@ -140,22 +158,26 @@ class AmorsizeCacheIT {
     @Test
     void prewarmedEntriesAreHitByALaterLookUp() {
         try (RedisServerProcess server = RedisServerProcess.start()) {
-            assertTrue(Amorsize.configureDistributedCache(config(server.url(), "amz-prewarm:").build()));
+            assertTrue(Amorsize.configureDistributedCache(
+                    config(server.url(), "amz-prewarm:").build()));
             RecordFunction<Integer, Integer> fn = x -> x * 7;
-            WorkloadSpec spec = WorkloadSpec.of(200_000, 1, Duration.ofNanos(40_000)).withSizes(16, 16);
+            WorkloadSpec spec =
+                    WorkloadSpec.of(200_000, 1, Duration.ofNanos(40_000)).withSizes(16, 16);
             ClusterShape other = new ClusterShape("spark", "4.1.1", 32, 4L << 30, 3e6);
             assertEquals(2, Amorsize.prewarmDistributedCache(fn, java.util.List.of(spec, spec.on(other))));
 
-            String expected = EntryFormat.render("amz-prewarm:",
-                    CacheKey.of(FunctionFingerprint.of(fn), spec.input(), Amorsize.localCluster()));
-            assertTrue(Amorsize.currentStore().scan("*").contains(expected), Amorsize.currentStore().scan("*").toString());
+            String expected = EntryFormat.render(
+                    "amz-prewarm:", CacheKey.of(FunctionFingerprint.of(fn), spec.input(), Amorsize.localCluster()));
+            assertTrue(
+                    Amorsize.currentStore().scan("*").contains(expected),
+                    Amorsize.currentStore().scan("*").toString());
 
             java.util.concurrent.atomic.AtomicInteger measured = new java.util.concurrent.atomic.AtomicInteger();
             Settings settings = Settings.fromEnvironment(); // the store renders its own prefix
             Tuner tuner = new Tuner(Amorsize.currentStore(), settings, java.time.Clock.systemUTC());
             for (ClusterShape cluster : java.util.List.of(Amorsize.localCluster(), other)) {
-                Recommendation r = tuner.tune(new TuningRequest(FunctionFingerprint.of(fn), spec.input(), cluster,
-                        spec.workload(), () -> {
+                Recommendation r = tuner.tune(
+                        new TuningRequest(FunctionFingerprint.of(fn), spec.input(), cluster, spec.workload(), () -> {
                             measured.incrementAndGet();
                             throw new IllegalStateException("a prewarmed workload must not be measured");
                         }));
@@ -164,8 +186,8 @@ class AmorsizeCacheIT {
             assertEquals(0, measured.get());
             // a different function misses (and would measure)
             RecordFunction<Integer, Integer> other7 = x -> x * 8;
-            Recommendation miss = tuner.tune(new TuningRequest(FunctionFingerprint.of(other7), spec.input(),
-                    Amorsize.localCluster(), spec.workload(), () -> {
+            Recommendation miss = tuner.tune(new TuningRequest(
+                    FunctionFingerprint.of(other7), spec.input(), Amorsize.localCluster(), spec.workload(), () -> {
                         measured.incrementAndGet();
                         throw new IllegalStateException("measured");
                     }));
@@ -179,9 +201,10 @@ class AmorsizeCacheIT {
     void wrongPasswordFallsBackWithoutLeakingIt() {
         String secret = "not-the-password-7Hq2";
         try (RedisServerProcess server = RedisServerProcess.start("--requirepass", "the-right-one");
-             io.amorsize.testing.LogCapture logs = io.amorsize.testing.LogCapture.start()) {
+                io.amorsize.testing.LogCapture logs = io.amorsize.testing.LogCapture.start()) {
             CacheConfig cfg = config("redis://:" + secret + "@127.0.0.1:" + server.port(), "amz-wrongpw:")
-                    .hmacSecret("hmac-" + secret).build();
+                    .hmacSecret("hmac-" + secret)
+                    .build();
             assertFalse(Amorsize.configureDistributedCache(cfg));
             RecommendationStore store = Amorsize.currentStore();
             CacheKey key = key("amz-wrongpw:", "amz-wrongpw:v1:f:n1:c");

@@ -63,7 +63,9 @@ class AmorsizeLocalTest {
         Recommendation r = Amorsize.recommend(records(10), fn, SIXTEEN);
         assertEquals(Source.DEFAULT_FALLBACK, r.source(), r.explain());
         assertEquals(1, r.partitions());
-        assertTrue(r.warnings().get(0).contains("IllegalStateException"), r.warnings().toString());
+        assertTrue(
+                r.warnings().get(0).contains("IllegalStateException"),
+                r.warnings().toString());
         assertTrue(r.warnings().get(0).contains("#5"), r.warnings().toString());
     }
 
@@ -97,15 +99,21 @@ class AmorsizeLocalTest {
         assertEquals(1, empty.partitions());
         RecordFunction<Integer, Integer> id = x -> x;
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Amorsize.recommend(null, id, SIXTEEN))
-                .getMessage().contains("input"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> Amorsize.recommend(records(3), (RecordFunction<Integer, Integer>) null, SIXTEEN))
-                .getMessage().contains("fn"));
+                .getMessage()
+                .contains("input"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Amorsize.recommend(records(3), (RecordFunction<Integer, Integer>) null, SIXTEEN))
+                .getMessage()
+                .contains("fn"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Amorsize.recommend(records(3), id, null))
-                .getMessage().contains("cluster"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> Amorsize.recommend((Iterable<Integer>) records(3), -1, id, SIXTEEN))
-                .getMessage().contains("recordCount"));
+                .getMessage()
+                .contains("cluster"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Amorsize.recommend((Iterable<Integer>) records(3), -1, id, SIXTEEN))
+                .getMessage()
+                .contains("recordCount"));
     }
 
     @Test

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     /** The root package's user-facing value types: a leaf. */
-    static final Set<String> API_TYPES = Set.of("Action", "AmorsizeException", "BatchFunction", "Recommendation",
-            "RecordFunction", "Source", "Ticker");
+    static final Set<String> API_TYPES = Set.of(
+            "Action", "AmorsizeException", "BatchFunction", "Recommendation", "RecordFunction", "Source", "Ticker");
 
     private static JavaClasses classes;
 
@@ -60,7 +60,8 @@ class ArchitectureTest {
     }
 
     private static DescribedPredicate<JavaClass> facade() {
-        return DescribedPredicate.describe("the root package's facade",
+        return DescribedPredicate.describe(
+                "the root package's facade",
                 c -> c.getBaseComponentType().getPackageName().equals("io.amorsize") && !isApi(c));
     }
 
@@ -94,29 +95,48 @@ class ArchitectureTest {
 
     @Test
     void stagesOnlyDependDownward() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Api").definedBy(api())
-                .layer("Config").definedBy("io.amorsize.config..")
-                .layer("Sample").definedBy("io.amorsize.sample..")
-                .layer("Measure").definedBy("io.amorsize.measure..")
-                .layer("Model").definedBy("io.amorsize.model..")
-                .layer("Recommend").definedBy("io.amorsize.recommend..")
-                .layer("Key").definedBy("io.amorsize.key..")
-                .layer("Cache").definedBy("io.amorsize.cache..")
-                .layer("Tune").definedBy("io.amorsize.tune..")
-                .layer("Facade").definedBy(facade())
-                .whereLayer("Api").mayNotAccessAnyLayer()
-                .whereLayer("Config").mayOnlyAccessLayers("Api")
-                .whereLayer("Sample").mayOnlyAccessLayers("Api", "Config")
-                .whereLayer("Measure").mayOnlyAccessLayers("Api", "Config", "Sample")
-                .whereLayer("Model").mayOnlyAccessLayers("Api", "Config", "Sample", "Measure")
-                .whereLayer("Recommend").mayOnlyAccessLayers("Api", "Config", "Sample", "Measure", "Model")
-                .whereLayer("Key").mayOnlyAccessLayers("Api", "Config", "Model")
-                .whereLayer("Cache").mayOnlyAccessLayers("Api", "Config", "Measure", "Model", "Key")
-                .whereLayer("Tune").mayOnlyAccessLayers("Api", "Config", "Sample", "Measure", "Model", "Recommend",
-                        "Key", "Cache")
-                .whereLayer("Facade").mayOnlyAccessLayers("Api", "Config", "Sample", "Measure", "Model", "Recommend",
-                        "Key", "Cache", "Tune")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Api")
+                .definedBy(api())
+                .layer("Config")
+                .definedBy("io.amorsize.config..")
+                .layer("Sample")
+                .definedBy("io.amorsize.sample..")
+                .layer("Measure")
+                .definedBy("io.amorsize.measure..")
+                .layer("Model")
+                .definedBy("io.amorsize.model..")
+                .layer("Recommend")
+                .definedBy("io.amorsize.recommend..")
+                .layer("Key")
+                .definedBy("io.amorsize.key..")
+                .layer("Cache")
+                .definedBy("io.amorsize.cache..")
+                .layer("Tune")
+                .definedBy("io.amorsize.tune..")
+                .layer("Facade")
+                .definedBy(facade())
+                .whereLayer("Api")
+                .mayNotAccessAnyLayer()
+                .whereLayer("Config")
+                .mayOnlyAccessLayers("Api")
+                .whereLayer("Sample")
+                .mayOnlyAccessLayers("Api", "Config")
+                .whereLayer("Measure")
+                .mayOnlyAccessLayers("Api", "Config", "Sample")
+                .whereLayer("Model")
+                .mayOnlyAccessLayers("Api", "Config", "Sample", "Measure")
+                .whereLayer("Recommend")
+                .mayOnlyAccessLayers("Api", "Config", "Sample", "Measure", "Model")
+                .whereLayer("Key")
+                .mayOnlyAccessLayers("Api", "Config", "Model")
+                .whereLayer("Cache")
+                .mayOnlyAccessLayers("Api", "Config", "Measure", "Model", "Key")
+                .whereLayer("Tune")
+                .mayOnlyAccessLayers("Api", "Config", "Sample", "Measure", "Model", "Recommend", "Key", "Cache")
+                .whereLayer("Facade")
+                .mayOnlyAccessLayers("Api", "Config", "Sample", "Measure", "Model", "Recommend", "Key", "Cache", "Tune")
                 .check(classes);
     }
 }

@@ -32,8 +32,10 @@ class DocsLogLinesTest {
 
     private static final Pattern INLINE = Pattern.compile("`(amorsize: [^`]+)`");
     private static final Pattern BLOCK_LINE = Pattern.compile("(?m)^(amorsize: .+)$");
-    private static final Pattern LOG_LINE = Pattern.compile("^amorsize: \\d+ -> \\d+ partitions \\(\\w+\\), batch \\d+ \\(");
-    private static final Pattern HEADLINE = Pattern.compile("^amorsize: (\\d+ -> \\d+ partitions \\(\\w+\\)|keep \\d+ partitions?), batch \\d+; predicted ");
+    private static final Pattern LOG_LINE =
+            Pattern.compile("^amorsize: \\d+ -> \\d+ partitions \\(\\w+\\), batch \\d+ \\(");
+    private static final Pattern HEADLINE = Pattern.compile(
+            "^amorsize: (\\d+ -> \\d+ partitions \\(\\w+\\)|keep \\d+ partitions?), batch \\d+; predicted ");
     private static final String FALLBACK = "amorsize: kept the engine's partitioning";
     private static final ClusterShape SIXTY_FOUR = new ClusterShape("spark", "4.1.1", 64, 2L << 30, 20e6);
 
@@ -52,22 +54,25 @@ class DocsLogLinesTest {
             Recommendation r = Amorsize.recommend(input, fn, SIXTY_FOUR);
             assertEquals(Source.COMPUTED, r.source(), r.explain());
             assertEquals(Action.REPARTITION, r.action(), r.explain());
-            List<String> info = logs.at(Level.INFO).stream().map(LogCapture.Line::message)
-                    .filter(m -> LOG_LINE.matcher(m).find()).toList();
+            List<String> info = logs.at(Level.INFO).stream()
+                    .map(LogCapture.Line::message)
+                    .filter(m -> LOG_LINE.matcher(m).find())
+                    .toList();
             assertEquals(1, info.size(), logs.lines().toString());
             realLogLine = info.get(0);
             realExplain = r.explain();
         }
         // throws on every record: the decision-driven stop may end measuring before any given record
         RecordFunction<Integer, Integer> throwing = x -> 1 / (x - x);
-        Recommendation fallback = Amorsize.recommend(IntStream.range(0, 100).boxed().toList(), throwing, SIXTY_FOUR);
+        Recommendation fallback =
+                Amorsize.recommend(IntStream.range(0, 100).boxed().toList(), throwing, SIXTY_FOUR);
         assertEquals(Source.DEFAULT_FALLBACK, fallback.source(), fallback.explain());
         realFallback = fallback.explain();
     }
 
     /** The measuring spend at the end of a measured decision's INFO line. */
-    private static final Pattern SPEND = Pattern.compile(
-            "; measured [\\d,]+ records? in \\d+ (?:partition|task)s?, \\d+ ms; stopped: [a-z %0-9]+$");
+    private static final Pattern SPEND =
+            Pattern.compile("; measured [\\d,]+ records? in \\d+ (?:partition|task)s?, \\d+ ms; stopped: [a-z %0-9]+$");
 
     private static String withoutSpend(String line) {
         return SPEND.matcher(line).replaceFirst("");
@@ -76,7 +81,8 @@ class DocsLogLinesTest {
     @Test
     void quotedLogLinesHaveTheShapeOfTheRealOne() throws IOException {
         // (a measured decision's line may end with the measuring spend; engines word it per task or partition)
-        List<String> quoted = quoted().stream().filter(q -> LOG_LINE.matcher(q).find()).toList();
+        List<String> quoted =
+                quoted().stream().filter(q -> LOG_LINE.matcher(q).find()).toList();
         assertTrue(quoted.size() >= 3, "README, EXPLAIN.md, SPARK.md and FLINK.md quote the INFO line: " + quoted);
         String stripped = realLogLine.replaceFirst("; \\d+ warning\\(s\\), see explain\\(\\)$", "");
         assertTrue(SPEND.matcher(stripped).find(), "a measured decision's line shows the spend: " + realLogLine);
@@ -88,11 +94,16 @@ class DocsLogLinesTest {
 
     @Test
     void quotedExplanationHeadlinesAndLabelsMatchTheRealExplanation() throws IOException {
-        List<String> quoted = quoted().stream().filter(q -> HEADLINE.matcher(q).find()).toList();
+        List<String> quoted =
+                quoted().stream().filter(q -> HEADLINE.matcher(q).find()).toList();
         assertTrue(quoted.size() >= 2, "README and EXPLAIN.md quote a headline: " + quoted);
         String real = shape(realExplain.lines().findFirst().orElseThrow());
         for (String q : quoted) {
-            assertEquals(real, shape(q), "quoted: " + q + "\nexplain(): " + realExplain.lines().findFirst().orElseThrow());
+            assertEquals(
+                    real,
+                    shape(q),
+                    "quoted: " + q + "\nexplain(): "
+                            + realExplain.lines().findFirst().orElseThrow());
         }
         Set<String> realLabels = labels(realExplain);
         Matcher block = Pattern.compile("(?s)```\\n(amorsize: .*?)```").matcher(read("docs/EXPLAIN.md"));
@@ -100,13 +111,15 @@ class DocsLogLinesTest {
         Set<String> docLabels = labels(block.group(1));
         assertFalse(docLabels.isEmpty());
         for (String label : docLabels) {
-            assertTrue(realLabels.contains(label), "EXPLAIN.md shows label '" + label + "', explain() has " + realLabels);
+            assertTrue(
+                    realLabels.contains(label), "EXPLAIN.md shows label '" + label + "', explain() has " + realLabels);
         }
     }
 
     @Test
     void quotedFallbackExplanationHasTheShapeOfTheRealOne() throws IOException {
-        List<String> quoted = quoted().stream().filter(q -> q.startsWith(FALLBACK)).toList();
+        List<String> quoted =
+                quoted().stream().filter(q -> q.startsWith(FALLBACK)).toList();
         assertFalse(quoted.isEmpty(), "EXPLAIN.md quotes a fallback explanation");
         for (String q : quoted) {
             assertEquals(shape(realFallback), shape(q), "quoted: " + q + "\nexplain(): " + realFallback);
@@ -116,7 +129,9 @@ class DocsLogLinesTest {
     @Test
     void everyQuotedAmorsizeLineIsOneOfTheCheckedKinds() throws IOException {
         for (String q : quoted()) {
-            boolean known = LOG_LINE.matcher(q).find() || HEADLINE.matcher(q).find() || q.startsWith(FALLBACK)
+            boolean known = LOG_LINE.matcher(q).find()
+                    || HEADLINE.matcher(q).find()
+                    || q.startsWith(FALLBACK)
                     || q.equals("amorsize: ...");
             assertTrue(known, "a quoted line this test does not check; add its kind here: " + q);
         }

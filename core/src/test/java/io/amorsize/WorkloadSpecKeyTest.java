@@ -27,7 +27,11 @@ class WorkloadSpecKeyTest {
         assertTrue(spec.input().bucket().startsWith("B"), spec.input().bucket());
         assertEquals(40_000, spec.workload().records(), "the expected count is the stored workload");
         // The record count is not in the key: another estimate of the same files hits the same entry.
-        assertEquals(spec.input().bucket(), WorkloadSpec.ofFiles(bytes, 99, 4, Duration.ofNanos(20_000)).input().bucket());
+        assertEquals(
+                spec.input().bucket(),
+                WorkloadSpec.ofFiles(bytes, 99, 4, Duration.ofNanos(20_000))
+                        .input()
+                        .bucket());
     }
 
     @Test
@@ -43,7 +47,8 @@ class WorkloadSpecKeyTest {
 
     @Test
     void aFilesSpecWithoutBytesIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new WorkloadSpec(10, 1, -1, 5, 0.1, -1, -1, null, InputKind.FILES));
         assertTrue(e.getMessage().contains("knownInputBytes"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> InputKind.RECORDS.shape(-1, 5, 1));
@@ -57,7 +62,11 @@ class WorkloadSpecKeyTest {
         // Flink: 2 task managers x 2 slots, task heap 1 GiB each -> 4 slots of 512 MiB.
         ClusterShape flink = WorkloadSpec.onFlink("2.3.0", 2, 2, 1L << 30);
         assertEquals(new ClusterShape("flink", "2.3.0", 4, 512L << 20, 5e6).fingerprint(), flink.fingerprint());
-        CacheKey key = CacheKey.of("f00d", WorkloadSpec.ofFiles(1 << 20, 1000, 1, Duration.ofMillis(1)).on(flink).input(),
+        CacheKey key = CacheKey.of(
+                "f00d",
+                WorkloadSpec.ofFiles(1 << 20, 1000, 1, Duration.ofMillis(1))
+                        .on(flink)
+                        .input(),
                 flink);
         assertEquals("B21", key.inputBucket());
         assertThrows(IllegalArgumentException.class, () -> WorkloadSpec.onFlink("2.3.0", 0, 2, 1L << 30));

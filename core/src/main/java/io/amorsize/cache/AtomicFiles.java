@@ -33,10 +33,10 @@ final class AtomicFiles {
     /** At most this many {@code .corrupt} copies of one file are kept; older ones are deleted. */
     static final int MAX_CORRUPT_COPIES = 3;
 
-    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final boolean POSIX =
+            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Creates {@code dir} (and missing parents) with mode 0700. */
     static void createPrivateDirectories(Path dir) throws IOException {
@@ -44,7 +44,8 @@ final class AtomicFiles {
             return;
         }
         if (POSIX) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(dir);
         }
@@ -98,8 +99,8 @@ final class AtomicFiles {
     /** Opens (creating with mode 0600) without following links. */
     static FileChannel openPrivate(Path file, OpenOption... options) throws IOException {
         if (POSIX) {
-            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------"));
+            FileAttribute<Set<PosixFilePermission>> mode =
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
             return FileChannel.open(file, noFollow(options), mode);
         }
         return FileChannel.open(file, noFollow(options));
@@ -127,7 +128,8 @@ final class AtomicFiles {
     static void makePrivate(Path file) {
         if (POSIX) {
             try {
-                PosixFileAttributeView v = Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView v =
+                        Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                 v.setPermissions(PosixFilePermissions.fromString("rw-------"));
             } catch (IOException | RuntimeException ignored) {
                 // the file was created 0600 already
@@ -141,7 +143,8 @@ final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, target.getFileName() + ".", TMP_SUFFIX);
         try {
             makePrivate(tmp); // createTempFile makes it 0600 on POSIX already
-            try (FileChannel ch = FileChannel.open(tmp, noFollow(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
+            try (FileChannel ch =
+                    FileChannel.open(tmp, noFollow(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -197,7 +200,8 @@ final class AtomicFiles {
                 String n = p.getFileName().toString();
                 if (n.equals(base)) {
                     copies.put(0, p);
-                } else if (n.startsWith(base + ".") && n.substring(base.length() + 1).matches("[0-9]{1,9}")) {
+                } else if (n.startsWith(base + ".")
+                        && n.substring(base.length() + 1).matches("[0-9]{1,9}")) {
                     copies.put(Integer.parseInt(n.substring(base.length() + 1)), p);
                 }
             }

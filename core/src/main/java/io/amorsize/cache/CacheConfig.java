@@ -100,15 +100,18 @@ public final class CacheConfig {
         String url = s.get(Options.REDIS_URL);
         if (url != null) {
             RedisUrl parsed = RedisUrl.parse(url);
-            if (parsed.password() != null && s.origin(Options.REDIS_URL) == Settings.Origin.ENGINE
+            if (parsed.password() != null
+                    && s.origin(Options.REDIS_URL) == Settings.Origin.ENGINE
                     && URL_PASSWORD_WARNED.compareAndSet(false, true)) {
-                LOG.warn("amorsize cache: redis.url from the {} carries a password, which the engine shows in its UI, "
-                        + "event logs and process list; set redis.password (spark.amorsize.redis.password, "
-                        + "amorsize.redis.password) or AMORSIZE_REDIS_PASSWORD instead: the engines redact those",
+                LOG.warn(
+                        "amorsize cache: redis.url from the {} carries a password, which the engine shows in its UI, "
+                                + "event logs and process list; set redis.password (spark.amorsize.redis.password, "
+                                + "amorsize.redis.password) or AMORSIZE_REDIS_PASSWORD instead: the engines redact those",
                         s.originLabel(Options.REDIS_URL));
             }
             b.redisUrl(withCredentials(parsed, s.get(Options.REDIS_USERNAME), s.get(Options.REDIS_PASSWORD)));
-        } else if (s.get(Options.REDIS_USERNAME) != null && s.origin(Options.REDIS_USERNAME) != Settings.Origin.ENVIRONMENT) {
+        } else if (s.get(Options.REDIS_USERNAME) != null
+                && s.origin(Options.REDIS_USERNAME) != Settings.Origin.ENVIRONMENT) {
             throw new IllegalArgumentException("redis.username is set but redis.url is not");
         }
         String secret = s.get(Options.CACHE_SECRET);
@@ -239,8 +242,7 @@ public final class CacheConfig {
         private String clientName = Options.REDIS_CLIENT_NAME.defaultValue();
         private Path tlsCaFile;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Parses and sets the Redis URL (see {@link RedisUrl}); null = no Redis. */
         public Builder redisUrl(String url) {
@@ -328,8 +330,15 @@ public final class CacheConfig {
          * @throws IllegalArgumentException naming the offending setting or the conflict
          */
         public CacheConfig build() {
-            if (keyPrefix.isEmpty() || keyPrefix.chars().anyMatch(c -> c == '*' || c == '?' || c == '['
-                    || c == ']' || c == '\\' || Character.isWhitespace(c))) {
+            if (keyPrefix.isEmpty()
+                    || keyPrefix
+                            .chars()
+                            .anyMatch(c -> c == '*'
+                                    || c == '?'
+                                    || c == '['
+                                    || c == ']'
+                                    || c == '\\'
+                                    || Character.isWhitespace(c))) {
                 throw new IllegalArgumentException("keyPrefix must be non-empty without glob characters "
                         + "(*, ?, [, ], \\) or spaces, got '" + keyPrefix + "'");
             }
@@ -339,8 +348,8 @@ public final class CacheConfig {
             positive("deadline", deadline);
             positive("breakerCooldown", breakerCooldown);
             if (poolMaxWait.isNegative() || poolMaxWait.isZero()) {
-                throw new IllegalArgumentException("poolMaxWait must be > 0 (a pool must never wait forever), got "
-                        + poolMaxWait);
+                throw new IllegalArgumentException(
+                        "poolMaxWait must be > 0 (a pool must never wait forever), got " + poolMaxWait);
             }
             if (poolMaxWait.compareTo(deadline) >= 0) {
                 throw new IllegalArgumentException("poolMaxWait (" + poolMaxWait.toMillis()
@@ -362,8 +371,8 @@ public final class CacheConfig {
                         + "secret or turn cache.require-signature off");
             }
             if (clientName.isEmpty() || clientName.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-                throw new IllegalArgumentException("clientName must be non-empty printable ASCII without spaces, got '"
-                        + clientName + "'");
+                throw new IllegalArgumentException(
+                        "clientName must be non-empty printable ASCII without spaces, got '" + clientName + "'");
             }
             if (tlsCaFile != null) {
                 if (redisUrl == null) {

@@ -40,14 +40,23 @@ public record CacheEntry(
         int batchSize,
         Action action,
         long createdAtMillis,
-        List<Observation> history) implements java.io.Serializable {
+        List<Observation> history)
+        implements java.io.Serializable {
 
     /** Most observations an entry keeps (older ones are dropped first). */
     public static final int MAX_HISTORY = 16;
 
     /** An entry without observations. */
-    public CacheEntry(int schemaVersion, CacheKey key, CostProfile profile, ClusterShape cluster, Workload workload,
-                      int partitions, int batchSize, Action action, long createdAtMillis) {
+    public CacheEntry(
+            int schemaVersion,
+            CacheKey key,
+            CostProfile profile,
+            ClusterShape cluster,
+            Workload workload,
+            int partitions,
+            int batchSize,
+            Action action,
+            long createdAtMillis) {
         this(schemaVersion, key, profile, cluster, workload, partitions, batchSize, action, createdAtMillis, List.of());
     }
 
@@ -68,8 +77,8 @@ public record CacheEntry(
         }
         history = List.copyOf(Objects.requireNonNull(history, "history"));
         if (history.size() > MAX_HISTORY) {
-            throw new IllegalArgumentException("history holds " + history.size() + " observations, at most "
-                    + MAX_HISTORY);
+            throw new IllegalArgumentException(
+                    "history holds " + history.size() + " observations, at most " + MAX_HISTORY);
         }
     }
 
@@ -90,13 +99,24 @@ public record CacheEntry(
         List<Observation> h = new ArrayList<>(history);
         h.add(o);
         List<Observation> kept = h.subList(Math.max(0, h.size() - keep), h.size());
-        return new CacheEntry(schemaVersion, key, profile, cluster, workload, partitions, batchSize, action,
-                createdAtMillis, kept);
+        return new CacheEntry(
+                schemaVersion, key, profile, cluster, workload, partitions, batchSize, action, createdAtMillis, kept);
     }
 
     /** This entry without observations (the CLI's {@code clear --history}). */
     public CacheEntry withoutHistory() {
-        return history.isEmpty() ? this : new CacheEntry(schemaVersion, key, profile, cluster, workload, partitions,
-                batchSize, action, createdAtMillis, List.of());
+        return history.isEmpty()
+                ? this
+                : new CacheEntry(
+                        schemaVersion,
+                        key,
+                        profile,
+                        cluster,
+                        workload,
+                        partitions,
+                        batchSize,
+                        action,
+                        createdAtMillis,
+                        List.of());
     }
 }

@@ -18,8 +18,7 @@ public final class CacheTarget {
     /** Target of a store without Redis (endpoints "none"). */
     static final String NO_REDIS = "none";
 
-    private CacheTarget() {
-    }
+    private CacheTarget() {}
 
     /**
      * The target id: 16 hex digits.
@@ -35,10 +34,17 @@ public final class CacheTarget {
         if (redisOrNull == null) {
             sb.append("endpoints=").append(NO_REDIS).append('\n');
         } else {
-            sb.append("endpoints=").append(redisOrNull.endpoints().stream().map(RedisUrl.Endpoint::toString)
-                    .sorted().reduce((a, b) -> a + "," + b).orElse("")).append('\n');
+            sb.append("endpoints=")
+                    .append(redisOrNull.endpoints().stream()
+                            .map(RedisUrl.Endpoint::toString)
+                            .sorted()
+                            .reduce((a, b) -> a + "," + b)
+                            .orElse(""))
+                    .append('\n');
             sb.append("db=").append(redisOrNull.database()).append('\n');
-            sb.append("master=").append(redisOrNull.masterName() == null ? "" : redisOrNull.masterName()).append('\n');
+            sb.append("master=")
+                    .append(redisOrNull.masterName() == null ? "" : redisOrNull.masterName())
+                    .append('\n');
         }
         sb.append("prefix=").append(prefix).append('\n');
         sb.append("secret=").append(secretId).append('\n');

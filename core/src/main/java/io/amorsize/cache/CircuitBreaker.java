@@ -13,7 +13,11 @@ import java.util.Objects;
  */
 final class CircuitBreaker {
 
-    enum State { CLOSED, OPEN, HALF_OPEN }
+    enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     private final long cooldownNanos;
     private final Ticker ticker;

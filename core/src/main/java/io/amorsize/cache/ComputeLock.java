@@ -7,7 +7,7 @@ package io.amorsize.cache;
 public interface ComputeLock extends AutoCloseable {
 
     /** A lock that guards nothing, for stores that cannot lock. */
-    ComputeLock NONE = () -> { };
+    ComputeLock NONE = () -> {};
 
     /** Releases the lock if this holder still owns it (compare-and-delete); never throws. */
     @Override

@@ -19,11 +19,11 @@ final class EntryBounds {
     static final double MAX_BYTES_PER_RECORD = 1L << 40;
     /** Largest current partition count an entry may describe (Spark allows more; no real input has). */
     static final int MAX_CURRENT_PARTITIONS = 1 << 24;
+
     static final long PARTITIONS_PER_SLOT_CAP = 64;
     static final long FUTURE_TOLERANCE_MILLIS = 86_400_000L;
 
-    private EntryBounds() {
-    }
+    private EntryBounds() {}
 
     /**
      * @param key       the rendered key the entry is stored under
@@ -31,7 +31,8 @@ final class EntryBounds {
      */
     static void check(String key, CacheEntry e, long nowMillis) throws RejectedEntryException {
         if (e.schemaVersion() != EntryFormat.SCHEMA_VERSION) {
-            throw new RejectedEntryException("schema version " + e.schemaVersion() + ", expected " + EntryFormat.SCHEMA_VERSION);
+            throw new RejectedEntryException(
+                    "schema version " + e.schemaVersion() + ", expected " + EntryFormat.SCHEMA_VERSION);
         }
         if (key.isEmpty() || key.length() > MAX_KEY_CHARS) {
             throw new RejectedEntryException("key length " + key.length() + " outside 1.." + MAX_KEY_CHARS);
@@ -43,8 +44,8 @@ final class EntryBounds {
         requireName("cluster.engine", c.engine());
         requireName("cluster.engineVersion", c.engineVersion());
         if (w.currentPartitions() > MAX_CURRENT_PARTITIONS) {
-            throw new RejectedEntryException("workload.currentPartitions " + w.currentPartitions() + " above "
-                    + MAX_CURRENT_PARTITIONS);
+            throw new RejectedEntryException(
+                    "workload.currentPartitions " + w.currentPartitions() + " above " + MAX_CURRENT_PARTITIONS);
         }
         // KEEP stores the engine's own count, which may exceed what Amorsize would ever choose
         // (10,000 tiny partitions kept on 8 slots, 3 partitions holding 1 record).
@@ -52,12 +53,12 @@ final class EntryBounds {
                 ? w.currentPartitions()
                 : Math.min(Math.max(1L, (long) c.slots() * PARTITIONS_PER_SLOT_CAP), Math.max(1L, w.records()));
         if (e.action() == Action.KEEP && e.partitions() != w.currentPartitions()) {
-            throw new RejectedEntryException("KEEP with partitions " + e.partitions() + " but current partitions "
-                    + w.currentPartitions());
+            throw new RejectedEntryException(
+                    "KEEP with partitions " + e.partitions() + " but current partitions " + w.currentPartitions());
         }
         if (e.partitions() < 1 || e.partitions() > partitionCap) {
-            throw new RejectedEntryException("partitions " + e.partitions() + " outside 1.." + partitionCap
-                    + " (slots " + c.slots() + ", records " + w.records() + ")");
+            throw new RejectedEntryException("partitions " + e.partitions() + " outside 1.." + partitionCap + " (slots "
+                    + c.slots() + ", records " + w.records() + ")");
         }
         long batchCap = Math.max(1L, w.records());
         if (e.batchSize() < 1 || e.batchSize() > batchCap) {
@@ -85,14 +86,15 @@ final class EntryBounds {
         requireRange("cluster.perTaskOverheadNanos", c.perTaskOverheadNanos(), 0, MAX_NANOS);
         requireRange("workload.relativeError", w.relativeError(), 0, 1e6);
         if (w.maxParallelism() > 0 && e.partitions() > w.maxParallelism()) {
-            throw new RejectedEntryException("partitions " + e.partitions() + " above maxParallelism " + w.maxParallelism());
+            throw new RejectedEntryException(
+                    "partitions " + e.partitions() + " above maxParallelism " + w.maxParallelism());
         }
         if (e.createdAtMillis() > nowMillis + FUTURE_TOLERANCE_MILLIS) {
             throw new RejectedEntryException("createdAt " + e.createdAtMillis() + " is in the future");
         }
         if (e.history().size() > CacheEntry.MAX_HISTORY) {
-            throw new RejectedEntryException("history of " + e.history().size() + " observations, at most "
-                    + CacheEntry.MAX_HISTORY);
+            throw new RejectedEntryException(
+                    "history of " + e.history().size() + " observations, at most " + CacheEntry.MAX_HISTORY);
         }
         for (Observation o : e.history()) {
             check(o, nowMillis);
@@ -105,10 +107,12 @@ final class EntryBounds {
     /** The bounds of one observation (the record constructor already refuses negatives and non-finite numbers). */
     static void check(Observation o, long nowMillis) throws RejectedEntryException {
         if (o.partitions() > MAX_CURRENT_PARTITIONS) {
-            throw new RejectedEntryException("observation partitions " + o.partitions() + " above " + MAX_CURRENT_PARTITIONS);
+            throw new RejectedEntryException(
+                    "observation partitions " + o.partitions() + " above " + MAX_CURRENT_PARTITIONS);
         }
         if (o.correctedBy() > CacheEntry.MAX_HISTORY) {
-            throw new RejectedEntryException("observation correctedBy " + o.correctedBy() + " above " + CacheEntry.MAX_HISTORY);
+            throw new RejectedEntryException(
+                    "observation correctedBy " + o.correctedBy() + " above " + CacheEntry.MAX_HISTORY);
         }
         if (o.records() > MAX_RECORDS) {
             throw new RejectedEntryException("observation records " + o.records() + " above " + MAX_RECORDS);
@@ -146,7 +150,8 @@ final class EntryBounds {
 
     private static void requireCost(String name, double v, boolean positive) throws RejectedEntryException {
         if (!Double.isFinite(v) || (positive ? !(v > 0) : !(v >= 0)) || v > MAX_NANOS) {
-            throw new RejectedEntryException(name + " " + v + " outside " + (positive ? "(0" : "[0") + ", " + MAX_NANOS + "]");
+            throw new RejectedEntryException(
+                    name + " " + v + " outside " + (positive ? "(0" : "[0") + ", " + MAX_NANOS + "]");
         }
     }
 

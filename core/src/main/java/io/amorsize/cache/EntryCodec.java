@@ -79,13 +79,15 @@ public final class EntryCodec {
 
     /** Size cap of one encoded entry, checked before parsing. */
     public static final int MAX_BYTES = 64 * 1024;
+
     static final int MAX_DEPTH = 16;
     static final int MAX_STRING = 4096;
 
-    private static final ObjectMapper MAPPER = StrictJson.mapper(
-            new StrictJson.Limits(MAX_DEPTH, MAX_STRING, 64, 256, MAX_BYTES));
+    private static final ObjectMapper MAPPER =
+            StrictJson.mapper(new StrictJson.Limits(MAX_DEPTH, MAX_STRING, 64, 256, MAX_BYTES));
     private static final ObjectReader READER = MAPPER.readerFor(EntryWire.Wire.class)
-            .with(new InjectableValues.Std().addValue(EntryWire.ABSENT, null)
+            .with(new InjectableValues.Std()
+                    .addValue(EntryWire.ABSENT, null)
                     .addValue(EntryWire.ABSENT_CPU_CLASS, null));
     private static final ObjectWriter WRITER = MAPPER.writerFor(EntryWire.Wire.class);
     private static final ObjectWriter OBSERVATION_WRITER = MAPPER.writerFor(EntryWire.WireObservation.class);
@@ -114,8 +116,8 @@ public final class EntryCodec {
 
     /** A codec with a UTF-8 text secret, or none when {@code secretOrNull} is null or empty. */
     public static EntryCodec withSecret(String secretOrNull) {
-        return new EntryCodec(secretOrNull == null || secretOrNull.isEmpty()
-                ? null : secretOrNull.getBytes(StandardCharsets.UTF_8));
+        return new EntryCodec(
+                secretOrNull == null || secretOrNull.isEmpty() ? null : secretOrNull.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An id of the secret that does not reveal it ({@link CacheTarget#secretId(byte[])}). */
@@ -151,7 +153,8 @@ public final class EntryCodec {
         try {
             byte[] bytes = WRITER.writeValueAsBytes(wire);
             if (bytes.length > MAX_BYTES) {
-                throw new IllegalArgumentException("entry: encoded size " + bytes.length + " exceeds " + MAX_BYTES + " bytes");
+                throw new IllegalArgumentException(
+                        "entry: encoded size " + bytes.length + " exceeds " + MAX_BYTES + " bytes");
             }
             return bytes;
         } catch (JsonProcessingException e) {
@@ -170,7 +173,8 @@ public final class EntryCodec {
             throw new RejectedEntryException("no bytes");
         }
         if (bytes.length > MAX_BYTES) {
-            throw new RejectedEntryException("entry of " + bytes.length + " bytes exceeds the " + MAX_BYTES + "-byte cap");
+            throw new RejectedEntryException(
+                    "entry of " + bytes.length + " bytes exceeds the " + MAX_BYTES + "-byte cap");
         }
         if (bytes.length == 0) {
             throw new RejectedEntryException("empty entry");
@@ -193,11 +197,12 @@ public final class EntryCodec {
             throw new RejectedEntryException("invalid JSON: null document");
         }
         if (wire.schema() != EntryFormat.SCHEMA_VERSION) {
-            throw new RejectedEntryException("schema version " + wire.schema() + ", expected " + EntryFormat.SCHEMA_VERSION);
+            throw new RejectedEntryException(
+                    "schema version " + wire.schema() + ", expected " + EntryFormat.SCHEMA_VERSION);
         }
         if (!expectedKey.equals(wire.key())) {
-            throw new RejectedEntryException("stored under '" + shorten(expectedKey) + "' but written for '"
-                    + shorten(wire.key()) + "'");
+            throw new RejectedEntryException(
+                    "stored under '" + shorten(expectedKey) + "' but written for '" + shorten(wire.key()) + "'");
         }
         CacheEntry entry;
         try {

@@ -15,14 +15,14 @@ public final class EntryFormat {
 
     private static final String VERSION_TAG = "v" + SCHEMA_VERSION + ":";
 
-    private EntryFormat() {
-    }
+    private EntryFormat() {}
 
     /** The key {@code key} is stored under in a store with {@code prefix}. */
     public static String render(String prefix, CacheKey key) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(key, "key");
-        return prefix + VERSION_TAG + key.functionFingerprint() + ":" + key.inputBucket() + ":" + key.clusterFingerprint();
+        return prefix + VERSION_TAG + key.functionFingerprint() + ":" + key.inputBucket() + ":"
+                + key.clusterFingerprint();
     }
 
     /**
@@ -35,8 +35,8 @@ public final class EntryFormat {
         requireInPrefix(prefix, rendered);
         String rest = rendered.substring(prefix.length());
         if (!rest.startsWith(VERSION_TAG)) {
-            throw new IllegalArgumentException("key '" + rendered + "' is not a schema-" + SCHEMA_VERSION
-                    + " key under prefix '" + prefix + "'");
+            throw new IllegalArgumentException(
+                    "key '" + rendered + "' is not a schema-" + SCHEMA_VERSION + " key under prefix '" + prefix + "'");
         }
         return tokens(rendered, rest.substring(VERSION_TAG.length()));
     }
@@ -53,7 +53,8 @@ public final class EntryFormat {
         int c2 = c3 <= 0 ? -1 : rendered.lastIndexOf(':', c3 - 1);
         int c1 = c2 <= 0 ? -1 : rendered.lastIndexOf(':', c2 - 1);
         if (c1 < 0 || !rendered.startsWith("v" + SCHEMA_VERSION, c1 - VERSION_TAG.length() + 1)) {
-            throw new IllegalArgumentException("key '" + rendered + "' does not end in a schema-" + SCHEMA_VERSION + " key");
+            throw new IllegalArgumentException(
+                    "key '" + rendered + "' does not end in a schema-" + SCHEMA_VERSION + " key");
         }
         return tokens(rendered, rendered.substring(c1 + 1));
     }
@@ -63,7 +64,8 @@ public final class EntryFormat {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(rendered, "key");
         if (!rendered.startsWith(prefix) || rendered.length() == prefix.length()) {
-            throw new IllegalArgumentException("key '" + rendered + "' is outside this store's prefix '" + prefix + "'");
+            throw new IllegalArgumentException(
+                    "key '" + rendered + "' is outside this store's prefix '" + prefix + "'");
         }
     }
 
@@ -76,7 +78,8 @@ public final class EntryFormat {
     private static CacheKey tokens(String rendered, String body) {
         String[] parts = body.split(":", -1);
         if (parts.length != 3) {
-            throw new IllegalArgumentException("key '" + rendered + "' is not <function>:<input>:<cluster> after the version");
+            throw new IllegalArgumentException(
+                    "key '" + rendered + "' is not <function>:<input>:<cluster> after the version");
         }
         return new CacheKey(parts[0], parts[1], parts[2]);
     }

@@ -65,7 +65,8 @@ final class EntrySigner {
             throw new RejectedEntryException("malformed or missing observation MAC");
         }
         if (!MessageDigest.isEqual(hmac(key, canonical(o)), HexFormat.of().parseHex(mac))) {
-            throw new RejectedEntryException("observation MAC mismatch (tampered, copied under another key, or another secret)");
+            throw new RejectedEntryException(
+                    "observation MAC mismatch (tampered, copied under another key, or another secret)");
         }
     }
 

@@ -70,6 +70,7 @@ public final class FallbackStore implements RecommendationStore {
     private final ConcurrentMap<CacheKey, Long> copied = new ConcurrentHashMap<>();
     /** Primary hits waiting to be copied to the file by the background thread. */
     private final ConcurrentMap<CacheKey, CacheEntry> pendingCopies = new ConcurrentHashMap<>();
+
     private final AtomicBoolean copyScheduled = new AtomicBoolean();
     private final AtomicBoolean replayScheduled = new AtomicBoolean();
     private final Journal.ReplayWriter replayWriter;
@@ -166,8 +167,10 @@ public final class FallbackStore implements RecommendationStore {
         try {
             if (primary.putIfNewer(key, local.get().entry())) {
                 if (copyBackLogged.compareAndSet(false, true)) {
-                    LOG.info("amorsize cache: the primary store had lost {} (restarted empty or evicted); copied the "
-                            + "local file's entry back (further copies are logged at DEBUG)", render(key));
+                    LOG.info(
+                            "amorsize cache: the primary store had lost {} (restarted empty or evicted); copied the "
+                                    + "local file's entry back (further copies are logged at DEBUG)",
+                            render(key));
                 } else {
                     LOG.debug("amorsize cache: copied {} from the local file back into the primary store", render(key));
                 }
@@ -200,8 +203,10 @@ public final class FallbackStore implements RecommendationStore {
             } catch (StoreUnavailableException fe) {
                 fileFailed(fe);
                 if (failure != null) {
-                    throw new StoreUnavailableException("primary unavailable and the local file and journal "
-                            + "cannot be written: " + fe.getMessage(), fe);
+                    throw new StoreUnavailableException(
+                            "primary unavailable and the local file and journal " + "cannot be written: "
+                                    + fe.getMessage(),
+                            fe);
                 }
             }
             if (failure != null) {
@@ -331,10 +336,19 @@ public final class FallbackStore implements RecommendationStore {
             p = new StoreStats(false, "", -1, -1, "", -1, -1, 0, 0, 0, 0, "");
         }
         boolean enabled = p.enabled() && !primaryDown.get();
-        return new StoreStats(enabled, "redis+file", p.keyCount() >= 0 ? p.keyCount() : f.keyCount(), p.memoryUsedBytes(),
-                p.serverVersion(), p.connectedClients(), p.uptimeSeconds(), p.hits() + f.hits(),
+        return new StoreStats(
+                enabled,
+                "redis+file",
+                p.keyCount() >= 0 ? p.keyCount() : f.keyCount(),
+                p.memoryUsedBytes(),
+                p.serverVersion(),
+                p.connectedClients(),
+                p.uptimeSeconds(),
+                p.hits() + f.hits(),
                 Math.max(0, p.misses() + f.misses() - fileAfterPrimaryMiss.get()),
-                fallbacks.get() + p.fallbacks(), p.rejected() + f.rejected(), p.breakerState());
+                fallbacks.get() + p.fallbacks(),
+                p.rejected() + f.rejected(),
+                p.breakerState());
     }
 
     /** The primary's lock; {@link ComputeLock#NONE} when the primary is unavailable. */
@@ -382,8 +396,11 @@ public final class FallbackStore implements RecommendationStore {
         fallbacks.incrementAndGet();
         if (primaryDown.compareAndSet(false, true)) {
             outages.incrementAndGet();
-            LOG.warn("amorsize cache: primary store unavailable ({}); using the local file {} and journaling writes "
-                    + "until it answers again", e.getMessage(), file.file());
+            LOG.warn(
+                    "amorsize cache: primary store unavailable ({}); using the local file {} and journaling writes "
+                            + "until it answers again",
+                    e.getMessage(),
+                    file.file());
         }
     }
 
@@ -510,8 +527,10 @@ public final class FallbackStore implements RecommendationStore {
         }
         if (c != null && !c.isShutdown()) {
             try {
-                c.submit(() -> { }).get(Journal.REPLAY_BUDGET.toMillis() + FileStore.LOCK_TIMEOUT.toMillis() * 2,
-                        TimeUnit.MILLISECONDS);
+                c.submit(() -> {})
+                        .get(
+                                Journal.REPLAY_BUDGET.toMillis() + FileStore.LOCK_TIMEOUT.toMillis() * 2,
+                                TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {

@@ -22,8 +22,7 @@ final class FileLocks {
 
     private static final ConcurrentMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
-    private FileLocks() {
-    }
+    private FileLocks() {}
 
     /** A held lock; {@link #close()} releases it. */
     static final class Held implements AutoCloseable {
@@ -60,7 +59,8 @@ final class FileLocks {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             if (!jvm.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new StoreUnavailableException("timed out after " + timeout.toMillis() + " ms waiting for " + p + " (in this JVM)");
+                throw new StoreUnavailableException(
+                        "timed out after " + timeout.toMillis() + " ms waiting for " + p + " (in this JVM)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -84,7 +84,8 @@ final class FileLocks {
                     return new Held(jvm, ch, fl);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new StoreUnavailableException("timed out after " + timeout.toMillis() + " ms waiting for the lock " + p);
+                    throw new StoreUnavailableException(
+                            "timed out after " + timeout.toMillis() + " ms waiting for the lock " + p);
                 }
                 Thread.sleep(sleepMillis);
                 sleepMillis = Math.min(20, sleepMillis * 2);

@@ -65,19 +65,25 @@ public final class FileStore implements RecommendationStore {
     public static final String LOCK_NAME = "amorsize-cache.lock";
     /** Files larger than this are treated as corrupt. */
     static final long MAX_FILE_BYTES = 256L << 20;
+
     static final int FORMAT = 1;
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStore.class);
     private static final Set<Path> REFUSED_LOGGED = ConcurrentHashMap.newKeySet();
     /** The strict mapper of the file and the journal (the codec's configuration, the file's limits). */
-    static final ObjectMapper MAPPER = StrictJson.mapper(new StrictJson.Limits(8, 2 * EntryCodec.MAX_BYTES, 32,
-            com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN, MAX_FILE_BYTES));
+    static final ObjectMapper MAPPER = StrictJson.mapper(new StrictJson.Limits(
+            8,
+            2 * EntryCodec.MAX_BYTES,
+            32,
+            com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NAME_LEN,
+            MAX_FILE_BYTES));
 
     private final Path dir;
     private final String target;
     /** Why the directory is not used, or null. */
     private final String refused;
+
     private final Path file;
     private final Path lockFile;
     private final String prefix;
@@ -146,8 +152,13 @@ public final class FileStore implements RecommendationStore {
     /** The local file of {@code config}'s target: Redis endpoints, database, prefix and secret. */
     public static FileStore forConfig(CacheConfig config) {
         EntryCodec codec = EntryCodec.withSecret(config.hmacSecret());
-        return new FileStore(config.fallbackDir(), CacheTarget.id(config.redisUrl(), config.keyPrefix(), codec.secretId()),
-                config.keyPrefix(), config.ttl(), codec, Clock.systemUTC());
+        return new FileStore(
+                config.fallbackDir(),
+                CacheTarget.id(config.redisUrl(), config.keyPrefix(), codec.secretId()),
+                config.keyPrefix(),
+                config.ttl(),
+                codec,
+                Clock.systemUTC());
     }
 
     /** Name of the data file of {@code target}: {@code amorsize-cache-<target>.v<format>.json}. */
@@ -215,7 +226,11 @@ public final class FileStore implements RecommendationStore {
         } catch (RejectedEntryException ex) {
             rejected.incrementAndGet();
             if (rejectedLogged.size() < 1000 && rejectedLogged.add(key)) {
-                LOG.warn("amorsize cache: rejected the entry under {} in {}: {}; treated as a miss", key, file, ex.getMessage());
+                LOG.warn(
+                        "amorsize cache: rejected the entry under {} in {}: {}; treated as a miss",
+                        key,
+                        file,
+                        ex.getMessage());
             }
             return Optional.empty();
         }
@@ -362,7 +377,9 @@ public final class FileStore implements RecommendationStore {
         long now = clock.millis();
         List<String> keys = new ArrayList<>();
         for (Map.Entry<String, FileRecord> e : load().entrySet()) {
-            if (e.getKey().startsWith(prefix) && e.getValue().expiresAt() > now && p.matcher(e.getKey()).matches()) {
+            if (e.getKey().startsWith(prefix)
+                    && e.getValue().expiresAt() > now
+                    && p.matcher(e.getKey()).matches()) {
                 keys.add(e.getKey());
             }
         }
@@ -470,13 +487,16 @@ public final class FileStore implements RecommendationStore {
             return m;
         } catch (NewerFormatException e) {
             newerFormat(e);
-            throw new StoreUnavailableException(file + " was written by a newer Amorsize (" + e.getMessage()
-                    + "); not overwriting it", e);
+            throw new StoreUnavailableException(
+                    file + " was written by a newer Amorsize (" + e.getMessage() + "); not overwriting it", e);
         } catch (CorruptFileException e) {
             try {
                 Path moved = AtomicFiles.quarantine(file);
-                LOG.warn("amorsize cache: {} is corrupt ({}); moved it to {} and continuing with an empty cache",
-                        file, e.getMessage(), moved.getFileName());
+                LOG.warn(
+                        "amorsize cache: {} is corrupt ({}); moved it to {} and continuing with an empty cache",
+                        file,
+                        e.getMessage(),
+                        moved.getFileName());
             } catch (IOException io) {
                 throw new StoreUnavailableException("cannot move the corrupt " + file + " aside: " + io, io);
             }
@@ -521,7 +541,9 @@ public final class FileStore implements RecommendationStore {
 
     private void newerFormat(NewerFormatException e) {
         if (newerFormatLogged.compareAndSet(false, true)) {
-            LOG.warn("amorsize cache: {} was written by a newer Amorsize ({}); ignoring it (not moved aside)", file,
+            LOG.warn(
+                    "amorsize cache: {} was written by a newer Amorsize ({}); ignoring it (not moved aside)",
+                    file,
                     e.getMessage());
         }
     }
@@ -547,8 +569,11 @@ public final class FileStore implements RecommendationStore {
             if (format > FORMAT) {
                 throw new NewerFormatException(format);
             }
-            throw new CorruptFileException("invalid JSON: " + StrictJson.shorten(
-                    e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw new CorruptFileException("invalid JSON: "
+                    + StrictJson.shorten(
+                            e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()));
         }
         if (img == null) {
             throw new CorruptFileException("null document");
@@ -562,17 +587,13 @@ public final class FileStore implements RecommendationStore {
         return new TreeMap<>(img.entries());
     }
 
-
-
     /** The whole file. */
     @JsonPropertyOrder({"format", "entries"})
-    record FileImage(int format, Map<String, FileRecord> entries) {
-    }
+    record FileImage(int format, Map<String, FileRecord> entries) {}
 
     /** One key's value in the file: the codec's bytes as a string, and when it stops being served. */
     @JsonPropertyOrder({"expiresAt", "entry"})
-    record FileRecord(long expiresAt, String entry) {
-    }
+    record FileRecord(long expiresAt, String entry) {}
 
     /** The file could not be parsed. */
     static class CorruptFileException extends Exception {
@@ -606,8 +627,10 @@ public final class FileStore implements RecommendationStore {
     record FileId(Object fileKey, long size, long mtimeNanos) {
         static FileId of(Path p) {
             try {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                return new FileId(a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+                BasicFileAttributes a =
+                        Files.readAttributes(p, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                return new FileId(
+                        a.fileKey(), a.size(), a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
             } catch (NoSuchFileException e) {
                 return null;
             } catch (IOException e) {
@@ -616,6 +639,5 @@ public final class FileStore implements RecommendationStore {
         }
     }
 
-    private record Snapshot(FileId id, Map<String, FileRecord> entries) {
-    }
+    private record Snapshot(FileId id, Map<String, FileRecord> entries) {}
 }

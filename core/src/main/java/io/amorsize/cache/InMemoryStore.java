@@ -84,7 +84,10 @@ public final class InMemoryStore implements RecommendationStore {
     @Override
     public List<String> scan(String pattern) {
         Pattern p = globToRegex(EntryFormat.scoped(prefix, pattern));
-        return entries.keySet().stream().filter(k -> p.matcher(k).matches()).sorted().toList();
+        return entries.keySet().stream()
+                .filter(k -> p.matcher(k).matches())
+                .sorted()
+                .toList();
     }
 
     @Override
@@ -109,8 +112,7 @@ public final class InMemoryStore implements RecommendationStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     /** The check every store makes on put: the entry says which key it was made for. */
     static void requireSameKey(CacheKey key, CacheEntry entry) {

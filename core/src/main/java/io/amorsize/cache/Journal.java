@@ -78,7 +78,8 @@ public final class Journal {
      * @param stopped      true when the primary became unavailable or the time budget ran out before
      *                     every key was tried (a later replay goes on)
      */
-    public record ReplayResult(int replayed, int skippedOlder, int dropped, int failed, int remaining, boolean stopped) {
+    public record ReplayResult(
+            int replayed, int skippedOlder, int dropped, int failed, int remaining, boolean stopped) {
         /** True when every key was tried and nothing is left in the journal. */
         public boolean complete() {
             return !stopped && remaining == 0;
@@ -157,8 +158,11 @@ public final class Journal {
         String encoded = new String(codec.encode(key, entry), StandardCharsets.UTF_8);
         byte[] line;
         try {
-            line = (new String(FileStore.MAPPER.writeValueAsBytes(
-                    new Line(key, clock.millis() + ttl.toMillis(), encoded)), StandardCharsets.UTF_8) + "\n")
+            line = (new String(
+                                    FileStore.MAPPER.writeValueAsBytes(
+                                            new Line(key, clock.millis() + ttl.toMillis(), encoded)),
+                                    StandardCharsets.UTF_8)
+                            + "\n")
                     .getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a journal line", e);
@@ -168,13 +172,16 @@ public final class Journal {
             if (Files.exists(file) && Files.size(file) > COMPACT_BYTES) {
                 rewriteLocked(r -> true, k -> true);
             }
-            try (FileChannel ch = AtomicFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ)) {
+            try (FileChannel ch = AtomicFiles.openPrivate(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
                 long size = ch.size();
                 ch.position(size); // appends are serialised by the lock
                 ByteBuffer buf;
                 if (size > 0 && !endsWithNewline(ch, size)) {
-                    buf = ByteBuffer.allocate(line.length + 1).put((byte) '\n').put(line).flip();
+                    buf = ByteBuffer.allocate(line.length + 1)
+                            .put((byte) '\n')
+                            .put(line)
+                            .flip();
                 } else {
                     buf = ByteBuffer.wrap(line);
                 }
@@ -234,7 +241,8 @@ public final class Journal {
             }
             if (System.nanoTime() - deadline > 0) {
                 stopped = true;
-                LOG.debug("amorsize cache: journal replay stopped after {} ms; the rest waits for the next one",
+                LOG.debug(
+                        "amorsize cache: journal replay stopped after {} ms; the rest waits for the next one",
                         budget.toMillis());
                 break;
             }
@@ -244,7 +252,8 @@ public final class Journal {
                 } else {
                     // the primary's entry stays; observations journaled during the outage are merged into it
                     Optional<CacheHit> existing = primary.get(entry.key());
-                    if (existing.isPresent() && replayObservations(primary, existing.get().entry(), entry) > 0) {
+                    if (existing.isPresent()
+                            && replayObservations(primary, existing.get().entry(), entry) > 0) {
                         replayed++;
                     } else {
                         skipped++;
@@ -263,17 +272,25 @@ public final class Journal {
         int remaining;
         requireUsableDirectory();
         try (FileLocks.Held ignored = FileLocks.acquire(lockFile, FileStore.LOCK_TIMEOUT)) {
-            remaining = rewriteLocked(r -> {
-                Long t = done.get(r.key());
-                return t == null || r.entry().createdAtMillis() > t;
-            }, k -> true);
+            remaining = rewriteLocked(
+                    r -> {
+                        Long t = done.get(r.key());
+                        return t == null || r.entry().createdAtMillis() > t;
+                    },
+                    k -> true);
         } catch (IOException ex) {
             throw new StoreUnavailableException("cannot rewrite " + file + ": " + ex, ex);
         }
         if (replayed + skipped + failed > 0 || parsed.bad() > 0) {
-            LOG.info("amorsize cache: journal replay: {} entries written to the primary, {} skipped (primary newer), "
-                    + "{} refused by the primary and kept, {} invalid or expired dropped, {} left{}", replayed, skipped,
-                    failed, parsed.bad(), remaining, stopped ? " (primary unavailable again or time is up)" : "");
+            LOG.info(
+                    "amorsize cache: journal replay: {} entries written to the primary, {} skipped (primary newer), "
+                            + "{} refused by the primary and kept, {} invalid or expired dropped, {} left{}",
+                    replayed,
+                    skipped,
+                    failed,
+                    parsed.bad(),
+                    remaining,
+                    stopped ? " (primary unavailable again or time is up)" : "");
         }
         return new ReplayResult(replayed, skipped, parsed.bad(), failed, remaining, stopped);
     }
@@ -310,19 +327,16 @@ public final class Journal {
     // ------------------------------------------------------------------ internals
 
     /** A valid journal line, decoded. */
-    record Record(String key, long expiresAt, CacheEntry entry) {
-    }
+    record Record(String key, long expiresAt, CacheEntry entry) {}
 
     @JsonPropertyOrder({"key", "expiresAt", "entry"})
-    record Line(String key, long expiresAt, String entry) {
-    }
+    record Line(String key, long expiresAt, String entry) {}
 
     /**
      * The journal as read: valid unexpired records in file order, unexpired lines this process cannot
      * verify (kept as they are), and the count of invalid or expired lines (dropped by a rewrite).
      */
-    private record Parsed(List<Record> records, List<Line> unverified, int bad) {
-    }
+    private record Parsed(List<Record> records, List<Line> unverified, int bad) {}
 
     private void requireUsableDirectory() {
         if (refused != null) {
@@ -339,7 +353,11 @@ public final class Journal {
         try {
             if (Files.exists(file) && Files.size(file) > MAX_BYTES) {
                 Path moved = AtomicFiles.quarantine(file);
-                LOG.warn("amorsize cache: journal {} is larger than {} bytes; moved it to {}", file, MAX_BYTES, moved.getFileName());
+                LOG.warn(
+                        "amorsize cache: journal {} is larger than {} bytes; moved it to {}",
+                        file,
+                        MAX_BYTES,
+                        moved.getFileName());
                 return new Parsed(out, unverified, 0);
             }
             lines = List.of(new String(AtomicFiles.readNoFollow(file), StandardCharsets.UTF_8).split("\n"));
@@ -369,10 +387,12 @@ public final class Journal {
                 continue;
             }
             try {
-                out.add(new Record(l.key(), l.expiresAt(), codec.decode(l.key(), l.entry().getBytes(StandardCharsets.UTF_8))));
+                out.add(new Record(
+                        l.key(), l.expiresAt(), codec.decode(l.key(), l.entry().getBytes(StandardCharsets.UTF_8))));
             } catch (RejectedEntryException | RuntimeException ex) {
                 unverified.add(l); // another secret or a newer format: not ours to judge, not ours to delete
-                LOG.debug("amorsize cache: kept a journal line this process cannot verify: {}",
+                LOG.debug(
+                        "amorsize cache: kept a journal line this process cannot verify: {}",
                         StrictJson.shorten(ex.getMessage()));
             }
         }
@@ -397,10 +417,15 @@ public final class Journal {
         Map<String, Record> newest = new LinkedHashMap<>();
         for (Record r : parsed.records()) {
             if (keep.test(r)) {
-                newest.merge(r.key(), r, (a, b) -> b.entry().createdAtMillis() >= a.entry().createdAtMillis() ? b : a);
+                newest.merge(
+                        r.key(),
+                        r,
+                        (a, b) -> b.entry().createdAtMillis() >= a.entry().createdAtMillis() ? b : a);
             }
         }
-        List<Line> others = parsed.unverified().stream().filter(l -> keepUnverified.test(l.key())).toList();
+        List<Line> others = parsed.unverified().stream()
+                .filter(l -> keepUnverified.test(l.key()))
+                .toList();
         if (newest.isEmpty() && others.isEmpty()) {
             if (Files.deleteIfExists(file)) {
                 AtomicFiles.fsyncDirectory(file.getParent());
@@ -409,11 +434,17 @@ public final class Journal {
         }
         StringBuilder sb = new StringBuilder();
         for (Record r : newest.values()) {
-            sb.append(new String(FileStore.MAPPER.writeValueAsBytes(new Line(r.key(), r.expiresAt(),
-                    new String(codec.encode(r.key(), r.entry()), StandardCharsets.UTF_8))), StandardCharsets.UTF_8)).append('\n');
+            sb.append(new String(
+                            FileStore.MAPPER.writeValueAsBytes(new Line(
+                                    r.key(),
+                                    r.expiresAt(),
+                                    new String(codec.encode(r.key(), r.entry()), StandardCharsets.UTF_8))),
+                            StandardCharsets.UTF_8))
+                    .append('\n');
         }
         for (Line l : others) {
-            sb.append(new String(FileStore.MAPPER.writeValueAsBytes(l), StandardCharsets.UTF_8)).append('\n');
+            sb.append(new String(FileStore.MAPPER.writeValueAsBytes(l), StandardCharsets.UTF_8))
+                    .append('\n');
         }
         AtomicFiles.deleteTempLeftovers(file);
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -43,6 +43,7 @@ final class RedisCalls implements AutoCloseable {
     private final long deadlineNanos;
     /** poolMaxWait + socketTimeout fit in the deadline: a call on a pre-filled pool may run on the caller's thread. */
     private final boolean callerThreadBounded;
+
     private final Object clientLock = new Object();
     private volatile UnifiedJedis client;
     private volatile boolean lastCallReachedRedis;
@@ -55,13 +56,14 @@ final class RedisCalls implements AutoCloseable {
         this.url = Objects.requireNonNull(config.redisUrl(), "config.redisUrl (no Redis configured)");
         this.breaker = new CircuitBreaker(config.breakerCooldown(), Objects.requireNonNull(ticker, "ticker"));
         this.deadlineNanos = config.deadline().toNanos();
-        this.callerThreadBounded = config.poolMaxWait().plus(config.socketTimeout()).compareTo(config.deadline()) <= 0;
+        this.callerThreadBounded =
+                config.poolMaxWait().plus(config.socketTimeout()).compareTo(config.deadline()) <= 0;
         // Bounded: a few more threads than connections (so pool waits, not thread starvation, decide),
         // a short queue for bursts; a task whose caller gave up at the deadline is cancelled unrun.
         int threads = 2 * config.maxConnections() + 2;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(2 * threads), r -> {
+        this.workers = new ThreadPoolExecutor(
+                threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(2 * threads), r -> {
                     Thread t = new Thread(r, "amorsize-redis-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -147,8 +149,8 @@ final class RedisCalls implements AutoCloseable {
             // the breaker is not tripped (a probe that could not start counts as failed).
             breaker.onRejected();
             unavailable.increment();
-            throw new StoreUnavailableException("Redis " + op + " refused: all " + workers.getMaximumPoolSize()
-                    + " Redis worker threads are busy");
+            throw new StoreUnavailableException(
+                    "Redis " + op + " refused: all " + workers.getMaximumPoolSize() + " Redis worker threads are busy");
         }
         try {
             T result = future.get(deadlineNanos, TimeUnit.NANOSECONDS);
@@ -157,8 +159,11 @@ final class RedisCalls implements AutoCloseable {
             return result;
         } catch (TimeoutException e) {
             future.cancel(true);
-            return fail(op, new StoreUnavailableException("Redis " + op + " on " + url.masked()
-                    + " did not answer within the " + config.deadline().toMillis() + " ms deadline"), true);
+            return fail(
+                    op,
+                    new StoreUnavailableException("Redis " + op + " on " + url.masked() + " did not answer within the "
+                            + config.deadline().toMillis() + " ms deadline"),
+                    true);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -241,12 +246,15 @@ final class RedisCalls implements AutoCloseable {
 
     private static boolean isStaleConnection(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SocketTimeoutException || c instanceof java.net.ConnectException
-                    || c instanceof NoSuchElementException || c instanceof SSLException) {
+            if (c instanceof SocketTimeoutException
+                    || c instanceof java.net.ConnectException
+                    || c instanceof NoSuchElementException
+                    || c instanceof SSLException) {
                 return false;
             }
         }
-        String m = String.valueOf(t.getMessage()) + " " + (t.getCause() == null ? "" : t.getCause().getMessage());
+        String m = String.valueOf(t.getMessage()) + " "
+                + (t.getCause() == null ? "" : t.getCause().getMessage());
         return m.contains("Unexpected end of stream") || m.contains("Connection reset") || m.contains("Broken pipe");
     }
 
@@ -255,8 +263,11 @@ final class RedisCalls implements AutoCloseable {
             State before = State.of(breaker.state());
             breaker.onFailure();
             if (before != State.OPEN) {
-                LOG.warn("amorsize cache: Redis {} unavailable ({}); skipping Redis for {} s, using the local file",
-                        url.masked(), e.getMessage(), config.breakerCooldown().toSeconds());
+                LOG.warn(
+                        "amorsize cache: Redis {} unavailable ({}); skipping Redis for {} s, using the local file",
+                        url.masked(),
+                        e.getMessage(),
+                        config.breakerCooldown().toSeconds());
             }
         } else {
             breaker.onSuccess(); // pool exhaustion: Redis is fine, we are busy; don't trip, don't hold the probe
@@ -267,7 +278,8 @@ final class RedisCalls implements AutoCloseable {
     }
 
     private enum State {
-        CLOSED, OPEN;
+        CLOSED,
+        OPEN;
 
         static State of(CircuitBreaker.State s) {
             return s == CircuitBreaker.State.CLOSED ? CLOSED : OPEN;
@@ -291,25 +303,27 @@ final class RedisCalls implements AutoCloseable {
             if (c instanceof JedisAccessControlException ace) {
                 String m = String.valueOf(ace.getMessage());
                 if (m.startsWith("NOPERM")) {
-                    return new StoreServerException("Redis " + op + " denied by the server's ACL on " + url.masked()
-                            + ": " + safe(m), null);
+                    return new StoreServerException(
+                            "Redis " + op + " denied by the server's ACL on " + url.masked() + ": " + safe(m), null);
                 }
-                return new StoreUnavailableException("Redis " + url.masked() + " rejected the credentials ("
-                        + firstWord(m) + ")");
+                return new StoreUnavailableException(
+                        "Redis " + url.masked() + " rejected the credentials (" + firstWord(m) + ")");
             }
-            if (c instanceof JedisConnectionException || c instanceof SocketTimeoutException
-                    || c instanceof SSLException || c instanceof IOException) {
-                return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: "
-                        + safe(rootMessage(c)));
+            if (c instanceof JedisConnectionException
+                    || c instanceof SocketTimeoutException
+                    || c instanceof SSLException
+                    || c instanceof IOException) {
+                return new StoreUnavailableException(
+                        "Redis " + op + " on " + url.masked() + " failed: " + safe(rootMessage(c)));
             }
         }
         if (t instanceof JedisDataException && isServerUnavailable(t.getMessage())) {
-            return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " cannot serve it now: "
-                    + safe(t.getMessage()));
+            return new StoreUnavailableException(
+                    "Redis " + op + " on " + url.masked() + " cannot serve it now: " + safe(t.getMessage()));
         }
         if (t instanceof JedisDataException) {
-            return new StoreServerException("Redis " + op + " on " + url.masked() + " answered with an error: "
-                    + safe(t.getMessage()), null);
+            return new StoreServerException(
+                    "Redis " + op + " on " + url.masked() + " answered with an error: " + safe(t.getMessage()), null);
         }
         if (t instanceof StoreUnavailableException sue) {
             return sue;
@@ -318,8 +332,8 @@ final class RedisCalls implements AutoCloseable {
             return iae;
         }
         // Anything else from the client library: treat as unavailable (the job must go on).
-        return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: " + t.getClass().getSimpleName()
-                + ": " + safe(t.getMessage()));
+        return new StoreUnavailableException("Redis " + op + " on " + url.masked() + " failed: "
+                + t.getClass().getSimpleName() + ": " + safe(t.getMessage()));
     }
 
     /**
@@ -345,7 +359,8 @@ final class RedisCalls implements AutoCloseable {
 
     private static boolean isPoolExhausted(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof NoSuchElementException nse && nse.getCause() == null
+            if (c instanceof NoSuchElementException nse
+                    && nse.getCause() == null
                     && String.valueOf(nse.getMessage()).contains("Timeout waiting for idle object")) {
                 return true;
             }

@@ -32,8 +32,7 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class RedisClients {
 
-    private RedisClients() {
-    }
+    private RedisClients() {}
 
     /** A new client for the configured topology (pooled, bounded waits, pre-filled pool). */
     static UnifiedJedis create(CacheConfig config) {
@@ -55,7 +54,11 @@ final class RedisClients {
         }
         switch (url.topology()) {
             case STANDALONE:
-                return RedisClient.builder().hostAndPort(hosts.get(0)).clientConfig(cc).poolConfig(pool).build();
+                return RedisClient.builder()
+                        .hostAndPort(hosts.get(0))
+                        .clientConfig(cc)
+                        .poolConfig(pool)
+                        .build();
             case SENTINEL:
                 // rediss-sentinel://: the Sentinels are spoken to over TLS too (never plaintext); the URL's
                 // credentials are the data nodes' (Sentinels without a password, or with Sentinel ACLs off)
@@ -66,11 +69,21 @@ final class RedisClients {
                         .resp2();
                 tls(config, sb);
                 JedisClientConfig sentinelCfg = sb.build();
-                return RedisSentinelClient.builder().masterName(url.masterName()).sentinels(new LinkedHashSet<>(hosts))
-                        .clientConfig(cc).sentinelClientConfig(sentinelCfg).poolConfig(pool).build();
+                return RedisSentinelClient.builder()
+                        .masterName(url.masterName())
+                        .sentinels(new LinkedHashSet<>(hosts))
+                        .clientConfig(cc)
+                        .sentinelClientConfig(sentinelCfg)
+                        .poolConfig(pool)
+                        .build();
             case CLUSTER:
-                return RedisClusterClient.builder().nodes(new LinkedHashSet<>(hosts)).clientConfig(cc).poolConfig(pool)
-                        .maxAttempts(2).maxTotalRetriesDuration(config.deadline()).build();
+                return RedisClusterClient.builder()
+                        .nodes(new LinkedHashSet<>(hosts))
+                        .clientConfig(cc)
+                        .poolConfig(pool)
+                        .maxAttempts(2)
+                        .maxTotalRetriesDuration(config.deadline())
+                        .build();
             default:
                 throw new IllegalStateException("unknown topology " + url.topology());
         }
@@ -114,7 +127,8 @@ final class RedisClients {
     /** An SSL context trusting exactly the PEM certificates in the configured CA file. */
     static SSLContext sslContext(CacheConfig config) {
         try (InputStream in = Files.newInputStream(config.tlsCaFile())) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException("tlsCaFile " + config.tlsCaFile() + " holds no PEM certificate");
             }
@@ -130,7 +144,8 @@ final class RedisClients {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("tlsCaFile " + config.tlsCaFile() + " cannot be used: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "tlsCaFile " + config.tlsCaFile() + " cannot be used: " + e.getMessage(), e);
         }
     }
 

@@ -68,7 +68,8 @@ public final class RedisStore implements RecommendationStore {
      * entry is more than the tolerance ahead of the server's clock (refused). A stored entry that is
      * not a string, larger than the cap, not JSON, or itself too far in the future never wins.
      */
-    static final String PUT_IF_NEWER = String.join("\n",
+    static final String PUT_IF_NEWER = String.join(
+            "\n",
             "if redis.replicate_commands then redis.replicate_commands() end", // TIME before a write (Redis < 5)
             "local created = tonumber(ARGV[2])",
             "local t = redis.call('TIME')",
@@ -91,7 +92,8 @@ public final class RedisStore implements RecommendationStore {
      * the key is absent, -1 when the value is not an entry this codec wrote (left as it is). The
      * client validates the whole entry, observations included, on every read.
      */
-    static final String APPEND_OBSERVATION = String.join("\n",
+    static final String APPEND_OBSERVATION = String.join(
+            "\n",
             "local v = redis.call('get', KEYS[1])",
             "if not v then return 0 end",
             "if string.sub(v, -1) ~= '}' then return -1 end",
@@ -133,7 +135,10 @@ public final class RedisStore implements RecommendationStore {
      * @throws IllegalArgumentException when no Redis URL is configured, or the TLS CA file is unusable
      */
     public RedisStore(CacheConfig config) {
-        this(config, EntryCodec.withSecret(Objects.requireNonNull(config, "config").hmacSecret()), Ticker.system());
+        this(
+                config,
+                EntryCodec.withSecret(Objects.requireNonNull(config, "config").hmacSecret()),
+                Ticker.system());
     }
 
     RedisStore(CacheConfig config, EntryCodec codec, Ticker ticker) {
@@ -178,8 +183,12 @@ public final class RedisStore implements RecommendationStore {
     @Override
     public Optional<CacheHit> get(CacheKey cacheKey) {
         String key = render(cacheKey);
-        Object reply = call("GET", c -> c.eval(bytes(GET_BOUNDED), List.of(bytes(key)),
-                List.of(bytes(Integer.toString(EntryCodec.MAX_BYTES)))));
+        Object reply = call(
+                "GET",
+                c -> c.eval(
+                        bytes(GET_BOUNDED),
+                        List.of(bytes(key)),
+                        List.of(bytes(Integer.toString(EntryCodec.MAX_BYTES)))));
         if (reply == null) {
             misses.increment();
             return Optional.empty();
@@ -202,7 +211,11 @@ public final class RedisStore implements RecommendationStore {
         rejected.increment();
         misses.increment();
         if (rejectedKeysLogged.size() < 1000 && rejectedKeysLogged.add(key)) {
-            LOG.warn("amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss", key, size, why);
+            LOG.warn(
+                    "amorsize cache: rejected the Redis entry under {} ({} bytes): {}; treated as a miss",
+                    key,
+                    size,
+                    why);
         } else {
             LOG.debug("amorsize cache: rejected the Redis entry under {}: {}", key, why);
         }
@@ -230,17 +243,26 @@ public final class RedisStore implements RecommendationStore {
         InMemoryStore.requireSameKey(cacheKey, entry);
         String key = render(cacheKey);
         byte[] value = codec.encode(key, entry);
-        List<byte[]> args = List.of(value, bytes(Long.toString(entry.createdAtMillis())),
-                bytes(Long.toString(config.ttl().toMillis())), bytes(Long.toString(EntryBounds.FUTURE_TOLERANCE_MILLIS)),
-                bytes(replaceEqual ? "1" : "0"), bytes(Integer.toString(EntryCodec.MAX_BYTES)));
+        List<byte[]> args = List.of(
+                value,
+                bytes(Long.toString(entry.createdAtMillis())),
+                bytes(Long.toString(config.ttl().toMillis())),
+                bytes(Long.toString(EntryBounds.FUTURE_TOLERANCE_MILLIS)),
+                bytes(replaceEqual ? "1" : "0"),
+                bytes(Integer.toString(EntryCodec.MAX_BYTES)));
         Object r = call("EVAL", c -> c.eval(bytes(PUT_IF_NEWER), List.of(bytes(key)), args));
         long outcome = r instanceof Long l ? l : 1;
         if (outcome < 0) {
-            throw new StoreServerException("Redis " + url.masked() + " refused the entry under " + key + ": createdAt "
-                    + entry.createdAtMillis() + " is more than a day ahead of the server's clock", null);
+            throw new StoreServerException(
+                    "Redis " + url.masked() + " refused the entry under " + key + ": createdAt "
+                            + entry.createdAtMillis() + " is more than a day ahead of the server's clock",
+                    null);
         }
         if (outcome == 0) {
-            LOG.debug("amorsize cache: kept the newer entry under {} (ours was created at {})", key, entry.createdAtMillis());
+            LOG.debug(
+                    "amorsize cache: kept the newer entry under {} (ours was created at {})",
+                    key,
+                    entry.createdAtMillis());
         }
         return outcome == 1;
     }
@@ -267,8 +289,12 @@ public final class RedisStore implements RecommendationStore {
         }
         String key = render(cacheKey);
         String json = new String(codec.encodeObservation(key, observation), java.nio.charset.StandardCharsets.UTF_8);
-        Object r = call("EVAL", c -> c.eval(APPEND_OBSERVATION, List.of(key),
-                List.of(json, Integer.toString(keep), Long.toString(observation.id()))));
+        Object r = call(
+                "EVAL",
+                c -> c.eval(
+                        APPEND_OBSERVATION,
+                        List.of(key),
+                        List.of(json, Integer.toString(keep), Long.toString(observation.id()))));
         long n = r instanceof Long l ? l : 0;
         if (n == -1) {
             LOG.debug("amorsize cache: the value under {} is not an entry; observation not stored", key);
@@ -366,7 +392,8 @@ public final class RedisStore implements RecommendationStore {
         boolean reachable = false;
         try {
             keys = scan(prefix + "*").size();
-            String info = call("INFO", c -> c instanceof RedisClusterClient ? infoOfAnyNode((RedisClusterClient) c) : c.info());
+            String info = call(
+                    "INFO", c -> c instanceof RedisClusterClient ? infoOfAnyNode((RedisClusterClient) c) : c.info());
             Map<String, String> fields = parseInfo(info);
             memory = parseLong(fields.get("used_memory"));
             version = fields.getOrDefault("redis_version", "");
@@ -376,8 +403,19 @@ public final class RedisStore implements RecommendationStore {
         } catch (StoreUnavailableException | StoreServerException e) {
             LOG.debug("amorsize cache: stats without server fields: {}", e.getMessage());
         }
-        return new StoreStats(reachable, "redis", keys, memory, version, clients, uptime,
-                hits.sum(), misses.sum(), 0, rejected.sum(), calls.breaker().state().name());
+        return new StoreStats(
+                reachable,
+                "redis",
+                keys,
+                memory,
+                version,
+                clients,
+                uptime,
+                hits.sum(),
+                misses.sum(),
+                0,
+                rejected.sum(),
+                calls.breaker().state().name());
     }
 
     private static String infoOfAnyNode(RedisClusterClient cluster) {
@@ -406,7 +444,8 @@ public final class RedisStore implements RecommendationStore {
         byte[] tokenBytes = new byte[16];
         RANDOM.nextBytes(tokenBytes);
         String token = HexFormat.of().formatHex(tokenBytes);
-        String ok = call("SET NX", c -> c.set(lockKey, token, SetParams.setParams().nx().px(lease.toMillis())));
+        String ok = call(
+                "SET NX", c -> c.set(lockKey, token, SetParams.setParams().nx().px(lease.toMillis())));
         if (!"OK".equals(ok)) {
             return Optional.empty();
         }
@@ -432,8 +471,10 @@ public final class RedisStore implements RecommendationStore {
     /** Pings Redis within the deadline; false (never an exception) when it cannot be reached. */
     public boolean ping() {
         try {
-            return "PONG".equals(call("PING", c -> c instanceof RedisClusterClient
-                    ? pingAnyNode((RedisClusterClient) c) : c.ping()));
+            return "PONG"
+                    .equals(call(
+                            "PING",
+                            c -> c instanceof RedisClusterClient ? pingAnyNode((RedisClusterClient) c) : c.ping()));
         } catch (StoreUnavailableException | StoreServerException e) {
             LOG.debug("amorsize cache: ping failed: {}", e.getMessage());
             return false;
@@ -488,7 +529,8 @@ public final class RedisStore implements RecommendationStore {
         for (String line : info.split("\r?\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && !line.startsWith("#")) {
-                m.putIfAbsent(line.substring(0, colon), line.substring(colon + 1).trim());
+                m.putIfAbsent(
+                        line.substring(0, colon), line.substring(colon + 1).trim());
             }
         }
         return m;
@@ -507,6 +549,7 @@ public final class RedisStore implements RecommendationStore {
 
     @Override
     public String toString() {
-        return "RedisStore{" + url.masked() + ", prefix=" + prefix + ", breaker=" + calls.breaker().state() + "}";
+        return "RedisStore{" + url.masked() + ", prefix=" + prefix + ", breaker="
+                + calls.breaker().state() + "}";
     }
 }

@@ -29,11 +29,21 @@ import java.util.Objects;
  * @param database   logical database (0 for Cluster)
  * @param masterName Sentinel master name, null otherwise
  */
-public record RedisUrl(Topology topology, boolean tls, List<Endpoint> endpoints, String user, String password,
-                       int database, String masterName) {
+public record RedisUrl(
+        Topology topology,
+        boolean tls,
+        List<Endpoint> endpoints,
+        String user,
+        String password,
+        int database,
+        String masterName) {
 
     /** How the servers are arranged. */
-    public enum Topology { STANDALONE, SENTINEL, CLUSTER }
+    public enum Topology {
+        STANDALONE,
+        SENTINEL,
+        CLUSTER
+    }
 
     /** One host and port. */
     public record Endpoint(String host, int port) {
@@ -91,21 +101,40 @@ public record RedisUrl(Topology topology, boolean tls, List<Endpoint> endpoints,
         String s = url.trim();
         int schemeEnd = s.indexOf("://");
         if (schemeEnd < 0) {
-            throw new IllegalArgumentException("redisUrl must start with redis://, rediss://, redis-sentinel:// or "
-                    + "redis-cluster://");
+            throw new IllegalArgumentException(
+                    "redisUrl must start with redis://, rediss://, redis-sentinel:// or " + "redis-cluster://");
         }
         String scheme = s.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         boolean tls;
         Topology topology;
         switch (scheme) {
-            case "redis" -> { tls = false; topology = Topology.STANDALONE; }
-            case "rediss" -> { tls = true; topology = Topology.STANDALONE; }
-            case "redis-sentinel" -> { tls = false; topology = Topology.SENTINEL; }
-            case "rediss-sentinel" -> { tls = true; topology = Topology.SENTINEL; }
-            case "redis-cluster" -> { tls = false; topology = Topology.CLUSTER; }
-            case "rediss-cluster" -> { tls = true; topology = Topology.CLUSTER; }
-            default -> throw new IllegalArgumentException("redisUrl: unknown scheme '" + scheme
-                    + "' (use redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster, rediss-cluster)");
+            case "redis" -> {
+                tls = false;
+                topology = Topology.STANDALONE;
+            }
+            case "rediss" -> {
+                tls = true;
+                topology = Topology.STANDALONE;
+            }
+            case "redis-sentinel" -> {
+                tls = false;
+                topology = Topology.SENTINEL;
+            }
+            case "rediss-sentinel" -> {
+                tls = true;
+                topology = Topology.SENTINEL;
+            }
+            case "redis-cluster" -> {
+                tls = false;
+                topology = Topology.CLUSTER;
+            }
+            case "rediss-cluster" -> {
+                tls = true;
+                topology = Topology.CLUSTER;
+            }
+            default ->
+                throw new IllegalArgumentException("redisUrl: unknown scheme '" + scheme
+                        + "' (use redis, rediss, redis-sentinel, rediss-sentinel, redis-cluster, rediss-cluster)");
         }
         String rest = s.substring(schemeEnd + 3);
         if (rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) {
@@ -144,8 +173,9 @@ public record RedisUrl(Topology topology, boolean tls, List<Endpoint> endpoints,
         List<String> parts = path.isEmpty() ? List.of() : List.of(path.split("/", -1));
         if (topology == Topology.SENTINEL) {
             if (parts.isEmpty() || parts.get(0).isEmpty()) {
-                throw new IllegalArgumentException("redisUrl: a redis-sentinel:// URL needs the master name as its path: "
-                        + "redis-sentinel://host:26379/mymaster");
+                throw new IllegalArgumentException(
+                        "redisUrl: a redis-sentinel:// URL needs the master name as its path: "
+                                + "redis-sentinel://host:26379/mymaster");
             }
             master = decode(parts.get(0), "master name");
             if (parts.size() > 2) {

@@ -35,15 +35,27 @@ import org.slf4j.LoggerFactory;
 public final class SharedStores {
 
     /** The options that describe the cache itself. */
-    public static final List<Option<?>> CACHE_OPTIONS = List.of(Options.REDIS_URL, Options.REDIS_USERNAME,
-            Options.REDIS_PASSWORD, Options.CACHE_PREFIX,
-            Options.CACHE_TTL, Options.CACHE_DIR, Options.CACHE_SECRET, Options.CACHE_REQUIRE_SIGNATURE,
+    public static final List<Option<?>> CACHE_OPTIONS = List.of(
+            Options.REDIS_URL,
+            Options.REDIS_USERNAME,
+            Options.REDIS_PASSWORD,
+            Options.CACHE_PREFIX,
+            Options.CACHE_TTL,
+            Options.CACHE_DIR,
+            Options.CACHE_SECRET,
+            Options.CACHE_REQUIRE_SIGNATURE,
             Options.REDIS_CONNECT_TIMEOUT,
-            Options.REDIS_SOCKET_TIMEOUT, Options.REDIS_DEADLINE, Options.REDIS_MAX_CONNECTIONS,
-            Options.REDIS_POOL_MAX_WAIT, Options.BREAKER_COOLDOWN, Options.REDIS_CLIENT_NAME, Options.REDIS_CA_FILE);
+            Options.REDIS_SOCKET_TIMEOUT,
+            Options.REDIS_DEADLINE,
+            Options.REDIS_MAX_CONNECTIONS,
+            Options.REDIS_POOL_MAX_WAIT,
+            Options.BREAKER_COOLDOWN,
+            Options.REDIS_CLIENT_NAME,
+            Options.REDIS_CA_FILE);
 
     /** Log lines keep the facade's logger name. */
     private static final Logger LOG = LoggerFactory.getLogger("io.amorsize.DistributedCache");
+
     private static final Object LOCK = new Object();
     private static volatile Active active;
 
@@ -55,11 +67,9 @@ public final class SharedStores {
     private static CacheConfig configured;
 
     /** The process-wide store and what it was built from. {@code redis} is null for file-only. */
-    private record Active(CacheConfig config, RecommendationStore store, RedisStore redis) {
-    }
+    private record Active(CacheConfig config, RecommendationStore store, RedisStore redis) {}
 
-    private SharedStores() {
-    }
+    private SharedStores() {}
 
     // ------------------------------------------------------------------ the process-wide store
 
@@ -94,7 +104,8 @@ public final class SharedStores {
         try {
             return CacheConfig.fromSettings(Settings.fromEnvironment());
         } catch (IllegalArgumentException e) {
-            LOG.warn("amorsize cache: ignoring the AMORSIZE_* cache environment ({}); using the local file only",
+            LOG.warn(
+                    "amorsize cache: ignoring the AMORSIZE_* cache environment ({}); using the local file only",
                     e.getMessage());
             return CacheConfig.builder().build();
         }
@@ -128,17 +139,25 @@ public final class SharedStores {
             throw new IllegalArgumentException("config must not be null");
         }
         if (!config.redisConfigured()) {
-            throw new IllegalArgumentException("config has no redisUrl; use disableDistributedCache() for the local file only");
+            throw new IllegalArgumentException(
+                    "config has no redisUrl; use disableDistributedCache() for the local file only");
         }
         Active next = open(config);
         swap(next);
         boolean reachable = next.redis().ping();
         if (reachable) {
-            LOG.info("amorsize cache: shared cache at {} (keys under {}, TTL {}), local fallback in {}",
-                    config.redisUrl().masked(), config.keyPrefix(), config.ttl(), config.fallbackDir());
+            LOG.info(
+                    "amorsize cache: shared cache at {} (keys under {}, TTL {}), local fallback in {}",
+                    config.redisUrl().masked(),
+                    config.keyPrefix(),
+                    config.ttl(),
+                    config.fallbackDir());
         } else {
-            LOG.warn("amorsize cache: Redis at {} is unreachable; using the local file in {} until it answers "
-                    + "(writes are journaled and replayed)", config.redisUrl().masked(), config.fallbackDir());
+            LOG.warn(
+                    "amorsize cache: Redis at {} is unreachable; using the local file in {} until it answers "
+                            + "(writes are journaled and replayed)",
+                    config.redisUrl().masked(),
+                    config.fallbackDir());
         }
         return reachable;
     }
@@ -153,7 +172,8 @@ public final class SharedStores {
     public static void disable() {
         synchronized (LOCK) {
             CacheConfig base = active == null ? environmentConfig() : active.config();
-            CacheConfig fileOnly = base.toBuilder().redisUrl((String) null).tlsCaFile(null).build();
+            CacheConfig fileOnly =
+                    base.toBuilder().redisUrl((String) null).tlsCaFile(null).build();
             swap(open(fileOnly));
         }
         LOG.info("amorsize cache: shared cache disabled; using the local file only");
@@ -216,7 +236,12 @@ public final class SharedStores {
     private static String cacheOptions(Settings s) {
         StringBuilder sb = new StringBuilder();
         for (Option<?> o : CACHE_OPTIONS) {
-            sb.append(o.key()).append('=').append(s.get(o)).append('@').append(s.origin(o)).append('\n');
+            sb.append(o.key())
+                    .append('=')
+                    .append(s.get(o))
+                    .append('@')
+                    .append(s.origin(o))
+                    .append('\n');
         }
         return sb.toString();
     }
@@ -263,7 +288,9 @@ public final class SharedStores {
             if (openedWith == null) {
                 return "(none)";
             }
-            return ownFile != null ? "local file" : configured != null ? "Redis with local file fallback" : "process-wide store";
+            return ownFile != null
+                    ? "local file"
+                    : configured != null ? "Redis with local file fallback" : "process-wide store";
         }
     }
 }

@@ -29,5 +29,4 @@ public record StoreStats(
         long misses,
         long fallbacks,
         long rejected,
-        String breakerState) {
-}
+        String breakerState) {}

@@ -26,11 +26,9 @@ import java.nio.charset.StandardCharsets;
 final class StrictJson {
 
     /** Parser limits: nesting depth, string, number and field-name lengths, and document size. */
-    record Limits(int depth, int stringLength, int numberLength, int nameLength, long documentLength) {
-    }
+    record Limits(int depth, int stringLength, int numberLength, int nameLength, long documentLength) {}
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     static ObjectMapper mapper(Limits limits) {
         JsonFactory factory = JsonFactory.builder()
@@ -46,20 +44,23 @@ final class StrictJson {
                         .build())
                 .build();
         JsonMapper mapper = JsonMapper.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                .enable(
+                        DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                         DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                         DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
                         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                         DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS,
                         DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY,
                         DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT,
+                .disable(
+                        DeserializationFeature.ACCEPT_FLOAT_AS_INT,
                         DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY,
                         DeserializationFeature.UNWRAP_SINGLE_VALUE_ARRAYS,
                         DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL,
                         DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE,
                         DeserializationFeature.ACCEPT_EMPTY_STRING_AS_NULL_OBJECT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS,
+                .disable(
+                        MapperFeature.ALLOW_COERCION_OF_SCALARS,
                         MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES,
                         MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .enable(MapperFeature.BLOCK_UNSAFE_POLYMORPHIC_BASE_TYPES)
@@ -75,7 +76,8 @@ final class StrictJson {
                 .setCoercion(CoercionInputShape.EmptyArray, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.Fail);
         for (CoercionInputShape shape : new CoercionInputShape[] {
-                CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+            CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
             mapper.coercionConfigFor(LogicalType.Enum).setCoercion(shape, CoercionAction.Fail);
         }
@@ -88,10 +90,12 @@ final class StrictJson {
 
     /** Decodes UTF-8, refusing malformed input instead of replacing it . */
     static String strictUtf8(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes)).toString();
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
     }
 
     static String shorten(String s) {

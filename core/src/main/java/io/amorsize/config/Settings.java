@@ -100,7 +100,10 @@ public final class Settings {
         Map<String, String> out = new LinkedHashMap<>();
         for (Option<?> o : Options.ALL) {
             Object v = values.get(o);
-            if (v == null || o.secret() || v instanceof java.nio.file.Path || o.key().startsWith("redis.")) {
+            if (v == null
+                    || o.secret()
+                    || v instanceof java.nio.file.Path
+                    || o.key().startsWith("redis.")) {
                 continue;
             }
             out.put(o.key(), Options.format(v));

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param inputBucket         {@link InputShape#bucket()}
  * @param clusterFingerprint  {@link io.amorsize.model.ClusterShape#fingerprint()}
  */
-public record CacheKey(String functionFingerprint, String inputBucket, String clusterFingerprint) implements java.io.Serializable {
+public record CacheKey(String functionFingerprint, String inputBucket, String clusterFingerprint)
+        implements java.io.Serializable {
 
     public CacheKey {
         requireToken("functionFingerprint", functionFingerprint);
@@ -26,8 +27,10 @@ public record CacheKey(String functionFingerprint, String inputBucket, String cl
 
     private static void requireToken(String name, String v) {
         Objects.requireNonNull(v, name);
-        if (v.isEmpty() || v.chars().anyMatch(c -> c == ':' || Character.isWhitespace(c) || c == '*' || c == '?' || c == '[')) {
-            throw new IllegalArgumentException(name + " must be non-empty without ':', '*', '?', '[' or spaces, got '" + v + "'");
+        if (v.isEmpty()
+                || v.chars().anyMatch(c -> c == ':' || Character.isWhitespace(c) || c == '*' || c == '?' || c == '[')) {
+            throw new IllegalArgumentException(
+                    name + " must be non-empty without ':', '*', '?', '[' or spaces, got '" + v + "'");
         }
     }
 }

@@ -28,9 +28,11 @@ final class FingerprintWriter {
     private static final int MAX_DEPTH = 4;
     /** Most objects walked for one fingerprint (a function that captured a large object graph). */
     private static final int MAX_OBJECTS = 256;
+
     private static final int MAX_WARNED = 1024;
     /** Function classes already warned about (one WARN per class and JVM). Bounded. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
     private static final String LAMBDA_MARKER = "$$Lambda";
 
     private final MessageDigest digest;
@@ -38,6 +40,7 @@ final class FingerprintWriter {
     private final Set<String> uncovered = new LinkedHashSet<>();
     /** Class files already read for this fingerprint, by loader and name: each is hashed once. */
     private final Map<String, byte[]> bytecodeDigests = new java.util.HashMap<>();
+
     private int objects;
 
     FingerprintWriter(MessageDigest digest) {
@@ -49,12 +52,15 @@ final class FingerprintWriter {
         write(fn, 0);
         if (!uncovered.isEmpty()) {
             SerializedLambda lambda = serializedLambda(fn);
-            String name = lambda == null ? stableName(fn.getClass())
+            String name = lambda == null
+                    ? stableName(fn.getClass())
                     : lambda.getImplClass().replace('/', '.') + "::" + lambda.getImplMethodName();
             if (WARNED.size() < MAX_WARNED && WARNED.add(name)) {
-                LOG.warn("Fingerprint of {}: captured values are not covered ({}); a change in them will not "
+                LOG.warn(
+                        "Fingerprint of {}: captured values are not covered ({}); a change in them will not "
                                 + "invalidate cached profiles. Make them Serializable or give an explicit id and version.",
-                        name, String.join(", ", uncovered));
+                        name,
+                        String.join(", ", uncovered));
             }
         }
     }

@@ -37,8 +37,7 @@ public final class FunctionFingerprint {
     /** Hex characters in a fingerprint (128 bits). */
     public static final int LENGTH = 32;
 
-    private FunctionFingerprint() {
-    }
+    private FunctionFingerprint() {}
 
     /**
      * Fingerprint of a function object (serializable lambda, or any class).

@@ -8,7 +8,8 @@ package io.amorsize.measure;
  * @param points         how many batch sizes were timed for the fit (>= 2)
  * @param rSquared       goodness of fit in [0, 1] (NaN when not computable)
  */
-public record BatchFit(double fixedNanos, double perRecordNanos, int points, double rSquared) implements java.io.Serializable {
+public record BatchFit(double fixedNanos, double perRecordNanos, int points, double rSquared)
+        implements java.io.Serializable {
     public BatchFit {
         if (!(fixedNanos >= 0) || !Double.isFinite(fixedNanos)) {
             throw new IllegalArgumentException("fixedNanos must be finite and >= 0, got " + fixedNanos);

@@ -33,9 +33,13 @@ final class BatchTiming<T, R> {
      * @param records records passed to the function in timed rounds
      * @param stop    why timing ended
      */
-    record Result(CostProfile profile, int[] sizes, int rounds, WarmUp.Result warmUp, long records,
-                  MeasureReport.Stop stop) {
-    }
+    record Result(
+            CostProfile profile,
+            int[] sizes,
+            int rounds,
+            WarmUp.Result warmUp,
+            long records,
+            MeasureReport.Stop stop) {}
 
     /** The Measurer's {@link StopRule} with its spend cap already bounded by the budget. */
     interface Rule {
@@ -130,10 +134,15 @@ final class BatchTiming<T, R> {
         CostProfile.Sizes interimSizes = null;
         if (rule != null) {
             // a first guess of the cost from the probe calls bounds warm-up and timing by the spend cap
-            interimSizes = summary.sizes(inputs, lastOutput == null ? List.of() : new ArrayList<>(
-                    lastOutput.subList(0, Math.min(RecordRun.SIZE_PROBES, lastOutput.size()))));
+            interimSizes = summary.sizes(
+                    inputs,
+                    lastOutput == null
+                            ? List.of()
+                            : new ArrayList<>(
+                                    lastOutput.subList(0, Math.min(RecordRun.SIZE_PROBES, lastOutput.size()))));
             double perRecord = Math.max(1e-3, (a + c * big) / big);
-            CostProfile guess = CostProfile.of(perRecord, 0, interimSizes).withBatchFit(new BatchFit(a, c, 2, Double.NaN));
+            CostProfile guess =
+                    CostProfile.of(perRecord, 0, interimSizes).withBatchFit(new BatchFit(a, c, 2, Double.NaN));
             long cap = rule.capNanos(guess);
             if (cap < timingBudget) {
                 timingBudget = cap;
@@ -144,7 +153,8 @@ final class BatchTiming<T, R> {
 
         WarmUp.Result warm = WarmUp.batches(this::timedCall, sizes, timer, start, warmLimit, 1 + probe);
         if (capped && warm.end() == MeasureReport.WarmUpEnd.BUDGET) {
-            warm = new WarmUp.Result(MeasureReport.WarmUpEnd.SPEND_CAP, warm.perCallNanos(), warm.calls(), warm.nanos());
+            warm = new WarmUp.Result(
+                    MeasureReport.WarmUpEnd.SPEND_CAP, warm.perCallNanos(), warm.calls(), warm.nanos());
         }
 
         // timed rounds, size order rotated each round
@@ -189,7 +199,9 @@ final class BatchTiming<T, R> {
                 stop = MeasureReport.Stop.INTERRUPTED;
                 break;
             }
-            if (rule != null && rounds >= MIN_CHECK_ROUNDS && rounds < MAX_BATCH_ROUNDS
+            if (rule != null
+                    && rounds >= MIN_CHECK_ROUNDS
+                    && rounds < MAX_BATCH_ROUNDS
                     && stable(rule, sizes, times, interimSizes, warm.steady(), rounds - MIN_CHECK_ROUNDS + 1)) {
                 stop = MeasureReport.Stop.DECISION_STABLE;
                 break;
@@ -208,8 +220,18 @@ final class BatchTiming<T, R> {
         if (largestOutput != null) {
             outputs.addAll(largestOutput.subList(0, Math.min(RecordRun.SIZE_PROBES, largestOutput.size())));
         }
-        CostProfile profile = summary.batches(times.get(largest).toArray(), sizes[largest], warm.steady(), cpuOk,
-                cpuAtLargest, wallAtLargest, allocOk, allocAtLargest, fit, inputs, outputs);
+        CostProfile profile = summary.batches(
+                times.get(largest).toArray(),
+                sizes[largest],
+                warm.steady(),
+                cpuOk,
+                cpuAtLargest,
+                wallAtLargest,
+                allocOk,
+                allocAtLargest,
+                fit,
+                inputs,
+                outputs);
         return new Result(profile, sizes, rounds, warm, records, stop);
     }
 
@@ -219,8 +241,8 @@ final class BatchTiming<T, R> {
      * most (low fixed cost with high per-record cost, and the reverse). The standard error of each size's median call time is
      * about 1.25·s/√n; the two extreme sizes carry it to the slope and the intercept.
      */
-    private static boolean stable(Rule rule, int[] sizes, List<Doubles> times, CostProfile.Sizes interimSizes,
-                                  boolean steady, int look) {
+    private static boolean stable(
+            Rule rule, int[] sizes, List<Doubles> times, CostProfile.Sizes interimSizes, boolean steady, int look) {
         int n = sizes.length;
         double[] x = new double[n];
         double[] y = new double[n];
@@ -257,8 +279,12 @@ final class BatchTiming<T, R> {
 
     private static CostProfile batchProfile(double a, double c, int big, CostProfile.Sizes sizes, boolean steady) {
         double perRecord = Math.max(1e-3, (a + c * big) / big);
-        return CostProfile.perRecord(CostProfile.Sample.of(big, steady), CostProfile.Timing.approximate(perRecord, 0),
-                CostProfile.Resources.unknown(), sizes).withBatchFit(new BatchFit(a, c, 2, Double.NaN));
+        return CostProfile.perRecord(
+                        CostProfile.Sample.of(big, steady),
+                        CostProfile.Timing.approximate(perRecord, 0),
+                        CostProfile.Resources.unknown(),
+                        sizes)
+                .withBatchFit(new BatchFit(a, c, 2, Double.NaN));
     }
 
     /** B/4, B/2, B without duplicates, ascending; at least two sizes when B >= 2. */

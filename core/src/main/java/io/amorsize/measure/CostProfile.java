@@ -189,8 +189,9 @@ public record CostProfile(Sample sample, Timing timing, Resources resources, Siz
      * @param maxNanos  slowest sampled record
      * @param cv        coefficient of variation (stddev / mean), >= 0
      */
-    public record Timing(double meanNanos, double p50Nanos, double p95Nanos, double p99Nanos, double maxNanos,
-                         double cv) implements Serializable {
+    public record Timing(
+            double meanNanos, double p50Nanos, double p95Nanos, double p99Nanos, double maxNanos, double cv)
+            implements Serializable {
         public Timing {
             requirePositive("meanNanos", meanNanos);
             requireNonNegative("p50Nanos", p50Nanos);
@@ -204,8 +205,8 @@ public record CostProfile(Sample sample, Timing timing, Resources resources, Siz
         public static Timing approximate(double meanNanos, double cv) {
             requirePositive("meanNanos", meanNanos);
             double sd = cv * meanNanos;
-            return new Timing(meanNanos, meanNanos, meanNanos + 1.645 * sd, meanNanos + 2.326 * sd,
-                    meanNanos + 3 * sd, cv);
+            return new Timing(
+                    meanNanos, meanNanos, meanNanos + 1.645 * sd, meanNanos + 2.326 * sd, meanNanos + 3 * sd, cv);
         }
 
         public double stddevNanos() {

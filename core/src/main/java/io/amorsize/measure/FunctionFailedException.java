@@ -9,9 +9,11 @@ public class FunctionFailedException extends RuntimeException {
     private final long recordIndex;
 
     public FunctionFailedException(long recordIndex, Throwable cause) {
-        super("user function threw " + cause.getClass().getName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
-                + " on sampled record #" + recordIndex, cause);
+        super(
+                "user function threw " + cause.getClass().getName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                        + " on sampled record #" + recordIndex,
+                cause);
         this.recordIndex = recordIndex;
     }
 

@@ -12,8 +12,7 @@ final class JavaSerializationSizer implements Sizer {
     /** Magic number and version written by every ObjectOutputStream. */
     private static final int STREAM_HEADER_BYTES = 4;
 
-    private JavaSerializationSizer() {
-    }
+    private JavaSerializationSizer() {}
 
     @Override
     public long sizeOf(Object record) {

@@ -35,7 +35,8 @@ final class JvmProbe {
         com.sun.management.ThreadMXBean alloc = null;
         try {
             if (threads instanceof com.sun.management.ThreadMXBean sun
-                    && sun.isThreadAllocatedMemorySupported() && sun.isThreadAllocatedMemoryEnabled()) {
+                    && sun.isThreadAllocatedMemorySupported()
+                    && sun.isThreadAllocatedMemoryEnabled()) {
                 alloc = sun;
             }
         } catch (RuntimeException | LinkageError e) {

@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param warmUpEnd  why warm-up ended
  * @param stop       why timing ended
  */
-public record MeasureReport(long records, int partitions, Duration warmUp, Duration elapsed, WarmUpEnd warmUpEnd,
-                            Stop stop) implements java.io.Serializable {
+public record MeasureReport(
+        long records, int partitions, Duration warmUp, Duration elapsed, WarmUpEnd warmUpEnd, Stop stop)
+        implements java.io.Serializable {
 
     public MeasureReport {
         Objects.requireNonNull(warmUp, "warmUp");
@@ -80,8 +81,15 @@ public record MeasureReport(long records, int partitions, Duration warmUp, Durat
 
     /** For the INFO line, e.g. {@code measured 180 records in 2 partitions, 96 ms; stopped: decision stable}. */
     public String summary() {
-        return String.format(Locale.ROOT, "measured %,d record%s in %d partition%s, %d ms; stopped: %s",
-                records, records == 1 ? "" : "s", partitions, partitions == 1 ? "" : "s", elapsed.toMillis(), stop);
+        return String.format(
+                Locale.ROOT,
+                "measured %,d record%s in %d partition%s, %d ms; stopped: %s",
+                records,
+                records == 1 ? "" : "s",
+                partitions,
+                partitions == 1 ? "" : "s",
+                elapsed.toMillis(),
+                stop);
     }
 
     /**
@@ -89,8 +97,16 @@ public record MeasureReport(long records, int partitions, Duration warmUp, Durat
      * 96 ms (warm-up 40 ms, timings settled); stopped: decision stable}.
      */
     public String describe() {
-        return String.format(Locale.ROOT, "measured %,d record%s in %d partition%s, %d ms (warm-up %d ms, %s); stopped: %s",
-                records, records == 1 ? "" : "s", partitions, partitions == 1 ? "" : "s", elapsed.toMillis(),
-                warmUp.toMillis(), warmUpEnd, stop);
+        return String.format(
+                Locale.ROOT,
+                "measured %,d record%s in %d partition%s, %d ms (warm-up %d ms, %s); stopped: %s",
+                records,
+                records == 1 ? "" : "s",
+                partitions,
+                partitions == 1 ? "" : "s",
+                elapsed.toMillis(),
+                warmUp.toMillis(),
+                warmUpEnd,
+                stop);
     }
 }

@@ -96,13 +96,24 @@ public final class Measurer {
 
     /** Budgets from {@code settings} ({@link Options#WARMUP_BUDGET}, {@link Options#MEASURE_BUDGET}, ...). */
     public Measurer(Settings settings, Ticker ticker) {
-        this(Objects.requireNonNull(settings, "settings").get(Options.SAMPLE_BUDGET),
-                settings.get(Options.WARMUP_BUDGET), settings.get(Options.MEASURE_BUDGET),
-                settings.get(Options.SAMPLE_MAX_RECORDS), ticker, Sizer.javaSerialization(), null);
+        this(
+                Objects.requireNonNull(settings, "settings").get(Options.SAMPLE_BUDGET),
+                settings.get(Options.WARMUP_BUDGET),
+                settings.get(Options.MEASURE_BUDGET),
+                settings.get(Options.SAMPLE_MAX_RECORDS),
+                ticker,
+                Sizer.javaSerialization(),
+                null);
     }
 
-    private Measurer(Duration sample, Duration warmup, Duration measure, int maxRecords, Ticker ticker, Sizer sizer,
-                     StopRule stopRule) {
+    private Measurer(
+            Duration sample,
+            Duration warmup,
+            Duration measure,
+            int maxRecords,
+            Ticker ticker,
+            Sizer sizer,
+            StopRule stopRule) {
         this.sampleBudgetNanos = nonNegativeNanos("sample", sample);
         this.warmupBudgetNanos = nonNegativeNanos("warmup", warmup);
         this.measureBudgetNanos = nonNegativeNanos("measure", measure);
@@ -133,8 +144,14 @@ public final class Measurer {
         if (sizer == null) {
             throw new IllegalArgumentException("sizer must not be null");
         }
-        return new Measurer(Duration.ofNanos(sampleBudgetNanos), Duration.ofNanos(warmupBudgetNanos),
-                Duration.ofNanos(measureBudgetNanos), maxRecords, ticker, sizer, stopRule);
+        return new Measurer(
+                Duration.ofNanos(sampleBudgetNanos),
+                Duration.ofNanos(warmupBudgetNanos),
+                Duration.ofNanos(measureBudgetNanos),
+                maxRecords,
+                ticker,
+                sizer,
+                stopRule);
     }
 
     /**
@@ -145,13 +162,20 @@ public final class Measurer {
      * within 1 %) no longer apply. {@code null} restores them.
      */
     public Measurer withStopRule(StopRule rule) {
-        return new Measurer(Duration.ofNanos(sampleBudgetNanos), Duration.ofNanos(warmupBudgetNanos),
-                Duration.ofNanos(measureBudgetNanos), maxRecords, ticker, sizer, rule);
+        return new Measurer(
+                Duration.ofNanos(sampleBudgetNanos),
+                Duration.ofNanos(warmupBudgetNanos),
+                Duration.ofNanos(measureBudgetNanos),
+                maxRecords,
+                ticker,
+                sizer,
+                rule);
     }
 
     /** A sampler with this measurer's sample budget, record cap and ticker. */
     public Sampler sampler() {
-        return Sampler.withBudget(Duration.ofNanos(sampleBudgetNanos), maxRecords).withTicker(ticker);
+        return Sampler.withBudget(Duration.ofNanos(sampleBudgetNanos), maxRecords)
+                .withTicker(ticker);
     }
 
     /**
@@ -196,7 +220,8 @@ public final class Measurer {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("recordsByPartition must hold at least one record");
         }
-        return measureRecords(new RecordRun<>(fn, groups, offsets.stream().mapToInt(Integer::intValue).toArray()));
+        return measureRecords(new RecordRun<>(
+                fn, groups, offsets.stream().mapToInt(Integer::intValue).toArray()));
     }
 
     /**
@@ -265,21 +290,41 @@ public final class Measurer {
                 primeStopRule();
                 start = timer.now();
                 deadline = start + measureBudgetNanos;
-                warm = WarmUp.records(run, timer, start, warmupLimitNanos(),
+                warm = WarmUp.records(
+                        run,
+                        timer,
+                        start,
+                        warmupLimitNanos(),
                         perCall -> capNanos(CostProfile.of(Math.max(perCall, MIN_NANOS), 0, sizes.get())));
                 timing = new RecordTiming(run, timer, WarmUp.groupSizeFor(warm.perCallNanos()));
                 stop = timeInRounds(timing, timer, start, deadline, warm, sizes);
             }
             RecordTiming.Result timed = timing.finish();
             CostProfile profile = new Summary(sizer).records(timed, warm.steady(), run.inProbe, run.outProbe);
-            MeasureReport report = new MeasureReport(timed.calls(), timed.groupCount(), Duration.ofNanos(warm.nanos()),
-                    Duration.ofNanos(Math.max(0, timer.now() - start)), warm.end(), stop);
+            MeasureReport report = new MeasureReport(
+                    timed.calls(),
+                    timed.groupCount(),
+                    Duration.ofNanos(warm.nanos()),
+                    Duration.ofNanos(Math.max(0, timer.now() - start)),
+                    warm.end(),
+                    stop);
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Measured {} records in {} partitions: mean {} ns, p50 {} ns, p95 {} ns, cv {}, cpu {} ns, "
+                LOG.debug(
+                        "Measured {} records in {} partitions: mean {} ns, p50 {} ns, p95 {} ns, cv {}, cpu {} ns, "
                                 + "skew {}, group {} calls/timing, warm-up {} ms ({}), timing {} ms ({})",
-                        timed.calls(), timed.groupCount(), fmt(profile.meanNanos()), fmt(profile.p50Nanos()),
-                        fmt(profile.p95Nanos()), fmt(profile.cv()), fmt(profile.cpuNanos()), fmt(profile.partitionSkew()),
-                        timed.groupSize(), warm.nanos() / 1_000_000, warm.end(), timed.elapsedNanos() / 1_000_000, stop);
+                        timed.calls(),
+                        timed.groupCount(),
+                        fmt(profile.meanNanos()),
+                        fmt(profile.p50Nanos()),
+                        fmt(profile.p95Nanos()),
+                        fmt(profile.cv()),
+                        fmt(profile.cpuNanos()),
+                        fmt(profile.partitionSkew()),
+                        timed.groupSize(),
+                        warm.nanos() / 1_000_000,
+                        warm.end(),
+                        timed.elapsedNanos() / 1_000_000,
+                        stop);
             }
             return new Measured(profile, report);
         }
@@ -292,14 +337,16 @@ public final class Measurer {
     private static final int MIN_ROUND_UNITS = 30;
     /** A round: this many units, or {@link #ROUND_NANOS} of timing, whichever comes first... */
     private static final int ROUND_UNITS = 64;
+
     private static final long ROUND_NANOS = 2_000_000L;
     /** ...and at least this many times as long as the last check took (checks stay a small share). */
     private static final int CHECK_COST_FACTOR = 3;
+
     private static final double MIN_NANOS = 1e-3;
 
     /** Times units until the stop rule says the decision is stable, or the spend cap, budget or call cap. */
-    private MeasureReport.Stop timeInRounds(RecordTiming timing, UnitTimer timer, long start, long deadline,
-                                            WarmUp.Result warm, InterimSizes sizes) {
+    private MeasureReport.Stop timeInRounds(
+            RecordTiming timing, UnitTimer timer, long start, long deadline, WarmUp.Result warm, InterimSizes sizes) {
         long cap = capNanos(CostProfile.of(Math.max(warm.perCallNanos(), MIN_NANOS), 0, sizes.get()));
         long lastCheck = timer.now();
         long checkCost = 0;
@@ -320,7 +367,8 @@ public final class Measurer {
             }
             sinceCheck++;
             long sinceLast = t1 - lastCheck;
-            if (timing.units() >= MIN_ROUND_UNITS && sinceLast >= CHECK_COST_FACTOR * checkCost
+            if (timing.units() >= MIN_ROUND_UNITS
+                    && sinceLast >= CHECK_COST_FACTOR * checkCost
                     && (sinceCheck >= ROUND_UNITS || sinceLast >= ROUND_NANOS)) {
                 RecordTiming.Result snapshot = timing.snapshot();
                 CostProfile estimate = Summary.records(snapshot, warm.steady(), sizes.get());
@@ -393,26 +441,45 @@ public final class Measurer {
                 primeStopRule();
             }
             long start = timer.now();
-            BatchTiming.Result r = new BatchTiming<>(sample, fn, timer).measure(start, warmupLimitNanos(),
-                    measureBudgetNanos, maxRecords, new Summary(sizer), stopRule == null ? null : new BatchTiming.Rule() {
-                        @Override
-                        public boolean decisionStable(CostProfile low, CostProfile high) {
-                            return stopRule.decisionStable(low, high);
-                        }
+            BatchTiming.Result r = new BatchTiming<>(sample, fn, timer)
+                    .measure(
+                            start,
+                            warmupLimitNanos(),
+                            measureBudgetNanos,
+                            maxRecords,
+                            new Summary(sizer),
+                            stopRule == null
+                                    ? null
+                                    : new BatchTiming.Rule() {
+                                        @Override
+                                        public boolean decisionStable(CostProfile low, CostProfile high) {
+                                            return stopRule.decisionStable(low, high);
+                                        }
 
-                        @Override
-                        public long capNanos(CostProfile estimate) {
-                            return Measurer.this.capNanos(estimate);
-                        }
-                    });
+                                        @Override
+                                        public long capNanos(CostProfile estimate) {
+                                            return Measurer.this.capNanos(estimate);
+                                        }
+                                    });
             BatchFit fit = r.profile().batchFit();
-            MeasureReport report = new MeasureReport(r.records(), 1, Duration.ofNanos(r.warmUp().nanos()),
-                    Duration.ofNanos(Math.max(0, timer.now() - start)), r.warmUp().end(), r.stop());
+            MeasureReport report = new MeasureReport(
+                    r.records(),
+                    1,
+                    Duration.ofNanos(r.warmUp().nanos()),
+                    Duration.ofNanos(Math.max(0, timer.now() - start)),
+                    r.warmUp().end(),
+                    r.stop());
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Measured batch function at sizes {} over {} rounds: fixed {} ns/call, {} ns/record, r2 {}, "
+                LOG.debug(
+                        "Measured batch function at sizes {} over {} rounds: fixed {} ns/call, {} ns/record, r2 {}, "
                                 + "warm-up {}, stopped: {}",
-                        Arrays.toString(r.sizes()), r.rounds(), fmt(fit.fixedNanos()), fmt(fit.perRecordNanos()),
-                        fmt(fit.rSquared()), r.warmUp().end(), r.stop());
+                        Arrays.toString(r.sizes()),
+                        r.rounds(),
+                        fmt(fit.fixedNanos()),
+                        fmt(fit.perRecordNanos()),
+                        fmt(fit.rSquared()),
+                        r.warmUp().end(),
+                        r.stop());
             }
             return new Measured(r.profile(), report);
         }

@@ -16,6 +16,7 @@ import java.util.Random;
 final class RecordRun<T, R> {
     /** Records (and outputs) sized for the mean serialized size. */
     static final int SIZE_PROBES = 8;
+
     private static final long SEED = 0x5eed_a407L;
 
     private final RecordFunction<T, R> fn;
@@ -31,6 +32,7 @@ final class RecordRun<T, R> {
     final int[][] perm;
     /** Warm-up order: round-robin over groups, each in its permuted order. */
     final int[] orderGroup;
+
     final int[] orderIndex;
 
     RecordRun(RecordFunction<T, R> fn, List<Object[]> groups, int[] offsets) {

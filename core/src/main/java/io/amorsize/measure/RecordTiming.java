@@ -36,9 +36,17 @@ final class RecordTiming {
      * @param allocatedBytes bytes allocated over the timing phase, or -1 when unavailable
      * @param elapsedNanos   ticker time of the timing phase, bookkeeping included
      */
-    record Result(double[] values, int[] unitGroup, int groupCount, long calls, int groupSize, boolean cpuKnown,
-                  double cpuNanos, double wallNanos, long allocatedBytes, long elapsedNanos) {
-    }
+    record Result(
+            double[] values,
+            int[] unitGroup,
+            int groupCount,
+            long calls,
+            int groupSize,
+            boolean cpuKnown,
+            double cpuNanos,
+            double wallNanos,
+            long allocatedBytes,
+            long elapsedNanos) {}
 
     private final RecordRun<?, ?> run;
     private final UnitTimer timer;
@@ -52,6 +60,7 @@ final class RecordTiming {
     private final int[] cursor;
     /** Stride scheduling: each group's progress in passes over its records. */
     private final double[] pass;
+
     private int groupsTimed;
     private int groupsCovered;
     private long timedCalls;
@@ -159,7 +168,8 @@ final class RecordTiming {
             if (covered() && units.n >= MIN_TIMED_UNITS) {
                 return MeasureReport.Stop.EVERY_RECORD_TIMED;
             }
-            if (units.n >= STABLE_TIMED_UNITS && units.n % 50 == 0
+            if (units.n >= STABLE_TIMED_UNITS
+                    && units.n % 50 == 0
                     && relativeStandardError(units.n, sum, sumSq) <= TARGET_RELATIVE_STANDARD_ERROR
                     && minUnits(groupUnits) >= 10) {
                 return MeasureReport.Stop.MEAN_PRECISE;
@@ -212,8 +222,17 @@ final class RecordTiming {
     Result snapshot() {
         long alloc1 = timer.probe().allocatedBytes();
         long allocated = (alloc0 >= 0 && alloc1 >= 0) ? Math.max(0, alloc1 - alloc0) : -1;
-        return new Result(units.toArray(), unitGroups(), groupCount, timedCalls, groupSize, cpuOk, unitCpu, unitWall,
-                allocated, timer.lastEndNanos() - wall0);
+        return new Result(
+                units.toArray(),
+                unitGroups(),
+                groupCount,
+                timedCalls,
+                groupSize,
+                cpuOk,
+                unitCpu,
+                unitWall,
+                allocated,
+                timer.lastEndNanos() - wall0);
     }
 
     /** Ends the timing phase (reads the ticker and the allocation counter). */
@@ -221,8 +240,17 @@ final class RecordTiming {
         long wall1 = timer.now();
         long alloc1 = timer.probe().allocatedBytes();
         long allocated = (alloc0 >= 0 && alloc1 >= 0) ? Math.max(0, alloc1 - alloc0) : -1;
-        return new Result(units.toArray(), unitGroups(), groupCount, timedCalls, groupSize, cpuOk, unitCpu, unitWall,
-                allocated, wall1 - wall0);
+        return new Result(
+                units.toArray(),
+                unitGroups(),
+                groupCount,
+                timedCalls,
+                groupSize,
+                cpuOk,
+                unitCpu,
+                unitWall,
+                allocated,
+                wall1 - wall0);
     }
 
     private static double relativeStandardError(int n, double sum, double sumSq) {

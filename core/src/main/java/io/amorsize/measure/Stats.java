@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Small statistics helpers for timings. All arrays are used as given; nothing is retained. */
 final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * The {@code q}-quantile (0..1) of {@code sorted} (ascending) by linear interpolation between
@@ -65,7 +64,9 @@ final class Stats {
     static double upperNormalQuantile(double p) {
         double q = Math.min(0.5, Math.max(1e-300, p));
         double t = Math.sqrt(-2 * Math.log(q));
-        return t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+        return t
+                - (2.515517 + 0.802853 * t + 0.010328 * t * t)
+                        / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
     }
 
     /** |a - b| relative to the larger of the two; 0 when both are 0. */

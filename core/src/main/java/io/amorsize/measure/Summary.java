@@ -34,7 +34,8 @@ final class Summary {
     static CostProfile records(RecordTiming.Result t, boolean steady, CostProfile.Sizes sizes) {
         double[] values = t.values();
         CostProfile.Timing timing = timing(values);
-        double cpuNanos = t.cpuKnown() ? cpuShare(t.cpuNanos(), t.wallNanos()) * timing.meanNanos() : CostProfile.UNKNOWN;
+        double cpuNanos =
+                t.cpuKnown() ? cpuShare(t.cpuNanos(), t.wallNanos()) * timing.meanNanos() : CostProfile.UNKNOWN;
         double allocated = t.allocatedBytes() >= 0 ? t.allocatedBytes() / (double) t.calls() : CostProfile.UNKNOWN;
         double skew = partitionSkew(values, t.unitGroup(), t.groupCount(), timing.p99Nanos());
         CostProfile.Sample sample = new CostProfile.Sample((int) Math.min(Integer.MAX_VALUE, t.calls()), steady, skew);
@@ -45,27 +46,35 @@ final class Summary {
      * The profile of a batch measurement: per-record statistics at the largest batch size
      * {@code batchSize} from that size's call times, with the fit attached.
      */
-    CostProfile batches(double[] callTimesAtLargest, int batchSize, boolean steady, boolean cpuKnown, double cpuNanosAtLargest,
-                        double wallNanosAtLargest, boolean allocationKnown, double allocatedAtLargest, BatchFit fit,
-                        List<Object> inputs, List<Object> outputs) {
+    CostProfile batches(
+            double[] callTimesAtLargest,
+            int batchSize,
+            boolean steady,
+            boolean cpuKnown,
+            double cpuNanosAtLargest,
+            double wallNanosAtLargest,
+            boolean allocationKnown,
+            double allocatedAtLargest,
+            BatchFit fit,
+            List<Object> inputs,
+            List<Object> outputs) {
         double[] perRecord = callTimesAtLargest.clone();
         for (int i = 0; i < perRecord.length; i++) {
             perRecord[i] /= batchSize;
         }
         CostProfile.Timing timing = timing(perRecord);
-        double cpuNanos = cpuKnown ? cpuShare(cpuNanosAtLargest, wallNanosAtLargest) * timing.meanNanos()
-                : CostProfile.UNKNOWN;
+        double cpuNanos =
+                cpuKnown ? cpuShare(cpuNanosAtLargest, wallNanosAtLargest) * timing.meanNanos() : CostProfile.UNKNOWN;
         long recordsAtLargest = (long) perRecord.length * batchSize;
-        double allocated = allocationKnown ? Math.max(0, allocatedAtLargest) / (double) recordsAtLargest
-                : CostProfile.UNKNOWN;
+        double allocated =
+                allocationKnown ? Math.max(0, allocatedAtLargest) / (double) recordsAtLargest : CostProfile.UNKNOWN;
         CostProfile.Sizes sizes = sizes(inputs, outputs);
         CostProfile.Sample sample = CostProfile.Sample.of((int) Math.min(Integer.MAX_VALUE, recordsAtLargest), steady);
         return new CostProfile(sample, timing, new CostProfile.Resources(cpuNanos, allocated), sizes, fit);
     }
 
     /** The two ends of a confidence interval around {@code estimate}. */
-    record Interval(CostProfile low, CostProfile high) {
-    }
+    record Interval(CostProfile low, CostProfile high) {}
 
     /** Error rate of the intervals over all the checks of one measurement. */
     private static final double ALPHA = 0.05;
@@ -96,10 +105,15 @@ final class Summary {
         Arrays.sort(sorted);
         CostProfile.Timing t = estimate.timing();
         double lowMean = Math.max(t.meanNanos() - half, t.meanNanos() * 1e-3);
-        CostProfile.Timing low = new CostProfile.Timing(lowMean, rank(sorted, 0.50, -z), rank(sorted, 0.95, -z),
-                rank(sorted, 0.99, -z), t.maxNanos(), t.cv());
-        CostProfile.Timing high = new CostProfile.Timing(t.meanNanos() + half, rank(sorted, 0.50, z),
-                rank(sorted, 0.95, z), rank(sorted, 0.99, z), t.maxNanos(), t.cv());
+        CostProfile.Timing low = new CostProfile.Timing(
+                lowMean, rank(sorted, 0.50, -z), rank(sorted, 0.95, -z), rank(sorted, 0.99, -z), t.maxNanos(), t.cv());
+        CostProfile.Timing high = new CostProfile.Timing(
+                t.meanNanos() + half,
+                rank(sorted, 0.50, z),
+                rank(sorted, 0.95, z),
+                rank(sorted, 0.99, z),
+                t.maxNanos(),
+                t.cv());
         return new Interval(withTiming(estimate, low), withTiming(estimate, high));
     }
 
@@ -127,8 +141,13 @@ final class Summary {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         double cv = Stats.stddev(values, rawMean) / mean;
-        return new CostProfile.Timing(mean, Stats.quantile(sorted, 0.50), Stats.quantile(sorted, 0.95),
-                Stats.quantile(sorted, 0.99), sorted[sorted.length - 1], cv);
+        return new CostProfile.Timing(
+                mean,
+                Stats.quantile(sorted, 0.50),
+                Stats.quantile(sorted, 0.95),
+                Stats.quantile(sorted, 0.99),
+                sorted[sorted.length - 1],
+                cv);
     }
 
     /** Mean serialized sizes of {@code inputs} and {@code outputs}; unknown for an empty list. */

@@ -21,12 +21,14 @@ final class WarmUp {
     static final double SETTLE_TOLERANCE = SETTLE_TOLERANCE_PERCENT / 100.0;
     /** Successive window comparisons within tolerance needed to call timings settled. */
     private static final int STABLE_COMPARISONS = 2;
+
     static final int MIN_WINDOW_UNITS = 5;
     static final int MAX_WINDOW_UNITS = 200;
     /** Calls after which C2 has normally compiled a hot small method. */
     static final long MIN_WARMUP_CALLS = 20_000;
     /** Functions cheaper than this are timed in groups of calls. */
     static final double GROUP_THRESHOLD_NANOS = 2_000;
+
     private static final double GROUP_TARGET_NANOS = 10_000;
     private static final int MAX_GROUP = 4096;
     /** Safety net against a ticker that does not advance. */
@@ -53,8 +55,7 @@ final class WarmUp {
         double call(int size);
     }
 
-    private WarmUp() {
-    }
+    private WarmUp() {}
 
     /** The spend cap in nanoseconds for a function of {@code perCallNanos}; {@link #NONE} when there is none. */
     @FunctionalInterface
@@ -120,7 +121,8 @@ final class WarmUp {
                     windowNanos = Math.max(1_000_000L, limitNanos / 25);
                     minWarm = limitNanos / 5;
                 }
-                if (stable >= STABLE_COMPARISONS && t1 - start >= minWarm
+                if (stable >= STABLE_COMPARISONS
+                        && t1 - start >= minWarm
                         && (calls >= MIN_WARMUP_CALLS || t1 - start >= 2 * minWarm)) {
                     end = MeasureReport.WarmUpEnd.SETTLED;
                     break;

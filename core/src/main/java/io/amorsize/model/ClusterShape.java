@@ -33,7 +33,8 @@ public record ClusterShape(
         long memoryPerSlotBytes,
         double perTaskOverheadNanos,
         int cores,
-        String cpuClass) implements java.io.Serializable {
+        String cpuClass)
+        implements java.io.Serializable {
 
     /** Most cores a cluster shape accepts (a sanity bound for configured and decoded values). */
     public static final int MAX_CORES = 1 << 24;
@@ -50,27 +51,33 @@ public record ClusterShape(
             throw new IllegalArgumentException("memoryPerSlotBytes must be >= 1, got " + memoryPerSlotBytes);
         }
         if (!(perTaskOverheadNanos >= 0) || !Double.isFinite(perTaskOverheadNanos)) {
-            throw new IllegalArgumentException("perTaskOverheadNanos must be finite and >= 0, got " + perTaskOverheadNanos);
+            throw new IllegalArgumentException(
+                    "perTaskOverheadNanos must be finite and >= 0, got " + perTaskOverheadNanos);
         }
         if (cores < 1 || cores > MAX_CORES) {
             throw new IllegalArgumentException("cores must be in 1.." + MAX_CORES + ", got " + cores);
         }
         Objects.requireNonNull(cpuClass, "cpuClass");
         if (cpuClass.length() > MAX_CPU_CLASS || !cpuClass.chars().allMatch(ClusterShape::cpuClassChar)) {
-            throw new IllegalArgumentException("cpuClass must be at most " + MAX_CPU_CLASS
-                    + " of [A-Za-z0-9._-], got '" + cpuClass + "'");
+            throw new IllegalArgumentException(
+                    "cpuClass must be at most " + MAX_CPU_CLASS + " of [A-Za-z0-9._-], got '" + cpuClass + "'");
         }
     }
 
     /** A cluster whose executors' CPU class is not known (its fingerprint keeps the slot count). */
-    public ClusterShape(String engine, String engineVersion, int slots, long memoryPerSlotBytes,
-                        double perTaskOverheadNanos, int cores) {
+    public ClusterShape(
+            String engine,
+            String engineVersion,
+            int slots,
+            long memoryPerSlotBytes,
+            double perTaskOverheadNanos,
+            int cores) {
         this(engine, engineVersion, slots, memoryPerSlotBytes, perTaskOverheadNanos, cores, "");
     }
 
     /** A cluster whose cores are not known: every slot is priced as a core. */
-    public ClusterShape(String engine, String engineVersion, int slots, long memoryPerSlotBytes,
-                        double perTaskOverheadNanos) {
+    public ClusterShape(
+            String engine, String engineVersion, int slots, long memoryPerSlotBytes, double perTaskOverheadNanos) {
         this(engine, engineVersion, slots, memoryPerSlotBytes, perTaskOverheadNanos, Math.max(1, slots));
     }
 
@@ -109,11 +116,17 @@ public record ClusterShape(
 
     /** This JVM's CPU class ({@link #cpuClassOf} of {@code os.arch} and {@code availableProcessors()}). */
     public static String localCpuClass() {
-        return cpuClassOf(System.getProperty("os.arch"), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        return cpuClassOf(
+                System.getProperty("os.arch"), Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     private static boolean cpuClassChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '.'
+                || c == '_'
+                || c == '-';
     }
 
     /**
@@ -126,8 +139,13 @@ public record ClusterShape(
         if (heap <= 0 || heap == Long.MAX_VALUE) {
             heap = 1L << 30;
         }
-        return new ClusterShape("local", "jvm" + Runtime.version().feature(), slots, Math.max(1, heap / slots),
-                perTaskOverheadNanos, slots);
+        return new ClusterShape(
+                "local",
+                "jvm" + Runtime.version().feature(),
+                slots,
+                Math.max(1, heap / slots),
+                perTaskOverheadNanos,
+                slots);
     }
 
     /** A copy with another per-task overhead (after calibration). */
@@ -137,7 +155,8 @@ public record ClusterShape(
 
     /** A copy with {@code cores} CPU cores available to the tasks (detected or configured). */
     public ClusterShape withCores(int cores) {
-        return new ClusterShape(engine, engineVersion, slots, memoryPerSlotBytes, perTaskOverheadNanos, cores, cpuClass);
+        return new ClusterShape(
+                engine, engineVersion, slots, memoryPerSlotBytes, perTaskOverheadNanos, cores, cpuClass);
     }
 
     /**
@@ -145,7 +164,8 @@ public record ClusterShape(
      * holds the slot count, so a profile is shared by clusters of any size with that CPU class.
      */
     public ClusterShape withCpuClass(String cpuClass) {
-        return new ClusterShape(engine, engineVersion, slots, memoryPerSlotBytes, perTaskOverheadNanos, cores, cpuClass);
+        return new ClusterShape(
+                engine, engineVersion, slots, memoryPerSlotBytes, perTaskOverheadNanos, cores, cpuClass);
     }
 
     /**

@@ -174,7 +174,8 @@ public interface CostDistribution {
         @Override
         public double variance() {
             double m = mean();
-            double e2 = (1 - pHigh) * (lowMode().variance() + low * low) + pHigh * (highMode().variance() + high * high);
+            double e2 = (1 - pHigh) * (lowMode().variance() + low * low)
+                    + pHigh * (highMode().variance() + high * high);
             return Math.max(0, e2 - m * m);
         }
 
@@ -194,8 +195,8 @@ public interface CostDistribution {
 
         @Override
         public String describe() {
-            return String.format(java.util.Locale.ROOT, "bimodal %s / %s (%.2g %% expensive)", fmt(low), fmt(high),
-                    pHigh * 100);
+            return String.format(
+                    java.util.Locale.ROOT, "bimodal %s / %s (%.2g %% expensive)", fmt(low), fmt(high), pHigh * 100);
         }
     }
 

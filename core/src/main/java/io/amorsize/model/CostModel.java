@@ -72,14 +72,15 @@ public final class CostModel {
      *                         ({@link Options#SAMPLE_PARTITIONS}): the partition skew of a profile
      *                         is discounted by what sampling noise alone would show among them
      */
-    public CostModel(double shuffleBytesPerSecond, double shuffleRecordNanos, double memoryFraction,
-                     int samplePartitions) {
+    public CostModel(
+            double shuffleBytesPerSecond, double shuffleRecordNanos, double memoryFraction, int samplePartitions) {
         if (samplePartitions < 1) {
             throw new IllegalArgumentException("samplePartitions must be >= 1, got " + samplePartitions);
         }
         this.samplePartitions = samplePartitions;
         if (!(shuffleBytesPerSecond > 0) || !Double.isFinite(shuffleBytesPerSecond)) {
-            throw new IllegalArgumentException("shuffleBytesPerSecond must be finite and > 0, got " + shuffleBytesPerSecond);
+            throw new IllegalArgumentException(
+                    "shuffleBytesPerSecond must be finite and > 0, got " + shuffleBytesPerSecond);
         }
         if (!(shuffleRecordNanos >= 0) || !Double.isFinite(shuffleRecordNanos)) {
             throw new IllegalArgumentException("shuffleRecordNanos must be finite and >= 0, got " + shuffleRecordNanos);
@@ -96,7 +97,10 @@ public final class CostModel {
     public static CostModel from(Settings settings) {
         Objects.requireNonNull(settings, "settings");
         double fraction = Math.min(1.0, Math.max(1e-6, settings.get(Options.MEMORY_FRACTION)));
-        return new CostModel(settings.get(Options.SHUFFLE_THROUGHPUT), DEFAULT_SHUFFLE_RECORD_NANOS, fraction,
+        return new CostModel(
+                settings.get(Options.SHUFFLE_THROUGHPUT),
+                DEFAULT_SHUFFLE_RECORD_NANOS,
+                fraction,
                 settings.get(Options.SAMPLE_PARTITIONS));
     }
 
@@ -164,8 +168,13 @@ public final class CostModel {
      * @param partitions tasks after the action (>= 1)
      * @param batchSize  records per call for batch functions (>= 1; ignored for per-record functions)
      */
-    public Prediction predict(CostProfile profile, Workload workload, ClusterShape cluster, Action action,
-                              int partitions, int batchSize) {
+    public Prediction predict(
+            CostProfile profile,
+            Workload workload,
+            ClusterShape cluster,
+            Action action,
+            int partitions,
+            int batchSize) {
         Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(cluster, "cluster");
@@ -199,8 +208,8 @@ public final class CostModel {
 
         // Layout of the current partitions: one heavy partition, the rest regular.
         double keepHeavyRecords = p0 == 1 ? n : Math.min(n, Math.max(n / p0, workload.largestPartitionShare() * n));
-        double keepHeavyFactor = p0 == 1 || keepHeavyRecords <= 0 ? 1.0
-                : Math.min(clusteredSkew(profile, p0), n / keepHeavyRecords);
+        double keepHeavyFactor =
+                p0 == 1 || keepHeavyRecords <= 0 ? 1.0 : Math.min(clusteredSkew(profile, p0), n / keepHeavyRecords);
         double keepRegularRecords = p0 == 1 ? 0 : (n - keepHeavyRecords) / (p0 - 1);
         double keepRegularFactor = regularFactor(n, keepHeavyRecords, keepHeavyFactor);
 
@@ -220,9 +229,10 @@ public final class CostModel {
             case COALESCE -> {
                 long group = ceilDiv(p0, partitions);
                 heavyRecords = Math.min(n, keepHeavyRecords + (group - 1) * keepRegularRecords);
-                heavyFactor = heavyRecords <= 0 ? 1.0
+                heavyFactor = heavyRecords <= 0
+                        ? 1.0
                         : (keepHeavyRecords * keepHeavyFactor + (heavyRecords - keepHeavyRecords) * keepRegularFactor)
-                        / heavyRecords;
+                                / heavyRecords;
                 regularRecords = partitions == 1 ? 0 : (n - heavyRecords) / (partitions - 1);
                 regularFactor = regularFactor(n, heavyRecords, heavyFactor);
             }
@@ -235,8 +245,7 @@ public final class CostModel {
                 double write = perRecord / 2;
                 readPerRecord = perRecord / 2;
                 // The current tasks write their records to the shuffle: a stage of its own.
-                shuffleStage = schedule(p0, slots, keepHeavyRecords * write + o,
-                        keepRegularRecords * write + o);
+                shuffleStage = schedule(p0, slots, keepHeavyRecords * write + o, keepRegularRecords * write + o);
             }
             default -> throw new IllegalStateException(action.toString());
         }
@@ -253,18 +262,21 @@ public final class CostModel {
             // Equal tasks: whole waves, and the slowest task of the last wave (which may run
             // fewer tasks at once, so slows down less).
             double task = Math.max(heavyTask, regularTask);
-            base = slowLast == slow ? waves * task
-                    : (waves - 1) * task + Math.max(heavyWork * slowLast + heavyFixed,
-                            regularWork * slowLast + regularFixed);
+            base = slowLast == slow
+                    ? waves * task
+                    : (waves - 1) * task
+                            + Math.max(heavyWork * slowLast + heavyFixed, regularWork * slowLast + regularFixed);
             double recs = Math.max(heavyRecords, regularRecords);
-            straggler = straggler(profile, recs, work(profile, recs, b) * Math.max(heavyFactor, regularFactor),
-                    lastWave) * slowLast;
+            straggler =
+                    straggler(profile, recs, work(profile, recs, b) * Math.max(heavyFactor, regularFactor), lastWave)
+                            * slowLast;
         } else {
             // One heavy task among regular ones: it runs while the other slots work through the
             // rest; the stage ends with the later of the heavy task and the regular waves (with
             // their own slowest task).
-            double regularStraggler = straggler(profile, regularRecords,
-                    work(profile, regularRecords, b) * regularFactor, lastWave) * slow;
+            double regularStraggler =
+                    straggler(profile, regularRecords, work(profile, regularRecords, b) * regularFactor, lastWave)
+                            * slow;
             double scheduled = schedule(partitions, slots, heavyTask, regularTask);
             if (scheduled > heavyTask * 1.0001) {
                 scheduled += regularStraggler;
@@ -276,10 +288,20 @@ public final class CostModel {
         double bytes = recordBytes(profile);
         double taskBytes = bytes > 0 ? heavyRecords * bytes : -1;
         boolean fits = !(bytes > 0) || taskBytes <= taskMemoryBudget(cluster) || heavyRecords <= 1;
-        double shuffle = action == Action.REPARTITION
-                ? shuffleStage + waves * regularRecords * readPerRecord : 0;
-        return new Prediction(action, partitions, b, shuffleStage + base + straggler, waves,
-                Math.ceil(heavyRecords), regularTask, heavyTask, straggler, shuffle, taskBytes, fits);
+        double shuffle = action == Action.REPARTITION ? shuffleStage + waves * regularRecords * readPerRecord : 0;
+        return new Prediction(
+                action,
+                partitions,
+                b,
+                shuffleStage + base + straggler,
+                waves,
+                Math.ceil(heavyRecords),
+                regularTask,
+                heavyTask,
+                straggler,
+                shuffle,
+                taskBytes,
+                fits);
     }
 
     /**

@@ -36,7 +36,8 @@ public record Feedback(int runs, int used, long records, double costNanos, doubl
     /** Largest factor one correction moves the sampled cost by (either way). */
     public static final double MAX_FACTOR = 1000;
 
-    private static final Feedback NONE = new Feedback(0, 0, Observation.UNKNOWN, Observation.UNKNOWN, Observation.UNKNOWN, null);
+    private static final Feedback NONE =
+            new Feedback(0, 0, Observation.UNKNOWN, Observation.UNKNOWN, Observation.UNKNOWN, null);
 
     /** No observations. */
     public static Feedback none() {
@@ -78,18 +79,23 @@ public record Feedback(int runs, int used, long records, double costNanos, doubl
     public CostProfile correct(CostProfile profile) {
         if (spread > profile.partitionSkew()) {
             // a hot input partition the sample missed: the runs that kept the partitions saw it
-            profile = new CostProfile(profile.sample().withPartitionSkew(Math.min(1e6, spread)), profile.timing(),
-                    profile.resources(), profile.sizes(), profile.batchFit());
+            profile = new CostProfile(
+                    profile.sample().withPartitionSkew(Math.min(1e6, spread)),
+                    profile.timing(),
+                    profile.resources(),
+                    profile.sizes(),
+                    profile.batchFit());
         }
         if (!(costNanos > 0)) {
             return profile;
         }
         double k = Math.max(1 / MAX_FACTOR, Math.min(MAX_FACTOR, costNanos / profile.meanNanos()));
         CostProfile.Timing t = profile.timing();
-        CostProfile.Timing scaled = new CostProfile.Timing(t.meanNanos() * k, t.p50Nanos() * k, t.p95Nanos() * k,
-                t.p99Nanos() * k, t.maxNanos() * k, t.cv());
+        CostProfile.Timing scaled = new CostProfile.Timing(
+                t.meanNanos() * k, t.p50Nanos() * k, t.p95Nanos() * k, t.p99Nanos() * k, t.maxNanos() * k, t.cv());
         BatchFit f = profile.batchFit();
-        BatchFit fit = f == null ? null : new BatchFit(f.fixedNanos() * k, f.perRecordNanos() * k, f.points(), f.rSquared());
+        BatchFit fit =
+                f == null ? null : new BatchFit(f.fixedNanos() * k, f.perRecordNanos() * k, f.points(), f.rSquared());
         return new CostProfile(profile.sample(), scaled, profile.resources(), profile.sizes(), fit);
     }
 
@@ -109,11 +115,18 @@ public record Feedback(int runs, int used, long records, double costNanos, doubl
         if (!any()) {
             return "observed: no runs yet";
         }
-        return String.format(Locale.ROOT, "observed: %d run%s; last predicted %.2f s, observed %.2f s (%+.0f %%)%s%s",
-                runs, runs == 1 ? "" : "s", last.predictedNanos() / 1e9, last.observedNanos() / 1e9,
+        return String.format(
+                Locale.ROOT,
+                "observed: %d run%s; last predicted %.2f s, observed %.2f s (%+.0f %%)%s%s",
+                runs,
+                runs == 1 ? "" : "s",
+                last.predictedNanos() / 1e9,
+                last.observedNanos() / 1e9,
                 last.predictionError() * 100,
                 records >= 0 ? String.format(Locale.ROOT, "; records %,d (observed)", records) : "",
-                costNanos > 0 ? String.format(Locale.ROOT, "; cost %.1f µs/record (median of %d)", costNanos / 1e3, used) : "");
+                costNanos > 0
+                        ? String.format(Locale.ROOT, "; cost %.1f µs/record (median of %d)", costNanos / 1e3, used)
+                        : "");
     }
 
     /** The lower median: for an even count, the smaller of the two middle values. */

@@ -2,8 +2,8 @@ package io.amorsize.model;
 
 import io.amorsize.Action;
 import java.io.Serializable;
-import java.util.Objects;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What one run that Amorsize shaped actually did, next to what was predicted for it: read back from
@@ -26,9 +26,20 @@ import java.util.Locale;
  * @param overheadNanos   observed per-task overhead (median task duration − run time), or {@value #UNKNOWN}
  * @param spread          slowest task ÷ median task (>= 1), or {@value #UNKNOWN}
  */
-public record Observation(long id, long atMillis, int partitions, Action action, int batchSize, int correctedBy,
-                          double predictedNanos, double observedNanos, long records, double costNanos,
-                          double overheadNanos, double spread) implements Serializable {
+public record Observation(
+        long id,
+        long atMillis,
+        int partitions,
+        Action action,
+        int batchSize,
+        int correctedBy,
+        double predictedNanos,
+        double observedNanos,
+        long records,
+        double costNanos,
+        double overheadNanos,
+        double spread)
+        implements Serializable {
 
     public static final int UNKNOWN = -1;
 
@@ -75,9 +86,16 @@ public record Observation(long id, long atMillis, int partitions, Action action,
 
     /** One line for {@code show} and logs. */
     public String describe() {
-        return String.format(Locale.ROOT, "%s: %s %d partitions, batch %d; predicted %.3f s, observed %.3f s (%+.0f %%)%s%s%s",
-                java.time.Instant.ofEpochMilli(atMillis), action, partitions, batchSize, predictedNanos / 1e9,
-                observedNanos / 1e9, predictionError() * 100,
+        return String.format(
+                Locale.ROOT,
+                "%s: %s %d partitions, batch %d; predicted %.3f s, observed %.3f s (%+.0f %%)%s%s%s",
+                java.time.Instant.ofEpochMilli(atMillis),
+                action,
+                partitions,
+                batchSize,
+                predictedNanos / 1e9,
+                observedNanos / 1e9,
+                predictionError() * 100,
                 recordsKnown() ? String.format(Locale.ROOT, "; records %,d", records) : "",
                 costKnown() ? String.format(Locale.ROOT, "; %.1f µs/record", costNanos / 1e3) : "",
                 correctedBy > 0 ? "; decided with " + correctedBy + " earlier run(s)" : "; decided cold");

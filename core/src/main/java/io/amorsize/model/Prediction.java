@@ -31,5 +31,4 @@ public record Prediction(
         double stragglerNanos,
         double shuffleNanos,
         double taskMemoryBytes,
-        boolean fitsMemory) {
-}
+        boolean fitsMemory) {}

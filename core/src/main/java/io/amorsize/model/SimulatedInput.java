@@ -49,7 +49,9 @@ public final class SimulatedInput {
                 throw new IllegalArgumentException("partition sizes must be >= 0");
             }
         }
-        return new SimulatedInput(recordsPerPartition.clone(), new int[recordsPerPartition.length],
+        return new SimulatedInput(
+                recordsPerPartition.clone(),
+                new int[recordsPerPartition.length],
                 List.of(Objects.requireNonNull(cost, "cost")));
     }
 

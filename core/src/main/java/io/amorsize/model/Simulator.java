@@ -52,8 +52,8 @@ public final class Simulator {
 
     /** A simulator whose shuffle costs what the default {@link CostModel} assumes. */
     public static Simulator withDefaultShuffle(double recordBytes) {
-        return new Simulator(CostModel.DEFAULT_SHUFFLE_BYTES_PER_SECOND, CostModel.DEFAULT_SHUFFLE_RECORD_NANOS,
-                recordBytes);
+        return new Simulator(
+                CostModel.DEFAULT_SHUFFLE_BYTES_PER_SECOND, CostModel.DEFAULT_SHUFFLE_RECORD_NANOS, recordBytes);
     }
 
     /**
@@ -65,8 +65,8 @@ public final class Simulator {
      * @param action     how {@code partitions} is reached
      * @param partitions task count after the action (KEEP: must equal the current count)
      */
-    public double makespan(SimulatedInput input, int slots, double overhead, Action action, int partitions,
-                           SplittableRandom rng) {
+    public double makespan(
+            SimulatedInput input, int slots, double overhead, Action action, int partitions, SplittableRandom rng) {
         return makespan(input, slots, slots, 1.0, overhead, action, partitions, rng);
     }
 
@@ -76,8 +76,15 @@ public final class Simulator {
      * @param cores    CPU cores serving all slots (>= 1); {@code >= slots} means no contention
      * @param cpuShare share of the function's time spent on the CPU, in [0, 1]
      */
-    public double makespan(SimulatedInput input, int slots, int cores, double cpuShare, double overhead,
-                           Action action, int partitions, SplittableRandom rng) {
+    public double makespan(
+            SimulatedInput input,
+            int slots,
+            int cores,
+            double cpuShare,
+            double overhead,
+            Action action,
+            int partitions,
+            SplittableRandom rng) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(rng, "rng");
@@ -104,7 +111,8 @@ public final class Simulator {
             }
             case COALESCE -> {
                 if (partitions >= p0) {
-                    throw new IllegalArgumentException("COALESCE needs fewer than " + p0 + " partitions, got " + partitions);
+                    throw new IllegalArgumentException(
+                            "COALESCE needs fewer than " + p0 + " partitions, got " + partitions);
                 }
                 int classes = input.classCount();
                 long[][] prefix = new long[classes][p0 + 1];
@@ -165,14 +173,22 @@ public final class Simulator {
     }
 
     /** Mean makespan over {@code runs} runs with seeds {@code seed, seed+1, ...} (common random numbers). */
-    public double meanMakespan(SimulatedInput input, int slots, double overhead, Action action, int partitions,
-                               long seed, int runs) {
+    public double meanMakespan(
+            SimulatedInput input, int slots, double overhead, Action action, int partitions, long seed, int runs) {
         return meanMakespan(input, slots, slots, 1.0, overhead, action, partitions, seed, runs);
     }
 
     /** {@link #meanMakespan(SimulatedInput, int, double, Action, int, long, int)} on {@code cores} cores. */
-    public double meanMakespan(SimulatedInput input, int slots, int cores, double cpuShare, double overhead,
-                               Action action, int partitions, long seed, int runs) {
+    public double meanMakespan(
+            SimulatedInput input,
+            int slots,
+            int cores,
+            double cpuShare,
+            double overhead,
+            Action action,
+            int partitions,
+            long seed,
+            int runs) {
         double s = 0;
         for (int r = 0; r < runs; r++) {
             s += makespan(input, slots, cores, cpuShare, overhead, action, partitions, new SplittableRandom(seed + r));
@@ -200,8 +216,8 @@ public final class Simulator {
      * Event-driven schedule of tasks in index order on {@code slots} slots whose CPU bursts share
      * {@code cores} cores (processor sharing); see the class comment.
      */
-    static double sharedCores(double[] fixed, double[] work, int slots, int cores, double cpuShare,
-                              SplittableRandom rng) {
+    static double sharedCores(
+            double[] fixed, double[] work, int slots, int cores, double cpuShare, SplittableRandom rng) {
         int n = work.length;
         // Per running slot: the task's phases (fixed, then alternating burst/wait) and progress.
         double[][] phases = new double[slots][];

@@ -23,12 +23,20 @@ import java.util.SplittableRandom;
  * @param cpuShare      share of the function's time spent on the CPU, in [0, 1] (what a
  *                      measurement reports as CPU ÷ wall time)
  */
-public record SyntheticWorkload(String name, SimulatedInput input, int slots, double overheadNanos,
-                                long memoryPerSlotBytes, double recordBytes, int cores, double cpuShare) {
+public record SyntheticWorkload(
+        String name,
+        SimulatedInput input,
+        int slots,
+        double overheadNanos,
+        long memoryPerSlotBytes,
+        double recordBytes,
+        int cores,
+        double cpuShare) {
 
     private static final long GIB = 1L << 30;
     /** Functions cheaper than this are timed in groups of calls (as the Measurer does). */
     private static final double GROUP_THRESHOLD_NANOS = 2_000;
+
     private static final double GROUP_TARGET_NANOS = 10_000;
 
     public SyntheticWorkload {
@@ -46,8 +54,13 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
     }
 
     /** A CPU-bound job with a core per slot. */
-    public SyntheticWorkload(String name, SimulatedInput input, int slots, double overheadNanos,
-                             long memoryPerSlotBytes, double recordBytes) {
+    public SyntheticWorkload(
+            String name,
+            SimulatedInput input,
+            int slots,
+            double overheadNanos,
+            long memoryPerSlotBytes,
+            double recordBytes) {
         this(name, input, slots, overheadNanos, memoryPerSlotBytes, recordBytes, slots, 1.0);
     }
 
@@ -57,8 +70,8 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
 
     /** A copy on {@code cores} cores whose function spends {@code cpuShare} of its time on the CPU. */
     public SyntheticWorkload onCores(int cores, double cpuShare) {
-        return new SyntheticWorkload(name, input, slots, overheadNanos, memoryPerSlotBytes, recordBytes, cores,
-                cpuShare);
+        return new SyntheticWorkload(
+                name, input, slots, overheadNanos, memoryPerSlotBytes, recordBytes, cores, cpuShare);
     }
 
     /** Mean simulated makespan of {@code action} to {@code partitions} on this workload's slots and cores. */
@@ -131,8 +144,10 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
             CostProfile p = CostProfile.of(mean, 0, recordBytes, recordBytes);
             return CostProfile.perRecord(p.sample(), p.timing(), CostProfile.Resources.cpu(cpuShare * mean), p.sizes());
         }
-        double roughMean = perPartition.stream().flatMapToDouble(Arrays::stream).average().orElse(1);
-        int group = roughMean < GROUP_THRESHOLD_NANOS ? (int) Math.min(4096, Math.ceil(GROUP_TARGET_NANOS / roughMean)) : 1;
+        double roughMean =
+                perPartition.stream().flatMapToDouble(Arrays::stream).average().orElse(1);
+        int group =
+                roughMean < GROUP_THRESHOLD_NANOS ? (int) Math.min(4096, Math.ceil(GROUP_TARGET_NANOS / roughMean)) : 1;
         List<double[]> timed = new ArrayList<>();
         for (double[] costs : perPartition) {
             int units = Math.max(1, costs.length / group);
@@ -165,12 +180,16 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
             }
             worst = Math.max(worst, s / t.length);
         }
-        double cappedMean = Arrays.stream(all).map(v -> Math.min(v, p99)).average().orElse(mean);
+        double cappedMean =
+                Arrays.stream(all).map(v -> Math.min(v, p99)).average().orElse(mean);
         double skew = timed.size() <= 1 ? 1.0 : Math.max(1.0, worst / cappedMean);
         double safeMean = Math.max(mean, 1e-3);
-        CostProfile.Timing timing = new CostProfile.Timing(safeMean, q(sorted, 0.5), q(sorted, 0.95), p99,
-                sorted[sorted.length - 1], Math.sqrt(var) / safeMean);
-        return CostProfile.perRecord(new CostProfile.Sample(count, true, skew), timing, CostProfile.Resources.cpu(cpuShare * safeMean),
+        CostProfile.Timing timing = new CostProfile.Timing(
+                safeMean, q(sorted, 0.5), q(sorted, 0.95), p99, sorted[sorted.length - 1], Math.sqrt(var) / safeMean);
+        return CostProfile.perRecord(
+                new CostProfile.Sample(count, true, skew),
+                timing,
+                CostProfile.Resources.cpu(cpuShare * safeMean),
                 CostProfile.Sizes.both(recordBytes));
     }
 
@@ -210,54 +229,110 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
         double ms = 1e6;
         double us = 1e3;
         List<SyntheticWorkload> s = new ArrayList<>();
-        s.add(new SyntheticWorkload("tiny-partitions-cheap",
+        s.add(new SyntheticWorkload(
+                "tiny-partitions-cheap",
                 SimulatedInput.even(1_000_000, 10_000, CostDistribution.uniform(0.5 * us, 1.5 * us)),
-                8, 5 * ms, 2 * GIB, 100));
-        s.add(new SyntheticWorkload("one-partition-expensive",
+                8,
+                5 * ms,
+                2 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "one-partition-expensive",
                 SimulatedInput.even(10_000, 1, CostDistribution.uniform(8 * ms, 12 * ms)),
-                64, 5 * ms, 2 * GIB, 200));
-        s.add(new SyntheticWorkload("already-right",
+                64,
+                5 * ms,
+                2 * GIB,
+                200));
+        s.add(new SyntheticWorkload(
+                "already-right",
                 SimulatedInput.even(100_000_000, 256, CostDistribution.uniform(40 * us, 60 * us)),
-                256, 5 * ms, 2 * GIB, 100));
-        s.add(new SyntheticWorkload("heavy-tail-lognormal",
+                256,
+                5 * ms,
+                2 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "heavy-tail-lognormal",
                 SimulatedInput.even(10_000_000, 16, CostDistribution.lognormal(20 * us, 2.0)),
-                128, 5 * ms, 2 * GIB, 100));
-        s.add(new SyntheticWorkload("bimodal-1pct-100x",
+                128,
+                5 * ms,
+                2 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "bimodal-1pct-100x",
                 SimulatedInput.even(100_000, 4, CostDistribution.bimodal(100 * us, 10 * ms, 0.01)),
-                32, 5 * ms, 2 * GIB, 100));
-        s.add(new SyntheticWorkload("hot-input-partition",
+                32,
+                5 * ms,
+                2 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "hot-input-partition",
                 SimulatedInput.even(1_000_000, 4, CostDistribution.uniform(15 * us, 25 * us))
                         .withPartitionCost(2, CostDistribution.uniform(1.5 * ms, 2.5 * ms)),
-                16, 5 * ms, 2 * GIB, 100));
+                16,
+                5 * ms,
+                2 * GIB,
+                100));
         long[] lopsided = new long[16];
         Arrays.fill(lopsided, 500_000 / 15);
         lopsided[0] = 500_000;
         lopsided[1] += 500_000 - 15 * (500_000 / 15); // 1,000,000 records in all
-        s.add(new SyntheticWorkload("one-oversized-partition",
+        s.add(new SyntheticWorkload(
+                "one-oversized-partition",
                 SimulatedInput.sized(lopsided, CostDistribution.uniform(5 * us, 15 * us)),
-                16, 5 * ms, 2 * GIB, 100));
-        s.add(new SyntheticWorkload("1e10-cheap-10k-slots",
+                16,
+                5 * ms,
+                2 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "1e10-cheap-10k-slots",
                 SimulatedInput.even(10_000_000_000L, 2_000, CostDistribution.uniform(100, 300)),
-                10_000, 5 * ms, 4 * GIB, 50));
-        s.add(new SyntheticWorkload("1e10-lognormal-ragged-wave",
+                10_000,
+                5 * ms,
+                4 * GIB,
+                50));
+        s.add(new SyntheticWorkload(
+                "1e10-lognormal-ragged-wave",
                 SimulatedInput.even(10_000_000_000L, 12_000, CostDistribution.lognormal(1 * us, 1.0)),
-                10_000, 5 * ms, 4 * GIB, 50));
-        s.add(new SyntheticWorkload("1e3-records-10k-slots",
+                10_000,
+                5 * ms,
+                4 * GIB,
+                50));
+        s.add(new SyntheticWorkload(
+                "1e3-records-10k-slots",
                 SimulatedInput.even(1_000, 1, CostDistribution.uniform(0.5 * ms, 1.5 * ms)),
-                10_000, 5 * ms, 4 * GIB, 100));
-        s.add(new SyntheticWorkload("1e3-cheap-keep",
+                10_000,
+                5 * ms,
+                4 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "1e3-cheap-keep",
                 SimulatedInput.even(1_000, 8, CostDistribution.uniform(1 * us, 3 * us)),
-                8, 5 * ms, 2 * GIB, 100));
-        s.add(new SyntheticWorkload("1e9-lognormal-1k-slots",
+                8,
+                5 * ms,
+                2 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "1e9-lognormal-1k-slots",
                 SimulatedInput.even(1_000_000_000L, 200, CostDistribution.lognormal(5 * us, 1.0)),
-                1_000, 5 * ms, 4 * GIB, 100));
-        s.add(new SyntheticWorkload("memory-bound-10KB-records",
+                1_000,
+                5 * ms,
+                4 * GIB,
+                100));
+        s.add(new SyntheticWorkload(
+                "memory-bound-10KB-records",
                 SimulatedInput.even(100_000_000, 100, CostDistribution.uniform(5 * us, 15 * us)),
-                100, 5 * ms, 4 * GIB, 10_000));
-        s.add(new SyntheticWorkload("hot-partition-1k-slots",
+                100,
+                5 * ms,
+                4 * GIB,
+                10_000));
+        s.add(new SyntheticWorkload(
+                "hot-partition-1k-slots",
                 SimulatedInput.even(10_000_000, 4, CostDistribution.lognormal(10 * us, 0.5))
                         .withPartitionCost(0, CostDistribution.lognormal(500 * us, 0.5)),
-                1_000, 5 * ms, 4 * GIB, 100));
+                1_000,
+                5 * ms,
+                4 * GIB,
+                100));
         s.addAll(slotsOverCores());
         return s;
     }
@@ -274,17 +349,30 @@ public record SyntheticWorkload(String name, SimulatedInput input, int slots, do
         double us = 1e3;
         CostDistribution oneMs = CostDistribution.uniform(0.5 * ms, 1.5 * ms);
         List<SyntheticWorkload> s = new ArrayList<>();
-        s.add(new SyntheticWorkload("cpu-bound-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs),
-                8, 5 * ms, 2 * GIB, 100, 4, 1.0));
-        s.add(new SyntheticWorkload("io-bound-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs),
-                8, 5 * ms, 2 * GIB, 100, 4, 0.05));
-        s.add(new SyntheticWorkload("mixed-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs),
-                8, 5 * ms, 2 * GIB, 100, 4, 0.5));
-        s.add(new SyntheticWorkload("cpu-bound-spread-8-slots-4-cores", SimulatedInput.even(20_000, 8, oneMs),
-                8, 5 * ms, 2 * GIB, 100, 4, 1.0));
-        s.add(new SyntheticWorkload("cheap-8-partitions-8-slots-4-cores",
+        s.add(new SyntheticWorkload(
+                "cpu-bound-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs), 8, 5 * ms, 2 * GIB, 100, 4, 1.0));
+        s.add(new SyntheticWorkload(
+                "io-bound-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs), 8, 5 * ms, 2 * GIB, 100, 4, 0.05));
+        s.add(new SyntheticWorkload(
+                "mixed-8-slots-4-cores", SimulatedInput.even(20_000, 1, oneMs), 8, 5 * ms, 2 * GIB, 100, 4, 0.5));
+        s.add(new SyntheticWorkload(
+                "cpu-bound-spread-8-slots-4-cores",
+                SimulatedInput.even(20_000, 8, oneMs),
+                8,
+                5 * ms,
+                2 * GIB,
+                100,
+                4,
+                1.0));
+        s.add(new SyntheticWorkload(
+                "cheap-8-partitions-8-slots-4-cores",
                 SimulatedInput.even(1_000, 8, CostDistribution.uniform(0.05 * us, 0.15 * us)),
-                8, 5 * ms, 2 * GIB, 100, 4, 1.0));
+                8,
+                5 * ms,
+                2 * GIB,
+                100,
+                4,
+                1.0));
         return s;
     }
 }

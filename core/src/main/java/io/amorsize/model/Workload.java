@@ -34,8 +34,8 @@ public record Workload(RecordCount count, Partitions partitions, Limits limits) 
 
     /** An estimated record count with its relative error, spread evenly, no parallelism limit. */
     public static Workload estimated(long records, double relativeError, int currentPartitions) {
-        return new Workload(RecordCount.estimated(records, relativeError), Partitions.even(currentPartitions),
-                Limits.none());
+        return new Workload(
+                RecordCount.estimated(records, relativeError), Partitions.even(currentPartitions), Limits.none());
     }
 
     /** A count (exact or estimated) spread evenly over {@code currentPartitions}, no parallelism limit. */

@@ -41,7 +41,15 @@ public record Decision(
 
     /** The {@link Source#COMPUTED} recommendation of this decision. */
     public Recommendation toRecommendation() {
-        return new Recommendation(chosen.partitions(), chosen.batchSize(), chosen.action(), current.partitions(),
-                chosen.makespanNanos(), current.makespanNanos(), warnings, Source.COMPUTED, explanation);
+        return new Recommendation(
+                chosen.partitions(),
+                chosen.batchSize(),
+                chosen.action(),
+                current.partitions(),
+                chosen.makespanNanos(),
+                current.makespanNanos(),
+                warnings,
+                Source.COMPUTED,
+                explanation);
     }
 }

@@ -68,8 +68,10 @@ public final class DecisionStopRule implements StopRule {
 
     @Override
     public boolean decisionStable(CostProfile low, CostProfile high) {
-        Prediction lo = optimizer.decide(low, workload, cluster, List.of(), false).chosen();
-        Prediction hi = optimizer.decide(high, workload, cluster, List.of(), false).chosen();
+        Prediction lo =
+                optimizer.decide(low, workload, cluster, List.of(), false).chosen();
+        Prediction hi =
+                optimizer.decide(high, workload, cluster, List.of(), false).chosen();
         if (lo.action() != hi.action() || bucket(lo.batchSize()) != bucket(hi.batchSize())) {
             return false;
         }
@@ -81,7 +83,8 @@ public final class DecisionStopRule implements StopRule {
 
     /** {@code other}'s choice, priced under {@code profile}, is within the tie band of {@code own}. */
     private boolean withinTie(Prediction other, Prediction own, CostProfile profile) {
-        Prediction priced = model.predict(profile, workload, cluster, other.action(), other.partitions(), other.batchSize());
+        Prediction priced =
+                model.predict(profile, workload, cluster, other.action(), other.partitions(), other.batchSize());
         return priced.fitsMemory() && priced.makespanNanos() <= own.makespanNanos() * (1 + TIE);
     }
 
@@ -89,9 +92,11 @@ public final class DecisionStopRule implements StopRule {
     @Override
     public Duration spendCap(CostProfile estimate) {
         int p0 = workload.currentPartitions();
-        int batch = optimizer.chooseBatch(estimate, cluster, model, new ArrayList<>())
+        int batch = optimizer
+                .chooseBatch(estimate, cluster, model, new ArrayList<>())
                 .sizeFor((double) workload.records() / p0);
-        double current = model.predict(estimate, workload, cluster, Action.KEEP, p0, batch).makespanNanos();
+        double current = model.predict(estimate, workload, cluster, Action.KEEP, p0, batch)
+                .makespanNanos();
         double cap = Math.max(minSpendNanos, share * current);
         return Duration.ofNanos((long) Math.min(Long.MAX_VALUE / 2.0, cap));
     }

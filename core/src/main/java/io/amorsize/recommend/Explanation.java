@@ -14,53 +14,109 @@ final class Explanation {
 
     private static final int SHOWN_CANDIDATES = 5;
 
-    private Explanation() {
-    }
+    private Explanation() {}
 
-    static String render(CostProfile profile, Workload workload, ClusterShape cluster, CostModel model,
-                         Prediction chosen, Prediction current, Prediction best, Prediction winner,
-                         List<Prediction> ranked, long floor, BatchChoice batch, boolean kept, boolean fewer,
-                         double threshold, List<String> warnings, List<String> notes) {
+    static String render(
+            CostProfile profile,
+            Workload workload,
+            ClusterShape cluster,
+            CostModel model,
+            Prediction chosen,
+            Prediction current,
+            Prediction best,
+            Prediction winner,
+            List<Prediction> ranked,
+            long floor,
+            BatchChoice batch,
+            boolean kept,
+            boolean fewer,
+            double threshold,
+            List<String> warnings,
+            List<String> notes) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("amorsize: ").append(headline(chosen, current)).append('\n');
 
-        sb.append("  measured cost : ").append(f("mean %s/record, p50 %s, p95 %s, p99 %s, max %s; cv %.2f",
-                time(profile.meanNanos()), time(profile.p50Nanos()), time(profile.p95Nanos()),
-                time(profile.p99Nanos()), time(profile.maxNanos()), profile.cv())).append('\n');
+        sb.append("  measured cost : ")
+                .append(f(
+                        "mean %s/record, p50 %s, p95 %s, p99 %s, max %s; cv %.2f",
+                        time(profile.meanNanos()),
+                        time(profile.p50Nanos()),
+                        time(profile.p95Nanos()),
+                        time(profile.p99Nanos()),
+                        time(profile.maxNanos()),
+                        profile.cv()))
+                .append('\n');
         double cpu = profile.cpuFraction();
-        sb.append("                  ").append(Double.isNaN(cpu) ? "CPU time unavailable"
-                        : f("CPU %.0f %% of wall time (%s)", cpu * 100, profile.ioBound() ? "I/O-bound" : "CPU-bound"))
+        sb.append("                  ")
+                .append(
+                        Double.isNaN(cpu)
+                                ? "CPU time unavailable"
+                                : f(
+                                        "CPU %.0f %% of wall time (%s)",
+                                        cpu * 100, profile.ioBound() ? "I/O-bound" : "CPU-bound"))
                 .append(f("; %,d record%s timed; ", profile.sampleSize(), profile.sampleSize() == 1 ? "" : "s"))
-                .append(profile.steadyState() ? "steady state reached after JIT warm-up"
-                        : "NOT steady (warm-up budget ran out)")
-                .append(profile.partitionSkew() > 1.0 ? f("; most expensive sampled partition %.2fx the mean",
-                        profile.partitionSkew()) : "")
+                .append(
+                        profile.steadyState()
+                                ? "steady state reached after JIT warm-up"
+                                : "NOT steady (warm-up budget ran out)")
+                .append(
+                        profile.partitionSkew() > 1.0
+                                ? f("; most expensive sampled partition %.2fx the mean", profile.partitionSkew())
+                                : "")
                 .append('\n');
         if (profile.batchFit() != null) {
-            sb.append("  batch fit     : ").append(f("t(b) = %s + %s per record (%d batch sizes, R² %.3f)",
-                    time(profile.batchFit().fixedNanos()), time(profile.batchFit().perRecordNanos()),
-                    profile.batchFit().points(), profile.batchFit().rSquared())).append('\n');
+            sb.append("  batch fit     : ")
+                    .append(f(
+                            "t(b) = %s + %s per record (%d batch sizes, R² %.3f)",
+                            time(profile.batchFit().fixedNanos()),
+                            time(profile.batchFit().perRecordNanos()),
+                            profile.batchFit().points(),
+                            profile.batchFit().rSquared()))
+                    .append('\n');
         }
-        sb.append("  records       : ").append(f("%,d", workload.records()))
-                .append(workload.recordsExact() ? " (exact)" : f(" (estimated, ±%.0f %%)", workload.relativeError() * 100))
-                .append(f(" in %,d partition%s now; largest holds %s %%", workload.currentPartitions(),
+        sb.append("  records       : ")
+                .append(f("%,d", workload.records()))
+                .append(
+                        workload.recordsExact()
+                                ? " (exact)"
+                                : f(" (estimated, ±%.0f %%)", workload.relativeError() * 100))
+                .append(f(
+                        " in %,d partition%s now; largest holds %s %%",
+                        workload.currentPartitions(),
                         workload.currentPartitions() == 1 ? "" : "s",
                         percent(workload.largestPartitionShare() * 100)));
         if (workload.maxParallelism() > 0) {
-            sb.append(f("; max parallelism %,d%s", workload.maxParallelism(),
-                    workload.preferDivisorsOfMax() ? " (divisors preferred)" : ""));
+            sb.append(f(
+                    "; max parallelism %,d%s",
+                    workload.maxParallelism(), workload.preferDivisorsOfMax() ? " (divisors preferred)" : ""));
         }
         sb.append('\n');
-        sb.append("  cluster       : ").append(f("%s %s, %,d slots on %,d cores, %s memory per slot, per-task overhead %s",
-                cluster.engine(), cluster.engineVersion(), cluster.slots(), cluster.cores(),
-                bytes(cluster.memoryPerSlotBytes()), time(cluster.perTaskOverheadNanos()))).append('\n');
-        sb.append("  capacity      : ").append(capacity(profile, cluster, model, chosen)).append('\n');
+        sb.append("  cluster       : ")
+                .append(f(
+                        "%s %s, %,d slots on %,d cores, %s memory per slot, per-task overhead %s",
+                        cluster.engine(),
+                        cluster.engineVersion(),
+                        cluster.slots(),
+                        cluster.cores(),
+                        bytes(cluster.memoryPerSlotBytes()),
+                        time(cluster.perTaskOverheadNanos())))
+                .append('\n');
+        sb.append("  capacity      : ")
+                .append(capacity(profile, cluster, model, chosen))
+                .append('\n');
         double rb = CostModel.recordBytes(profile);
-        sb.append("  memory        : ").append(rb > 0
-                ? f("~%s per record; a task may hold %s (%.0f %% of a slot) -> at least %,d partition%s",
-                        bytes(rb), bytes(model.taskMemoryBudget(cluster)), model.memoryFraction() * 100, floor,
-                        floor == 1 ? "" : "s")
-                : "record size unknown: not checked").append('\n');
+        sb.append("  memory        : ")
+                .append(
+                        rb > 0
+                                ? f(
+                                        "~%s per record; a task may hold %s (%.0f %% of a slot) -> at least %,d partition%s",
+                                        bytes(rb),
+                                        bytes(model.taskMemoryBudget(cluster)),
+                                        model.memoryFraction() * 100,
+                                        floor,
+                                        floor == 1 ? "" : "s")
+                                : "record size unknown: not checked")
+                .append('\n');
         sb.append("  candidates    : (predicted makespan, fastest first)\n");
         int shown = 0;
         boolean currentShown = false;
@@ -81,11 +137,14 @@ final class Explanation {
         if (!currentShown) {
             sb.append(row(current, chosen, current));
         }
-        sb.append("  why           : ").append(why(chosen, current, best, winner, kept, fewer, threshold)).append('\n');
+        sb.append("  why           : ")
+                .append(why(chosen, current, best, winner, kept, fewer, threshold))
+                .append('\n');
         sb.append("  batch         : ").append(batch.reason());
         if (profile.batchFit() != null && chosen.batchSize() < batch.size()) {
-            sb.append(f("; %,d records per partition caps it at %,d", (long) chosen.maxRecordsPerTask(),
-                    chosen.batchSize()));
+            sb.append(f(
+                    "; %,d records per partition caps it at %,d",
+                    (long) chosen.maxRecordsPerTask(), chosen.batchSize()));
         }
         sb.append('\n');
         for (String note : notes) {
@@ -106,8 +165,12 @@ final class Explanation {
         } else {
             move = f("%,d -> %,d partitions (%s)", current.partitions(), chosen.partitions(), chosen.action());
         }
-        return f("%s, batch %,d; predicted %s (now %s, %.2fx)", move, chosen.batchSize(),
-                time(chosen.makespanNanos()), time(current.makespanNanos()),
+        return f(
+                "%s, batch %,d; predicted %s (now %s, %.2fx)",
+                move,
+                chosen.batchSize(),
+                time(chosen.makespanNanos()),
+                time(current.makespanNanos()),
                 current.makespanNanos() / Math.max(1e-9, chosen.makespanNanos()));
     }
 
@@ -116,8 +179,14 @@ final class Explanation {
         if (p == current) {
             mark += "  (current)";
         }
-        return f("    %-11s %,9d  %10s  %,6d wave%s  %,14.0f rec/task  task %9s%s%s%s%n", p.action(), p.partitions(),
-                time(p.makespanNanos()), p.waves(), p.waves() == 1 ? " " : "s", p.maxRecordsPerTask(),
+        return f(
+                "    %-11s %,9d  %10s  %,6d wave%s  %,14.0f rec/task  task %9s%s%s%s%n",
+                p.action(),
+                p.partitions(),
+                time(p.makespanNanos()),
+                p.waves(),
+                p.waves() == 1 ? " " : "s",
+                p.maxRecordsPerTask(),
                 time(p.typicalTaskNanos()),
                 p.heaviestTaskNanos() > p.typicalTaskNanos() * 1.1 ? ", heaviest " + time(p.heaviestTaskNanos()) : "",
                 p.shuffleNanos() > 0 ? ", shuffle " + time(p.shuffleNanos()) : "",
@@ -132,7 +201,8 @@ final class Explanation {
         int slots = cluster.slots();
         int cores = cluster.cores();
         double share = CostModel.cpuShare(profile);
-        String cpu = Double.isNaN(profile.cpuFraction()) ? "CPU share unknown, taken as 100 %"
+        String cpu = Double.isNaN(profile.cpuFraction())
+                ? "CPU share unknown, taken as 100 %"
                 : f("CPU %.0f %% of wall time", share * 100);
         double atSlots = slots / model.cpuSlowdown(profile, cluster, slots);
         long running = Math.min(chosen.partitions(), slots);
@@ -141,10 +211,12 @@ final class Explanation {
         if (cores >= slots) {
             limit = f("every slot has a core: the %,d slots limit the parallelism", slots);
         } else if (atSlots >= slots * 0.97) {
-            limit = f("%s: %,d tasks at once still run at %.0f %% speed, so the %,d slots limit the parallelism",
+            limit = f(
+                    "%s: %,d tasks at once still run at %.0f %% speed, so the %,d slots limit the parallelism",
                     cpu, slots, 100 / model.cpuSlowdown(profile, cluster, slots), slots);
         } else {
-            limit = f("%s: %,d slots do the work of %.1f tasks at full speed, so the %,d cores limit the parallelism",
+            limit = f(
+                    "%s: %,d slots do the work of %.1f tasks at full speed, so the %,d cores limit the parallelism",
                     cpu, slots, atSlots, cores);
         }
         if (slow > 1.0001) {
@@ -153,40 +225,60 @@ final class Explanation {
         return limit;
     }
 
-    private static String why(Prediction chosen, Prediction current, Prediction best, Prediction winner,
-                              boolean kept, boolean fewer, double threshold) {
+    private static String why(
+            Prediction chosen,
+            Prediction current,
+            Prediction best,
+            Prediction winner,
+            boolean kept,
+            boolean fewer,
+            double threshold) {
         if (fewer) {
-            return f("fewer tasks, same time: %,d -> %,d (%s predicted %s, within %d %% of the current %s; "
-                            + "%s)", current.partitions(), chosen.partitions(), chosen.action(),
-                    time(chosen.makespanNanos()), Optimizer.TIE_PERCENT, time(current.makespanNanos()),
-                    chosen.action() == Action.COALESCE ? "merging partitions moves no data"
+            return f(
+                    "fewer tasks, same time: %,d -> %,d (%s predicted %s, within %d %% of the current %s; " + "%s)",
+                    current.partitions(),
+                    chosen.partitions(),
+                    chosen.action(),
+                    time(chosen.makespanNanos()),
+                    Optimizer.TIE_PERCENT,
+                    time(current.makespanNanos()),
+                    chosen.action() == Action.COALESCE
+                            ? "merging partitions moves no data"
                             : "the rebalance is priced in");
         }
         if (kept) {
-            return f("kept the current partitioning: the best candidate (%s %,d, %s) is only %.2fx faster than now, "
+            return f(
+                    "kept the current partitioning: the best candidate (%s %,d, %s) is only %.2fx faster than now, "
                             + "below the %.2fx do-no-harm threshold",
-                    winner.action(), winner.partitions(), time(winner.makespanNanos()),
-                    current.makespanNanos() / winner.makespanNanos(), threshold);
+                    winner.action(),
+                    winner.partitions(),
+                    time(winner.makespanNanos()),
+                    current.makespanNanos() / winner.makespanNanos(),
+                    threshold);
         }
         if (chosen == current) {
             return "the current partitioning is already the fastest (or within " + Optimizer.TIE_PERCENT
                     + " % of it with the fewest tasks)";
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(f("%.2fx faster than now (threshold %.2fx)", current.makespanNanos() / chosen.makespanNanos(),
-                threshold));
+        sb.append(f(
+                "%.2fx faster than now (threshold %.2fx)",
+                current.makespanNanos() / chosen.makespanNanos(), threshold));
         if (best != chosen) {
-            sb.append(f("; within %.1f %% of the fastest candidate (%s %,d) with fewer tasks",
+            sb.append(f(
+                    "; within %.1f %% of the fastest candidate (%s %,d) with fewer tasks",
                     (chosen.makespanNanos() / best.makespanNanos() - 1) * 100, best.action(), best.partitions()));
         }
         if (current.heaviestTaskNanos() > current.typicalTaskNanos() * 1.5) {
-            sb.append(f("; now one task takes %s while a typical one takes %s",
+            sb.append(f(
+                    "; now one task takes %s while a typical one takes %s",
                     time(current.heaviestTaskNanos()), time(current.typicalTaskNanos())));
             if (chosen.action() == Action.REPARTITION) {
                 sb.append(": a shuffle spreads the expensive records");
             }
         } else if (chosen.partitions() < current.partitions()) {
-            sb.append(f("; now %,d wave%s of %s tasks pay the per-task overhead more often than needed",
+            sb.append(f(
+                    "; now %,d wave%s of %s tasks pay the per-task overhead more often than needed",
                     current.waves(), current.waves() == 1 ? "" : "s", time(current.typicalTaskNanos())));
         } else if (current.partitions() < chosen.partitions()) {
             sb.append("; now too few tasks keep slots idle");

@@ -104,9 +104,12 @@ public final class Optimizer {
         }
         long floor = model.memoryFloor(profile, workload, cluster);
         if (floor > pMax) {
-            warnings.add(String.format(java.util.Locale.ROOT,
+            warnings.add(String.format(
+                    java.util.Locale.ROOT,
                     "the records need at least %,d partitions to fit %.0f %% of a slot's memory, more than the %,d allowed",
-                    floor, model.memoryFraction() * 100, pMax));
+                    floor,
+                    model.memoryFraction() * 100,
+                    pMax));
         }
 
         long[] counts = candidateCounts(profile, workload, cluster, batch, floor, pMax);
@@ -146,15 +149,15 @@ public final class Optimizer {
                 break;
             }
             if (pr.partitions() < winner.partitions()
-                    || (pr.partitions() == winner.partitions() && pr.action().ordinal() < winner.action().ordinal())) {
+                    || (pr.partitions() == winner.partitions()
+                            && pr.action().ordinal() < winner.action().ordinal())) {
                 winner = pr;
             }
         }
         double threshold = settings.get(Options.SPEEDUP_THRESHOLD);
         boolean kept = false;
         Prediction chosen = winner;
-        if (winner != current && current.fitsMemory()
-                && current.makespanNanos() < winner.makespanNanos() * threshold) {
+        if (winner != current && current.fitsMemory() && current.makespanNanos() < winner.makespanNanos() * threshold) {
             chosen = current;
             kept = winner.partitions() != current.partitions() || winner.action() != Action.KEEP;
         }
@@ -164,13 +167,31 @@ public final class Optimizer {
             kept = false;
         }
         if (!current.fitsMemory() && chosen != current) {
-            warnings.add(String.format(java.util.Locale.ROOT,
+            warnings.add(String.format(
+                    java.util.Locale.ROOT,
                     "the current %,d partitions do not fit the slots' memory share: changed regardless of the speedup threshold",
                     p0));
         }
         addProfileWarnings(profile, workload, warnings);
-        String text = !explain ? "" : Explanation.render(profile, workload, cluster, model, chosen, current, best,
-                winner, feasible, floor, batch, kept, fewer != null, threshold, warnings, notes);
+        String text = !explain
+                ? ""
+                : Explanation.render(
+                        profile,
+                        workload,
+                        cluster,
+                        model,
+                        chosen,
+                        current,
+                        best,
+                        winner,
+                        feasible,
+                        floor,
+                        batch,
+                        kept,
+                        fewer != null,
+                        threshold,
+                        warnings,
+                        notes);
         return new Decision(chosen, current, best, feasible, floor, batch, kept, fewer != null, warnings, text);
     }
 
@@ -183,7 +204,8 @@ public final class Optimizer {
         Action reach = workload.resizeRebalances() ? Action.REPARTITION : Action.COALESCE;
         Prediction fewest = null;
         for (Prediction pr : feasible) {
-            if (pr.action() == reach && pr.partitions() < current.partitions()
+            if (pr.action() == reach
+                    && pr.partitions() < current.partitions()
                     && pr.makespanNanos() <= current.makespanNanos() * (1 + TIE)
                     && (fewest == null || pr.partitions() < fewest.partitions())) {
                 fewest = pr;
@@ -203,9 +225,16 @@ public final class Optimizer {
         double c = fit.perRecordNanos();
         double eps = settings.get(Options.BATCH_OVERHEAD_SHARE);
         if (!(a > 0) || (eps > 0 && a / (a + c) <= eps)) {
-            return new BatchChoice(1, 1, "none", String.format(java.util.Locale.ROOT,
-                    "fixed per-call cost %s is at most %.0f %% of a one-record call (%s): batching buys nothing, batch 1",
-                    Explanation.time(a), eps * 100, Explanation.time(a + c)));
+            return new BatchChoice(
+                    1,
+                    1,
+                    "none",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "fixed per-call cost %s is at most %.0f %% of a one-record call (%s): batching buys nothing, batch 1",
+                            Explanation.time(a),
+                            eps * 100,
+                            Explanation.time(a + c)));
         }
         double needed = (eps > 0 && c > 0) ? Math.ceil(a * (1 - eps) / (eps * c)) : Double.POSITIVE_INFINITY;
         double latency = settings.get(Options.BATCH_MAX_LATENCY).toNanos();
@@ -237,23 +266,32 @@ public final class Optimizer {
         long s = (long) Math.max(1, Math.min(Integer.MAX_VALUE, size));
         long neededL = Double.isFinite(needed) ? (long) Math.min(Long.MAX_VALUE, needed) : Long.MAX_VALUE;
         double share = a / (a + c * s);
-        String reason = String.format(java.util.Locale.ROOT,
+        String reason = String.format(
+                java.util.Locale.ROOT,
                 "fit t(b) = %s + %s·b: keeping the fixed cost within %.0f %% needs b >= %s; %s; fixed cost is %.1f %% of a call",
-                Explanation.time(a), Explanation.time(c), eps * 100,
+                Explanation.time(a),
+                Explanation.time(c),
+                eps * 100,
                 neededL == Long.MAX_VALUE ? "any" : String.format(java.util.Locale.ROOT, "%,d", neededL),
                 switch (limitedBy) {
-                    case "latency" -> String.format(java.util.Locale.ROOT, "capped at %,d by the %s latency ceiling", s,
-                            Explanation.time(latency));
-                    case "memory" -> String.format(java.util.Locale.ROOT, "capped at %,d by the slot's memory share", s);
+                    case "latency" ->
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "capped at %,d by the %s latency ceiling",
+                                s,
+                                Explanation.time(latency));
+                    case "memory" ->
+                        String.format(java.util.Locale.ROOT, "capped at %,d by the slot's memory share", s);
                     default -> String.format(java.util.Locale.ROOT, "batch %,d", s);
-                }, share * 100);
+                },
+                share * 100);
         return new BatchChoice(s, neededL, limitedBy, reason);
     }
 
     // ---- candidates ----
 
-    private long[] candidateCounts(CostProfile profile, Workload workload, ClusterShape cluster, BatchChoice batch,
-                                   long floor, long pMax) {
+    private long[] candidateCounts(
+            CostProfile profile, Workload workload, ClusterShape cluster, BatchChoice batch, long floor, long pMax) {
         long n = workload.records();
         int p0 = workload.currentPartitions();
         long slots = cluster.slots();
@@ -282,7 +320,8 @@ public final class Optimizer {
         }
         double target = settings.get(Options.TASK_TARGET_DURATION).toNanos();
         if (target > 0 && n > 0) {
-            double total = profile.batchFit() == null ? n * profile.meanNanos()
+            double total = profile.batchFit() == null
+                    ? n * profile.meanNanos()
                     : n * profile.batchFit().callNanos(Math.max(1, batch.size())) / Math.max(1, batch.size());
             long pt = (long) Math.min(HARD_CAP, Math.ceil(total / target));
             set.add(pt);
@@ -311,7 +350,8 @@ public final class Optimizer {
         long[] raw = set.toArray();
         LongSet out = new LongSet();
         long[] divisors = workload.preferDivisorsOfMax() && workload.maxParallelism() > 0
-                ? divisors(workload.maxParallelism()) : null;
+                ? divisors(workload.maxParallelism())
+                : null;
         for (long p : raw) {
             long c = Math.max(1, Math.min(p, pMax));
             if (divisors == null) {
@@ -370,12 +410,14 @@ public final class Optimizer {
             warnings.add("only " + profile.sampleSize() + " records were timed: spread and tail are rough");
         }
         if (!workload.recordsExact() && workload.relativeError() > 0.25) {
-            warnings.add(String.format(java.util.Locale.ROOT,
+            warnings.add(String.format(
+                    java.util.Locale.ROOT,
                     "the record count is an estimate (±%.0f %%): the decision is as good as the estimate",
                     workload.relativeError() * 100));
         }
         if (profile.ioBound()) {
-            warnings.add(String.format(java.util.Locale.ROOT,
+            warnings.add(String.format(
+                    java.util.Locale.ROOT,
                     "the function is I/O-bound (CPU %.0f %% of wall time): more tasks than slots help only if the "
                             + "engine runs more tasks than cores",
                     profile.cpuFraction() * 100));

@@ -13,6 +13,7 @@ import java.util.Objects;
  */
 public record Sample<T>(List<T> records, long recordsRead, boolean exhausted, long elapsedNanos) {
     public Sample {
-        records = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(Objects.requireNonNull(records, "records")));
+        records = java.util.Collections.unmodifiableList(
+                new java.util.ArrayList<>(Objects.requireNonNull(records, "records")));
     }
 }

@@ -31,8 +31,10 @@ public final class Sampler {
     private final Ticker ticker;
 
     public Sampler(Settings settings, Ticker ticker) {
-        this(Objects.requireNonNull(settings, "settings").get(Options.SAMPLE_BUDGET),
-                settings.get(Options.SAMPLE_MAX_RECORDS), ticker);
+        this(
+                Objects.requireNonNull(settings, "settings").get(Options.SAMPLE_BUDGET),
+                settings.get(Options.SAMPLE_MAX_RECORDS),
+                ticker);
     }
 
     private Sampler(Duration budget, int maxRecords, Ticker ticker) {

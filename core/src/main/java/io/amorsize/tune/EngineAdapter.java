@@ -55,7 +55,9 @@ public interface EngineAdapter {
      */
     default Recommendation disabled(Settings settings) {
         Logger log = LoggerFactory.getLogger(TuningPipeline.class);
-        log.info("amorsize: tuning disabled ({}=false); keeping {} partitions", Options.ENABLED.key(),
+        log.info(
+                "amorsize: tuning disabled ({}=false); keeping {} partitions",
+                Options.ENABLED.key(),
                 currentParallelism());
         return Recommendation.fallback(currentParallelism(), "disabled");
     }
@@ -119,14 +121,12 @@ public interface EngineAdapter {
     }
 
     /** Called after a decision (not a fallback), e.g. to log engine context at DEBUG. */
-    default void decided(Recommendation rec, ClusterShape cluster, Workload workload, long elapsedNanos) {
-    }
+    default void decided(Recommendation rec, ClusterShape cluster, Workload workload, long elapsedNanos) {}
 
     /**
      * Called after a decision that can learn from its run (feedback on, a cache entry behind it): the
      * engine observes the run it shapes and reports it through {@link TunedRun#observed}. The default
      * observes nothing.
      */
-    default void tuned(TunedRun run) {
-    }
+    default void tuned(TunedRun run) {}
 }

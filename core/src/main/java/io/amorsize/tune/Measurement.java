@@ -1,7 +1,6 @@
 package io.amorsize.tune;
 
 import io.amorsize.measure.CostProfile;
-
 import io.amorsize.model.Workload;
 import java.util.List;
 import java.util.Objects;

@@ -84,7 +84,9 @@ public final class TuneOptions {
     /** A value as text its option parses back to the same value. */
     private static String text(Object v) {
         return v instanceof Duration d
-                ? java.math.BigDecimal.valueOf(d.toNanos(), 6).stripTrailingZeros().toPlainString() + "ms"
+                ? java.math.BigDecimal.valueOf(d.toNanos(), 6)
+                                .stripTrailingZeros()
+                                .toPlainString() + "ms"
                 : String.valueOf(v);
     }
 
@@ -139,8 +141,7 @@ public final class TuneOptions {
     public abstract static class EngineBuilder<B extends EngineBuilder<B>> {
         private final Builder common = builder();
 
-        protected EngineBuilder() {
-        }
+        protected EngineBuilder() {}
 
         /** This builder, typed as the engine's. */
         protected abstract B self();
@@ -211,8 +212,7 @@ public final class TuneOptions {
         private String functionVersion;
         private final Map<Option<?>, Object> overrides = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Identifies the function by a stable id and version instead of fingerprinting its code:
@@ -282,7 +282,8 @@ public final class TuneOptions {
             }
             if (!option.type().isInstance(value)) {
                 throw new IllegalArgumentException("value of " + option.key() + " must be a "
-                        + option.type().getSimpleName() + ", got " + value.getClass().getSimpleName());
+                        + option.type().getSimpleName() + ", got "
+                        + value.getClass().getSimpleName());
             }
             option.parse(text(value), option.key()); // the configuration's own bounds, one rule for both
             overrides.put(option, value);

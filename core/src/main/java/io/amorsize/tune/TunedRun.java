@@ -71,8 +71,7 @@ public final class TunedRun {
      * @param overheadNanos per-task overhead, or {@value Observation#UNKNOWN}
      * @param spread        slowest ÷ median task (>= 1), or {@value Observation#UNKNOWN}
      */
-    public record Metrics(double makespanNanos, long records, double costNanos, double overheadNanos, double spread) {
-    }
+    public record Metrics(double makespanNanos, long records, double costNanos, double overheadNanos, double spread) {}
 
     /**
      * Stores the observation of this run (the first call only).
@@ -92,9 +91,18 @@ public final class TunedRun {
         }
         Observation o;
         try {
-            o = new Observation(RANDOM.nextLong() & Long.MAX_VALUE, Math.max(0, clock.millis()),
-                    recommendation.partitions(), recommendation.action(), recommendation.batchSize(), correctedBy,
-                    predicted, m.makespanNanos(), m.records(), sane(m.costNanos()), overhead(m.overheadNanos()),
+            o = new Observation(
+                    RANDOM.nextLong() & Long.MAX_VALUE,
+                    Math.max(0, clock.millis()),
+                    recommendation.partitions(),
+                    recommendation.action(),
+                    recommendation.batchSize(),
+                    correctedBy,
+                    predicted,
+                    m.makespanNanos(),
+                    m.records(),
+                    sane(m.costNanos()),
+                    overhead(m.overheadNanos()),
                     m.spread() >= 1 ? m.spread() : Observation.UNKNOWN);
         } catch (IllegalArgumentException e) {
             LOG.debug("amorsize: run of {} not observed: {}", key, e.getMessage());
@@ -109,8 +117,13 @@ public final class TunedRun {
             LOG.warn("amorsize: could not store the observation of the run ({})", Tuner.describe(e));
             return null;
         }
-        LOG.info(String.format(Locale.ROOT, "amorsize: observed the run of %s: predicted %.2f s, observed %.2f s (%+.0f %%)%s",
-                store.render(key), predicted / 1e9, o.observedNanos() / 1e9, o.predictionError() * 100,
+        LOG.info(String.format(
+                Locale.ROOT,
+                "amorsize: observed the run of %s: predicted %.2f s, observed %.2f s (%+.0f %%)%s",
+                store.render(key),
+                predicted / 1e9,
+                o.observedNanos() / 1e9,
+                o.predictionError() * 100,
                 o.recordsKnown() ? String.format(Locale.ROOT, ", %,d records", o.records()) : ""));
         return o;
     }

@@ -1,5 +1,6 @@
 package io.amorsize.tune;
 
+import io.amorsize.Action;
 import io.amorsize.AmorsizeException;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
@@ -11,17 +12,16 @@ import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
-import io.amorsize.measure.FunctionFailedException;
-import io.amorsize.model.Workload;
 import io.amorsize.key.CacheKey;
 import io.amorsize.key.InputShape;
-import io.amorsize.recommend.Optimizer;
-import io.amorsize.Action;
 import io.amorsize.measure.CostProfile;
+import io.amorsize.measure.FunctionFailedException;
 import io.amorsize.model.CostModel;
 import io.amorsize.model.Feedback;
 import io.amorsize.model.Observation;
 import io.amorsize.model.Prediction;
+import io.amorsize.model.Workload;
+import io.amorsize.recommend.Optimizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,8 +98,13 @@ public final class Tuner {
      * @param ticker  elapsed time (decision time, the lock wait's deadline)
      * @param sleeper the pause between polls for another driver's entry
      */
-    public Tuner(RecommendationStore store, Settings settings, Clock clock, Duration lockWait, Ticker ticker,
-                 Sleeper sleeper) {
+    public Tuner(
+            RecommendationStore store,
+            Settings settings,
+            Clock clock,
+            Duration lockWait,
+            Ticker ticker,
+            Sleeper sleeper) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -115,7 +120,9 @@ public final class Tuner {
     /** Twice the time a measurement may take: sample budget + measure budget. */
     static Duration defaultLockWait(Settings settings) {
         Objects.requireNonNull(settings, "settings");
-        return settings.get(Options.SAMPLE_BUDGET).plus(settings.get(Options.MEASURE_BUDGET)).multipliedBy(2);
+        return settings.get(Options.SAMPLE_BUDGET)
+                .plus(settings.get(Options.MEASURE_BUDGET))
+                .multipliedBy(2);
     }
 
     /**
@@ -132,7 +139,9 @@ public final class Tuner {
         InputShape input = request.input();
         if (!settings.get(Options.ENABLED)) {
             Recommendation r = Recommendation.fallback(input.partitions(), "disabled");
-            LOG.info("amorsize: tuning disabled ({}=false); keeping {} partitions", Options.ENABLED.key(),
+            LOG.info(
+                    "amorsize: tuning disabled ({}=false); keeping {} partitions",
+                    Options.ENABLED.key(),
                     input.partitions());
             return r;
         }
@@ -168,8 +177,7 @@ public final class Tuner {
     }
 
     /** A decision and, when feedback is on and the decision has a cache entry, its {@link TunedRun} (else null). */
-    record Decided(Recommendation recommendation, TunedRun run) {
-    }
+    record Decided(Recommendation recommendation, TunedRun run) {}
 
     /** As {@link #decide}, with the run ticket. */
     Decided decideRun(TuningRequest request) {
@@ -196,7 +204,8 @@ public final class Tuner {
             // Without the lock, another driver is measuring: wait for its entry. With a real lock,
             // look once more: a driver may have stored the entry and released the lock between our
             // miss and our lock.
-            Optional<CacheHit> late = lock.isEmpty() ? waitForEntry(key)
+            Optional<CacheHit> late = lock.isEmpty()
+                    ? waitForEntry(key)
                     : lock.get() == ComputeLock.NONE ? Optional.empty() : lookUp(key);
             if (late.isPresent()) {
                 try {
@@ -215,21 +224,28 @@ public final class Tuner {
         CacheEntry entry = hit.entry();
         boolean feedbackOn = settings.get(Options.FEEDBACK_ENABLED);
         Feedback fb = feedbackOn ? Feedback.of(entry.history()) : Feedback.none();
-        Workload workload = fb.correct(request.knownWorkload() != null ? request.knownWorkload()
-                : scale(fb.correct(entry.workload()), request.input()));
+        Workload workload = fb.correct(
+                request.knownWorkload() != null
+                        ? request.knownWorkload()
+                        : scale(fb.correct(entry.workload()), request.input()));
         CostProfile profile = fb.correct(entry.profile());
         List<String> notes = new ArrayList<>();
         notes.add("profile from the " + (hit.source() == Source.CACHE_FILE ? "local cache file" : "shared cache")
-                + ", measured " + Instant.ofEpochMilli(entry.createdAtMillis()) + " on " + entry.cluster().fingerprint()
+                + ", measured " + Instant.ofEpochMilli(entry.createdAtMillis()) + " on "
+                + entry.cluster().fingerprint()
                 + "; decision re-derived for this input and cluster");
         if (request.knownWorkload() == null) {
-            notes.add(String.format(Locale.ROOT, "record count scaled from the cached input (%,d records in %,d partitions)",
-                    entry.workload().records(), entry.workload().currentPartitions()));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "record count scaled from the cached input (%,d records in %,d partitions)",
+                    entry.workload().records(),
+                    entry.workload().currentPartitions()));
         }
         if (fb.any()) {
             notes.add(fb.describe());
         }
-        Recommendation r = optimizer.optimize(profile, workload, request.cluster(), notes).withSource(hit.source());
+        Recommendation r =
+                optimizer.optimize(profile, workload, request.cluster(), notes).withSource(hit.source());
         if (fb.any()) {
             r = hysteresis(r, fb.last(), profile, workload, request);
         }
@@ -244,9 +260,10 @@ public final class Tuner {
      * the new pick is not predicted faster by the do-no-harm factor ({@link Options#SPEEDUP_THRESHOLD}):
      * repeated runs of one job converge instead of flipping between two counts.
      */
-    private Recommendation hysteresis(Recommendation r, Observation last, CostProfile profile, Workload workload,
-                                      TuningRequest request) {
-        if (last.correctedBy() == 0 || (last.partitions() == r.partitions() && last.action() == r.action())
+    private Recommendation hysteresis(
+            Recommendation r, Observation last, CostProfile profile, Workload workload, TuningRequest request) {
+        if (last.correctedBy() == 0
+                || (last.partitions() == r.partitions() && last.action() == r.action())
                 || !(r.predictedNanos() > 0)) {
             return r;
         }
@@ -255,8 +272,14 @@ public final class Tuner {
         }
         Prediction incumbent;
         try {
-            incumbent = CostModel.from(settings).predict(profile, workload, request.cluster(), last.action(),
-                    last.partitions(), Math.max(1, last.batchSize()));
+            incumbent = CostModel.from(settings)
+                    .predict(
+                            profile,
+                            workload,
+                            request.cluster(),
+                            last.action(),
+                            last.partitions(),
+                            Math.max(1, last.batchSize()));
         } catch (RuntimeException e) {
             return r;
         }
@@ -264,12 +287,26 @@ public final class Tuner {
         if (!incumbent.fitsMemory() || incumbent.makespanNanos() >= r.predictedNanos() * threshold) {
             return r;
         }
-        String line = String.format(Locale.ROOT,
+        String line = String.format(
+                Locale.ROOT,
                 "feedback: kept the last run's %s %d partitions (predicted %.3f s): the new pick %s %d (%.3f s) is not %.2fx faster",
-                last.action(), last.partitions(), incumbent.makespanNanos() / 1e9, r.action(), r.partitions(),
-                r.predictedNanos() / 1e9, threshold);
-        return new Recommendation(last.partitions(), Math.max(1, last.batchSize()), last.action(), r.currentPartitions(),
-                incumbent.makespanNanos(), r.currentNanos(), r.warnings(), r.source(), r.explanation() + "\n" + line);
+                last.action(),
+                last.partitions(),
+                incumbent.makespanNanos() / 1e9,
+                r.action(),
+                r.partitions(),
+                r.predictedNanos() / 1e9,
+                threshold);
+        return new Recommendation(
+                last.partitions(),
+                Math.max(1, last.batchSize()),
+                last.action(),
+                r.currentPartitions(),
+                incumbent.makespanNanos(),
+                r.currentNanos(),
+                r.warnings(),
+                r.source(),
+                r.explanation() + "\n" + line);
     }
 
     /**
@@ -322,15 +359,24 @@ public final class Tuner {
         }
         boolean stored = false;
         try {
-            CacheEntry entry = new CacheEntry(EntryFormat.SCHEMA_VERSION, key, m.profile(), request.cluster(), workload,
-                    r.partitions(), r.batchSize(), r.action(), Math.max(0, clock.millis()));
+            CacheEntry entry = new CacheEntry(
+                    EntryFormat.SCHEMA_VERSION,
+                    key,
+                    m.profile(),
+                    request.cluster(),
+                    workload,
+                    r.partitions(),
+                    r.batchSize(),
+                    r.action(),
+                    Math.max(0, clock.millis()));
             store.put(key, entry);
             stored = true;
         } catch (RuntimeException e) {
             LOG.warn("amorsize: could not store the measured profile ({}); the recommendation stands", describe(e));
         }
         logDecision(r, "measured", start, m.spend());
-        return new Decided(r, stored && settings.get(Options.FEEDBACK_ENABLED) ? new TunedRun(store, key, r, 0, clock) : null);
+        return new Decided(
+                r, stored && settings.get(Options.FEEDBACK_ENABLED) ? new TunedRun(store, key, r, 0, clock) : null);
     }
 
     /** The function failure somewhere in the cause chain (engines wrap it in their own exceptions). */
@@ -405,9 +451,17 @@ public final class Tuner {
             return;
         }
         double ms = (ticker.nanos() - start) / 1e6;
-        LOG.info(String.format(Locale.ROOT, "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s%s",
-                r.currentPartitions(), r.partitions(), r.action(), r.batchSize(), how, ms,
-                seconds(r.currentNanos()), seconds(r.predictedNanos()),
+        LOG.info(String.format(
+                Locale.ROOT,
+                "amorsize: %d -> %d partitions (%s), batch %d (%s, %.1f ms); predicted %s -> %s%s%s",
+                r.currentPartitions(),
+                r.partitions(),
+                r.action(),
+                r.batchSize(),
+                how,
+                ms,
+                seconds(r.currentNanos()),
+                seconds(r.predictedNanos()),
                 spend == null || spend.isBlank() ? "" : "; " + spend,
                 r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warning(s), see explain()"));
     }

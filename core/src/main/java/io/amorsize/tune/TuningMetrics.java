@@ -30,7 +30,7 @@ public final class TuningMetrics {
                     fallbacks.incrementAndGet();
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -90,7 +90,7 @@ public final class TuningMetrics {
 
     @Override
     public String toString() {
-        return "TuningMetrics{decisions=" + decisions() + ", hits=" + hits() + ", misses=" + misses()
-                + ", fallbacks=" + fallbacks() + ", tuningMillis=" + tuningNanos() / 1_000_000 + "}";
+        return "TuningMetrics{decisions=" + decisions() + ", hits=" + hits() + ", misses=" + misses() + ", fallbacks="
+                + fallbacks() + ", tuningMillis=" + tuningNanos() / 1_000_000 + "}";
     }
 }

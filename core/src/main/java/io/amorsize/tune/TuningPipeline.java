@@ -86,8 +86,8 @@ public final class TuningPipeline {
             Workload workload = engine.workload(input, cluster);
             Tuner tuner = new Tuner(store, settings, clock, Tuner.defaultLockWait(settings), ticker, sleeper);
             Settings measureWith = settings;
-            Tuner.Decided decided = tuner.decideRun(new TuningRequest(fingerprint, input.shape(), cluster, workload,
-                    () -> engine.measure(measureWith, input, workload)));
+            Tuner.Decided decided = tuner.decideRun(new TuningRequest(
+                    fingerprint, input.shape(), cluster, workload, () -> engine.measure(measureWith, input, workload)));
             rec = decided.recommendation();
             engine.decided(rec, cluster, workload, ticker.nanos() - start);
             if (decided.run() != null) {

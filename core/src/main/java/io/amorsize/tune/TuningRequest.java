@@ -1,9 +1,8 @@
 package io.amorsize.tune;
 
-import io.amorsize.tune.Measurement;
+import io.amorsize.key.InputShape;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.InputShape;
 import java.util.Objects;
 import java.util.function.Supplier;
 

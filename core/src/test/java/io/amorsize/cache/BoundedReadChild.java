@@ -22,23 +22,27 @@ import org.apache.logging.log4j.Level;
  */
 public final class BoundedReadChild {
 
-    private BoundedReadChild() {
-    }
+    private BoundedReadChild() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
         String prefix = args[1];
         int threads = Integer.parseInt(args[2]);
         Duration deadline = Duration.ofMillis(Long.parseLong(args[3]));
-        CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).deadline(deadline)
-                .socketTimeout(deadline).maxConnections(threads).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(url)
+                .keyPrefix(prefix)
+                .deadline(deadline)
+                .socketTimeout(deadline)
+                .maxConnections(threads)
+                .build();
         AtomicInteger misses = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicBoolean oom = new AtomicBoolean();
         AtomicLong slowest = new AtomicLong();
         int warns;
         try (LogCapture logs = LogCapture.start("io.amorsize.cache");
-             RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
+                RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
             if (!store.ping()) {
                 throw new IllegalStateException("no Redis at " + url);
             }
@@ -56,7 +60,8 @@ public final class BoundedReadChild {
                     } catch (Throwable e) {
                         errors.incrementAndGet();
                         for (Throwable c = e; c != null; c = c.getCause()) {
-                            if (c instanceof OutOfMemoryError || String.valueOf(c.getMessage()).contains("OutOfMemoryError")) {
+                            if (c instanceof OutOfMemoryError
+                                    || String.valueOf(c.getMessage()).contains("OutOfMemoryError")) {
                                 oom.set(true);
                             }
                         }

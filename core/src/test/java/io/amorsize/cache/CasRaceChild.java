@@ -15,16 +15,19 @@ import java.time.Duration;
  */
 public final class CasRaceChild {
 
-    private CasRaceChild() {
-    }
+    private CasRaceChild() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
         String prefix = args[1];
         long createdAt = Long.parseLong(args[2]);
         int rounds = Integer.parseInt(args[3]);
-        CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).deadline(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(2)).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(url)
+                .keyPrefix(prefix)
+                .deadline(Duration.ofSeconds(5))
+                .socketTimeout(Duration.ofSeconds(2))
+                .build();
         try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
             if (!store.ping()) {
                 throw new IllegalStateException("no Redis at " + url);

@@ -1,16 +1,15 @@
 package io.amorsize.cache;
 
 import io.amorsize.Action;
+import io.amorsize.key.CacheKey;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.CacheKey;
 
 /** Sample entries for the Redis tests. */
 final class Entries {
 
-    private Entries() {
-    }
+    private Entries() {}
 
     static final ClusterShape CLUSTER = new ClusterShape("local", "1.0", 4, 1L << 30, 5e6);
 
@@ -27,8 +26,16 @@ final class Entries {
     }
 
     static CacheEntry sample(CacheKey key, long createdAt) {
-        return new CacheEntry(EntryFormat.SCHEMA_VERSION, key, CostProfile.of(50_000, 0.2, 100, 120), CLUSTER,
-                Workload.of(100_000, 8), 16, 64, Action.REPARTITION, createdAt);
+        return new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                key,
+                CostProfile.of(50_000, 0.2, 100, 120),
+                CLUSTER,
+                Workload.of(100_000, 8),
+                16,
+                64,
+                Action.REPARTITION,
+                createdAt);
     }
 
     /** The key {@code <prefix>v1:<rest>} of a store with {@code prefix}, e.g. {@code key("f:n10:c")}. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.amorsize.key.CacheKey;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +22,16 @@ class EntryCodecCoresTest {
 
     private static CacheEntry onCores(int cores) {
         CacheEntry e = EntryCodecFixtures.entry(KEY, T0);
-        return new CacheEntry(e.schemaVersion(), e.key(), e.profile(), e.cluster().withCores(cores), e.workload(),
-                e.partitions(), e.batchSize(), e.action(), e.createdAtMillis());
+        return new CacheEntry(
+                e.schemaVersion(),
+                e.key(),
+                e.profile(),
+                e.cluster().withCores(cores),
+                e.workload(),
+                e.partitions(),
+                e.batchSize(),
+                e.action(),
+                e.createdAtMillis());
     }
 
     @Test
@@ -34,11 +41,16 @@ class EntryCodecCoresTest {
             String json = new String(codec.encode(KEY, four), StandardCharsets.UTF_8);
             assertTrue(json.contains("\"perTaskOverheadNanos\":2000000.0,\"cores\":4}"), json);
             assertEquals(four, codec.decode(KEY, json.getBytes(StandardCharsets.UTF_8)));
-            assertEquals(4, codec.decode(KEY, json.getBytes(StandardCharsets.UTF_8)).cluster().cores());
+            assertEquals(
+                    4,
+                    codec.decode(KEY, json.getBytes(StandardCharsets.UTF_8))
+                            .cluster()
+                            .cores());
 
             CacheEntry perSlot = EntryCodecFixtures.entry(KEY, T0);
             byte[] bytes = codec.encode(KEY, perSlot);
-            assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("cores"),
+            assertFalse(
+                    new String(bytes, StandardCharsets.UTF_8).contains("cores"),
                     "a core per slot is the old format, byte for byte");
             assertArrayEquals(bytes, codec.encode(KEY, onCores(8)));
             assertEquals(8, codec.decode(KEY, bytes).cluster().cores());
@@ -48,7 +60,8 @@ class EntryCodecCoresTest {
     /** An entry written before cores existed (no field, MAC over the old fields) still decodes. */
     @Test
     void anOldEntryWithoutCoresDecodesWithACorePerSlot() throws Exception {
-        String old = "{\"schema\":" + EntryFormat.SCHEMA_VERSION + ",\"key\":\"" + KEY + "\",\"profile\":{\"sampleSize\":200,"
+        String old = "{\"schema\":" + EntryFormat.SCHEMA_VERSION + ",\"key\":\"" + KEY
+                + "\",\"profile\":{\"sampleSize\":200,"
                 + "\"steadyState\":true,\"meanNanos\":1200.0,\"p50Nanos\":1100.0,\"p95Nanos\":1900.0,\"p99Nanos\":2500.0,"
                 + "\"maxNanos\":4000.0,\"cv\":0.3,\"cpuNanos\":900.0,\"inputBytes\":64.0,\"outputBytes\":16.0,"
                 + "\"allocatedBytes\":-1.0,\"partitionSkew\":1.25,\"batchFit\":null},\"cluster\":{\"engine\":\"spark\","
@@ -81,8 +94,10 @@ class EntryCodecCoresTest {
         poisoned.put("cores above the bound", good.replace(field, "\"cores\":2000000000}"));
         poisoned.put("cores twice", good.replace(field, "\"cores\":4,\"cores\":4}"));
         for (Map.Entry<String, String> p : poisoned.entrySet()) {
-            assertThrows(RejectedEntryException.class,
-                    () -> plain.decode(KEY, p.getValue().getBytes(StandardCharsets.UTF_8)), p.getKey());
+            assertThrows(
+                    RejectedEntryException.class,
+                    () -> plain.decode(KEY, p.getValue().getBytes(StandardCharsets.UTF_8)),
+                    p.getKey());
         }
     }
 

@@ -21,8 +21,16 @@ class EntryCodecCpuClassTest {
 
     private static CacheEntry onCpu(String cpuClass) {
         CacheEntry e = EntryCodecFixtures.entry(KEY, T0);
-        return new CacheEntry(e.schemaVersion(), e.key(), e.profile(), e.cluster().withCpuClass(cpuClass), e.workload(),
-                e.partitions(), e.batchSize(), e.action(), e.createdAtMillis());
+        return new CacheEntry(
+                e.schemaVersion(),
+                e.key(),
+                e.profile(),
+                e.cluster().withCpuClass(cpuClass),
+                e.workload(),
+                e.partitions(),
+                e.batchSize(),
+                e.action(),
+                e.createdAtMillis());
     }
 
     @Test
@@ -38,7 +46,11 @@ class EntryCodecCpuClassTest {
 
             String unknown = new String(codec.encode(KEY, EntryCodecFixtures.entry(KEY, T0)), StandardCharsets.UTF_8);
             assertFalse(unknown.contains("cpuClass"), "unknown: the format of older entries, byte for byte");
-            assertEquals("", codec.decode(KEY, unknown.getBytes(StandardCharsets.UTF_8)).cluster().cpuClass());
+            assertEquals(
+                    "",
+                    codec.decode(KEY, unknown.getBytes(StandardCharsets.UTF_8))
+                            .cluster()
+                            .cpuClass());
         }
     }
 
@@ -56,8 +68,10 @@ class EntryCodecCpuClassTest {
         poisoned.put("a number", good.replace(field, "\"cpuClass\":4}"));
         poisoned.put("twice", good.replace(field, "\"cpuClass\":\"amd64-4c\",\"cpuClass\":\"amd64-4c\"}"));
         for (Map.Entry<String, String> p : poisoned.entrySet()) {
-            assertThrows(RejectedEntryException.class,
-                    () -> plain.decode(KEY, p.getValue().getBytes(StandardCharsets.UTF_8)), p.getKey());
+            assertThrows(
+                    RejectedEntryException.class,
+                    () -> plain.decode(KEY, p.getValue().getBytes(StandardCharsets.UTF_8)),
+                    p.getKey());
         }
     }
 

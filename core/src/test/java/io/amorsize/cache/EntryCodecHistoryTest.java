@@ -40,7 +40,9 @@ class EntryCodecHistoryTest {
         String json = text(signed.encode(KEY, e));
         assertFalse(json.contains("history"), json);
         assertTrue(json.endsWith("\"}"), "the MAC is the last field, as before: " + json);
-        assertEquals(List.of(), signed.decode(KEY, json.getBytes(StandardCharsets.UTF_8)).history());
+        assertEquals(
+                List.of(),
+                signed.decode(KEY, json.getBytes(StandardCharsets.UTF_8)).history());
     }
 
     @Test
@@ -58,8 +60,8 @@ class EntryCodecHistoryTest {
         String json = text(signed.encode(KEY, withHistory(2)));
         String tampered = json.replace("\"observedNanos\":2.000000002E9", "\"observedNanos\":9.000000002E9");
         assertFalse(tampered.equals(json), json);
-        RejectedEntryException ex = assertThrows(RejectedEntryException.class,
-                () -> signed.decode(KEY, tampered.getBytes(StandardCharsets.UTF_8)));
+        RejectedEntryException ex = assertThrows(
+                RejectedEntryException.class, () -> signed.decode(KEY, tampered.getBytes(StandardCharsets.UTF_8)));
         assertTrue(ex.getMessage().contains("observation MAC mismatch"), ex.getMessage());
         // an observation appended without the secret (a forged one) is rejected too
         String obs = text(plain.encodeObservation(KEY, RecommendationStoreContract.observation(9, 2e9)));
@@ -69,7 +71,11 @@ class EntryCodecHistoryTest {
         String appended = json.substring(0, json.length() - 2) + ","
                 + text(signed.encodeObservation(KEY, RecommendationStoreContract.observation(9, 2e9))) + "]}";
         try {
-            assertEquals(3, signed.decode(KEY, appended.getBytes(StandardCharsets.UTF_8)).history().size());
+            assertEquals(
+                    3,
+                    signed.decode(KEY, appended.getBytes(StandardCharsets.UTF_8))
+                            .history()
+                            .size());
         } catch (RejectedEntryException e) {
             throw new AssertionError(e);
         }
@@ -88,11 +94,15 @@ class EntryCodecHistoryTest {
         bad.put("missing field", json.replace("\"spread\":1.25,", ""));
         bad.put("quoted number", json.replace("\"records\":100000", "\"records\":\"100000\""));
         bad.put("null history", json.substring(0, json.indexOf(",\"history\"")) + ",\"history\":null}");
-        bad.put("future", json.replace("\"at\":" + (T0 + 1), "\"at\":" + (System.currentTimeMillis() + 3L * 86_400_000L)));
+        bad.put(
+                "future",
+                json.replace("\"at\":" + (T0 + 1), "\"at\":" + (System.currentTimeMillis() + 3L * 86_400_000L)));
         for (Map.Entry<String, String> b : bad.entrySet()) {
             assertFalse(b.getValue().equals(json), b.getKey());
-            assertThrows(RejectedEntryException.class,
-                    () -> plain.decode(KEY, b.getValue().getBytes(StandardCharsets.UTF_8)), b.getKey());
+            assertThrows(
+                    RejectedEntryException.class,
+                    () -> plain.decode(KEY, b.getValue().getBytes(StandardCharsets.UTF_8)),
+                    b.getKey());
         }
     }
 
@@ -105,7 +115,18 @@ class EntryCodecHistoryTest {
         assertThrows(RejectedEntryException.class, () -> plain.decode(KEY, longer.getBytes(StandardCharsets.UTF_8)));
         List<Observation> seventeen = new ArrayList<>(e.history());
         seventeen.add(RecommendationStoreContract.observation(99, 2e9));
-        assertThrows(IllegalArgumentException.class, () -> new CacheEntry(e.schemaVersion(), e.key(), e.profile(),
-                e.cluster(), e.workload(), e.partitions(), e.batchSize(), e.action(), e.createdAtMillis(), seventeen));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new CacheEntry(
+                        e.schemaVersion(),
+                        e.key(),
+                        e.profile(),
+                        e.cluster(),
+                        e.workload(),
+                        e.partitions(),
+                        e.batchSize(),
+                        e.action(),
+                        e.createdAtMillis(),
+                        seventeen));
     }
 }

@@ -26,12 +26,16 @@ class EntryCodecTest {
     @Test
     void roundTripsWithAndWithoutSecret() throws Exception {
         for (EntryCodec codec : new EntryCodec[] {plain, signed}) {
-            for (CacheEntry e : new CacheEntry[] {EntryCodecFixtures.entry(KEY, T0), EntryCodecFixtures.batchEntry(KEY, T0)}) {
+            for (CacheEntry e :
+                    new CacheEntry[] {EntryCodecFixtures.entry(KEY, T0), EntryCodecFixtures.batchEntry(KEY, T0)}) {
                 byte[] bytes = codec.encode(KEY, e);
                 assertTrue(bytes.length < 2048, "an entry is about 1 KB, was " + bytes.length);
                 CacheEntry back = codec.decode(KEY, bytes);
                 assertEquals(e, back);
-                assertTrue(Double.isNaN(EntryCodecFixtures.batchEntry(KEY, T0).profile().batchFit().rSquared()));
+                assertTrue(Double.isNaN(EntryCodecFixtures.batchEntry(KEY, T0)
+                        .profile()
+                        .batchFit()
+                        .rSquared()));
             }
         }
     }
@@ -63,11 +67,14 @@ class EntryCodecTest {
         poisoned.put("partitions \"16\" (quoted)", good.replace(dec, "\"decision\":{\"partitions\":\"16\","));
         poisoned.put("partitions null", good.replace(dec, "\"decision\":{\"partitions\":null,"));
         poisoned.put("partitions above records", good.replace("\"records\":1000000,", "\"records\":10,"));
-        poisoned.put("partitions above slots x 64", good.replace("\"slots\":8,", "\"slots\":1,")
-                .replace(dec, "\"decision\":{\"partitions\":65,"));
+        poisoned.put(
+                "partitions above slots x 64",
+                good.replace("\"slots\":8,", "\"slots\":1,").replace(dec, "\"decision\":{\"partitions\":65,"));
         poisoned.put("slots 0", good.replace("\"slots\":8,", "\"slots\":0,"));
-        poisoned.put("rSquared \"NaN\"", new String(plain.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0)), StandardCharsets.UTF_8)
-                .replace("\"rSquared\":null", "\"rSquared\":\"NaN\""));
+        poisoned.put(
+                "rSquared \"NaN\"",
+                new String(plain.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0)), StandardCharsets.UTF_8)
+                        .replace("\"rSquared\":null", "\"rSquared\":\"NaN\""));
         poisoned.put("cpu \"Infinity\"", good.replace("\"cpuNanos\":900.0", "\"cpuNanos\":\"Infinity\""));
         poisoned.put("batch size above records", good.replace("\"batchSize\":1,", "\"batchSize\":2000000,"));
         poisoned.put("batch size 0", good.replace("\"batchSize\":1,", "\"batchSize\":0,"));
@@ -86,13 +93,20 @@ class EntryCodecTest {
         poisoned.put("duplicate top-level key", good.replace("\"schema\":1,", "\"schema\":1,\"schema\":1,"));
         poisoned.put("trailing garbage", good + "xyz");
         poisoned.put("trailing object", good + "{}");
-        poisoned.put("10 MB string", good.replace("\"engine\":\"spark\"", "\"engine\":\"" + "a".repeat(10 << 20) + "\""));
-        poisoned.put("60 KB string (under the size cap)", good.replace("\"engine\":\"spark\"", "\"engine\":\"" + "a".repeat(60_000) + "\""));
+        poisoned.put(
+                "10 MB string", good.replace("\"engine\":\"spark\"", "\"engine\":\"" + "a".repeat(10 << 20) + "\""));
+        poisoned.put(
+                "60 KB string (under the size cap)",
+                good.replace("\"engine\":\"spark\"", "\"engine\":\"" + "a".repeat(60_000) + "\""));
         poisoned.put("deep nesting", good.replace("\"mac\":\"\"", "\"mac\":" + "[".repeat(5000) + "]".repeat(5000)));
         poisoned.put("deep nesting top level", "[".repeat(20_000) + "]".repeat(20_000));
         poisoned.put("@class type id", good.replace("{\"schema\":1,", "{\"@class\":\"java.net.URL\",\"schema\":1,"));
-        poisoned.put("@class in nested", good.replace("\"cluster\":{", "\"cluster\":{\"@class\":\"io.amorsize.model.ClusterShape\","));
-        poisoned.put("wrapper-array type id", good.replaceFirst("\"cluster\":(\\{[^}]*\\})", "\"cluster\":[\"java.util.HashMap\",$1]"));
+        poisoned.put(
+                "@class in nested",
+                good.replace("\"cluster\":{", "\"cluster\":{\"@class\":\"io.amorsize.model.ClusterShape\","));
+        poisoned.put(
+                "wrapper-array type id",
+                good.replaceFirst("\"cluster\":(\\{[^}]*\\})", "\"cluster\":[\"java.util.HashMap\",$1]"));
         poisoned.put("unknown field", good.replace("\"schema\":1,", "\"schema\":1,\"extra\":true,"));
         poisoned.put("schema 2", good.replace("\"schema\":1,", "\"schema\":2,"));
         poisoned.put("enum as number", good.replace("\"action\":\"REPARTITION\"", "\"action\":2"));
@@ -110,9 +124,10 @@ class EntryCodecTest {
         for (Map.Entry<String, String> p : poisoned.entrySet()) {
             assertFalse(p.getValue().equals(good), p.getKey() + ": the mutation did not apply");
             byte[] bytes = p.getValue().getBytes(StandardCharsets.UTF_8);
-            RejectedEntryException ex = assertThrows(RejectedEntryException.class, () -> plain.decode(KEY, bytes),
-                    p.getKey() + " was accepted");
-            assertTrue(ex.getMessage() != null && ex.getMessage().length() < 400,
+            RejectedEntryException ex = assertThrows(
+                    RejectedEntryException.class, () -> plain.decode(KEY, bytes), p.getKey() + " was accepted");
+            assertTrue(
+                    ex.getMessage() != null && ex.getMessage().length() < 400,
                     p.getKey() + ": message must say why, briefly: " + ex.getMessage());
             assertThrows(RejectedEntryException.class, () -> signed.decode(KEY, bytes), p.getKey());
         }
@@ -140,22 +155,46 @@ class EntryCodecTest {
     @Test
     void rejectsAnEntryStoredUnderAnotherKey() {
         byte[] bytes = plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
-        RejectedEntryException ex = assertThrows(RejectedEntryException.class,
-                () -> plain.decode(KEY.replace("fn123", "fn999"), bytes));
+        RejectedEntryException ex =
+                assertThrows(RejectedEntryException.class, () -> plain.decode(KEY.replace("fn123", "fn999"), bytes));
         assertTrue(ex.getMessage().contains("fn999"), ex.getMessage());
     }
 
     @Test
     void encodeRefusesWhatDecodeWouldReject() {
         CostProfile p = CostProfile.of(1000, 0.1, 10, 10);
-        CacheEntry tooManyPartitions = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(1_000_000, 4), 8 * 64 + 1, 1, Action.REPARTITION, T0);
+        CacheEntry tooManyPartitions = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(1_000_000, 4),
+                8 * 64 + 1,
+                1,
+                Action.REPARTITION,
+                T0);
         assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, tooManyPartitions));
-        CacheEntry batchAboveRecords = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(100, 4), 4, 101, Action.REPARTITION, T0);
+        CacheEntry batchAboveRecords = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(100, 4),
+                4,
+                101,
+                Action.REPARTITION,
+                T0);
         assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, batchAboveRecords));
-        CacheEntry zeroRecords = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(0, 4), 4, 1, Action.KEEP, T0);
+        CacheEntry zeroRecords = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(0, 4),
+                4,
+                1,
+                Action.KEEP,
+                T0);
         assertDoesNotThrow(zeroRecords);
     }
 
@@ -166,15 +205,27 @@ class EntryCodecTest {
         assertTrue(good.contains("\"engine\":\"spark\""), good);
         for (String escaped : new String[] {"\\n", "\\r", "\\u0007", "\\u001b[31m", "\\u007f", "\\u0085", "\\u2028"}) {
             String poisoned = good.replace("\"engine\":\"spark\"", "\"engine\":\"spa" + escaped + "rk\"");
-            RejectedEntryException e = assertThrows(RejectedEntryException.class,
-                    () -> plain.decode(KEY, poisoned.getBytes(StandardCharsets.UTF_8)), escaped);
+            RejectedEntryException e = assertThrows(
+                    RejectedEntryException.class,
+                    () -> plain.decode(KEY, poisoned.getBytes(StandardCharsets.UTF_8)),
+                    escaped);
             assertTrue(e.getMessage().contains("control character"), e.getMessage());
             String inVersion = good.replace("\"engineVersion\":\"4.1.1\"", "\"engineVersion\":\"4.1" + escaped + "\"");
-            assertThrows(RejectedEntryException.class, () -> plain.decode(KEY, inVersion.getBytes(StandardCharsets.UTF_8)), escaped);
+            assertThrows(
+                    RejectedEntryException.class,
+                    () -> plain.decode(KEY, inVersion.getBytes(StandardCharsets.UTF_8)),
+                    escaped);
         }
-        CacheEntry forged = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), CostProfile.of(1000, 0.1, 10, 10),
+        CacheEntry forged = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                CostProfile.of(1000, 0.1, 10, 10),
                 new io.amorsize.model.ClusterShape("spark\nWARN forged", "4.1.1", 8, 1L << 30, 2_000_000.0),
-                Workload.of(1_000_000, 4), 16, 1, Action.REPARTITION, T0);
+                Workload.of(1_000_000, 4),
+                16,
+                1,
+                Action.REPARTITION,
+                T0);
         assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, forged));
         String unicode = good.replace("\"engine\":\"spark\"", "\"engine\":\"spärk-ß\"");
         assertDoesNotThrowDecoding(unicode);
@@ -192,17 +243,49 @@ class EntryCodecTest {
     @Test
     void keepOfTheEnginesOwnCountIsAcceptedWhateverItsSize() throws Exception {
         CostProfile p = CostProfile.of(1000, 0.1, 10, 10);
-        CacheEntry tinyPartitionsKept = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(1_000_000, 10_000), 10_000, 1, Action.KEEP, T0);
+        CacheEntry tinyPartitionsKept = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(1_000_000, 10_000),
+                10_000,
+                1,
+                Action.KEEP,
+                T0);
         assertDoesNotThrow(tinyPartitionsKept);
-        CacheEntry moreThanRecords = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(1, 3), 3, 1, Action.KEEP, T0);
+        CacheEntry moreThanRecords = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(1, 3),
+                3,
+                1,
+                Action.KEEP,
+                T0);
         assertDoesNotThrow(moreThanRecords);
-        CacheEntry keepThatChanges = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(1_000_000, 10_000), 9_000, 1, Action.KEEP, T0);
+        CacheEntry keepThatChanges = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(1_000_000, 10_000),
+                9_000,
+                1,
+                Action.KEEP,
+                T0);
         assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, keepThatChanges));
-        CacheEntry absurdCurrent = new CacheEntry(EntryFormat.SCHEMA_VERSION, EntryFormat.keyOf(KEY), p, EntryCodecFixtures.CLUSTER,
-                Workload.of(2_000_000_000L, 1_000_000_000), 1_000_000_000, 1, Action.KEEP, T0);
+        CacheEntry absurdCurrent = new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                EntryFormat.keyOf(KEY),
+                p,
+                EntryCodecFixtures.CLUSTER,
+                Workload.of(2_000_000_000L, 1_000_000_000),
+                1_000_000_000,
+                1,
+                Action.KEEP,
+                T0);
         assertThrows(IllegalArgumentException.class, () -> plain.encode(KEY, absurdCurrent));
     }
 
@@ -223,15 +306,18 @@ class EntryCodecTest {
             byte[] bad = good.clone();
             bad[i] ^= 0x01;
             int pos = i;
-            assertThrows(RejectedEntryException.class, () -> signed.decode(KEY, bad),
+            assertThrows(
+                    RejectedEntryException.class,
+                    () -> signed.decode(KEY, bad),
                     () -> "flipped byte at " + pos + " accepted: " + new String(bad, StandardCharsets.UTF_8));
         }
         // A semantic change with a syntactically valid payload fails on the MAC, not elsewhere.
         String s = new String(good, StandardCharsets.UTF_8).replace("\"meanNanos\":850.5", "\"meanNanos\":850.6");
-        RejectedEntryException ex = assertThrows(RejectedEntryException.class,
-                () -> signed.decode(KEY, s.getBytes(StandardCharsets.UTF_8)));
+        RejectedEntryException ex = assertThrows(
+                RejectedEntryException.class, () -> signed.decode(KEY, s.getBytes(StandardCharsets.UTF_8)));
         assertTrue(ex.getMessage().contains("MAC"), ex.getMessage());
-        assertArrayEquals(good, signed.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0)), "encoding is deterministic");
+        assertArrayEquals(
+                good, signed.encode(KEY, EntryCodecFixtures.batchEntry(KEY, T0)), "encoding is deterministic");
     }
 
     @Test
@@ -241,7 +327,8 @@ class EntryCodecTest {
         // Copied verbatim: the key check catches it.
         assertThrows(RejectedEntryException.class, () -> signed.decode(other, good));
         // Copied with the key field rewritten too: only the MAC catches it.
-        byte[] moved = new String(good, StandardCharsets.UTF_8).replace(KEY, other).getBytes(StandardCharsets.UTF_8);
+        byte[] moved =
+                new String(good, StandardCharsets.UTF_8).replace(KEY, other).getBytes(StandardCharsets.UTF_8);
         RejectedEntryException ex = assertThrows(RejectedEntryException.class, () -> signed.decode(other, moved));
         assertTrue(ex.getMessage().contains("MAC"), ex.getMessage());
         // Without a secret the rewritten copy would pass: the MAC is what protects it.
@@ -254,7 +341,8 @@ class EntryCodecTest {
         byte[] unsigned = plain.encode(KEY, EntryCodecFixtures.entry(KEY, T0));
         RejectedEntryException m = assertThrows(RejectedEntryException.class, () -> signed.decode(KEY, unsigned));
         assertTrue(m.getMessage().contains("missing MAC"), m.getMessage());
-        byte[] badHex = new String(good, StandardCharsets.UTF_8).replaceFirst("\"mac\":\"[0-9a-f]{64}\"", "\"mac\":\"zz\"")
+        byte[] badHex = new String(good, StandardCharsets.UTF_8)
+                .replaceFirst("\"mac\":\"[0-9a-f]{64}\"", "\"mac\":\"zz\"")
                 .getBytes(StandardCharsets.UTF_8);
         assertThrows(RejectedEntryException.class, () -> signed.decode(KEY, badHex));
         assertEquals(EntryCodecFixtures.entry(KEY, T0), plain.decode(KEY, good), "an unsigned reader ignores the MAC");

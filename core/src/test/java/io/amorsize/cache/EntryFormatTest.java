@@ -13,7 +13,8 @@ class EntryFormatTest {
     @Test
     void rendersTheKeyFormatExistingEntriesWereWrittenWith() {
         assertEquals("amorsize:v1:fn123:n20:spark-4.1.1-s8-m30", EntryFormat.render("amorsize:", K));
-        assertEquals("teamv1:fn123:n20:spark-4.1.1-s8-m30", EntryFormat.render("team", K), "the prefix is used as given");
+        assertEquals(
+                "teamv1:fn123:n20:spark-4.1.1-s8-m30", EntryFormat.render("team", K), "the prefix is used as given");
         assertEquals(1, EntryFormat.SCHEMA_VERSION);
     }
 
@@ -29,7 +30,8 @@ class EntryFormatTest {
         assertThrows(IllegalArgumentException.class, () -> EntryFormat.parse("amorsize:", "amorsize:v2:fn123:n20:c"));
         assertThrows(IllegalArgumentException.class, () -> EntryFormat.parse("amorsize:", "amorsize:lock:v1:fn:n20:c"));
         assertThrows(IllegalArgumentException.class, () -> EntryFormat.parse("amorsize:", "amorsize:v1:fn:n20"));
-        assertThrows(IllegalArgumentException.class, () -> EntryFormat.parse("amorsize:", "amorsize:v1:fn:n20:c:extra"));
+        assertThrows(
+                IllegalArgumentException.class, () -> EntryFormat.parse("amorsize:", "amorsize:v1:fn:n20:c:extra"));
         assertThrows(IllegalArgumentException.class, () -> EntryFormat.parse("amorsize:", "amorsize:v1:f*:n20:c"));
         assertThrows(IllegalArgumentException.class, () -> EntryFormat.keyOf("amorsize:v2:fn:n20:c"));
         assertThrows(IllegalArgumentException.class, () -> EntryFormat.keyOf("fn:n20:c"));

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.Source;
+import io.amorsize.key.CacheKey;
+import io.amorsize.testing.FakeStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.amorsize.key.CacheKey;
-import io.amorsize.testing.FakeStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +60,8 @@ class FallbackStoreTest {
         io.amorsize.model.Observation during = RecommendationStoreContract.observation(2, 2.5e9);
         try (FileStoreLogs logs = new FileStoreLogs()) {
             assertTrue(store.observe(a, during, 8), "stored in the file while the primary is down");
-            assertEquals(List.of(before, during), file().get(a).orElseThrow().entry().history());
+            assertEquals(
+                    List.of(before, during), file().get(a).orElseThrow().entry().history());
             assertEquals(1, store.journal().pending().size(), "and journaled");
         }
         // another driver observed the primary's entry meanwhile: the replay must keep that one too
@@ -69,7 +70,8 @@ class FallbackStoreTest {
         primary.observe(a, other, 8);
         store.get(Entries.key("missing:n1:c")); // the primary answers: the journal is replayed
         store.flushFileCopies(); // the replay runs on the background thread: wait for it
-        assertEquals(List.of(before, other, during), primary.entry(a).orElseThrow().history());
+        assertEquals(
+                List.of(before, other, during), primary.entry(a).orElseThrow().history());
         assertTrue(store.journal().pending().isEmpty(), "replayed lines are removed");
         assertEquals(10.0, primary.entry(a).orElseThrow().profile().meanNanos(), "the primary's profile stays");
     }
@@ -80,7 +82,7 @@ class FallbackStoreTest {
         FallbackStore store = new FallbackStore(primary, file());
         CacheKey a = Entries.key("a:n1:c");
         CacheKey b = Entries.key("b:n1:c");
-        store.put(a, e(a, 10, T0));                       // primary up: both stores
+        store.put(a, e(a, 10, T0)); // primary up: both stores
         assertEquals(Source.CACHE_REDIS, store.get(a).orElseThrow().source());
         store.flushFileCopies();
         assertTrue(file().get(a).isPresent(), "written to the file too (in the background)");
@@ -90,7 +92,7 @@ class FallbackStoreTest {
             CacheHit hit = store.get(a).orElseThrow();
             assertEquals(Source.CACHE_FILE, hit.source());
             assertEquals(10.0, hit.entry().profile().meanNanos());
-            store.put(b, e(b, 20, T0 + 1));               // journaled + file
+            store.put(b, e(b, 20, T0 + 1)); // journaled + file
             store.put(a, e(a, 11, T0 + 2));
             assertEquals(Source.CACHE_FILE, store.get(b).orElseThrow().source());
             assertEquals(11.0, store.get(a).orElseThrow().entry().profile().meanNanos());
@@ -107,17 +109,19 @@ class FallbackStoreTest {
             assertFalse(s.enabled());
             assertTrue(s.fallbacks() >= 26, "fallbacks counted: " + s.fallbacks());
 
-            primary.down.set(false);                      // primary back: the next call starts a replay
-            assertEquals(20.0, store.get(b).orElseThrow().entry().profile().meanNanos(), "found before the replay ends");
-            store.flushFileCopies();                      // the replay runs in the background
+            primary.down.set(false); // primary back: the next call starts a replay
+            assertEquals(
+                    20.0, store.get(b).orElseThrow().entry().profile().meanNanos(), "found before the replay ends");
+            store.flushFileCopies(); // the replay runs in the background
             assertEquals(Source.CACHE_REDIS, store.get(b).orElseThrow().source());
-            assertArrayEquals(codec.encode(r(b), e(b, 20, T0 + 1)), primary.raw.get(r(b)), "byte-identical in the primary");
+            assertArrayEquals(
+                    codec.encode(r(b), e(b, 20, T0 + 1)), primary.raw.get(r(b)), "byte-identical in the primary");
             assertArrayEquals(codec.encode(r(a), e(a, 11, T0 + 2)), primary.raw.get(r(a)));
             assertFalse(store.journal().hasPending(), "journal emptied");
             assertFalse(store.primaryUnavailable());
             assertEquals(1, logs.count("INFO", "answers again"));
 
-            primary.down.set(true);                       // a second outage warns again, once
+            primary.down.set(true); // a second outage warns again, once
             store.get(a);
             store.get(a);
             assertEquals(2, logs.count("WARN", "primary store unavailable"));
@@ -165,8 +169,8 @@ class FallbackStoreTest {
         FallbackStore store = new FallbackStore(primary, file());
         CacheKey k = Entries.key("k:n1:c");
         primary.down.set(true);
-        store.put(k, e(k, 1, T0));                        // journaled with createdAt T0
-        primary.putDirect(k, e(k, 2, T0 + 1000));          // another driver wrote a newer one meanwhile
+        store.put(k, e(k, 1, T0)); // journaled with createdAt T0
+        primary.putDirect(k, e(k, 2, T0 + 1000)); // another driver wrote a newer one meanwhile
         primary.down.set(false);
         assertEquals(2.0, store.get(k).orElseThrow().entry().profile().meanNanos());
         store.flushFileCopies();
@@ -233,13 +237,22 @@ class FallbackStoreTest {
         CacheKey tampered = Entries.key("tampered:n1:c");
         CacheKey unsigned = Entries.key("unsigned:n1:c");
         CacheKey moved = Entries.key("moved:n1:c");
-        primary.raw.put(r(poisoned), new String(new EntryCodec(null).encode(r(poisoned), e(poisoned, 1, T0)), StandardCharsets.UTF_8)
-                .replace("\"partitions\":16,", "\"partitions\":1000000000,").getBytes(StandardCharsets.UTF_8));
-        primary.raw.put(r(tampered), new String(codec.encode(r(tampered), e(tampered, 1, T0)), StandardCharsets.UTF_8)
-                .replace("\"meanNanos\":1.0", "\"meanNanos\":9.0").getBytes(StandardCharsets.UTF_8));
+        primary.raw.put(
+                r(poisoned),
+                new String(new EntryCodec(null).encode(r(poisoned), e(poisoned, 1, T0)), StandardCharsets.UTF_8)
+                        .replace("\"partitions\":16,", "\"partitions\":1000000000,")
+                        .getBytes(StandardCharsets.UTF_8));
+        primary.raw.put(
+                r(tampered),
+                new String(codec.encode(r(tampered), e(tampered, 1, T0)), StandardCharsets.UTF_8)
+                        .replace("\"meanNanos\":1.0", "\"meanNanos\":9.0")
+                        .getBytes(StandardCharsets.UTF_8));
         primary.raw.put(r(unsigned), new EntryCodec(null).encode(r(unsigned), e(unsigned, 1, T0)));
-        primary.raw.put(r(moved), new String(codec.encode(P + "v1:orig:n1:c", e(Entries.key("orig:n1:c"), 1, T0)), StandardCharsets.UTF_8)
-                .replace(P + "v1:orig:n1:c", r(moved)).getBytes(StandardCharsets.UTF_8));
+        primary.raw.put(
+                r(moved),
+                new String(codec.encode(P + "v1:orig:n1:c", e(Entries.key("orig:n1:c"), 1, T0)), StandardCharsets.UTF_8)
+                        .replace(P + "v1:orig:n1:c", r(moved))
+                        .getBytes(StandardCharsets.UTF_8));
         for (CacheKey k : List.of(poisoned, tampered, unsigned, moved)) {
             assertTrue(store.get(k).isEmpty(), k + " must be a miss");
         }
@@ -256,8 +269,16 @@ class FallbackStoreTest {
     @Test
     void anOutOfBoundsEntryFromThePrimaryIsNotCopied() {
         CacheKey k = Entries.key("k:n1:c");
-        CacheEntry bad = new CacheEntry(1, k, io.amorsize.measure.CostProfile.of(5, 0.1, 1, 1), EntryCodecFixtures.CLUSTER,
-                io.amorsize.model.Workload.of(1_000_000, 4), 1_000_000, 1, io.amorsize.Action.REPARTITION, T0);
+        CacheEntry bad = new CacheEntry(
+                1,
+                k,
+                io.amorsize.measure.CostProfile.of(5, 0.1, 1, 1),
+                EntryCodecFixtures.CLUSTER,
+                io.amorsize.model.Workload.of(1_000_000, 4),
+                1_000_000,
+                1,
+                io.amorsize.Action.REPARTITION,
+                T0);
         InMemoryStore lax = new InMemoryStore();
         lax.put(k, bad);
         FallbackStore store = new FallbackStore(lax, file());

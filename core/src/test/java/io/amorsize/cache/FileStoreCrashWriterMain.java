@@ -16,19 +16,22 @@ public final class FileStoreCrashWriterMain {
     static final String PREFIX = "t:";
     static final String VERSION_KEY = "t:v1:ver:n1:c";
 
-    private FileStoreCrashWriterMain() {
-    }
+    private FileStoreCrashWriterMain() {}
 
     public static void main(String[] args) {
         FileStore store = new FileStore(Path.of(args[1]), PREFIX, Duration.ofDays(7), new EntryCodec(null));
         switch (args[0]) {
             case "loop" -> {
-                long v = store.get(Entries.k(VERSION_KEY)).map(h -> (long) h.entry().profile().meanNanos()).orElse(0L);
+                long v = store.get(Entries.k(VERSION_KEY))
+                        .map(h -> (long) h.entry().profile().meanNanos())
+                        .orElse(0L);
                 System.out.println("READY " + v);
                 System.out.flush();
                 while (true) {
                     v++;
-                    store.put(Entries.k(VERSION_KEY), EntryCodecFixtures.entryWithMean(VERSION_KEY, v, 1_700_000_000_000L + v));
+                    store.put(
+                            Entries.k(VERSION_KEY),
+                            EntryCodecFixtures.entryWithMean(VERSION_KEY, v, 1_700_000_000_000L + v));
                     System.out.println("OK " + v);
                     System.out.flush();
                 }

@@ -44,7 +44,9 @@ final class FileStoreLogs implements AutoCloseable {
     }
 
     long count(String level, String contains) {
-        return lines.stream().filter(l -> l.startsWith(level + " ") && l.contains(contains)).count();
+        return lines.stream()
+                .filter(l -> l.startsWith(level + " ") && l.contains(contains))
+                .count();
     }
 
     @Override

@@ -48,28 +48,40 @@ class FileStoreProcessIT {
 
     /** A child JVM with this test's class path, stdout read into {@code lines}. */
     private Process start(List<String> lines, CountDownLatch ready, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), FileStoreCrashWriterMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                FileStoreCrashWriterMain.class.getName()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         children.add(p);
         CountDownLatch eof = new CountDownLatch(1);
         stdoutEof.put(p, eof);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                while ((l = r.readLine()) != null) {
-                    lines.add(l);
-                    if (l.startsWith("READY") || (l.startsWith("OK ") && ready.getCount() > 0 && lines.size() == 2)) {
-                        ready.countDown();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String l;
+                        while ((l = r.readLine()) != null) {
+                            lines.add(l);
+                            if (l.startsWith("READY")
+                                    || (l.startsWith("OK ") && ready.getCount() > 0 && lines.size() == 2)) {
+                                ready.countDown();
+                            }
+                        }
+                        eof.countDown(); // a real end of the pipe: every line the child wrote has been read
+                    } catch (IOException e) {
+                        lines.add("READ FAILED " + e); // the stream was closed under us: lines may be lost
                     }
-                }
-                eof.countDown(); // a real end of the pipe: every line the child wrote has been read
-            } catch (IOException e) {
-                lines.add("READ FAILED " + e); // the stream was closed under us: lines may be lost
-            }
-        }, "child-stdout");
+                },
+                "child-stdout");
         reader.setDaemon(true);
         reader.start();
         return p;
@@ -96,11 +108,22 @@ class FileStoreProcessIT {
         FileStore.FileRecord r = image.values().iterator().next();
         for (int i = 0; i < FILLER; i++) {
             String k = "t:v1:filler-" + i + ":n1:c";
-            image.put(k, new FileStore.FileRecord(r.expiresAt(), r.entry().replace("t:v1:filler-" + (FILLER - 1) + ":n1:c", k)));
+            image.put(
+                    k,
+                    new FileStore.FileRecord(
+                            r.expiresAt(), r.entry().replace("t:v1:filler-" + (FILLER - 1) + ":n1:c", k)));
         }
-        image.put(FileStoreCrashWriterMain.VERSION_KEY, new FileStore.FileRecord(r.expiresAt(), new String(new EntryCodec(null)
-                .encode(FileStoreCrashWriterMain.VERSION_KEY, EntryCodecFixtures.entryWithMean(FileStoreCrashWriterMain.VERSION_KEY, 1, 1_700_000_000_001L)),
-                StandardCharsets.UTF_8)));
+        image.put(
+                FileStoreCrashWriterMain.VERSION_KEY,
+                new FileStore.FileRecord(
+                        r.expiresAt(),
+                        new String(
+                                new EntryCodec(null)
+                                        .encode(
+                                                FileStoreCrashWriterMain.VERSION_KEY,
+                                                EntryCodecFixtures.entryWithMean(
+                                                        FileStoreCrashWriterMain.VERSION_KEY, 1, 1_700_000_000_001L)),
+                                StandardCharsets.UTF_8)));
         AtomicFiles.write(store.file(), FileStore.serialize(image));
         long size = Files.size(store.file());
         assertTrue(size > 200_000, "file should be large enough to be killed mid-write: " + size);
@@ -120,43 +143,76 @@ class FileStoreProcessIT {
             p.toHandle().destroyForcibly();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             // Every line the child wrote is read once the reader thread saw the end of the pipe.
-            assertTrue(stdoutEof.get(p).await(30, TimeUnit.SECONDS), "the child's stdout was not read to the end: " + lines);
-            long acked = lines.stream().filter(l -> l.startsWith("OK ")).mapToLong(l -> Long.parseLong(l.substring(3))).max()
+            assertTrue(
+                    stdoutEof.get(p).await(30, TimeUnit.SECONDS),
+                    "the child's stdout was not read to the end: " + lines);
+            long acked = lines.stream()
+                    .filter(l -> l.startsWith("OK "))
+                    .mapToLong(l -> Long.parseLong(l.substring(3)))
+                    .max()
                     .orElse(fileVersion);
-            long started = lines.stream().filter(l -> l.startsWith("READY ")).mapToLong(l -> Long.parseLong(l.substring(6)))
-                    .findFirst().orElseThrow();
+            long started = lines.stream()
+                    .filter(l -> l.startsWith("READY "))
+                    .mapToLong(l -> Long.parseLong(l.substring(6)))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(fileVersion, started, "the child read the version the last round left");
 
             try (Stream<Path> s = Files.list(dir)) {
-                List<Path> tmps = s.filter(x -> x.toString().endsWith(".tmp") && !x.equals(planted)).toList();
+                List<Path> tmps = s.filter(x -> x.toString().endsWith(".tmp") && !x.equals(planted))
+                        .toList();
                 leftovers += tmps.size();
             }
             // The file parses and is complete.
             Map<String, FileStore.FileRecord> now = FileStore.parse(Files.readAllBytes(store.file()));
             assertEquals(FILLER + 1, now.size(), "round " + round);
-            FileStore reader = new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null));
-            long v = (long) reader.get(Entries.k(FileStoreCrashWriterMain.VERSION_KEY)).orElseThrow().entry().profile().meanNanos();
-            assertTrue(v == acked || v == acked + 1,
+            FileStore reader =
+                    new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null));
+            long v = (long) reader.get(Entries.k(FileStoreCrashWriterMain.VERSION_KEY))
+                    .orElseThrow()
+                    .entry()
+                    .profile()
+                    .meanNanos();
+            assertTrue(
+                    v == acked || v == acked + 1,
                     "round " + round + ": file has version " + v + ", last acknowledged " + acked);
             if (v == acked + 1) {
                 midWriteKills++;
             }
             assertTrue(v >= fileVersion, "never older than what was there");
             try (Stream<Path> s = Files.list(dir)) {
-                assertFalse(s.anyMatch(x -> x.getFileName().toString().contains(".corrupt")), "a reader saw a torn file");
+                assertFalse(
+                        s.anyMatch(x -> x.getFileName().toString().contains(".corrupt")), "a reader saw a torn file");
             }
             fileVersion = v;
             // Plant a .tmp with a bogus newer version: it must never be read.
             Map<String, FileStore.FileRecord> bogus = new TreeMap<>(now);
-            bogus.put(FileStoreCrashWriterMain.VERSION_KEY, new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
-                    .encode(FileStoreCrashWriterMain.VERSION_KEY, EntryCodecFixtures.entryWithMean(FileStoreCrashWriterMain.VERSION_KEY, 999_999, 1_700_000_000_000L)),
-                    StandardCharsets.UTF_8)));
+            bogus.put(
+                    FileStoreCrashWriterMain.VERSION_KEY,
+                    new FileStore.FileRecord(
+                            Long.MAX_VALUE,
+                            new String(
+                                    new EntryCodec(null)
+                                            .encode(
+                                                    FileStoreCrashWriterMain.VERSION_KEY,
+                                                    EntryCodecFixtures.entryWithMean(
+                                                            FileStoreCrashWriterMain.VERSION_KEY,
+                                                            999_999,
+                                                            1_700_000_000_000L)),
+                                    StandardCharsets.UTF_8)));
             Files.write(planted, FileStore.serialize(bogus));
-            assertEquals(v, (long) new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null))
-                    .get(Entries.k(FileStoreCrashWriterMain.VERSION_KEY)).orElseThrow().entry().profile().meanNanos());
+            assertEquals(v, (long)
+                    new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null))
+                            .get(Entries.k(FileStoreCrashWriterMain.VERSION_KEY))
+                            .orElseThrow()
+                            .entry()
+                            .profile()
+                            .meanNanos());
         }
-        System.out.printf("killedWriter: %d kills, final version %d, %d .tmp leftovers seen, %d kills after the rename "
-                + "but before the acknowledgement%n", KILLS, fileVersion, leftovers, midWriteKills);
+        System.out.printf(
+                "killedWriter: %d kills, final version %d, %d .tmp leftovers seen, %d kills after the rename "
+                        + "but before the acknowledgement%n",
+                KILLS, fileVersion, leftovers, midWriteKills);
         assertTrue(fileVersion > KILLS, "the children wrote something in most rounds: " + fileVersion);
     }
 
@@ -184,7 +240,8 @@ class FileStoreProcessIT {
             assertTrue(ps.get(i).waitFor(90, TimeUnit.SECONDS), "child " + i + " did not finish");
             assertEquals(0, ps.get(i).exitValue(), "child " + i + " failed: " + outs.get(i));
         }
-        List<String> keys = new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null)).scan("*");
+        List<String> keys =
+                new FileStore(dir, FileStoreCrashWriterMain.PREFIX, Duration.ofDays(7), new EntryCodec(null)).scan("*");
         assertEquals((procs + 1) * perProc, keys.size());
         for (int i = 0; i < procs; i++) {
             for (int j = 0; j < perProc; j++) {

@@ -34,7 +34,9 @@ class FileStoreSharedHostTest {
 
     @BeforeEach
     void posixOnly() {
-        assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        assumeTrue(java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews()
+                .contains("posix"));
     }
 
     private static FileStore store(Path dir) {
@@ -68,8 +70,13 @@ class FileStoreSharedHostTest {
         // Someone's file with a valid image, linked in place of ours.
         Path elsewhere = tmp.resolve("elsewhere.json");
         Map<String, FileStore.FileRecord> image = new TreeMap<>();
-        image.put(s.render(k), new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
-                .encode(s.render(k), EntryCodecFixtures.entry(k, T0)), StandardCharsets.UTF_8)));
+        image.put(
+                s.render(k),
+                new FileStore.FileRecord(
+                        Long.MAX_VALUE,
+                        new String(
+                                new EntryCodec(null).encode(s.render(k), EntryCodecFixtures.entry(k, T0)),
+                                StandardCharsets.UTF_8)));
         byte[] planted = FileStore.serialize(image);
         Files.write(elsewhere, planted);
         Files.createSymbolicLink(s.file(), elsewhere);
@@ -87,13 +94,20 @@ class FileStoreSharedHostTest {
         try (FileStoreLogs logs = new FileStoreLogs()) {
             FileStore s = store(dir);
             CacheKey k = Entries.key("k:n1:c");
-            StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                    () -> s.put(k, EntryCodecFixtures.entry(k, T0)));
-            assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("chmod 700 " + dir), e.getMessage());
+            StoreUnavailableException e =
+                    assertThrows(StoreUnavailableException.class, () -> s.put(k, EntryCodecFixtures.entry(k, T0)));
+            assertTrue(
+                    e.getMessage().contains(dir.toString()) && e.getMessage().contains("chmod 700 " + dir),
+                    e.getMessage());
             assertThrows(StoreUnavailableException.class, () -> s.get(k));
-            assertThrows(StoreUnavailableException.class, () -> Journal.of(s).append(s.render(k), EntryCodecFixtures.entry(k, T0)));
+            assertThrows(
+                    StoreUnavailableException.class,
+                    () -> Journal.of(s).append(s.render(k), EntryCodecFixtures.entry(k, T0)));
             assertFalse(Journal.of(s).hasPending());
-            assertEquals(1, logs.count("WARN", "not using the local cache file"), logs.lines().toString());
+            assertEquals(
+                    1,
+                    logs.count("WARN", "not using the local cache file"),
+                    logs.lines().toString());
             try (Stream<Path> files = Files.list(dir)) {
                 assertEquals(List.of(), files.toList(), "nothing created in a refused directory");
             }
@@ -118,8 +132,11 @@ class FileStoreSharedHostTest {
         FileStore s = store(dir);
         CacheKey k = Entries.key("k:n1:c");
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> s.get(k));
-        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("owned by nobody")
-                && e.getMessage().contains("cache.dir"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(dir.toString())
+                        && e.getMessage().contains("owned by nobody")
+                        && e.getMessage().contains("cache.dir"),
+                e.getMessage());
     }
 
     @Test
@@ -154,7 +171,10 @@ class FileStoreSharedHostTest {
         }
         List<String> copies;
         try (Stream<Path> files = Files.list(dir)) {
-            copies = files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".corrupt")).sorted().toList();
+            copies = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains(".corrupt"))
+                    .sorted()
+                    .toList();
         }
         assertEquals(3, copies.size(), copies.toString());
         for (String c : copies) {

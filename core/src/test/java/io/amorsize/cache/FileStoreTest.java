@@ -33,6 +33,7 @@ class FileStoreTest {
     static final String P = "amorsize:";
     /** The data file of a file-only store under {@link #P} without a secret. */
     static final String FILE = FileStore.fileName(CacheTarget.id(null, P, "none"));
+
     static final long T0 = 1_700_000_000_000L;
 
     @TempDir
@@ -127,19 +128,24 @@ class FileStoreTest {
         assertFalse(other.delete(k("other:v1:f1:n1:c")));
         assertThrows(IllegalArgumentException.class, () -> a.keyOf("other:v1:f1:n1:c"), "a key outside the prefix");
         assertThrows(IllegalArgumentException.class, () -> a.keyOf(P + "x"), "not a key of this schema");
-        assertThrows(IllegalArgumentException.class,
-                () -> a.put(k(P + "v1:f9:n1:c"), EntryCodecFixtures.entry(P + "v1:f8:n1:c", T0)), "entry for another key");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> a.put(k(P + "v1:f9:n1:c"), EntryCodecFixtures.entry(P + "v1:f8:n1:c", T0)),
+                "entry for another key");
     }
 
     /** Entries the codec rejects are misses, counted, logged once, and never served. */
     @Test
     void rejectedEntriesAreMisses() throws Exception {
         String key = P + "v1:f:n1:c";
-        String good = new String(new EntryCodec(null).encode(key, EntryCodecFixtures.entry(key, T0)), StandardCharsets.UTF_8);
+        String good =
+                new String(new EntryCodec(null).encode(key, EntryCodecFixtures.entry(key, T0)), StandardCharsets.UTF_8);
         String poisoned = good.replace("\"partitions\":16,", "\"partitions\":1000000000,");
         Map<String, FileStore.FileRecord> m = new TreeMap<>();
         m.put(key, new FileStore.FileRecord(Long.MAX_VALUE, poisoned));
-        m.put(P + "v1:unsigned:n1:c", new FileStore.FileRecord(Long.MAX_VALUE, good.replace(key, P + "v1:unsigned:n1:c")));
+        m.put(
+                P + "v1:unsigned:n1:c",
+                new FileStore.FileRecord(Long.MAX_VALUE, good.replace(key, P + "v1:unsigned:n1:c")));
         Files.write(dir.resolve(FILE), FileStore.serialize(m));
         try (FileStoreLogs logs = new FileStoreLogs()) {
             FileStore s = store();
@@ -164,7 +170,9 @@ class FileStoreTest {
             s.put(k(key), EntryCodecFixtures.entry(key, T0));
         }
         byte[] valid = readFile();
-        byte[] badUtf8 = new String(valid, StandardCharsets.UTF_8).replace("spark", "sp\u00e9rk").getBytes(StandardCharsets.UTF_8);
+        byte[] badUtf8 = new String(valid, StandardCharsets.UTF_8)
+                .replace("spark", "sp\u00e9rk")
+                .getBytes(StandardCharsets.UTF_8);
         int at = indexOf(badUtf8, (byte) 0xC3);
         badUtf8[at + 1] = (byte) 0x28; // 0xC3 followed by '(' is not UTF-8
         Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
@@ -194,7 +202,10 @@ class FileStoreTest {
             n++;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(AtomicFiles.MAX_CORRUPT_COPIES, files.filter(x -> x.getFileName().toString().contains(".corrupt")).count(),
+            assertEquals(
+                    AtomicFiles.MAX_CORRUPT_COPIES,
+                    files.filter(x -> x.getFileName().toString().contains(".corrupt"))
+                            .count(),
                     "older .corrupt copies are deleted");
         }
     }
@@ -216,8 +227,13 @@ class FileStoreTest {
         FileStore s = store();
         s.put(k(key), EntryCodecFixtures.entryWithMean(key, 100, T0));
         Map<String, FileStore.FileRecord> newer = new TreeMap<>();
-        newer.put(key, new FileStore.FileRecord(Long.MAX_VALUE, new String(new EntryCodec(null)
-                .encode(key, EntryCodecFixtures.entryWithMean(key, 999, T0 + 1)), StandardCharsets.UTF_8)));
+        newer.put(
+                key,
+                new FileStore.FileRecord(
+                        Long.MAX_VALUE,
+                        new String(
+                                new EntryCodec(null).encode(key, EntryCodecFixtures.entryWithMean(key, 999, T0 + 1)),
+                                StandardCharsets.UTF_8)));
         Path tmp = dir.resolve(FILE + ".12345.tmp");
         Files.write(tmp, FileStore.serialize(newer));
         assertEquals(100.0, store().get(k(key)).orElseThrow().entry().profile().meanNanos());
@@ -254,7 +270,11 @@ class FileStoreTest {
         }
         assertEquals(90, store().scan("*").size());
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(), files.filter(p -> p.toString().endsWith(".tmp") || p.toString().contains(".corrupt")).toList());
+            assertEquals(
+                    List.of(),
+                    files.filter(p -> p.toString().endsWith(".tmp")
+                                    || p.toString().contains(".corrupt"))
+                            .toList());
         }
     }
 

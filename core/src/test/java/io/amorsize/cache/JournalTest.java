@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amorsize.key.CacheKey;
+import io.amorsize.testing.FakeStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.amorsize.testing.FakeStore;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import io.amorsize.key.CacheKey;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,17 +48,43 @@ class JournalTest {
         j.append(P + "v1:olderInPrimary:n1:c", e(P + "v1:olderInPrimary:n1:c", 2, T0));
         j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 3, T0));
         j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 4, T0 + 10)); // newer line for the same key
-        j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 5, T0 + 5));  // appended later but older
+        j.append(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 5, T0 + 5)); // appended later but older
         assertEquals(3, j.pending().size());
         assertTrue(j.hasPending());
 
         Journal.ReplayResult r = j.replayTo(primary);
         assertEquals(new Journal.ReplayResult(2, 1, 0, 0, 0, false), r);
-        assertEquals(T0 + 500, primary.get(Entries.k(P + "v1:newerInPrimary:n1:c")).orElseThrow().entry().createdAtMillis());
-        assertEquals(1.0, primary.get(Entries.k(P + "v1:newerInPrimary:n1:c")).orElseThrow().entry().profile().meanNanos());
-        assertEquals(2.0, primary.get(Entries.k(P + "v1:olderInPrimary:n1:c")).orElseThrow().entry().profile().meanNanos());
-        assertEquals(4.0, primary.get(Entries.k(P + "v1:absent:n1:c")).orElseThrow().entry().profile().meanNanos());
-        assertArrayEquals(codec.encode(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 4, T0 + 10)), primary.raw.get(P + "v1:absent:n1:c"), "byte-identical");
+        assertEquals(
+                T0 + 500,
+                primary.get(Entries.k(P + "v1:newerInPrimary:n1:c"))
+                        .orElseThrow()
+                        .entry()
+                        .createdAtMillis());
+        assertEquals(
+                1.0,
+                primary.get(Entries.k(P + "v1:newerInPrimary:n1:c"))
+                        .orElseThrow()
+                        .entry()
+                        .profile()
+                        .meanNanos());
+        assertEquals(
+                2.0,
+                primary.get(Entries.k(P + "v1:olderInPrimary:n1:c"))
+                        .orElseThrow()
+                        .entry()
+                        .profile()
+                        .meanNanos());
+        assertEquals(
+                4.0,
+                primary.get(Entries.k(P + "v1:absent:n1:c"))
+                        .orElseThrow()
+                        .entry()
+                        .profile()
+                        .meanNanos());
+        assertArrayEquals(
+                codec.encode(P + "v1:absent:n1:c", e(P + "v1:absent:n1:c", 4, T0 + 10)),
+                primary.raw.get(P + "v1:absent:n1:c"),
+                "byte-identical");
         assertFalse(Files.exists(j.file()), "a fully replayed journal is removed");
         assertFalse(j.hasPending());
 
@@ -85,7 +111,13 @@ class JournalTest {
         primary.failPutsAfter = Integer.MAX_VALUE;
         assertTrue(j.replayTo(primary).complete());
         for (int i = 0; i < 5; i++) {
-            assertEquals(10.0 + i, primary.get(Entries.k(P + "v1:k" + i + ":n1:c")).orElseThrow().entry().profile().meanNanos());
+            assertEquals(
+                    10.0 + i,
+                    primary.get(Entries.k(P + "v1:k" + i + ":n1:c"))
+                            .orElseThrow()
+                            .entry()
+                            .profile()
+                            .meanNanos());
         }
     }
 
@@ -119,8 +151,11 @@ class JournalTest {
     void aTornLastLineIsSkippedAndTheNextAppendStartsAFreshLine() throws Exception {
         Journal j = journal();
         j.append(P + "v1:a:n1:c", e(P + "v1:a:n1:c", 1, T0));
-        Files.write(j.file(), "{\"key\":\"amorsize:b\",\"expiresAt\":99999999999999,\"entry\":\"{\\\"sch"
-                .getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        Files.write(
+                j.file(),
+                "{\"key\":\"amorsize:b\",\"expiresAt\":99999999999999,\"entry\":\"{\\\"sch"
+                        .getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.APPEND);
         j.append(P + "v1:c:n1:c", e(P + "v1:c:n1:c", 3, T0));
         Map<String, CacheEntry> pending = journal().pending();
         assertEquals(java.util.Set.of(P + "v1:a:n1:c", P + "v1:c:n1:c"), pending.keySet());
@@ -145,7 +180,8 @@ class JournalTest {
         FakeStore primary = new FakeStore(P, codec);
         Journal.ReplayWriter wrongType = (p, entry) -> {
             if (p.render(entry.key()).equals(P + "v1:k1:n1:c")) {
-                throw new StoreServerException("WRONGTYPE Operation against a key holding the wrong kind of value", null);
+                throw new StoreServerException(
+                        "WRONGTYPE Operation against a key holding the wrong kind of value", null);
             }
             return Journal.ReplayWriter.IF_NEWER.write(p, entry);
         };
@@ -193,9 +229,14 @@ class JournalTest {
 
     @Test
     void theJournalAndTheFileAreNamedAfterTheTargetNeverTheSecret() {
-        CacheConfig staging = CacheConfig.builder().redisUrl("redis://:pw@staging:6379/0").fallbackDir(dir).build();
-        CacheConfig prod = staging.toBuilder().redisUrl("redis://:pw@prod:6379/0").build();
-        CacheConfig db1 = staging.toBuilder().redisUrl("redis://:pw@staging:6379/1").build();
+        CacheConfig staging = CacheConfig.builder()
+                .redisUrl("redis://:pw@staging:6379/0")
+                .fallbackDir(dir)
+                .build();
+        CacheConfig prod =
+                staging.toBuilder().redisUrl("redis://:pw@prod:6379/0").build();
+        CacheConfig db1 =
+                staging.toBuilder().redisUrl("redis://:pw@staging:6379/1").build();
         CacheConfig otherPrefix = staging.toBuilder().keyPrefix("other:").build();
         CacheConfig signed = staging.toBuilder().hmacSecret("very-secret-value").build();
         java.util.Set<Path> files = new java.util.HashSet<>();
@@ -205,18 +246,27 @@ class JournalTest {
             files.add(f.file());
             journals.add(Journal.of(f).file());
             assertFalse(f.file().toString().contains("very-secret-value"));
-            assertFalse(f.file().toString().contains(CacheTarget.secretId("very-secret-value")),
+            assertFalse(
+                    f.file().toString().contains(CacheTarget.secretId("very-secret-value")),
                     "not even the secret's own hash");
-            assertTrue(f.file().getFileName().toString().matches("amorsize-cache-[0-9a-f]{16}\\.v1\\.json"), f.file().toString());
+            assertTrue(
+                    f.file().getFileName().toString().matches("amorsize-cache-[0-9a-f]{16}\\.v1\\.json"),
+                    f.file().toString());
         }
         assertEquals(5, files.size(), "each target its own file");
         assertEquals(5, journals.size(), "and its own journal");
-        assertEquals(FileStore.forConfig(staging).file(), FileStore.forConfig(staging.toBuilder().redisUrl(
-                "redis://:another-password@staging:6379/0").build()).file(), "the password is not part of the target");
+        assertEquals(
+                FileStore.forConfig(staging).file(),
+                FileStore.forConfig(staging.toBuilder()
+                                .redisUrl("redis://:another-password@staging:6379/0")
+                                .build())
+                        .file(),
+                "the password is not part of the target");
         // A write journaled for staging is not replayed into prod.
         FileStore stagingFile = FileStore.forConfig(staging);
         CacheKey k = Entries.key("k:n1:c");
-        Journal.of(stagingFile).append(stagingFile.render(k), EntryCodecFixtures.entryWithMean(stagingFile.render(k), 1, T0));
+        Journal.of(stagingFile)
+                .append(stagingFile.render(k), EntryCodecFixtures.entryWithMean(stagingFile.render(k), 1, T0));
         assertTrue(Journal.of(FileStore.forConfig(prod)).pending().isEmpty());
         assertEquals(1, Journal.of(FileStore.forConfig(staging)).pending().size());
     }
@@ -225,8 +275,10 @@ class JournalTest {
     void rejectedAndExpiredLinesAreNeverReplayed() throws Exception {
         String good = new String(codec.encode(P + "v1:bad:n1:c", e(P + "v1:bad:n1:c", 1, T0)), StandardCharsets.UTF_8)
                 .replace("\"partitions\":16,", "\"partitions\":1000000000,");
-        String line = new String(FileStore.MAPPER.writeValueAsBytes(new Journal.Line(P + "v1:bad:n1:c", Long.MAX_VALUE, good)),
-                StandardCharsets.UTF_8) + "\n";
+        String line = new String(
+                        FileStore.MAPPER.writeValueAsBytes(new Journal.Line(P + "v1:bad:n1:c", Long.MAX_VALUE, good)),
+                        StandardCharsets.UTF_8)
+                + "\n";
         Files.writeString(dir.resolve(Journal.fileName(T)), line);
         FileStoreTest.MutableClock clock = new FileStoreTest.MutableClock(System.currentTimeMillis());
         Journal j = new Journal(dir, T, codec, Duration.ofMinutes(1), clock);
@@ -237,7 +289,8 @@ class JournalTest {
         assertEquals(0, r.replayed());
         assertEquals(1, r.dropped(), "the expired line");
         assertTrue(primary.raw.isEmpty());
-        assertEquals(1, r.remaining(), "a line this process rejects is kept (it may be another version's), never replayed");
+        assertEquals(
+                1, r.remaining(), "a line this process rejects is kept (it may be another version's), never replayed");
         assertTrue(j.pending().isEmpty());
     }
 

@@ -10,15 +10,15 @@ import io.amorsize.Action;
 import io.amorsize.Source;
 import io.amorsize.key.CacheKey;
 import io.amorsize.model.Observation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +48,8 @@ abstract class RecommendationStoreContract {
 
     /** A per-test unique prefix, so a shared backend (Redis) starts empty. */
     String prefix() {
-        return "contract-" + getClass().getSimpleName() + "-" + ProcessHandle.current().pid() + ":";
+        return "contract-" + getClass().getSimpleName() + "-"
+                + ProcessHandle.current().pid() + ":";
     }
 
     private RecommendationStore store(String prefix) {
@@ -82,8 +83,8 @@ abstract class RecommendationStoreContract {
     }
 
     static Observation observation(long id, double observedNanos) {
-        return new Observation(id, T0 + id, 16, Action.REPARTITION, 1, 0, 2.1e9, observedNanos, 100_000, 950.5,
-                2e6, 1.25);
+        return new Observation(
+                id, T0 + id, 16, Action.REPARTITION, 1, 0, 2.1e9, observedNanos, 100_000, 950.5, 2e6, 1.25);
     }
 
     @Test
@@ -96,7 +97,8 @@ abstract class RecommendationStoreContract {
             assertTrue(s.observe(k, observation(id, 2e9 + id), 3));
         }
         CacheEntry back = s.get(k).orElseThrow().entry();
-        assertEquals(List.of(observation(2, 2e9 + 2), observation(3, 2e9 + 3), observation(4, 2e9 + 4)), back.history());
+        assertEquals(
+                List.of(observation(2, 2e9 + 2), observation(3, 2e9 + 3), observation(4, 2e9 + 4)), back.history());
         assertEquals(e.withoutHistory(), back.withoutHistory(), "the rest of the entry is untouched");
     }
 
@@ -194,7 +196,8 @@ abstract class RecommendationStoreContract {
         assertEquals(rendered, s.render(k), "the key format existing entries were written with");
         assertEquals(List.of(rendered), s.scan("*"));
         assertEquals(k, s.keyOf(rendered));
-        assertEquals(entry(k, 100), s.get(s.keyOf(s.scan("*").get(0))).orElseThrow().entry());
+        assertEquals(
+                entry(k, 100), s.get(s.keyOf(s.scan("*").get(0))).orElseThrow().entry());
         assertThrows(IllegalArgumentException.class, () -> s.keyOf("elsewhere:v1:f1:n20:spark-4.1.1-s8-m30"));
         assertThrows(IllegalArgumentException.class, () -> s.keyOf(prefix + "lock:v1:f1:n20:c"));
         assertThrows(IllegalArgumentException.class, () -> s.keyOf(prefix + "v2:f1:n20:c"));
@@ -237,8 +240,8 @@ abstract class RecommendationStoreContract {
         assertEquals(List.of(s.render(key("g1"))), s.scan("*"));
         assertEquals(1, s.clear("*"));
         assertEquals(List.of(), s.scan("*"));
-        assertEquals(9.0, other.get(key("f1")).orElseThrow().entry().profile().meanNanos(),
-                "clear never leaves the prefix");
+        assertEquals(
+                9.0, other.get(key("f1")).orElseThrow().entry().profile().meanNanos(), "clear never leaves the prefix");
         assertNotSame(s, other);
     }
 

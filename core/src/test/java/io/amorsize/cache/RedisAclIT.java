@@ -23,12 +23,17 @@ class RedisAclIT {
     /** The exact line from the docs, so the docs cannot drift from what is tested. */
     static String documentedAclLine() throws IOException {
         String cacheDoc = aclLineOf(Path.of("..", "docs", "CACHE.md"));
-        assertEquals(cacheDoc, aclLineOf(Path.of("..", "README.md")), "README.md and docs/CACHE.md must show the same ACL line");
+        assertEquals(
+                cacheDoc,
+                aclLineOf(Path.of("..", "README.md")),
+                "README.md and docs/CACHE.md must show the same ACL line");
         return cacheDoc;
     }
 
     private static String aclLineOf(Path doc) throws IOException {
-        List<String> lines = Files.readAllLines(doc).stream().filter(l -> l.startsWith("ACL SETUSER amorsize ")).toList();
+        List<String> lines = Files.readAllLines(doc).stream()
+                .filter(l -> l.startsWith("ACL SETUSER amorsize "))
+                .toList();
         assertEquals(1, lines.size(), doc + " must hold exactly one 'ACL SETUSER amorsize' line");
         return lines.get(0).trim();
     }
@@ -39,7 +44,10 @@ class RedisAclIT {
         try (RedisServerProcess server = RedisServerProcess.start()) {
             assertEquals("OK", server.cli(acl.split(" +")));
             String url = "redis://amorsize:amorsize-password@127.0.0.1:" + server.port();
-            CacheConfig cfg = CacheConfig.builder().redisUrl(url).deadline(Duration.ofSeconds(2)).build();
+            CacheConfig cfg = CacheConfig.builder()
+                    .redisUrl(url)
+                    .deadline(Duration.ofSeconds(2))
+                    .build();
             assertEquals("amorsize:", cfg.keyPrefix());
             try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
                 assertTrue(store.ping());
@@ -55,7 +63,8 @@ class RedisAclIT {
                 StoreStats stats = store.stats();
                 assertTrue(stats.enabled());
                 assertEquals(1, stats.keyCount());
-                assertTrue(stats.memoryUsedBytes() > 0 && !stats.serverVersion().isEmpty() && stats.uptimeSeconds() >= 0);
+                assertTrue(
+                        stats.memoryUsedBytes() > 0 && !stats.serverVersion().isEmpty() && stats.uptimeSeconds() >= 0);
                 assertTrue(store.delete(Entries.k(key)));
                 store.put(Entries.k(key), Entries.sample(key));
                 assertEquals(1, store.clear("*"));
@@ -63,19 +72,26 @@ class RedisAclIT {
 
                 // and it is least privilege: nothing else is allowed
                 String asUser = "--user";
-                for (List<String> denied : List.of(List.of("FLUSHALL"), List.of("KEYS", "*"), List.of("CONFIG", "GET", "*"),
-                        List.of("SET", "other:x", "1"), List.of("CLIENT", "KILL", "TYPE", "normal"))) {
-                    List<String> args = new java.util.ArrayList<>(List.of(asUser, "amorsize", "--pass", "amorsize-password"));
+                for (List<String> denied : List.of(
+                        List.of("FLUSHALL"),
+                        List.of("KEYS", "*"),
+                        List.of("CONFIG", "GET", "*"),
+                        List.of("SET", "other:x", "1"),
+                        List.of("CLIENT", "KILL", "TYPE", "normal"))) {
+                    List<String> args =
+                            new java.util.ArrayList<>(List.of(asUser, "amorsize", "--pass", "amorsize-password"));
                     args.addAll(denied);
                     String out = server.cli(args.toArray(new String[0]));
                     assertTrue(out.contains("NOPERM"), denied + " must be denied, got: " + out);
                 }
             }
             // Outside its keys the server answers NOPERM: a server error, not "Redis is down".
-            CacheConfig other = CacheConfig.builder().redisUrl(url).keyPrefix("other:").build();
+            CacheConfig other =
+                    CacheConfig.builder().redisUrl(url).keyPrefix("other:").build();
             try (RedisStore store = new RedisStore(other, Entries.CODEC, Ticker.system())) {
                 String key = "other:v1:f:n10:c";
-                StoreServerException e = assertThrows(StoreServerException.class, () -> store.put(Entries.k(key), Entries.sample(key)));
+                StoreServerException e =
+                        assertThrows(StoreServerException.class, () -> store.put(Entries.k(key), Entries.sample(key)));
                 assertTrue(e.getMessage().contains("NOPERM"), e.getMessage());
                 assertEquals("CLOSED", store.breakerState());
             }

@@ -8,8 +8,8 @@ import io.amorsize.testing.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -52,9 +52,19 @@ class RedisBoundedReadIT {
             assertEquals(104_857_600L, admin.strlen(PREFIX + "v1:huge:n1:c"));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), BoundedReadChild.class.getName(), server.url(), PREFIX,
-                Integer.toString(THREADS), Long.toString(DEADLINE_MILLIS)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BoundedReadChild.class.getName(),
+                        server.url(),
+                        PREFIX,
+                        Integer.toString(THREADS),
+                        Long.toString(DEADLINE_MILLIS))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
@@ -65,7 +75,9 @@ class RedisBoundedReadIT {
         assertEquals(0, Integer.parseInt(m.group(2)), "no reader failed: " + out);
         assertEquals(THREADS, Integer.parseInt(m.group(1)), "every read is a miss: " + out);
         assertEquals(1, Integer.parseInt(m.group(4)), "one WARN: " + out);
-        assertTrue(out.contains("104857600 bytes") && out.contains(PREFIX + "v1:huge:n1:c"), "the WARN names the key and size: " + out);
+        assertTrue(
+                out.contains("104857600 bytes") && out.contains(PREFIX + "v1:huge:n1:c"),
+                "the WARN names the key and size: " + out);
         assertTrue(Long.parseLong(m.group(5)) < DEADLINE_MILLIS, "within the deadline: " + out);
     }
 
@@ -74,23 +86,35 @@ class RedisBoundedReadIT {
         AtomicLong now = new AtomicLong();
         Duration cooldown = Duration.ofSeconds(30);
         // one pooled connection: once it is open, calls run on the caller's thread
-        CacheConfig cfg = CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).maxConnections(1)
-                .breakerCooldown(cooldown).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(server.url())
+                .keyPrefix(PREFIX)
+                .maxConnections(1)
+                .breakerCooldown(cooldown)
+                .build();
         try (RedisStore store = new RedisStore(cfg, Entries.CODEC, now::get)) {
             assertTrue(store.ping());
-            assertThrows(StoreUnavailableException.class, () -> store.call("GET", c -> {
-                throw new JedisConnectionException("connection refused");
-            }));
+            assertThrows(
+                    StoreUnavailableException.class,
+                    () -> store.call("GET", c -> {
+                        throw new JedisConnectionException("connection refused");
+                    }));
             assertEquals("OPEN", store.breakerState());
             now.addAndGet(cooldown.toNanos() + 1);
-            assertThrows(OutOfMemoryError.class, () -> store.call("GET", c -> {
-                throw new OutOfMemoryError("Java heap space (test)");
-            }));
-            assertEquals("OPEN", store.breakerState(), "the failed probe opened the breaker again, not stuck HALF_OPEN");
+            assertThrows(
+                    OutOfMemoryError.class,
+                    () -> store.call("GET", c -> {
+                        throw new OutOfMemoryError("Java heap space (test)");
+                    }));
+            assertEquals(
+                    "OPEN", store.breakerState(), "the failed probe opened the breaker again, not stuck HALF_OPEN");
             now.addAndGet(cooldown.toNanos() + 1);
-            assertThrows(StoreUnavailableException.class, () -> store.call("GET", c -> {
-                throw new NoClassDefFoundError("some/Missing");
-            }), "an Error that is not the VM's is reported as unavailable");
+            assertThrows(
+                    StoreUnavailableException.class,
+                    () -> store.call("GET", c -> {
+                        throw new NoClassDefFoundError("some/Missing");
+                    }),
+                    "an Error that is not the VM's is reported as unavailable");
             assertEquals("OPEN", store.breakerState());
             now.addAndGet(cooldown.toNanos() + 1);
             assertTrue(store.ping(), "the next probe after the cool-down reaches Redis");

@@ -26,8 +26,14 @@ class RedisClusterIT {
         List<RedisServerProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                nodes.add(RedisServerProcess.startOnPort(portWithFreeBus(), "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
+                nodes.add(RedisServerProcess.startOnPort(
+                        portWithFreeBus(),
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-node-timeout",
+                        "2000"));
             }
             List<String> create = new ArrayList<>(List.of("--cluster", "create"));
             nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
@@ -35,12 +41,18 @@ class RedisClusterIT {
             String out = nodes.get(0).cli(create.toArray(new String[0]));
             assertTrue(out.contains("All 16384 slots covered"), out);
             for (RedisServerProcess n : nodes) {
-                RedisSentinelIT.awaitTrue(() -> n.cli("CLUSTER", "INFO").contains("cluster_state:ok"), 20_000,
+                RedisSentinelIT.awaitTrue(
+                        () -> n.cli("CLUSTER", "INFO").contains("cluster_state:ok"),
+                        20_000,
                         "cluster_state:ok on " + n);
             }
-            String url = "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port();
-            CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix("amz-cluster:")
-                    .deadline(Duration.ofSeconds(2)).build();
+            String url = "redis-cluster://127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:"
+                    + nodes.get(1).port();
+            CacheConfig cfg = CacheConfig.builder()
+                    .redisUrl(url)
+                    .keyPrefix("amz-cluster:")
+                    .deadline(Duration.ofSeconds(2))
+                    .build();
             try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
                 assertTrue(store.ping());
                 List<String> keys = new ArrayList<>();
@@ -49,7 +61,8 @@ class RedisClusterIT {
                     store.put(Entries.k(k), Entries.sample(k));
                     keys.add(k);
                 }
-                long nodesWithKeys = nodes.stream().filter(n -> !"0".equals(n.cli("DBSIZE"))).count();
+                long nodesWithKeys =
+                        nodes.stream().filter(n -> !"0".equals(n.cli("DBSIZE"))).count();
                 assertEquals(3, nodesWithKeys, "keys spread over the three masters");
                 for (String k : keys) {
                     assertTrue(store.get(Entries.k(k)).isPresent(), k);
@@ -57,9 +70,11 @@ class RedisClusterIT {
                 assertEquals(60, store.scan("v1:*").size());
                 Optional<ComputeLock> lock = store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5));
                 assertTrue(lock.isPresent());
-                assertTrue(store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5)).isEmpty());
+                assertTrue(store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5))
+                        .isEmpty());
                 lock.get().close();
-                assertTrue(store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5)).isPresent());
+                assertTrue(store.tryLock(Entries.k(keys.get(0)), Duration.ofSeconds(5))
+                        .isPresent());
                 StoreStats s = store.stats();
                 assertEquals(61, s.keyCount(), "60 entries + 1 lock");
                 assertTrue(s.serverVersion().length() > 0 && s.memoryUsedBytes() > 0);

@@ -39,6 +39,7 @@ class RedisCompareAndSetIT {
 
     @TempDir
     Path dir;
+
     private RedisServerProcess server;
     private RedisStore store;
     private Jedis admin;
@@ -58,7 +59,10 @@ class RedisCompareAndSetIT {
     }
 
     private CacheConfig.Builder config() {
-        return CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).deadline(Duration.ofSeconds(3))
+        return CacheConfig.builder()
+                .redisUrl(server.url())
+                .keyPrefix(PREFIX)
+                .deadline(Duration.ofSeconds(3))
                 .socketTimeout(Duration.ofSeconds(2));
     }
 
@@ -80,7 +84,8 @@ class RedisCompareAndSetIT {
         List<BufferedReader> outs = new ArrayList<>();
         try {
             for (Process p : both) {
-                BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 outs.add(r);
                 assertEquals("READY", r.readLine());
             }
@@ -101,7 +106,8 @@ class RedisCompareAndSetIT {
 
         // the driver that measured earlier arrives late, in its own process: it still loses
         Process late = child(older, 1);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(late.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(late.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("READY", r.readLine());
             late.getOutputStream().write("GO\n".getBytes(StandardCharsets.UTF_8));
             late.getOutputStream().flush();
@@ -116,9 +122,19 @@ class RedisCompareAndSetIT {
 
     private Process child(long createdAt, int rounds) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CasRaceChild.class.getName(), server.url(), PREFIX, Long.toString(createdAt), Integer.toString(rounds))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new ProcessBuilder(
+                        java,
+                        "-Xmx128m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CasRaceChild.class.getName(),
+                        server.url(),
+                        PREFIX,
+                        Long.toString(createdAt),
+                        Integer.toString(rounds))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
     }
 
     /** A journaled older write replayed after another driver wrote a newer entry leaves the newer one. */

@@ -40,6 +40,7 @@ class RedisFallbackIT {
 
     @TempDir
     Path dir;
+
     private RedisServerProcess server;
     private FallbackStore store;
     private FileStore file;
@@ -48,10 +49,16 @@ class RedisFallbackIT {
     @BeforeEach
     void start() {
         server = RedisServerProcess.start();
-        CacheConfig cfg = CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX)
-                .connectTimeout(Duration.ofMillis(300)).socketTimeout(Duration.ofMillis(300))
-                .deadline(Duration.ofSeconds(1)).poolMaxWait(Duration.ofMillis(150))
-                .breakerCooldown(Duration.ofMillis(500)).fallbackDir(dir).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(server.url())
+                .keyPrefix(PREFIX)
+                .connectTimeout(Duration.ofMillis(300))
+                .socketTimeout(Duration.ofMillis(300))
+                .deadline(Duration.ofSeconds(1))
+                .poolMaxWait(Duration.ofMillis(150))
+                .breakerCooldown(Duration.ofMillis(500))
+                .fallbackDir(dir)
+                .build();
         redis = new RedisStore(cfg, Entries.CODEC, Ticker.system());
         file = new FileStore(dir, PREFIX, cfg.ttl(), Entries.CODEC);
         store = new FallbackStore(redis, file);
@@ -115,7 +122,8 @@ class RedisFallbackIT {
         stop.set(true);
         worker.join(10_000);
 
-        assertTrue(slowest.get() < TimeUnit.MILLISECONDS.toNanos(2 * 1000 + 300),
+        assertTrue(
+                slowest.get() < TimeUnit.MILLISECONDS.toNanos(2 * 1000 + 300),
                 "slowest put+get pair " + TimeUnit.NANOSECONDS.toMillis(slowest.get()) + " ms (deadline 1 s per call)");
         assertFalse(outageWrites.isEmpty(), "the worker wrote during the outage");
         assertEquals(Set.of(Source.CACHE_FILE), sourcesWhileDown, "reads during the outage came from the file");

@@ -48,9 +48,13 @@ class RedisFaultIT {
     }
 
     private CacheConfig.Builder config(String url) {
-        return CacheConfig.builder().redisUrl(url).keyPrefix(PREFIX)
-                .connectTimeout(Duration.ofMillis(300)).socketTimeout(Duration.ofMillis(300))
-                .deadline(Duration.ofSeconds(1)).poolMaxWait(Duration.ofMillis(150))
+        return CacheConfig.builder()
+                .redisUrl(url)
+                .keyPrefix(PREFIX)
+                .connectTimeout(Duration.ofMillis(300))
+                .socketTimeout(Duration.ofMillis(300))
+                .deadline(Duration.ofSeconds(1))
+                .poolMaxWait(Duration.ofMillis(150))
                 .breakerCooldown(Duration.ofMillis(700));
     }
 
@@ -83,8 +87,9 @@ class RedisFaultIT {
         // Fail-fast means "no network": compare with the 300 ms socket timeout, with a margin that holds
         // while other processes hold the cores (a descheduled thread can lose a few milliseconds).
         assertTrue(nanos[nanos.length / 2] < 2_000_000, "median fail-fast " + nanos[nanos.length / 2] + " ns");
-        assertTrue(nanos[nanos.length - 1] < 50_000_000, "slowest fail-fast " + nanos[nanos.length - 1]
-                + " ns: at least 6x below one socket timeout");
+        assertTrue(
+                nanos[nanos.length - 1] < 50_000_000,
+                "slowest fail-fast " + nanos[nanos.length - 1] + " ns: at least 6x below one socket timeout");
 
         server.resume();
         Thread.sleep(800); // cool-down 700 ms
@@ -157,7 +162,10 @@ class RedisFaultIT {
         assertEquals("CLOSED", store.breakerState());
         assertEquals(0, client.getPool().getNumActive(), "no connection leaked");
         String clients = server.cli("CLIENT", "LIST");
-        long ours = clients.lines().filter(l -> l.contains("name=amorsize-" + ProcessHandle.current().pid())).count();
+        long ours = clients.lines()
+                .filter(l ->
+                        l.contains("name=amorsize-" + ProcessHandle.current().pid()))
+                .count();
         assertTrue(ours >= 1 && ours <= 2, "connections on the server: " + ours + "\n" + clients);
     }
 
@@ -168,15 +176,19 @@ class RedisFaultIT {
         server = RedisServerProcess.start("--requirepass", "right-pass-93");
         String secret = "wrong-pass-Zq81x";
         try (LogCapture logs = LogCapture.start()) {
-            store = new RedisStore(config("redis://default:" + secret + "@127.0.0.1:" + server.port()).build(),
-                    Entries.CODEC, Ticker.system());
+            store = new RedisStore(
+                    config("redis://default:" + secret + "@127.0.0.1:" + server.port())
+                            .build(),
+                    Entries.CODEC,
+                    Ticker.system());
             String key = PREFIX + "v1:f:n1:c";
             long t0 = System.nanoTime();
-            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
+            StoreUnavailableException e =
+                    assertThrows(StoreUnavailableException.class, () -> store.get(Entries.k(key)));
             assertTrue(millisSince(t0) < 500, "auth failure is fast");
             assertEquals("OPEN", store.breakerState());
-            StoreUnavailableException again = assertThrows(StoreUnavailableException.class,
-                    () -> store.put(Entries.k(key), Entries.sample(key)));
+            StoreUnavailableException again =
+                    assertThrows(StoreUnavailableException.class, () -> store.put(Entries.k(key), Entries.sample(key)));
             assertFalse(store.ping());
             store.stats();
             StringBuilder all = new StringBuilder(logs.text());

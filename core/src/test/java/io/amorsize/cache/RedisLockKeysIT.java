@@ -23,9 +23,14 @@ class RedisLockKeysIT {
     @Test
     void lockKeysAreNotCountedListedOrCleared() {
         try (RedisServerProcess server = RedisServerProcess.start();
-             Jedis admin = new Jedis("127.0.0.1", server.port());
-             RedisStore store = new RedisStore(CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).build(),
-                     Entries.CODEC, Ticker.system())) {
+                Jedis admin = new Jedis("127.0.0.1", server.port());
+                RedisStore store = new RedisStore(
+                        CacheConfig.builder()
+                                .redisUrl(server.url())
+                                .keyPrefix(PREFIX)
+                                .build(),
+                        Entries.CODEC,
+                        Ticker.system())) {
             CacheKey a = Entries.key("a:n1:c");
             CacheKey b = Entries.key("b:n1:c");
             store.put(a, Entries.sample(a));
@@ -35,7 +40,9 @@ class RedisLockKeysIT {
             String lockKey = store.lockKey(Entries.key("c:n1:c"));
             assertTrue(admin.exists(lockKey), "the lock key is in Redis under the prefix");
 
-            assertEquals(List.of(store.render(a), store.render(b)), store.scan("*").stream().sorted().toList());
+            assertEquals(
+                    List.of(store.render(a), store.render(b)),
+                    store.scan("*").stream().sorted().toList());
             assertEquals(2, store.stats().keyCount(), "stats count entries only");
             assertEquals(2, store.clear("*"));
             assertTrue(admin.exists(lockKey), "clear leaves a lock another driver holds");

@@ -33,12 +33,17 @@ class RedisRecoveryIT {
     @Test
     void redisRestartedEmptyGetsTheLocalFilesEntryBack() throws Exception {
         try (RedisServerProcess server = RedisServerProcess.start()) {
-            CacheConfig cfg = CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).fallbackDir(dir)
-                    .deadline(Duration.ofSeconds(2)).build();
+            CacheConfig cfg = CacheConfig.builder()
+                    .redisUrl(server.url())
+                    .keyPrefix(PREFIX)
+                    .fallbackDir(dir)
+                    .deadline(Duration.ofSeconds(2))
+                    .build();
             CacheKey k = Entries.key("lost:n1:c");
             CacheKey never = Entries.key("never:n1:c");
             CacheEntry entry = Entries.sample(k);
-            try (FallbackStore store = new FallbackStore(new RedisStore(cfg, Entries.CODEC, Ticker.system()),
+            try (FallbackStore store = new FallbackStore(
+                    new RedisStore(cfg, Entries.CODEC, Ticker.system()),
                     new FileStore(dir, PREFIX, cfg.ttl(), Entries.CODEC))) {
                 store.put(k, entry);
                 assertEquals(Source.CACHE_REDIS, store.get(k).orElseThrow().source());
@@ -52,8 +57,12 @@ class RedisRecoveryIT {
                         assertEquals(Source.CACHE_FILE, hit.get().source());
                         assertEquals(entry, hit.get().entry());
                         assertTrue(store.get(never).isEmpty(), "a key no one has stays a miss");
-                        assertEquals(1, logs.at(Level.INFO).stream().filter(l -> l.message().contains("copied the local"))
-                                .count(), logs.text());
+                        assertEquals(
+                                1,
+                                logs.at(Level.INFO).stream()
+                                        .filter(l -> l.message().contains("copied the local"))
+                                        .count(),
+                                logs.text());
                     }
                     byte[] raw = admin.get(store.render(k).getBytes(StandardCharsets.UTF_8));
                     assertNotNull(raw, "the entry is back in Redis");
@@ -66,7 +75,9 @@ class RedisRecoveryIT {
                     try (RedisStore other = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
                         other.put(k, Entries.sample(k, entry.createdAtMillis() + 5000));
                     }
-                    assertEquals(entry.createdAtMillis() + 5000, store.get(k).orElseThrow().entry().createdAtMillis());
+                    assertEquals(
+                            entry.createdAtMillis() + 5000,
+                            store.get(k).orElseThrow().entry().createdAtMillis());
                 }
             }
         }

@@ -21,20 +21,28 @@ class RedisSentinelIT {
     @Test
     void readsContinueAfterFailover() throws Exception {
         try (RedisServerProcess master = RedisServerProcess.start();
-             RedisServerProcess replica = RedisServerProcess.start()) {
+                RedisServerProcess replica = RedisServerProcess.start()) {
             // make it a replica of the master
             assertEquals("OK", replica.cli("REPLICAOF", "127.0.0.1", String.valueOf(master.port())));
-            awaitTrue(() -> replica.cli("INFO", "replication").contains("master_link_status:up"), 15_000, "replica sync");
-            try (RedisServerProcess sentinel = RedisServerProcess.sentinel("amz", master.port(),
-                    Duration.ofMillis(1000), Duration.ofMillis(3000))) {
-                awaitTrue(() -> sentinel.cli("SENTINEL", "REPLICAS", "amz").contains(String.valueOf(replica.port())),
-                        15_000, "sentinel discovers the replica");
+            awaitTrue(
+                    () -> replica.cli("INFO", "replication").contains("master_link_status:up"), 15_000, "replica sync");
+            try (RedisServerProcess sentinel = RedisServerProcess.sentinel(
+                    "amz", master.port(), Duration.ofMillis(1000), Duration.ofMillis(3000))) {
+                awaitTrue(
+                        () -> sentinel.cli("SENTINEL", "REPLICAS", "amz").contains(String.valueOf(replica.port())),
+                        15_000,
+                        "sentinel discovers the replica");
 
                 String url = "redis-sentinel://127.0.0.1:" + sentinel.port() + "/amz";
-                CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix("amorsize-sentinel:")
-                        .connectTimeout(Duration.ofMillis(300)).socketTimeout(Duration.ofMillis(300))
-                        .deadline(Duration.ofSeconds(1)).poolMaxWait(Duration.ofMillis(200))
-                        .breakerCooldown(Duration.ofMillis(300)).build();
+                CacheConfig cfg = CacheConfig.builder()
+                        .redisUrl(url)
+                        .keyPrefix("amorsize-sentinel:")
+                        .connectTimeout(Duration.ofMillis(300))
+                        .socketTimeout(Duration.ofMillis(300))
+                        .deadline(Duration.ofSeconds(1))
+                        .poolMaxWait(Duration.ofMillis(200))
+                        .breakerCooldown(Duration.ofMillis(300))
+                        .build();
                 try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system())) {
                     String key = "amorsize-sentinel:v1:f:n1:c";
                     store.put(Entries.k(key), Entries.sample(key));
@@ -57,16 +65,21 @@ class RedisSentinelIT {
                         }
                         Thread.sleep(100);
                     }
-                    assertTrue(readAgain, "no read after failover; sentinel says "
-                            + sentinel.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "amz"));
-                    assertTrue(sentinel.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "amz").contains(String.valueOf(replica.port())),
+                    assertTrue(
+                            readAgain,
+                            "no read after failover; sentinel says "
+                                    + sentinel.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "amz"));
+                    assertTrue(
+                            sentinel.cli("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "amz")
+                                    .contains(String.valueOf(replica.port())),
                             "the replica was promoted");
                     assertTrue(replica.cli("INFO", "replication").contains("role:master"));
                     String key2 = "amorsize-sentinel:v1:g:n1:c";
                     store.put(Entries.k(key2), Entries.sample(key2));
                     assertEquals("1", replica.cli("EXISTS", key2), "writes go to the new master");
                     System.out.println("sentinel failover: reads back after "
-                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms, " + unavailable + " unavailable calls");
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms, " + unavailable
+                            + " unavailable calls");
                 }
             }
         }

@@ -42,6 +42,7 @@ class RedisServerErrorIT {
 
     @TempDir
     Path dir;
+
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private RedisServerProcess server;
     private Jedis admin;
@@ -52,10 +53,16 @@ class RedisServerErrorIT {
     void start() {
         server = RedisServerProcess.start();
         admin = new Jedis("127.0.0.1", server.port());
-        CacheConfig cfg = CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX)
-                .connectTimeout(Duration.ofMillis(500)).socketTimeout(Duration.ofMillis(2000))
-                .deadline(Duration.ofSeconds(3)).poolMaxWait(Duration.ofMillis(500))
-                .breakerCooldown(COOLDOWN).fallbackDir(dir).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(server.url())
+                .keyPrefix(PREFIX)
+                .connectTimeout(Duration.ofMillis(500))
+                .socketTimeout(Duration.ofMillis(2000))
+                .deadline(Duration.ofSeconds(3))
+                .poolMaxWait(Duration.ofMillis(500))
+                .breakerCooldown(COOLDOWN)
+                .fallbackDir(dir)
+                .build();
         redis = new RedisStore(cfg, Entries.CODEC, now::get);
         store = new FallbackStore(redis, new FileStore(dir, PREFIX, cfg.ttl(), Entries.CODEC));
     }
@@ -196,20 +203,27 @@ class RedisServerErrorIT {
 
     @Test
     void everyUnavailableReplyIsClassifiedAsUnavailableAndOthersAsServerErrors() {
-        RedisCalls calls = new RedisCalls(CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).build(), now::get);
+        RedisCalls calls = new RedisCalls(
+                CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).build(), now::get);
         try {
-            for (String reply : List.of("OOM command not allowed when used memory > 'maxmemory'.",
+            for (String reply : List.of(
+                    "OOM command not allowed when used memory > 'maxmemory'.",
                     "READONLY You can't write against a read only replica.",
                     "LOADING Redis is loading the dataset in memory",
                     "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
                     "TRYAGAIN Multiple keys request during rehashing of slot",
                     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
                     "CLUSTERDOWN The cluster is down")) {
-                assertInstanceOf(StoreUnavailableException.class, calls.classify("SET", new JedisDataException(reply)), reply);
+                assertInstanceOf(
+                        StoreUnavailableException.class, calls.classify("SET", new JedisDataException(reply)), reply);
             }
-            for (String reply : List.of("WRONGTYPE Operation against a key holding the wrong kind of value",
-                    "ERR unknown command", "OOMPH not a code", "NOSCRIPT No matching script")) {
-                assertInstanceOf(StoreServerException.class, calls.classify("SET", new JedisDataException(reply)), reply);
+            for (String reply : List.of(
+                    "WRONGTYPE Operation against a key holding the wrong kind of value",
+                    "ERR unknown command",
+                    "OOMPH not a code",
+                    "NOSCRIPT No matching script")) {
+                assertInstanceOf(
+                        StoreServerException.class, calls.classify("SET", new JedisDataException(reply)), reply);
             }
             assertFalse(RedisCalls.isServerUnavailable(null));
         } finally {

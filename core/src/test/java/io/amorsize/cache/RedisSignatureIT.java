@@ -21,23 +21,31 @@ class RedisSignatureIT {
     @Test
     void requireSignatureRejectsUnsignedAndForeignEntries() {
         try (RedisServerProcess server = RedisServerProcess.start()) {
-            CacheConfig open = CacheConfig.builder().redisUrl(server.url()).keyPrefix(PREFIX).build();
-            CacheConfig strict = open.toBuilder().hmacSecret("ours").requireSignature(true).build();
+            CacheConfig open = CacheConfig.builder()
+                    .redisUrl(server.url())
+                    .keyPrefix(PREFIX)
+                    .build();
+            CacheConfig strict =
+                    open.toBuilder().hmacSecret("ours").requireSignature(true).build();
             CacheConfig foreign = open.toBuilder().hmacSecret("theirs").build();
             CacheKey unsigned = Entries.key("unsigned:n1:c");
             CacheKey theirs = Entries.key("theirs:n1:c");
             CacheKey ours = Entries.key("ours:n1:c");
             try (RedisStore openStore = new RedisStore(open);
-                 RedisStore foreignStore = new RedisStore(foreign);
-                 RedisStore strictStore = new RedisStore(strict)) {
+                    RedisStore foreignStore = new RedisStore(foreign);
+                    RedisStore strictStore = new RedisStore(strict)) {
                 openStore.put(unsigned, Entries.sample(unsigned));
                 foreignStore.put(theirs, Entries.sample(theirs));
                 strictStore.put(ours, Entries.sample(ours));
                 assertTrue(strictStore.get(unsigned).isEmpty(), "an unsigned entry is rejected");
                 assertTrue(strictStore.get(theirs).isEmpty(), "an entry signed with another secret is rejected");
-                assertEquals(Entries.sample(ours), strictStore.get(ours).orElseThrow().entry());
+                assertEquals(
+                        Entries.sample(ours),
+                        strictStore.get(ours).orElseThrow().entry());
                 assertEquals(2, strictStore.stats().rejected());
-                assertTrue(openStore.get(theirs).isPresent(), "without a secret (and without the option) MACs are not checked");
+                assertTrue(
+                        openStore.get(theirs).isPresent(),
+                        "without a secret (and without the option) MACs are not checked");
             }
         }
     }

@@ -32,9 +32,19 @@ class RedisStampedeIT {
             List<Process> children = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    children.add(new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
-                            System.getProperty("java.class.path"), StampedeChild.class.getName(), url, prefix,
-                            String.valueOf(startAt), "4").redirectErrorStream(true).start());
+                    children.add(new ProcessBuilder(
+                                    java,
+                                    "-Xmx128m",
+                                    "-XX:TieredStopAtLevel=1",
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    StampedeChild.class.getName(),
+                                    url,
+                                    prefix,
+                                    String.valueOf(startAt),
+                                    "4")
+                            .redirectErrorStream(true)
+                            .start());
                 }
                 int[] here = StampedeChild.run(url, prefix, startAt, 16);
                 int measured = here[0];

@@ -32,7 +32,11 @@ class RedisStoreIT {
     @BeforeEach
     void open(TestRedis redis) {
         prefix = TestRedis.uniquePrefix("store");
-        CacheConfig cfg = CacheConfig.builder().redisUrl(redis.url()).keyPrefix(prefix).ttl(Duration.ofHours(1)).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(redis.url())
+                .keyPrefix(prefix)
+                .ttl(Duration.ofHours(1))
+                .build();
         store = new RedisStore(cfg, Entries.CODEC, Ticker.system());
         admin = RedisClient.create(java.net.URI.create(redis.url()));
     }
@@ -54,7 +58,10 @@ class RedisStoreIT {
         assertEquals(Source.CACHE_REDIS, hit.get().source());
         assertEquals(Entries.sample(key), hit.get().entry());
         long pttl = admin.pttl(key);
-        assertTrue(pttl > Duration.ofMinutes(59).toMillis() && pttl <= Duration.ofHours(1).toMillis(), "PTTL " + pttl);
+        assertTrue(
+                pttl > Duration.ofMinutes(59).toMillis()
+                        && pttl <= Duration.ofHours(1).toMillis(),
+                "PTTL " + pttl);
         StoreStats s = store.stats();
         assertEquals(1, s.hits());
         assertEquals(1, s.misses());
@@ -90,7 +97,10 @@ class RedisStoreIT {
                 store.put(Entries.k(k), Entries.sample(k));
             }
             assertEquals(1200, store.scan("*").size());
-            assertEquals(11, store.scan(prefix + "v1:f1?:*").size() + store.scan("v1:f1:*").size());
+            assertEquals(
+                    11,
+                    store.scan(prefix + "v1:f1?:*").size()
+                            + store.scan("v1:f1:*").size());
             assertEquals(100, store.clear("v1:f1??:*"));
             assertEquals(1100, store.scan("*").size());
             assertEquals(1100, store.clear("*"));
@@ -130,7 +140,9 @@ class RedisStoreIT {
     @Test
     void clientIsNamedWithPid() {
         assertTrue(store.ping());
-        String list = new String((byte[]) admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "LIST"), StandardCharsets.UTF_8);
+        String list = new String(
+                (byte[]) admin.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "LIST"),
+                StandardCharsets.UTF_8);
         assertTrue(list.contains("name=amorsize-" + ProcessHandle.current().pid()), list);
     }
 }

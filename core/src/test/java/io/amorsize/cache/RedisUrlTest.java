@@ -66,8 +66,8 @@ class RedisUrlTest {
         assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis-sentinel://h:26379"));
         assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis-cluster://h:7000/1"));
         assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis://h?timeout=1"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RedisUrl.parse("redis://user:hunter2@host:notaport"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> RedisUrl.parse("redis://user:hunter2@host:notaport"));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse("redis://hunter2@host"));
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());

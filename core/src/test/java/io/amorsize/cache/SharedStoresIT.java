@@ -36,7 +36,8 @@ class SharedStoresIT {
 
     @Test
     void noCacheOptionUsesTheProcessWideStore() {
-        RecommendationStore s = SharedStores.forSettings(Settings.builder().environment(Map.of()).build());
+        RecommendationStore s = SharedStores.forSettings(
+                Settings.builder().environment(Map.of()).build());
         assertSame(SharedStores.current(), s);
         assertTrue(SharedStores.isOpen());
         assertEquals("process-wide store", SharedStores.describe());
@@ -53,7 +54,8 @@ class SharedStoresIT {
         assertSame(s, SharedStores.forSettings(a), "opened once for the same options");
         assertEquals("local file", SharedStores.describe());
 
-        RecommendationStore other = SharedStores.forSettings(perCall(Map.of("cache.dir", dir.resolve("b").toString())));
+        RecommendationStore other = SharedStores.forSettings(
+                perCall(Map.of("cache.dir", dir.resolve("b").toString())));
         assertNotSame(s, other, "other options: another store");
         assertEquals("amorsize:", other.keyPrefix());
 
@@ -65,7 +67,8 @@ class SharedStoresIT {
     @Test
     void aRedisUrlConfiguresTheProcessWideStoreUntilTheApplicationCloses() {
         try (RedisServerProcess server = RedisServerProcess.start()) {
-            Settings s = perCall(Map.of("redis.url", server.url(), "cache.dir", dir.toString(), "cache.prefix", "shared-x:"));
+            Settings s = perCall(
+                    Map.of("redis.url", server.url(), "cache.dir", dir.toString(), "cache.prefix", "shared-x:"));
             RecommendationStore store = SharedStores.forSettings(s);
             assertSame(SharedStores.current(), store);
             assertInstanceOf(FallbackStore.class, store);

@@ -3,15 +3,15 @@ package io.amorsize.cache;
 import io.amorsize.Recommendation;
 import io.amorsize.Source;
 import io.amorsize.Ticker;
-import io.amorsize.tune.Tuner;
-import io.amorsize.tune.TuningRequest;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.key.InputShape;
 import io.amorsize.measure.CostProfile;
-import io.amorsize.tune.Measurement;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.InputShape;
+import io.amorsize.tune.Measurement;
+import io.amorsize.tune.Tuner;
+import io.amorsize.tune.TuningRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +34,7 @@ public final class StampedeChild {
     static final Duration MEASURE_TIME = Duration.ofMillis(1000);
     static final Duration LOCK_WAIT = Duration.ofSeconds(8);
 
-    private StampedeChild() {
-    }
+    private StampedeChild() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
@@ -48,12 +47,17 @@ public final class StampedeChild {
 
     /** @return {measurements run here, look-ups answered here} */
     static int[] run(String url, String prefix, long startAtMillis, int threads) throws Exception {
-        CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).deadline(Duration.ofSeconds(2))
-                .poolMaxWait(Duration.ofMillis(1500)).maxConnections(threads).build();
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(url)
+                .keyPrefix(prefix)
+                .deadline(Duration.ofSeconds(2))
+                .poolMaxWait(Duration.ofMillis(1500))
+                .maxConnections(threads)
+                .build();
         AtomicInteger measured = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
         try (RedisStore store = new RedisStore(cfg, Entries.CODEC, Ticker.system());
-             RedisClient counter = RedisClient.create(java.net.URI.create(url))) {
+                RedisClient counter = RedisClient.create(java.net.URI.create(url))) {
             store.ping(); // connect before the start instant
             Settings settings = Settings.defaults().with(Options.CACHE_PREFIX, prefix);
             Tuner tuner = new Tuner(store, settings, Clock.systemUTC(), LOCK_WAIT);

@@ -71,7 +71,11 @@ class StoreContractIT {
 
         @Override
         RecommendationStore open(String prefix) {
-            CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).ttl(Duration.ofHours(1)).build();
+            CacheConfig cfg = CacheConfig.builder()
+                    .redisUrl(url)
+                    .keyPrefix(prefix)
+                    .ttl(Duration.ofHours(1))
+                    .build();
             return new RedisStore(cfg, SIGNED, Ticker.system());
         }
 
@@ -99,7 +103,8 @@ class StoreContractIT {
 
         @Override
         RecommendationStore open(String prefix) {
-            return new FallbackStore(new FakeStore(prefix, SIGNED), new FileStore(dir, prefix, Duration.ofDays(7), SIGNED));
+            return new FallbackStore(
+                    new FakeStore(prefix, SIGNED), new FileStore(dir, prefix, Duration.ofDays(7), SIGNED));
         }
 
         @Override

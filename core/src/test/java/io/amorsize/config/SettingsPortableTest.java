@@ -12,12 +12,14 @@ class SettingsPortableTest {
 
     @Test
     void valuesRoundTripWithoutSecretsOrStoreOptions() {
-        Settings s = Settings.builder().perCall(Map.of(
-                "measure.budget", "750ms",
-                "measure.spend-share", "0.1",
-                "sample.partitions", "7",
-                "cache.secret", "s3cr3t",
-                "redis.url", "redis://user:pw@10.0.0.1:6379")).build();
+        Settings s = Settings.builder()
+                .perCall(Map.of(
+                        "measure.budget", "750ms",
+                        "measure.spend-share", "0.1",
+                        "sample.partitions", "7",
+                        "cache.secret", "s3cr3t",
+                        "redis.url", "redis://user:pw@10.0.0.1:6379"))
+                .build();
         Map<String, String> p = s.portable();
         assertFalse(p.containsKey("cache.secret"), "no secret travels to an executor: " + p);
         assertFalse(p.containsKey("redis.url"), "tasks never connect to a store: " + p);

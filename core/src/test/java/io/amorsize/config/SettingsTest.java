@@ -14,10 +14,23 @@ class SettingsTest {
     @Test
     void precedenceIsPerCallThenEngineThenEnvironmentThenDefault() {
         Settings s = Settings.builder()
-                .environment(Map.of("AMORSIZE_CACHE_PREFIX", "env:", "AMORSIZE_CACHE_TTL", "3600",
-                        "AMORSIZE_REDIS_URL", "redis://env:6379"))
-                .engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.cache.prefix", "conf:",
-                        "spark.amorsize.strict", "true", "spark.other", "ignored"))
+                .environment(Map.of(
+                        "AMORSIZE_CACHE_PREFIX",
+                        "env:",
+                        "AMORSIZE_CACHE_TTL",
+                        "3600",
+                        "AMORSIZE_REDIS_URL",
+                        "redis://env:6379"))
+                .engine(
+                        "SparkConf",
+                        "spark.amorsize.",
+                        Map.of(
+                                "spark.amorsize.cache.prefix",
+                                "conf:",
+                                "spark.amorsize.strict",
+                                "true",
+                                "spark.other",
+                                "ignored"))
                 .perCall(Map.of("strict", "false"))
                 .build();
         assertEquals("conf:", s.get(Options.CACHE_PREFIX));
@@ -36,31 +49,40 @@ class SettingsTest {
 
     @Test
     void badValuesNameTheKeyAndUnknownKeysAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.builder()
-                .engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.redis.pool-max-wait", "forever"))
-                .build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.builder()
+                        .engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.redis.pool-max-wait", "forever"))
+                        .build());
         assertTrue(e.getMessage().contains("spark.amorsize.redis.pool-max-wait"), e.getMessage());
-        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> Settings.builder()
-                .engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.redis.ulr", "x")).build());
+        IllegalArgumentException typo = assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.builder()
+                        .engine("SparkConf", "spark.amorsize.", Map.of("spark.amorsize.redis.ulr", "x"))
+                        .build());
         assertTrue(typo.getMessage().contains("spark.amorsize.redis.ulr"), typo.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> Settings.builder().perCall(Map.of("sample.max-records", "2")).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.builder()
+                        .perCall(Map.of("sample.max-records", "2"))
+                        .build());
     }
 
     @Test
     void secretsNeverShowInMessagesOrToString() {
-        Settings s = Settings.builder().perCall(Map.of("redis.url", "redis://u:hunter2@h:1",
-                "cache.secret", "s3cr3t")).build();
+        Settings s = Settings.builder()
+                .perCall(Map.of("redis.url", "redis://u:hunter2@h:1", "cache.secret", "s3cr3t"))
+                .build();
         assertFalse(s.toString().contains("hunter2"), s.toString());
         assertFalse(s.toString().contains("s3cr3t"), s.toString());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Options.SAMPLE_MAX_RECORDS.parse("x", "k"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Options.SAMPLE_MAX_RECORDS.parse("x", "k"));
         assertTrue(e.getMessage().contains("'x'"), e.getMessage());
         Option<String> secretInt = new Option<>("s", String.class, null, "d", null, true, t -> {
             throw new IllegalArgumentException("bad");
         });
-        IllegalArgumentException hidden = assertThrows(IllegalArgumentException.class,
-                () -> secretInt.parse("hunter2", "amorsize.s"));
+        IllegalArgumentException hidden =
+                assertThrows(IllegalArgumentException.class, () -> secretInt.parse("hunter2", "amorsize.s"));
         assertFalse(hidden.getMessage().contains("hunter2"), hidden.getMessage());
     }
 

@@ -131,7 +131,8 @@ class FunctionFingerprintIT {
         assertNotEquals(FunctionFingerprint.of(a), FunctionFingerprint.of(b));
         Function<Integer, Integer> plain = (Function<Integer, Integer> & Serializable) x -> x - 1;
         assertTrue(FunctionFingerprint.of(plain).matches("[0-9a-f]{32}"));
-        assertNotEquals(FunctionFingerprint.of(new Wrapper(timesTwo())), FunctionFingerprint.of(new Wrapper(timesThree())));
+        assertNotEquals(
+                FunctionFingerprint.of(new Wrapper(timesTwo())), FunctionFingerprint.of(new Wrapper(timesThree())));
         assertNotEquals(FunctionFingerprint.of(new Wrapper(times(2))), FunctionFingerprint.of(new Wrapper(times(3))));
         // a lambda wrapping a lambda (how an adapter may wrap the user's Spark function)
         RecordFunction<Integer, Integer> inner2 = timesTwo();
@@ -164,23 +165,30 @@ class FunctionFingerprintIT {
         Path dir = Files.createTempDirectory("fingerprint-src");
         Path src = dir.resolve("gen/Job.java");
         Files.createDirectories(src.getParent());
-        Files.writeString(src, "package gen;\n"
-                + "public class Job {\n"
-                + "  public static io.amorsize.RecordFunction<Integer, Integer> fn() {\n"
-                + "    return x -> " + body + ";\n"
-                + "  }\n"
-                + "}\n");
+        Files.writeString(
+                src,
+                "package gen;\n"
+                        + "public class Job {\n"
+                        + "  public static io.amorsize.RecordFunction<Integer, Integer> fn() {\n"
+                        + "    return x -> " + body + ";\n"
+                        + "  }\n"
+                        + "}\n");
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
         assertTrue(javac != null, "tests need a JDK (javax.tools compiler)");
-        String core = Path.of(RecordFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String core = Path.of(RecordFunction.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         int rc = javac.run(null, null, null, "-d", dir.toString(), "-cp", core, src.toString());
         assertEquals(0, rc, "javac failed");
         return dir;
     }
 
     private static String fingerprintLoadedFrom(Path dir) throws Exception {
-        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
-                FunctionFingerprintIT.class.getClassLoader())) {
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+                new java.net.URL[] {dir.toUri().toURL()}, FunctionFingerprintIT.class.getClassLoader())) {
             Object fn = loader.loadClass("gen.Job").getMethod("fn").invoke(null);
             // fingerprint while the loader is open: the class file is read through it
             return FunctionFingerprint.of(fn);
@@ -189,7 +197,8 @@ class FunctionFingerprintIT {
 
     private static void delete(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -234,13 +243,14 @@ class FunctionFingerprintIT {
         assertNotEquals(FunctionFingerprint.of("a:b", "c"), FunctionFingerprint.of("a", "b:c"));
         assertTrue(a.matches("[0-9a-f]{32}"), a);
 
-        IllegalArgumentException blankId = assertThrows(IllegalArgumentException.class, () -> FunctionFingerprint.of(" ", "1"));
+        IllegalArgumentException blankId =
+                assertThrows(IllegalArgumentException.class, () -> FunctionFingerprint.of(" ", "1"));
         assertTrue(blankId.getMessage().contains("id"), blankId.getMessage());
-        IllegalArgumentException nullVersion = assertThrows(IllegalArgumentException.class,
-                () -> FunctionFingerprint.of("x", (String) null));
+        IllegalArgumentException nullVersion =
+                assertThrows(IllegalArgumentException.class, () -> FunctionFingerprint.of("x", (String) null));
         assertTrue(nullVersion.getMessage().contains("version"), nullVersion.getMessage());
-        IllegalArgumentException nullFn = assertThrows(IllegalArgumentException.class,
-                () -> FunctionFingerprint.of((Object) null));
+        IllegalArgumentException nullFn =
+                assertThrows(IllegalArgumentException.class, () -> FunctionFingerprint.of((Object) null));
         assertTrue(nullFn.getMessage().contains("function"), nullFn.getMessage());
     }
 
@@ -250,8 +260,10 @@ class FunctionFingerprintIT {
 
     @Test
     void nonSerializableUserObjectsAreCoveredThroughTheirFields() {
-        assertNotEquals(FunctionFingerprint.of(timesOpaque(new Opaque(2))), FunctionFingerprint.of(timesOpaque(new Opaque(3))));
-        assertEquals(FunctionFingerprint.of(timesOpaque(new Opaque(2))), FunctionFingerprint.of(timesOpaque(new Opaque(2))));
+        assertNotEquals(
+                FunctionFingerprint.of(timesOpaque(new Opaque(2))), FunctionFingerprint.of(timesOpaque(new Opaque(3))));
+        assertEquals(
+                FunctionFingerprint.of(timesOpaque(new Opaque(2))), FunctionFingerprint.of(timesOpaque(new Opaque(2))));
     }
 
     @Test
@@ -286,8 +298,14 @@ class FunctionFingerprintIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = Files.createTempFile("fingerprint-child", ".out");
         Path err = Files.createTempFile("fingerprint-child", ".err");
-        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), ChildMain.class.getName())
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx64m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xshare:auto",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ChildMain.class.getName())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
@@ -297,7 +315,9 @@ class FunctionFingerprintIT {
             }
             String stderr = Files.readString(err, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), () -> "child failed: " + stderr);
-            return Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            return Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .toList();
         } finally {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
@@ -310,13 +330,13 @@ class FunctionFingerprintIT {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         Configuration config = ctx.getConfiguration();
         List<LogEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        AbstractAppender appender = new AbstractAppender("capture-" + System.nanoTime(), null, null, true,
-                Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                events.add(event.toImmutable());
-            }
-        };
+        AbstractAppender appender =
+                new AbstractAppender("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        events.add(event.toImmutable());
+                    }
+                };
         appender.start();
         String name = FunctionFingerprint.class.getName();
         LoggerConfig logger = new LoggerConfig(name, Level.WARN, false);

@@ -13,8 +13,10 @@ class CostProfileTest {
 
     @Test
     void flatAccessorsReadThroughToTheParts() {
-        CostProfile p = CostProfile.perRecord(new CostProfile.Sample(200, true, 1.5),
-                new CostProfile.Timing(1200, 1100, 1900, 2500, 4000, 0.3), new CostProfile.Resources(900, 64),
+        CostProfile p = CostProfile.perRecord(
+                new CostProfile.Sample(200, true, 1.5),
+                new CostProfile.Timing(1200, 1100, 1900, 2500, 4000, 0.3),
+                new CostProfile.Resources(900, 64),
                 CostProfile.Sizes.of(80, 16));
         assertEquals(200, p.sampleSize());
         assertTrue(p.steadyState());

@@ -21,14 +21,14 @@ import java.util.Locale;
  */
 public final class MeasurerAccuracyMain {
 
-    private MeasurerAccuracyMain() {
-    }
+    private MeasurerAccuracyMain() {}
 
     public static void main(String[] args) throws Exception {
         Measurer m = new Measurer(Settings.defaults(), Ticker.system());
         System.out.println("load average at start: " + loadAverage());
         System.out.println();
-        System.out.println("| function | nominal | p50 | mean | p95 | p50 err | mean err | cpu share | settled | timed | took |");
+        System.out.println(
+                "| function | nominal | p50 | mean | p95 | p50 err | mean err | cpu share | settled | timed | took |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         row(m, "x * 2 + 1", Double.NaN, 1000, x -> x * 2 + 1);
         row(m, "CPU spin 50 us", 50_000, 1000, x -> Work.spinCpu(50_000));
@@ -48,10 +48,17 @@ public final class MeasurerAccuracyMain {
         long took = System.nanoTime() - t0;
         BatchFit f = p.batchFit();
         System.out.println();
-        System.out.printf(Locale.ROOT, "batch sleep 20 ms + CPU spin 200 us/record: fixed %.2f ms (err %+.1f %%), "
+        System.out.printf(
+                Locale.ROOT,
+                "batch sleep 20 ms + CPU spin 200 us/record: fixed %.2f ms (err %+.1f %%), "
                         + "per record %.1f us (err %+.1f %%), %d sizes, r2 %.3f, took %d ms%n",
-                f.fixedNanos() / 1e6, 100 * (f.fixedNanos() / 20e6 - 1), f.perRecordNanos() / 1e3,
-                100 * (f.perRecordNanos() / 200e3 - 1), f.points(), f.rSquared(), took / 1_000_000);
+                f.fixedNanos() / 1e6,
+                100 * (f.fixedNanos() / 20e6 - 1),
+                f.perRecordNanos() / 1e3,
+                100 * (f.perRecordNanos() / 200e3 - 1),
+                f.points(),
+                f.rSquared(),
+                took / 1_000_000);
         System.out.println("load average at end: " + loadAverage());
     }
 
@@ -59,10 +66,20 @@ public final class MeasurerAccuracyMain {
         long t0 = System.nanoTime();
         CostProfile p = m.measure(List.of(Work.ints(records)), fn);
         long took = System.nanoTime() - t0;
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d | %d ms |%n", name,
-                Double.isNaN(nominal) ? "?" : ns(nominal), ns(p.p50Nanos()), ns(p.meanNanos()), ns(p.p95Nanos()),
-                err(p.p50Nanos(), nominal), err(p.meanNanos(), nominal), p.cpuFraction(), p.steadyState(),
-                p.sampleSize(), took / 1_000_000);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d | %d ms |%n",
+                name,
+                Double.isNaN(nominal) ? "?" : ns(nominal),
+                ns(p.p50Nanos()),
+                ns(p.meanNanos()),
+                ns(p.p95Nanos()),
+                err(p.p50Nanos(), nominal),
+                err(p.meanNanos(), nominal),
+                p.cpuFraction(),
+                p.steadyState(),
+                p.sampleSize(),
+                took / 1_000_000);
     }
 
     private static String ns(double v) {

@@ -39,11 +39,13 @@ class MeasurerContractTest {
             }
             return x;
         };
-        FunctionFailedException e = assertThrows(FunctionFailedException.class,
-                () -> quick().measure(List.of(Work.ints(20)), fn));
+        FunctionFailedException e =
+                assertThrows(FunctionFailedException.class, () -> quick().measure(List.of(Work.ints(20)), fn));
         assertEquals(7, e.recordIndex());
         assertSame(boom, e.getCause());
-        assertTrue(e.getMessage().contains("IllegalStateException") && e.getMessage().contains("boom on purpose"),
+        assertTrue(
+                e.getMessage().contains("IllegalStateException")
+                        && e.getMessage().contains("boom on purpose"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("#7"), e.getMessage());
     }
@@ -72,8 +74,8 @@ class MeasurerContractTest {
             }
             return batch;
         };
-        FunctionFailedException e = assertThrows(FunctionFailedException.class,
-                () -> quick().measureBatches(Work.ints(10), fn));
+        FunctionFailedException e =
+                assertThrows(FunctionFailedException.class, () -> quick().measureBatches(Work.ints(10), fn));
         assertInstanceOf(UnsupportedOperationException.class, e.getCause());
         assertTrue(e.recordIndex() >= 0 && e.recordIndex() < 10, () -> "index " + e.recordIndex());
     }
@@ -99,8 +101,8 @@ class MeasurerContractTest {
                 return x == 4 ? apply(x) : x;
             }
         };
-        FunctionFailedException e = assertThrows(FunctionFailedException.class,
-                () -> quick().measure(List.of(Work.ints(10)), recursive));
+        FunctionFailedException e =
+                assertThrows(FunctionFailedException.class, () -> quick().measure(List.of(Work.ints(10)), recursive));
         assertEquals(4, e.recordIndex());
         assertInstanceOf(StackOverflowError.class, e.getCause());
     }
@@ -117,7 +119,8 @@ class MeasurerContractTest {
 
     @Test
     void interruptEndsMeasurementEarlyAndStaysSet() {
-        Measurer slow = Measurer.withBudgets(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(60), 2000);
+        Measurer slow =
+                Measurer.withBudgets(Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(60), 2000);
         Thread.currentThread().interrupt();
         try {
             long t0 = System.nanoTime();
@@ -164,8 +167,8 @@ class MeasurerContractTest {
         long warmupMs = 20;
         long measureMs = 100;
         int maxRecords = 500;
-        ShippedTask task = partition -> Measurer
-                .withBudgets(Duration.ofMillis(100), Duration.ofMillis(warmupMs), Duration.ofMillis(measureMs), maxRecords)
+        ShippedTask task = partition -> Measurer.withBudgets(
+                        Duration.ofMillis(100), Duration.ofMillis(warmupMs), Duration.ofMillis(measureMs), maxRecords)
                 .measure(List.of(partition), (RecordFunction<Integer, Integer>) x -> x + 1);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {

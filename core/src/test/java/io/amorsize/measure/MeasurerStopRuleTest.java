@@ -58,7 +58,8 @@ class MeasurerStopRuleTest {
     }
 
     private static Measurer measurer(FakeClock clock) {
-        Settings s = Settings.defaults().with(Options.MEASURE_BUDGET, Duration.ofMillis(200))
+        Settings s = Settings.defaults()
+                .with(Options.MEASURE_BUDGET, Duration.ofMillis(200))
                 .with(Options.WARMUP_BUDGET, Duration.ofMillis(20));
         return new Measurer(s, clock).withSizer(r -> 16);
     }
@@ -116,7 +117,8 @@ class MeasurerStopRuleTest {
     @Test
     void aSmallCapEndsWarmUpTooAndSaysSo() {
         FakeClock clock = new FakeClock();
-        Settings s = Settings.defaults().with(Options.MEASURE_BUDGET, Duration.ofMillis(400))
+        Settings s = Settings.defaults()
+                .with(Options.MEASURE_BUDGET, Duration.ofMillis(400))
                 .with(Options.WARMUP_BUDGET, Duration.ofMillis(200));
         Rule rule = new Rule(false, Duration.ofMillis(10));
         List<Integer> records = new ArrayList<>();
@@ -125,10 +127,13 @@ class MeasurerStopRuleTest {
         }
         // a cost that keeps growing never settles: only the cap ends warm-up (at half of it)
         long[] calls = {0};
-        MeasureReport r = new Measurer(s, clock).withStopRule(rule).measureWithReport(List.of(records), x -> {
-            clock.now += 20_000 + 200 * calls[0]++;
-            return x;
-        }).report();
+        MeasureReport r = new Measurer(s, clock)
+                .withStopRule(rule)
+                .measureWithReport(List.of(records), x -> {
+                    clock.now += 20_000 + 200 * calls[0]++;
+                    return x;
+                })
+                .report();
         assertEquals(MeasureReport.WarmUpEnd.SPEND_CAP, r.warmUpEnd(), r::describe);
         assertTrue(r.warmUp().toMillis() <= 6, r::describe);
         assertEquals(MeasureReport.Stop.SPEND_CAP, r.stop(), r::describe);
@@ -140,12 +145,17 @@ class MeasurerStopRuleTest {
         FakeClock clock = new FakeClock();
         Measured m = run(measurer(clock), clock);
         MeasureReport r = m.report();
-        assertTrue(EnumSet.of(MeasureReport.Stop.EVERY_RECORD_TIMED, MeasureReport.Stop.MEAN_PRECISE).contains(r.stop()),
+        assertTrue(
+                EnumSet.of(MeasureReport.Stop.EVERY_RECORD_TIMED, MeasureReport.Stop.MEAN_PRECISE)
+                        .contains(r.stop()),
                 r::describe);
         assertEquals(m.profile().sampleSize(), r.records());
         assertEquals(1, r.partitions());
-        assertTrue(r.describe().matches("measured \\d+ records in 1 partition, \\d+ ms \\(warm-up \\d+ ms, .+\\); "
-                + "stopped: " + r.stop()), r.describe());
+        assertTrue(
+                r.describe()
+                        .matches("measured \\d+ records in 1 partition, \\d+ ms \\(warm-up \\d+ ms, .+\\); "
+                                + "stopped: " + r.stop()),
+                r.describe());
     }
 
     @Test
@@ -169,14 +179,26 @@ class MeasurerStopRuleTest {
 
     @Test
     void reportDescribesTheSpend() {
-        MeasureReport r = new MeasureReport(180, 2, Duration.ofMillis(40), Duration.ofMillis(96),
-                MeasureReport.WarmUpEnd.SETTLED, MeasureReport.Stop.DECISION_STABLE);
-        assertEquals("measured 180 records in 2 partitions, 96 ms (warm-up 40 ms, timings settled); stopped: decision stable",
+        MeasureReport r = new MeasureReport(
+                180,
+                2,
+                Duration.ofMillis(40),
+                Duration.ofMillis(96),
+                MeasureReport.WarmUpEnd.SETTLED,
+                MeasureReport.Stop.DECISION_STABLE);
+        assertEquals(
+                "measured 180 records in 2 partitions, 96 ms (warm-up 40 ms, timings settled); stopped: decision stable",
                 r.describe());
         assertEquals("measured 180 records in 2 partitions, 96 ms; stopped: decision stable", r.summary());
-        MeasureReport one = new MeasureReport(1, 1, Duration.ZERO, Duration.ofMillis(3), MeasureReport.WarmUpEnd.BUDGET,
+        MeasureReport one = new MeasureReport(
+                1,
+                1,
+                Duration.ZERO,
+                Duration.ofMillis(3),
+                MeasureReport.WarmUpEnd.BUDGET,
                 MeasureReport.Stop.SPEND_CAP);
-        assertEquals("measured 1 record in 1 partition, 3 ms (warm-up 0 ms, warm-up budget spent); stopped: spend cap",
+        assertEquals(
+                "measured 1 record in 1 partition, 3 ms (warm-up 0 ms, warm-up budget spent); stopped: spend cap",
                 one.describe());
     }
 }

@@ -33,8 +33,8 @@ class MeasurerTimingTest {
     }
 
     private static Measurer measurer(long warmupMillis, long measureMillis) {
-        return Measurer.withBudgets(Duration.ofMillis(300), Duration.ofMillis(warmupMillis),
-                Duration.ofMillis(measureMillis), 2000);
+        return Measurer.withBudgets(
+                Duration.ofMillis(300), Duration.ofMillis(warmupMillis), Duration.ofMillis(measureMillis), 2000);
     }
 
     @ParameterizedTest(name = "spin {0} ns on {1} records")
@@ -46,9 +46,12 @@ class MeasurerTimingTest {
         assertTrue(Work.relativeError(p.p50Nanos(), nanos) <= 0.20, () -> "p50 " + p.p50Nanos() + " vs " + nanos);
         // The mean CPU time, not the mean wall time: on a loaded machine preemption the run-queue
         // clock misses lands on random calls (the p50 above is the robust wall-time centre).
-        assertTrue(Work.relativeError(p.cpuNanos(), nanos) <= 0.20, () -> "mean CPU " + p.cpuNanos() + " vs " + nanos + " " + p);
+        assertTrue(
+                Work.relativeError(p.cpuNanos(), nanos) <= 0.20,
+                () -> "mean CPU " + p.cpuNanos() + " vs " + nanos + " " + p);
         assertTrue(p.sampleSize() >= 3, () -> "timed " + p.sampleSize());
-        assertTrue(p.p50Nanos() <= p.p95Nanos() && p.p95Nanos() <= p.p99Nanos() && p.p99Nanos() <= p.maxNanos(),
+        assertTrue(
+                p.p50Nanos() <= p.p95Nanos() && p.p95Nanos() <= p.p99Nanos() && p.p99Nanos() <= p.maxNanos(),
                 p::toString);
         assertEquals(1.0, p.partitionSkew());
         assertEquals(null, p.batchFit());
@@ -132,19 +135,21 @@ class MeasurerTimingTest {
 
     @Test
     void skewIsAboveOneWhenOnePartitionIsExpensive() {
-        List<List<Integer>> groups = List.of(Work.ints(0, 60), Work.ints(1000, 60), Work.ints(2000, 60),
-                Work.ints(3000, 60));
+        List<List<Integer>> groups =
+                List.of(Work.ints(0, 60), Work.ints(1000, 60), Work.ints(2000, 60), Work.ints(3000, 60));
         // partition 3 costs 400 us per record, the others 100 us: skew = 400 / 175 = 2.29
         RecordFunction<Integer, Long> fn = x -> Work.spinCpu(x >= 3000 ? 400_000 : 100_000);
         CostProfile p = measurer(100, 1500).measure(groups, fn);
-        assertTrue(Work.relativeError(p.partitionSkew(), 400.0 / 175.0) <= 0.25, () -> "skew " + p.partitionSkew() + " " + p);
+        assertTrue(
+                Work.relativeError(p.partitionSkew(), 400.0 / 175.0) <= 0.25,
+                () -> "skew " + p.partitionSkew() + " " + p);
         assertTrue(Work.relativeError(p.meanNanos(), 175_000) <= 0.25, () -> "mean " + p.meanNanos() + " " + p);
     }
 
     @Test
     void skewIsAboutOneForUniformPartitions() {
-        List<List<Integer>> groups = List.of(Work.ints(0, 100), Work.ints(1000, 100), Work.ints(2000, 100),
-                Work.ints(3000, 100));
+        List<List<Integer>> groups =
+                List.of(Work.ints(0, 100), Work.ints(1000, 100), Work.ints(2000, 100), Work.ints(3000, 100));
         CostProfile p = measurer(100, 1500).measure(groups, x -> Work.spinCpu(100_000));
         assertTrue(p.partitionSkew() >= 1.0 && p.partitionSkew() < 1.2, () -> "skew " + p.partitionSkew() + " " + p);
     }

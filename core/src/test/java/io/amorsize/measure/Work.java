@@ -10,8 +10,7 @@ final class Work {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private Work() {
-    }
+    private Work() {}
 
     /**
      * Busy-spins until this thread has used {@code nanos} of CPU time: a known cost that does not

@@ -16,8 +16,10 @@ class ClusterShapeCpuClassTest {
         assertEquals("spark-4.1.1-amd64-4c-m29", two.fingerprint());
         assertEquals(two.fingerprint(), forty.fingerprint());
         assertNotEquals(two.fingerprint(), forty.withCpuClass("aarch64-4c").fingerprint());
-        assertNotEquals(two.fingerprint(), new ClusterShape("spark", "4.1.1", 2, 1L << 28, 1000, 2, "amd64-4c")
-                .fingerprint(), "another memory bucket per slot");
+        assertNotEquals(
+                two.fingerprint(),
+                new ClusterShape("spark", "4.1.1", 2, 1L << 28, 1000, 2, "amd64-4c").fingerprint(),
+                "another memory bucket per slot");
         assertEquals("amd64-4c", two.withCores(1).withPerTaskOverheadNanos(5).cpuClass(), "the withers keep it");
     }
 
@@ -34,7 +36,9 @@ class ClusterShapeCpuClassTest {
         assertEquals("unknown-1c", ClusterShape.cpuClassOf(null, 1));
         assertThrows(IllegalArgumentException.class, () -> ClusterShape.cpuClassOf("amd64", 0));
         assertThrows(IllegalArgumentException.class, () -> new ClusterShape("spark", "4.1.1", 2, 1, 0, 2, "a b"));
-        assertEquals(ClusterShape.cpuClassOf(System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors()),
+        assertEquals(
+                ClusterShape.cpuClassOf(
+                        System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors()),
                 ClusterShape.localCpuClass());
     }
 }

@@ -41,8 +41,11 @@ class CostModelTest {
 
     @Test
     void clusteredSkewIsKeptByKeepAndSpreadByRepartition() {
-        CostProfile skewed = CostProfile.perRecord(new CostProfile.Sample(2000, true, 4.0),
-                new CostProfile.Timing(1e6, 1e6, 1e6, 1e6, 1e6, 0.0), CostProfile.Resources.unknown(), CostProfile.Sizes.both(100));
+        CostProfile skewed = CostProfile.perRecord(
+                new CostProfile.Sample(2000, true, 4.0),
+                new CostProfile.Timing(1e6, 1e6, 1e6, 1e6, 1e6, 0.0),
+                CostProfile.Resources.unknown(),
+                CostProfile.Sizes.both(100));
         Workload w = Workload.of(8_000, 8);
         Prediction keep = model.predict(skewed, w, C8, Action.KEEP, 8, 1);
         Prediction rep = model.predict(skewed, w, C8, Action.REPARTITION, 8, 1);
@@ -74,10 +77,15 @@ class CostModelTest {
         // 1 GiB per slot, half of it for records: 536,870 records of 1000 B per task.
         assertEquals(536_870, model.maxRecordsPerTask(p, C8));
         assertEquals(19, model.memoryFloor(p, Workload.of(10_000_000, 1), C8));
-        assertFalse(model.predict(p, Workload.of(10_000_000, 1), C8, Action.KEEP, 1, 1).fitsMemory());
-        assertTrue(model.predict(p, Workload.of(10_000_000, 1), C8, Action.REPARTITION, 19, 1).fitsMemory());
+        assertFalse(model.predict(p, Workload.of(10_000_000, 1), C8, Action.KEEP, 1, 1)
+                .fitsMemory());
+        assertTrue(model.predict(p, Workload.of(10_000_000, 1), C8, Action.REPARTITION, 19, 1)
+                .fitsMemory());
         // Unknown size: no floor.
-        assertEquals(1, model.memoryFloor(CostProfile.of(1_000, 0, CostProfile.Sizes.unknown()), Workload.of(10_000_000, 1), C8));
+        assertEquals(
+                1,
+                model.memoryFloor(
+                        CostProfile.of(1_000, 0, CostProfile.Sizes.unknown()), Workload.of(10_000_000, 1), C8));
     }
 
     @Test
@@ -93,8 +101,10 @@ class CostModelTest {
     @Test
     void heavyTailMakesTheSlowestTaskSlower() {
         CostProfile light = CostProfile.of(1e6, 0.1, 100, 100);
-        CostProfile heavy = CostProfile.perRecord(CostProfile.Sample.of(2000, true),
-                new CostProfile.Timing(1e6, 0.3e6, 3e6, 20e6, 100e6, 5.0), CostProfile.Resources.unknown(),
+        CostProfile heavy = CostProfile.perRecord(
+                CostProfile.Sample.of(2000, true),
+                new CostProfile.Timing(1e6, 0.3e6, 3e6, 20e6, 100e6, 5.0),
+                CostProfile.Resources.unknown(),
                 CostProfile.Sizes.both(100));
         Workload w = Workload.of(64, 1);
         Prediction pl = model.predict(light, w, C8, Action.REPARTITION, 64, 1);
@@ -138,18 +148,26 @@ class CostModelTest {
         Workload w = Workload.of(8_000, 8);
         ClusterShape fourCores = C8.withCores(4);
         double full = model.predict(cpu, w, C8, Action.KEEP, 8, 1).makespanNanos();
-        assertEquals(2 * (full - 1e6) + 1e6, model.predict(cpu, w, fourCores, Action.KEEP, 8, 1).makespanNanos(), 1e3);
+        assertEquals(
+                2 * (full - 1e6) + 1e6,
+                model.predict(cpu, w, fourCores, Action.KEEP, 8, 1).makespanNanos(),
+                1e3);
         assertEquals(full, model.predict(io, w, fourCores, Action.KEEP, 8, 1).makespanNanos(), 1e-6);
         // Unknown CPU time is priced as CPU-bound.
         CostProfile unknown = CostProfile.of(1e6, 0.0, 100, 100);
-        assertEquals(model.predict(cpu, w, fourCores, Action.KEEP, 8, 1).makespanNanos(),
-                model.predict(unknown, w, fourCores, Action.KEEP, 8, 1).makespanNanos(), 1e-6);
+        assertEquals(
+                model.predict(cpu, w, fourCores, Action.KEEP, 8, 1).makespanNanos(),
+                model.predict(unknown, w, fourCores, Action.KEEP, 8, 1).makespanNanos(),
+                1e-6);
         // 9 tasks on 8 slots and 4 cores: the last wave's single task runs at full speed.
         Workload w9 = Workload.of(9_000, 9);
-        assertEquals(2 * 1e9 + 1e6 + 1e9 + 1e6, model.predict(cpu, w9, fourCores, Action.KEEP, 9, 1).makespanNanos(),
+        assertEquals(
+                2 * 1e9 + 1e6 + 1e9 + 1e6,
+                model.predict(cpu, w9, fourCores, Action.KEEP, 9, 1).makespanNanos(),
                 1e3);
         // No COALESCE where every resize rebalances.
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> model.predict(cpu, w.withResizeRebalances(), C8, Action.COALESCE, 4, 1));
     }
 }

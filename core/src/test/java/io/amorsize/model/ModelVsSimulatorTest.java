@@ -49,16 +49,19 @@ class ModelVsSimulatorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
-    void modelAgreesWithTheSimulator(String name, SimulatedInput input, int slots, Action action, int partitions,
-                                     double tolerance) {
+    void modelAgreesWithTheSimulator(
+            String name, SimulatedInput input, int slots, Action action, int partitions, double tolerance) {
         SyntheticWorkload w = new SyntheticWorkload(name, input, slots, 5 * MS, 4 * GIB, 100);
         CostProfile profile = w.sampleProfile(new SplittableRandom(11), 2000, 4);
         CostModel model = CostModel.from(Settings.defaults());
-        double predicted = model.predict(profile, w.workload(), w.cluster(), action, partitions, 1).makespanNanos();
+        double predicted = model.predict(profile, w.workload(), w.cluster(), action, partitions, 1)
+                .makespanNanos();
         double simulated = w.simulator().meanMakespan(input, slots, 5 * MS, action, partitions, 5, 8);
         double ratio = predicted / simulated;
-        assertTrue(Math.abs(ratio - 1) <= tolerance,
-                name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio + ")");
+        assertTrue(
+                Math.abs(ratio - 1) <= tolerance,
+                name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio
+                        + ")");
     }
 
     /** Slots = 2 × cores: the model's finite-source queue against the simulator's CPU bursts. */
@@ -78,15 +81,18 @@ class ModelVsSimulatorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fewerCores")
-    void modelAgreesWithTheSimulatorWhenSlotsOutnumberCores(String name, SimulatedInput input, double cpuShare,
-                                                            Action action, int partitions) {
+    void modelAgreesWithTheSimulatorWhenSlotsOutnumberCores(
+            String name, SimulatedInput input, double cpuShare, Action action, int partitions) {
         SyntheticWorkload w = new SyntheticWorkload(name, input, 8, 5 * MS, 4 * GIB, 100, 4, cpuShare);
         CostProfile profile = w.sampleProfile(new SplittableRandom(11), 2000, 4);
         CostModel model = CostModel.from(Settings.defaults());
-        double predicted = model.predict(profile, w.workload(), w.cluster(), action, partitions, 1).makespanNanos();
+        double predicted = model.predict(profile, w.workload(), w.cluster(), action, partitions, 1)
+                .makespanNanos();
         double simulated = w.meanMakespan(w.simulator(), action, partitions, 5, 8);
         double ratio = predicted / simulated;
-        assertTrue(Math.abs(ratio - 1) <= 0.15,
-                name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio + ")");
+        assertTrue(
+                Math.abs(ratio - 1) <= 0.15,
+                name + ": model " + predicted / 1e6 + " ms vs simulated " + simulated / 1e6 + " ms (ratio " + ratio
+                        + ")");
     }
 }

@@ -33,11 +33,23 @@ class SimulatorTest {
         assertTrue(mixed > 1.02e6 && mixed < 1.5e6, "mixed " + mixed);
         // As many cores as slots: exactly the plain list schedule, same random draws.
         SimulatedInput spread = SimulatedInput.even(8_000, 8, CostDistribution.uniform(500, 1_500));
-        assertEquals(sim.makespan(spread, 8, 10, Action.KEEP, 8, new SplittableRandom(5)),
-                sim.makespan(spread, 8, 8, 1.0, 10, Action.KEEP, 8, new SplittableRandom(5)), 0);
+        assertEquals(
+                sim.makespan(spread, 8, 10, Action.KEEP, 8, new SplittableRandom(5)),
+                sim.makespan(spread, 8, 8, 1.0, 10, Action.KEEP, 8, new SplittableRandom(5)),
+                0);
         // Fewer tasks than cores: no contention either.
-        assertEquals(1_000_000 + 10, sim.makespan(SimulatedInput.even(4_000, 4, CostDistribution.constant(1_000)),
-                8, 4, 1.0, 10, Action.KEEP, 4, new SplittableRandom(1)), 1);
+        assertEquals(
+                1_000_000 + 10,
+                sim.makespan(
+                        SimulatedInput.even(4_000, 4, CostDistribution.constant(1_000)),
+                        8,
+                        4,
+                        1.0,
+                        10,
+                        Action.KEEP,
+                        4,
+                        new SplittableRandom(1)),
+                1);
     }
 
     @Test
@@ -72,7 +84,8 @@ class SimulatorTest {
     void sumsOfManyRecordsKeepTheMeanAndSpread() {
         SplittableRandom rng = new SplittableRandom(3);
         for (CostDistribution d : new CostDistribution[] {
-                CostDistribution.uniform(1, 3), CostDistribution.lognormal(10, 1.5), CostDistribution.bimodal(1, 100, 0.01)}) {
+            CostDistribution.uniform(1, 3), CostDistribution.lognormal(10, 1.5), CostDistribution.bimodal(1, 100, 0.01)
+        }) {
             for (long n : new long[] {10, 1_000, 1_000_000}) {
                 int runs = 4_000;
                 double s = 0;
@@ -96,7 +109,8 @@ class SimulatorTest {
     void tenBillionRecordsSimulateQuickly() {
         SimulatedInput in = SimulatedInput.even(10_000_000_000L, 10_000, CostDistribution.lognormal(1_000, 1.0));
         long t0 = System.nanoTime();
-        double t = Simulator.withDefaultShuffle(100).makespan(in, 10_000, 5e6, Action.KEEP, 10_000, new SplittableRandom(4));
+        double t = Simulator.withDefaultShuffle(100)
+                .makespan(in, 10_000, 5e6, Action.KEEP, 10_000, new SplittableRandom(4));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         double perTask = 1e6 * Math.exp(0.5) * 1_000; // 1e6 records × mean cost
         assertTrue(t > perTask && t < perTask * 1.1 + 5e6, "makespan " + t);

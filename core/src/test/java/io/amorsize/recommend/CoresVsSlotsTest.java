@@ -27,7 +27,8 @@ class CoresVsSlotsTest {
     /** ~1 ms per record of which {@code cpuShare} on the CPU (what the Measurer reports). */
     static CostProfile profile(double meanNanos, double cpuShare) {
         CostProfile p = CostProfile.of(meanNanos, 0.05, 100, 100);
-        return CostProfile.perRecord(p.sample(), p.timing(), CostProfile.Resources.cpu(cpuShare * meanNanos), p.sizes());
+        return CostProfile.perRecord(
+                p.sample(), p.timing(), CostProfile.Resources.cpu(cpuShare * meanNanos), p.sizes());
     }
 
     @Test
@@ -35,13 +36,15 @@ class CoresVsSlotsTest {
         Decision d = optimizer.decide(profile(1e6, 1.0), Workload.of(10_000, 1), FOUR_ON_TWO, List.of());
         double gain = d.current().makespanNanos() / d.chosen().makespanNanos();
         assertTrue(gain <= 2.0 + 1e-9 && gain > 1.9, gain + "\n" + d.explanation());
-        assertEquals(2, d.chosen().partitions(), "4 tasks buy nothing over 2 on 2 cores: the fewest win\n"
-                + d.explanation());
+        assertEquals(
+                2,
+                d.chosen().partitions(),
+                "4 tasks buy nothing over 2 on 2 cores: the fewest win\n" + d.explanation());
         assertTrue(d.explanation().contains("4 slots on 2 cores"), d.explanation());
         assertTrue(d.explanation().contains("the 2 cores limit the parallelism"), d.explanation());
         // The same function with a core per slot spreads over all 4.
-        Decision perSlot = optimizer.decide(profile(1e6, 1.0), Workload.of(10_000, 1),
-                new ClusterShape("test", "1", 4, GIB, 5e6), List.of());
+        Decision perSlot = optimizer.decide(
+                profile(1e6, 1.0), Workload.of(10_000, 1), new ClusterShape("test", "1", 4, GIB, 5e6), List.of());
         assertEquals(4, perSlot.chosen().partitions(), perSlot.explanation());
         assertTrue(perSlot.current().makespanNanos() / perSlot.chosen().makespanNanos() > 3.8);
     }
@@ -76,23 +79,26 @@ class CoresVsSlotsTest {
 
     @Test
     void aCheapFunctionAtParallelismFourShrinks() {
-        Decision d = optimizer.decide(profile(100, 1.0), Workload.of(1_000, 4), new ClusterShape("test", "1", 4,
-                GIB, 5e6), List.of());
+        Decision d = optimizer.decide(
+                profile(100, 1.0), Workload.of(1_000, 4), new ClusterShape("test", "1", 4, GIB, 5e6), List.of());
         assertEquals(Action.COALESCE, d.chosen().action(), d.explanation());
         assertTrue(d.chosen().partitions() <= 2, d.explanation());
         assertTrue(d.fewerTasks());
         assertFalse(d.keptCurrent());
         assertTrue(d.chosen().makespanNanos() <= d.current().makespanNanos() * (1 + Optimizer.TIE_PERCENT / 100.0));
-        assertTrue(d.explanation().contains("fewer tasks, same time: 4 -> " + d.chosen().partitions()),
+        assertTrue(
+                d.explanation()
+                        .contains("fewer tasks, same time: 4 -> " + d.chosen().partitions()),
                 d.explanation());
-        assertTrue(d.explanation().startsWith("amorsize: 4 -> " + d.chosen().partitions() + " partitions (COALESCE)"),
+        assertTrue(
+                d.explanation().startsWith("amorsize: 4 -> " + d.chosen().partitions() + " partitions (COALESCE)"),
                 d.explanation());
     }
 
     @Test
     void sixtyFourTinyPartitionsOnTwoSlotsAreCoalesced() {
-        Decision d = optimizer.decide(profile(2_000, 1.0), Workload.of(6_400, 64),
-                new ClusterShape("test", "1", 2, GIB, 5e6), List.of());
+        Decision d = optimizer.decide(
+                profile(2_000, 1.0), Workload.of(6_400, 64), new ClusterShape("test", "1", 2, GIB, 5e6), List.of());
         assertEquals(Action.COALESCE, d.chosen().action(), d.explanation());
         assertTrue(d.chosen().partitions() <= 4, d.explanation());
     }
@@ -100,13 +106,16 @@ class CoresVsSlotsTest {
     @Test
     void doNoHarmStillKeepsABalancedCorrectlySizedInput() {
         // 8 balanced partitions of 1 s each on 8 slots: fewer would take twice as long.
-        Decision d = optimizer.decide(profile(1e5, 1.0), Workload.of(80_000, 8), new ClusterShape("test", "1", 8,
-                GIB, 5e6), List.of());
+        Decision d = optimizer.decide(
+                profile(1e5, 1.0), Workload.of(80_000, 8), new ClusterShape("test", "1", 8, GIB, 5e6), List.of());
         assertEquals(Action.KEEP, d.chosen().action(), d.explanation());
         assertFalse(d.fewerTasks());
         // Spread over 8 slots on 4 cores it is CPU-bound: 4 tasks do the same, and coalescing moves no data.
-        Decision cores = optimizer.decide(profile(1e5, 1.0), Workload.of(80_000, 8), new ClusterShape("test", "1", 8,
-                GIB, 5e6).withCores(4), List.of());
+        Decision cores = optimizer.decide(
+                profile(1e5, 1.0),
+                Workload.of(80_000, 8),
+                new ClusterShape("test", "1", 8, GIB, 5e6).withCores(4),
+                List.of());
         assertEquals(Action.COALESCE, cores.chosen().action(), cores.explanation());
         assertEquals(4, cores.chosen().partitions(), cores.explanation());
         assertTrue(cores.explanation().contains("fewer tasks, same time: 8 -> 4"), cores.explanation());
@@ -125,12 +134,15 @@ class CoresVsSlotsTest {
         assertTrue(d.chosen().shuffleNanos() > 0, "the rebalance is priced");
         assertTrue(d.explanation().contains("fewer tasks, same time: 4 -> 2"), d.explanation());
         // A cheap function whose rebalance would cost a stage of its own keeps its parallelism.
-        Decision cheap = optimizer.decide(profile(100, 1.0), Workload.of(1_000, 4).withResizeRebalances(),
-                new ClusterShape("test", "1", 4, GIB, 5e6), List.of());
+        Decision cheap = optimizer.decide(
+                profile(100, 1.0),
+                Workload.of(1_000, 4).withResizeRebalances(),
+                new ClusterShape("test", "1", 4, GIB, 5e6),
+                List.of());
         assertEquals(Action.KEEP, cheap.chosen().action(), cheap.explanation());
         // Without the flag the same input shrinks for free.
-        Decision spark = optimizer.decide(profile(100, 1.0), Workload.of(1_000, 4),
-                new ClusterShape("test", "1", 4, GIB, 5e6), List.of());
+        Decision spark = optimizer.decide(
+                profile(100, 1.0), Workload.of(1_000, 4), new ClusterShape("test", "1", 4, GIB, 5e6), List.of());
         assertEquals(Action.COALESCE, spark.chosen().action(), spark.explanation());
     }
 }

@@ -42,8 +42,12 @@ class DecisionStopRuleTest {
         Workload small = Workload.exact(2_000, 1);
         CostProfile cheap = CostProfile.of(1_000, 0.1, 100, 100);
         CostProfile dear = CostProfile.of(1e6, 0.1, 100, 100);
-        assertEquals(Action.KEEP, optimizer.decide(cheap, small, CLUSTER, List.of()).chosen().action());
-        assertNotEquals(Action.KEEP, optimizer.decide(dear, small, CLUSTER, List.of()).chosen().action());
+        assertEquals(
+                Action.KEEP,
+                optimizer.decide(cheap, small, CLUSTER, List.of()).chosen().action());
+        assertNotEquals(
+                Action.KEEP,
+                optimizer.decide(dear, small, CLUSTER, List.of()).chosen().action());
         assertFalse(DecisionStopRule.of(settings, small, CLUSTER).decisionStable(cheap, dear));
     }
 
@@ -76,16 +80,25 @@ class DecisionStopRuleTest {
     void spendCapIsAShareOfTheCurrentPartitioningsMakespanWithAFloor() {
         Workload w = Workload.exact(10_000_000, 8);
         CostProfile p = CostProfile.of(50_000, 0.1, 100, 100);
-        double current = CostModel.from(settings).predict(p, w, CLUSTER, Action.KEEP, 8, 1).makespanNanos();
+        double current = CostModel.from(settings)
+                .predict(p, w, CLUSTER, Action.KEEP, 8, 1)
+                .makespanNanos();
         Duration cap = DecisionStopRule.of(settings, w, CLUSTER).spendCap(p);
         assertEquals(0.05 * current, cap.toNanos(), current * 1e-6);
 
         // a tiny job: the floor
         Workload tiny = Workload.exact(100, 8);
-        assertEquals(Duration.ofMillis(50), DecisionStopRule.of(settings, tiny, CLUSTER).spendCap(p));
-        Settings tuned = settings.with(Options.MEASURE_SPEND_SHARE, 0.5).with(Options.MEASURE_MIN_SPEND, Duration.ofMillis(7));
-        assertEquals(Duration.ofMillis(7), DecisionStopRule.of(tuned, tiny, CLUSTER).spendCap(CostProfile.of(1, 0, 1, 1)));
-        assertEquals(0.5 * current, DecisionStopRule.of(tuned, w, CLUSTER).spendCap(p).toNanos(), current * 1e-6);
+        assertEquals(
+                Duration.ofMillis(50),
+                DecisionStopRule.of(settings, tiny, CLUSTER).spendCap(p));
+        Settings tuned =
+                settings.with(Options.MEASURE_SPEND_SHARE, 0.5).with(Options.MEASURE_MIN_SPEND, Duration.ofMillis(7));
+        assertEquals(
+                Duration.ofMillis(7), DecisionStopRule.of(tuned, tiny, CLUSTER).spendCap(CostProfile.of(1, 0, 1, 1)));
+        assertEquals(
+                0.5 * current,
+                DecisionStopRule.of(tuned, w, CLUSTER).spendCap(p).toNanos(),
+                current * 1e-6);
     }
 
     @Test

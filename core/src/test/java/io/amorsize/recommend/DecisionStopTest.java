@@ -69,8 +69,13 @@ class DecisionStopTest {
         Workload right = Workload.exact(1_000_000, 2);
         RecordFunction<Integer, Long> fn = x -> spinCpu(2_000);
         Optimizer optimizer = new Optimizer(settings);
-        assertEquals(Action.KEEP, optimizer.decide(CostProfile.of(2_000, 0.1, 80, 80), right, CLUSTER, List.of())
-                .chosen().action(), "the input is already right for a 2 us function");
+        assertEquals(
+                Action.KEEP,
+                optimizer
+                        .decide(CostProfile.of(2_000, 0.1, 80, 80), right, CLUSTER, List.of())
+                        .chosen()
+                        .action(),
+                "the input is already right for a 2 us function");
 
         long[] elapsed = new long[3];
         for (int i = 0; i < elapsed.length; i++) {
@@ -78,11 +83,18 @@ class DecisionStopTest {
             MeasureReport r = m.report();
             elapsed[i] = r.elapsed().toMillis();
             // the decision (or, on a stalled run, the 5 % spend cap) stops it, never the budget
-            assertTrue(EnumSet.of(MeasureReport.Stop.DECISION_STABLE, MeasureReport.Stop.SPEND_CAP).contains(r.stop()),
+            assertTrue(
+                    EnumSet.of(MeasureReport.Stop.DECISION_STABLE, MeasureReport.Stop.SPEND_CAP)
+                            .contains(r.stop()),
                     r::describe);
             assertTrue(r.elapsed().compareTo(budget.dividedBy(5)) < 0, r::describe);
             assertTrue(r.records() < 2000, () -> "stopped before timing every sampled record: " + r.describe());
-            assertEquals(Action.KEEP, optimizer.decide(m.profile(), right, CLUSTER, List.of()).chosen().action());
+            assertEquals(
+                    Action.KEEP,
+                    optimizer
+                            .decide(m.profile(), right, CLUSTER, List.of())
+                            .chosen()
+                            .action());
         }
         Arrays.sort(elapsed);
         assertTrue(elapsed[0] < 100, () -> "tens of ms: " + Arrays.toString(elapsed));
@@ -92,10 +104,13 @@ class DecisionStopTest {
     void aCostNearADecisionBoundaryUsesMoreOfTheBudgetThanOneFarFromIt() {
         Duration budget = Duration.ofMillis(1500);
         // the spend cap must not bind here: only the decision may stop measuring early
-        Settings settings = Settings.defaults().with(Options.MEASURE_BUDGET, budget)
-                .with(Options.WARMUP_BUDGET, Duration.ofMillis(50)).with(Options.MEASURE_MIN_SPEND, budget);
+        Settings settings = Settings.defaults()
+                .with(Options.MEASURE_BUDGET, budget)
+                .with(Options.WARMUP_BUDGET, Duration.ofMillis(50))
+                .with(Options.MEASURE_MIN_SPEND, budget);
         // a noisy cost (cv ~ 2.7): one call in ten, at random, costs 300 us, the others 3 us; mean ~ 33 us
-        RecordFunction<Integer, Long> fn = x -> spinCpu(ThreadLocalRandom.current().nextInt(10) == 0 ? 300_000 : 3_000);
+        RecordFunction<Integer, Long> fn =
+                x -> spinCpu(ThreadLocalRandom.current().nextInt(10) == 0 ? 300_000 : 3_000);
         Optimizer optimizer = new Optimizer(settings);
         long[] nearMs = new long[3];
         long[] farMs = new long[3];
@@ -106,7 +121,9 @@ class DecisionStopTest {
             long boundary = boundary(optimizer, measured);
             Workload near = Workload.exact(boundary, 1);
             Workload far = Workload.exact(boundary * 1000, 1);
-            assertEquals(chosen(optimizer, measured, boundary).action(), chosen(optimizer, measured, boundary * 1000).action(),
+            assertEquals(
+                    chosen(optimizer, measured, boundary).action(),
+                    chosen(optimizer, measured, boundary * 1000).action(),
                     "far is on the same side of the boundary, well past it");
 
             MeasureReport n = measure(settings, near, fn).report();
@@ -118,7 +135,8 @@ class DecisionStopTest {
         }
         Arrays.sort(nearMs);
         Arrays.sort(farMs);
-        assertTrue(nearMs[1] >= 3 * farMs[1],
+        assertTrue(
+                nearMs[1] >= 3 * farMs[1],
                 () -> "near " + Arrays.toString(nearMs) + " ms vs far " + Arrays.toString(farMs) + " ms (medians)");
     }
 
@@ -139,6 +157,8 @@ class DecisionStopTest {
     }
 
     private static Prediction chosen(Optimizer optimizer, CostProfile profile, long records) {
-        return optimizer.decide(profile, Workload.exact(records, 1), CLUSTER, List.of()).chosen();
+        return optimizer
+                .decide(profile, Workload.exact(records, 1), CLUSTER, List.of())
+                .chosen();
     }
 }

@@ -60,8 +60,11 @@ class OptimizerSimulatorTest {
             bestName = "KEEP";
         }
         double ratio = rec / best;
-        assertTrue(ratio <= 1.10, w.name() + ": recommended " + d.chosen().action() + " " + d.chosen().partitions()
-                + " simulates " + ratio + "x the best (" + bestName + ")\n" + d.explanation());
+        assertTrue(
+                ratio <= 1.10,
+                w.name() + ": recommended " + d.chosen().action() + " "
+                        + d.chosen().partitions() + " simulates " + ratio + "x the best (" + bestName + ")\n"
+                        + d.explanation());
     }
 
     @Test
@@ -69,9 +72,14 @@ class OptimizerSimulatorTest {
         List<SyntheticWorkload> suite = SyntheticWorkload.suite();
         assertTrue(suite.size() >= 12);
         assertEquals(8, suite.stream().mapToInt(SyntheticWorkload::slots).min().orElseThrow());
-        assertEquals(10_000, suite.stream().mapToInt(SyntheticWorkload::slots).max().orElseThrow());
-        assertEquals(1_000, suite.stream().mapToLong(w -> w.input().totalRecords()).min().orElseThrow());
-        assertEquals(10_000_000_000L, suite.stream().mapToLong(w -> w.input().totalRecords()).max().orElseThrow());
+        assertEquals(
+                10_000, suite.stream().mapToInt(SyntheticWorkload::slots).max().orElseThrow());
+        assertEquals(
+                1_000,
+                suite.stream().mapToLong(w -> w.input().totalRecords()).min().orElseThrow());
+        assertEquals(
+                10_000_000_000L,
+                suite.stream().mapToLong(w -> w.input().totalRecords()).max().orElseThrow());
     }
 
     /** The slots = 2 × cores workloads: the cores bound CPU-bound work, not I/O-bound work. */
@@ -103,12 +111,16 @@ class OptimizerSimulatorTest {
 
     @Test
     void aSampledHotPartitionShowsAsSkew() {
-        SyntheticWorkload hot = SyntheticWorkload.suite().stream().filter(w -> w.name().equals("hot-input-partition"))
-                .findFirst().orElseThrow();
+        SyntheticWorkload hot = SyntheticWorkload.suite().stream()
+                .filter(w -> w.name().equals("hot-input-partition"))
+                .findFirst()
+                .orElseThrow();
         CostProfile p = hot.sampleProfile(new SplittableRandom(1), 2000, 4);
         assertTrue(p.partitionSkew() > 3, "skew " + p.partitionSkew());
-        SyntheticWorkload even = SyntheticWorkload.suite().stream().filter(w -> w.name().equals("already-right"))
-                .findFirst().orElseThrow();
+        SyntheticWorkload even = SyntheticWorkload.suite().stream()
+                .filter(w -> w.name().equals("already-right"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(even.sampleProfile(new SplittableRandom(1), 2000, 4).partitionSkew() < 1.2);
     }
 }

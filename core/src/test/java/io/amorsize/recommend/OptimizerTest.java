@@ -65,8 +65,11 @@ class OptimizerTest {
 
     @Test
     void expensiveRecordsClusteredInOnePartitionAreRepartitioned() {
-        CostProfile skewed = CostProfile.perRecord(new CostProfile.Sample(2000, true, 6.0),
-                new CostProfile.Timing(1e6, 0.2e6, 6e6, 7e6, 8e6, 2.0), CostProfile.Resources.unknown(), CostProfile.Sizes.both(100));
+        CostProfile skewed = CostProfile.perRecord(
+                new CostProfile.Sample(2000, true, 6.0),
+                new CostProfile.Timing(1e6, 0.2e6, 6e6, 7e6, 8e6, 2.0),
+                CostProfile.Resources.unknown(),
+                CostProfile.Sizes.both(100));
         Recommendation r = optimizer.optimize(skewed, Workload.of(8_000, 8), cluster(8));
         assertEquals(Action.REPARTITION, r.action(), r.explain());
         assertTrue(r.partitions() >= 8, r.explain());
@@ -105,7 +108,9 @@ class OptimizerTest {
         assertTrue(d.chosen().partitions() >= 19, d.explanation());
         assertTrue(d.chosen().fitsMemory());
         assertEquals(Action.REPARTITION, d.chosen().action(), d.explanation());
-        assertTrue(d.warnings().stream().anyMatch(s -> s.contains("do not fit")), d.warnings().toString());
+        assertTrue(
+                d.warnings().stream().anyMatch(s -> s.contains("do not fit")),
+                d.warnings().toString());
         // The same records, small: the balanced 4 partitions on 4 slots are kept.
         Decision small = optimizer.decide(CostProfile.of(1_000, 0.1, 10, 10), w, cluster(4), List.of());
         assertEquals(4, small.chosen().partitions(), small.explanation());
@@ -133,8 +138,8 @@ class OptimizerTest {
         assertEquals("latency", latency.batch().limitedBy());
 
         // 1 MiB records, 0.5 GiB per task: at most 512 records per batch.
-        CostProfile bigRecords = CostProfile.of(210_000, 0.1, 1 << 20, 1 << 20)
-                .withBatchFit(new BatchFit(20e6, 200e3, 3, 0.99));
+        CostProfile bigRecords =
+                CostProfile.of(210_000, 0.1, 1 << 20, 1 << 20).withBatchFit(new BatchFit(20e6, 200e3, 3, 0.99));
         Decision memory = optimizer.decide(bigRecords, Workload.of(100_000, 1), cluster(8), List.of());
         assertEquals(512, memory.batch().size(), memory.explanation());
         assertEquals("memory", memory.batch().limitedBy());
@@ -150,10 +155,15 @@ class OptimizerTest {
         CostProfile p = CostProfile.of(1_000, 0.1, 100, 100).withBatchFit(new BatchFit(10, 1_000, 2, 1.0));
         Decision d = optimizer.decide(p, Workload.of(1_000_000, 8), cluster(8), List.of());
         assertEquals(1, d.chosen().batchSize());
-        assertTrue(d.batch().reason().contains("batching buys nothing"), d.batch().reason());
+        assertTrue(
+                d.batch().reason().contains("batching buys nothing"), d.batch().reason());
         assertTrue(d.explanation().contains("batching buys nothing"), d.explanation());
         // Per-record functions are batch 1 too.
-        assertEquals(1, optimizer.optimize(profile(1_000, 0.1), Workload.of(1_000, 1), cluster(8)).batchSize());
+        assertEquals(
+                1,
+                optimizer
+                        .optimize(profile(1_000, 0.1), Workload.of(1_000, 1), cluster(8))
+                        .batchSize());
     }
 
     @Test
@@ -187,8 +197,8 @@ class OptimizerTest {
         assertNotEquals(1, k.partitions());
         assertTrue(k.partitions() >= 8, k.explain());
         // Without the preference the slot count itself wins.
-        Recommendation free = optimizer.optimize(profile(1e5, 0.1), Workload.of(10_000_000, 1).withMaxParallelism(128, false),
-                cluster(12));
+        Recommendation free = optimizer.optimize(
+                profile(1e5, 0.1), Workload.of(10_000_000, 1).withMaxParallelism(128, false), cluster(12));
         assertEquals(12, free.partitions(), free.explain());
     }
 
@@ -201,17 +211,20 @@ class OptimizerTest {
         assertTrue(e.contains("estimated, ±40 %"), e);
         assertTrue(e.contains("<- chosen"), e);
         assertTrue(e.contains("(current)"), e);
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("estimate")), r.warnings().toString());
+        assertTrue(
+                r.warnings().stream().anyMatch(w -> w.contains("estimate")),
+                r.warnings().toString());
     }
 
     @Test
     void nullArgumentsAreRejectedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> optimizer.optimize(null, Workload.of(1, 1), cluster(1)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> optimizer.optimize(null, Workload.of(1, 1), cluster(1)));
         assertTrue(e.getMessage().contains("profile"));
         e = assertThrows(IllegalArgumentException.class, () -> optimizer.optimize(profile(1, 0), null, cluster(1)));
         assertTrue(e.getMessage().contains("workload"));
-        e = assertThrows(IllegalArgumentException.class, () -> optimizer.optimize(profile(1, 0), Workload.of(1, 1), null));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> optimizer.optimize(profile(1, 0), Workload.of(1, 1), null));
         assertTrue(e.getMessage().contains("cluster"));
     }
 }

@@ -118,19 +118,23 @@ class SamplerTest {
         Sample<Integer> s = Sampler.withBudget(Duration.ofMillis(50), 1_000_000).take(slow);
         long took = System.nanoTime() - t0;
         assertFalse(s.exhausted());
-        assertTrue(s.records().size() >= 3 && s.records().size() <= 26, () -> "records " + s.records().size());
+        assertTrue(
+                s.records().size() >= 3 && s.records().size() <= 26,
+                () -> "records " + s.records().size());
         assertTrue(took < 2_000_000_000L, () -> "took " + took);
         assertTrue(s.elapsedNanos() >= 50_000_000L, () -> "elapsed " + s.elapsedNanos());
     }
 
     @Test
     void fewerThanThreeRecordsAreAllTakenAndExhausted() {
-        Sample<String> s = sampler(Duration.ZERO, 100, new ManualTicker()).take(List.of("a", "b").iterator());
+        Sample<String> s = sampler(Duration.ZERO, 100, new ManualTicker())
+                .take(List.of("a", "b").iterator());
         assertEquals(List.of("a", "b"), s.records());
         assertTrue(s.exhausted());
         assertEquals(2, s.recordsRead());
 
-        Sample<String> empty = sampler(Duration.ofMillis(5), 100, new ManualTicker()).take(List.<String>of().iterator());
+        Sample<String> empty = sampler(Duration.ofMillis(5), 100, new ManualTicker())
+                .take(List.<String>of().iterator());
         assertTrue(empty.records().isEmpty());
         assertTrue(empty.exhausted());
     }
@@ -139,11 +143,13 @@ class SamplerTest {
     void exhaustedOnlyWhenHasNextReturnedFalse() {
         ManualTicker clock = new ManualTicker();
         // exactly as many records as the cap: the sampler stops at the cap without asking hasNext()
-        Sample<Integer> atCap = sampler(Duration.ofSeconds(1), 5, clock).take(List.of(1, 2, 3, 4, 5).iterator());
+        Sample<Integer> atCap = sampler(Duration.ofSeconds(1), 5, clock)
+                .take(List.of(1, 2, 3, 4, 5).iterator());
         assertEquals(5, atCap.records().size());
         assertFalse(atCap.exhausted());
 
-        Sample<Integer> belowCap = sampler(Duration.ofSeconds(1), 6, clock).take(List.of(1, 2, 3, 4, 5).iterator());
+        Sample<Integer> belowCap = sampler(Duration.ofSeconds(1), 6, clock)
+                .take(List.of(1, 2, 3, 4, 5).iterator());
         assertEquals(5, belowCap.records().size());
         assertTrue(belowCap.exhausted());
         assertEquals(5, belowCap.recordsRead());
@@ -155,18 +161,21 @@ class SamplerTest {
         for (int i = 0; i < 10_000; i++) {
             list.add(i);
         }
-        Sample<Integer> s = sampler(Duration.ofSeconds(1), 100, new ManualTicker()).take(list);
+        Sample<Integer> s =
+                sampler(Duration.ofSeconds(1), 100, new ManualTicker()).take(list);
         assertEquals(100, s.records().size());
         assertEquals(0, s.records().get(0));
         assertTrue(s.records().get(99) >= 9_800, () -> "last " + s.records().get(99));
         assertTrue(s.exhausted());
         assertEquals(10_000, s.recordsRead());
 
-        Sample<Integer> small = sampler(Duration.ofSeconds(1), 100, new ManualTicker()).take(list.subList(0, 7));
+        Sample<Integer> small =
+                sampler(Duration.ofSeconds(1), 100, new ManualTicker()).take(list.subList(0, 7));
         assertEquals(7, small.records().size());
         assertTrue(small.exhausted());
 
-        Sample<Integer> linked = sampler(Duration.ofSeconds(1), 100, new ManualTicker()).take(new LinkedList<>(list));
+        Sample<Integer> linked =
+                sampler(Duration.ofSeconds(1), 100, new ManualTicker()).take(new LinkedList<>(list));
         assertEquals(100, linked.records().size());
         assertEquals(10_000, linked.recordsRead());
     }
@@ -174,7 +183,8 @@ class SamplerTest {
     @Test
     void iterableIsSampledFromTheFront() {
         Iterable<Integer> it = () -> List.of(7, 8, 9, 10).iterator();
-        Sample<Integer> s = sampler(Duration.ofSeconds(1), 3, new ManualTicker()).take(it);
+        Sample<Integer> s =
+                sampler(Duration.ofSeconds(1), 3, new ManualTicker()).take(it);
         assertEquals(List.of(7, 8, 9), s.records());
     }
 
@@ -191,19 +201,22 @@ class SamplerTest {
                 throw new NoSuchElementException("broken source");
             }
         };
-        assertThrows(NoSuchElementException.class, () -> Sampler.withBudget(Duration.ofSeconds(1), 10).take(broken));
+        assertThrows(
+                NoSuchElementException.class,
+                () -> Sampler.withBudget(Duration.ofSeconds(1), 10).take(broken));
     }
 
     @Test
     void badArgumentsAreNamed() {
         Sampler s = Sampler.withBudget(Duration.ofMillis(10), 10);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.take((Iterator<Object>) null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> s.take((Iterator<Object>) null));
         assertTrue(e.getMessage().contains("source"), e.getMessage());
-        IllegalArgumentException cap = assertThrows(IllegalArgumentException.class,
-                () -> Sampler.withBudget(Duration.ofMillis(10), 2));
+        IllegalArgumentException cap =
+                assertThrows(IllegalArgumentException.class, () -> Sampler.withBudget(Duration.ofMillis(10), 2));
         assertTrue(cap.getMessage().contains("maxRecords"), cap.getMessage());
-        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-                () -> Sampler.withBudget(Duration.ofMillis(-1), 10));
+        IllegalArgumentException negative =
+                assertThrows(IllegalArgumentException.class, () -> Sampler.withBudget(Duration.ofMillis(-1), 10));
         assertTrue(negative.getMessage().contains("budget"), negative.getMessage());
     }
 

@@ -18,15 +18,17 @@ import java.util.Set;
 public final class EngineArchitecture {
 
     /** The cache types an engine may name: the store interface, its hit, and the one store factory. */
-    static final Set<String> CACHE_API = Set.of("io.amorsize.cache.RecommendationStore", "io.amorsize.cache.CacheHit",
-            "io.amorsize.cache.CacheEntry", "io.amorsize.cache.SharedStores");
+    static final Set<String> CACHE_API = Set.of(
+            "io.amorsize.cache.RecommendationStore",
+            "io.amorsize.cache.CacheHit",
+            "io.amorsize.cache.CacheEntry",
+            "io.amorsize.cache.SharedStores");
 
     /** Core internals an engine must not reach past the SPI. */
-    static final Set<String> INTERNAL_TYPES = Set.of("io.amorsize.tune.Tuner", "io.amorsize.model.CostModel",
-            "io.amorsize.model.Simulator");
+    static final Set<String> INTERNAL_TYPES =
+            Set.of("io.amorsize.tune.Tuner", "io.amorsize.model.CostModel", "io.amorsize.model.Simulator");
 
-    private EngineArchitecture() {
-    }
+    private EngineArchitecture() {}
 
     /** Checks the rule for the main classes under {@code enginePackage}; throws AssertionError on a violation. */
     public static void check(String enginePackage) {
@@ -37,25 +39,27 @@ public final class EngineArchitecture {
         if (engine.isEmpty()) {
             throw new AssertionError("no classes found under " + enginePackage);
         }
-        noClasses().that().resideInAPackage(enginePackage + "..")
-                .should().dependOnClassesThat(internal())
+        noClasses()
+                .that()
+                .resideInAPackage(enginePackage + "..")
+                .should()
+                .dependOnClassesThat(internal())
                 .because("engines go through the SPI in io.amorsize.tune and the public types")
                 .check(engine);
     }
 
     private static DescribedPredicate<JavaClass> internal() {
-        return DescribedPredicate.describe("core internals (store implementations, codec, optimizer, Tuner)",
-                c -> {
-                    String name = c.getBaseComponentType().getName();
-                    int nested = name.indexOf('$');
-                    String top = nested < 0 ? name : name.substring(0, nested);
-                    if (INTERNAL_TYPES.contains(top)) {
-                        return true;
-                    }
-                    if (top.startsWith("io.amorsize.cache.")) {
-                        return !CACHE_API.contains(top);
-                    }
-                    return top.startsWith("io.amorsize.recommend.");
-                });
+        return DescribedPredicate.describe("core internals (store implementations, codec, optimizer, Tuner)", c -> {
+            String name = c.getBaseComponentType().getName();
+            int nested = name.indexOf('$');
+            String top = nested < 0 ? name : name.substring(0, nested);
+            if (INTERNAL_TYPES.contains(top)) {
+                return true;
+            }
+            if (top.startsWith("io.amorsize.cache.")) {
+                return !CACHE_API.contains(top);
+            }
+            return top.startsWith("io.amorsize.recommend.");
+        });
     }
 }

@@ -45,6 +45,7 @@ public final class FakeStore implements RecommendationStore {
 
     /** Rendered key to the codec's bytes, as Redis holds them. */
     public final Map<String, byte[]> raw = new ConcurrentHashMap<>();
+
     public final AtomicBoolean down = new AtomicBoolean();
     public final AtomicInteger gets = new AtomicInteger();
     public final AtomicInteger puts = new AtomicInteger();
@@ -55,9 +56,11 @@ public final class FakeStore implements RecommendationStore {
     public volatile int failPutsAfter = Integer.MAX_VALUE;
     /** Thrown by the puts after {@link #failPutsAfter}; null: the store goes {@link #down} instead. */
     public volatile RuntimeException failPutsWith;
+
     public volatile LockMode lockMode = LockMode.REAL;
     /** After this many gets, {@link #appearing} is stored under the key being read. */
     public volatile int appearAfterGets = -1;
+
     public volatile CacheEntry appearing;
     public volatile boolean closed;
 
@@ -174,7 +177,10 @@ public final class FakeStore implements RecommendationStore {
     public List<String> scan(String pattern) {
         check();
         Pattern p = glob(pattern.startsWith(prefix) ? pattern : prefix + pattern);
-        return raw.keySet().stream().filter(k -> p.matcher(k).matches()).sorted().toList();
+        return raw.keySet().stream()
+                .filter(k -> p.matcher(k).matches())
+                .sorted()
+                .toList();
     }
 
     @Override
@@ -187,8 +193,8 @@ public final class FakeStore implements RecommendationStore {
     @Override
     public StoreStats stats() {
         check();
-        return new StoreStats(true, "fake", raw.size(), 1234, "7.0.0", 3, 99, hits.get(), misses.get(), 0,
-                rejected.get(), "CLOSED");
+        return new StoreStats(
+                true, "fake", raw.size(), 1234, "7.0.0", 3, 99, hits.get(), misses.get(), 0, rejected.get(), "CLOSED");
     }
 
     @Override

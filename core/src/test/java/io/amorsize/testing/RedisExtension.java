@@ -48,12 +48,16 @@ public final class RedisExtension implements ParameterResolver {
         private String failure;
 
         Holder() {
-            this(System.getenv(), RedisServerProcess::available,
+            this(
+                    System.getenv(),
+                    RedisServerProcess::available,
                     () -> org.testcontainers.DockerClientFactory.instance().isDockerAvailable());
         }
 
-        Holder(java.util.Map<String, String> env, java.util.function.BooleanSupplier redisServerOnPath,
-               java.util.function.BooleanSupplier docker) {
+        Holder(
+                java.util.Map<String, String> env,
+                java.util.function.BooleanSupplier redisServerOnPath,
+                java.util.function.BooleanSupplier docker) {
             this.env = env;
             this.redisServerOnPath = redisServerOnPath;
             this.docker = docker;
@@ -88,7 +92,7 @@ public final class RedisExtension implements ParameterResolver {
                     @SuppressWarnings("resource")
                     org.testcontainers.containers.GenericContainer<?> c =
                             new org.testcontainers.containers.GenericContainer<>(
-                                    org.testcontainers.utility.DockerImageName.parse("redis:7-alpine"))
+                                            org.testcontainers.utility.DockerImageName.parse("redis:7-alpine"))
                                     .withExposedPorts(6379);
                     c.start();
                     container = c;

@@ -16,18 +16,23 @@ class RedisExtensionIT {
 
     @Test
     void noRedisFailsInCiAndSkipsElsewhere() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> new RedisExtension.Holder(Map.of("CI", "true"), () -> false, () -> false).redis());
         assertTrue(e.getMessage().contains("redis-server") && e.getMessage().contains("CI=true"), e.getMessage());
-        assertThrows(TestAbortedException.class, () -> new RedisExtension.Holder(Map.of(), () -> false, () -> false).redis());
+        assertThrows(
+                TestAbortedException.class,
+                () -> new RedisExtension.Holder(Map.of(), () -> false, () -> false).redis());
     }
 
     @Test
     void explicitUrlWinsThenASpawnedServer() throws Exception {
-        TestRedis given = new RedisExtension.Holder(Map.of("AMORSIZE_TEST_REDIS_URL", "redis://h:1"), () -> true,
-                () -> true).redis();
+        TestRedis given = new RedisExtension.Holder(
+                        Map.of("AMORSIZE_TEST_REDIS_URL", "redis://h:1"), () -> true, () -> true)
+                .redis();
         assertEquals(new TestRedis("redis://h:1", "AMORSIZE_TEST_REDIS_URL"), given);
-        try (RedisExtension.Holder h = new RedisExtension.Holder(Map.of(), RedisServerProcess::available, () -> false)) {
+        try (RedisExtension.Holder h =
+                new RedisExtension.Holder(Map.of(), RedisServerProcess::available, () -> false)) {
             TestRedis spawned = h.redis();
             assertEquals("redis-server", spawned.origin());
             assertTrue(spawned.url().startsWith("redis://127.0.0.1:"), spawned.url());

@@ -36,11 +36,14 @@ public final class RedisServerProcess implements AutoCloseable {
     private static final Set<RedisServerProcess> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (RedisServerProcess p : LIVE) {
-                p.destroyQuietly();
-            }
-        }, "redis-server-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (RedisServerProcess p : LIVE) {
+                                p.destroyQuietly();
+                            }
+                        },
+                        "redis-server-reaper"));
     }
 
     private final int port;
@@ -61,7 +64,9 @@ public final class RedisServerProcess implements AutoCloseable {
     /** True when a {@code redis-server} binary is on the PATH. */
     public static boolean available() {
         try {
-            Process p = new ProcessBuilder("redis-server", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("redis-server", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -107,9 +112,15 @@ public final class RedisServerProcess implements AutoCloseable {
      */
     public static RedisServerProcess tls(Path certFile, Path keyFile, Path caFile, String... extraArgs) {
         int port = freePort();
-        List<String> args = new ArrayList<>(List.of("--tls-cert-file", certFile.toString(),
-                "--tls-key-file", keyFile.toString(), "--tls-ca-cert-file", caFile.toString(),
-                "--tls-auth-clients", "no"));
+        List<String> args = new ArrayList<>(List.of(
+                "--tls-cert-file",
+                certFile.toString(),
+                "--tls-key-file",
+                keyFile.toString(),
+                "--tls-ca-cert-file",
+                caFile.toString(),
+                "--tls-auth-clients",
+                "no"));
         args.addAll(List.of(extraArgs));
         RedisServerProcess p = new RedisServerProcess(port, args, tempDir(), true, null);
         try {
@@ -126,8 +137,8 @@ public final class RedisServerProcess implements AutoCloseable {
      * {@code masterName} at 127.0.0.1:{@code masterPort} with quorum 1 and the master's password
      * {@code authPass} (or none when null).
      */
-    public static RedisServerProcess sentinelTls(String masterName, int masterPort, String authPass,
-                                                 Path certFile, Path keyFile, Path caFile) {
+    public static RedisServerProcess sentinelTls(
+            String masterName, int masterPort, String authPass, Path certFile, Path keyFile, Path caFile) {
         int port = freePort();
         Path dir = tempDir();
         Path conf = dir.resolve("sentinel.conf");
@@ -161,7 +172,8 @@ public final class RedisServerProcess implements AutoCloseable {
      * Starts a Sentinel watching {@code masterName} at 127.0.0.1:{@code masterPort}, quorum 1, with
      * short failure detection ({@code downAfter}) and failover timeout.
      */
-    public static RedisServerProcess sentinel(String masterName, int masterPort, Duration downAfter, Duration failoverTimeout) {
+    public static RedisServerProcess sentinel(
+            String masterName, int masterPort, Duration downAfter, Duration failoverTimeout) {
         int port = freePort();
         Path dir = tempDir();
         Path conf = dir.resolve("sentinel.conf");
@@ -200,8 +212,17 @@ public final class RedisServerProcess implements AutoCloseable {
         } else {
             cmd.addAll(List.of("--port", String.valueOf(port)));
         }
-        cmd.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", workDir.toString(), "--logfile", workDir.resolve("redis.log").toString()));
+        cmd.addAll(List.of(
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workDir.toString(),
+                "--logfile",
+                workDir.resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
         return cmd;
     }
@@ -369,7 +390,9 @@ public final class RedisServerProcess implements AutoCloseable {
             return;
         }
         try {
-            Process k = new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid())).redirectErrorStream(true).start();
+            Process k = new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid()))
+                    .redirectErrorStream(true)
+                    .start();
             k.getInputStream().readAllBytes();
             k.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.logging.log4j.Level;
 import io.amorsize.Action;
 import io.amorsize.Recommendation;
 import io.amorsize.cache.CacheEntry;
@@ -25,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +38,7 @@ class FeedbackTunerTest {
     private static final String FP = "fnfeedback";
     /** What the sample saw: 1 µs per record and an estimated 10,000 records. */
     private static final CostProfile SAMPLED = CostProfile.of(1_000, 0.1, 100, 100);
+
     private static final Workload ESTIMATED = Workload.estimated(10_000, 1.0, 1);
 
     private static CacheKey key() {
@@ -52,15 +53,37 @@ class FeedbackTunerTest {
 
     /** A run that saw 1,000,000 records at {@code costNanos} each. */
     private static Observation run(long id, double costNanos, int partitions, Action action, int correctedBy) {
-        return new Observation(id, CLOCK.millis() - 10_000 + id, partitions, action, 1, correctedBy, 1e7,
-                costNanos * 1e6 / 16, 1_000_000, costNanos, 2e6, 1.1);
+        return new Observation(
+                id,
+                CLOCK.millis() - 10_000 + id,
+                partitions,
+                action,
+                1,
+                correctedBy,
+                1e7,
+                costNanos * 1e6 / 16,
+                1_000_000,
+                costNanos,
+                2e6,
+                1.1);
     }
 
     private static FakeStore storeWith(List<Observation> history) {
         FakeStore store = new FakeStore();
         store.lockMode = FakeStore.LockMode.NONE;
-        store.putDirect(key(), new CacheEntry(EntryFormat.SCHEMA_VERSION, key(), SAMPLED, CLUSTER, ESTIMATED, 1, 1,
-                Action.KEEP, CLOCK.millis() - 100_000, history));
+        store.putDirect(
+                key(),
+                new CacheEntry(
+                        EntryFormat.SCHEMA_VERSION,
+                        key(),
+                        SAMPLED,
+                        CLUSTER,
+                        ESTIMATED,
+                        1,
+                        1,
+                        Action.KEEP,
+                        CLOCK.millis() - 100_000,
+                        history));
         return store;
     }
 
@@ -76,7 +99,9 @@ class FeedbackTunerTest {
 
     @Test
     void observedRecordsAndCostReplaceTheSampledOnesAndTheInfoLineSaysSo() {
-        List<Observation> h = List.of(run(1, 1e6, 1, Action.KEEP, 0), run(2, 1e6, 16, Action.REPARTITION, 1),
+        List<Observation> h = List.of(
+                run(1, 1e6, 1, Action.KEEP, 0),
+                run(2, 1e6, 16, Action.REPARTITION, 1),
                 run(3, 1e6, 16, Action.REPARTITION, 2));
         FakeStore store = storeWith(h);
         try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
@@ -86,7 +111,8 @@ class FeedbackTunerTest {
             assertEquals(Action.REPARTITION, r.action());
             assertTrue(r.explain().contains("observed: 3 runs; last predicted 0.01 s, observed 62.50 s"), r.explain());
             assertTrue(r.explain().contains("records 1,000,000 (observed)"), r.explain());
-            assertEquals(1e6 * 1e6 / 16, r.predictedNanos(), 0.2 * 1e6 * 1e6 / 16, "priced at the observed 1 ms per record");
+            assertEquals(
+                    1e6 * 1e6 / 16, r.predictedNanos(), 0.2 * 1e6 * 1e6 / 16, "priced at the observed 1 ms per record");
             String info = logs.at(Level.INFO).get(0).message();
             assertTrue(info.contains("(redis hit, corrected by 3 runs"), info);
             assertNotNull(d.run());
@@ -105,10 +131,14 @@ class FeedbackTunerTest {
         withSlow.add(run(9, 1e6, 16, Action.REPARTITION, 3)); // a lost executor: 10x slower
         Recommendation after = tuner(storeWith(withSlow), Settings.defaults()).tune(request());
         assertEquals(base.partitions(), after.partitions(), after.explain());
-        assertEquals(base.predictedNanos(), after.predictedNanos(), 1e-6 * base.predictedNanos(),
+        assertEquals(
+                base.predictedNanos(),
+                after.predictedNanos(),
+                1e-6 * base.predictedNanos(),
                 "the median ignores the outlier: " + after.explain());
         // two observations, one slow: the lower median is the normal one
-        Recommendation two = tuner(storeWith(List.of(steady.get(0), withSlow.get(3))), Settings.defaults()).tune(request());
+        Recommendation two = tuner(storeWith(List.of(steady.get(0), withSlow.get(3))), Settings.defaults())
+                .tune(request());
         assertEquals(base.predictedNanos(), two.predictedNanos(), 1e-6 * base.predictedNanos(), two.explain());
     }
 
@@ -134,6 +164,8 @@ class FeedbackTunerTest {
         Tuner.Decided d = tuner(store, off).decideRun(request());
         assertEquals(1, d.recommendation().partitions(), d.recommendation().explain());
         assertNull(d.run());
-        assertTrue(!d.recommendation().explain().contains("observed:"), d.recommendation().explain());
+        assertTrue(
+                !d.recommendation().explain().contains("observed:"),
+                d.recommendation().explain());
     }
 }

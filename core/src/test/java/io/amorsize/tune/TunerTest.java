@@ -1,34 +1,29 @@
 package io.amorsize.tune;
 
-import io.amorsize.Source;
-
-import io.amorsize.Action;
-
-import io.amorsize.Recommendation;
-
-import io.amorsize.AmorsizeException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amorsize.Action;
+import io.amorsize.AmorsizeException;
+import io.amorsize.Recommendation;
+import io.amorsize.Source;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.InMemoryStore;
 import io.amorsize.cache.StoreUnavailableException;
 import io.amorsize.config.Options;
 import io.amorsize.config.Settings;
+import io.amorsize.key.CacheKey;
+import io.amorsize.key.InputShape;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.measure.FunctionFailedException;
-import io.amorsize.tune.Measurement;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.CacheKey;
 import io.amorsize.testing.FakeStore;
 import io.amorsize.testing.LogCapture;
-import io.amorsize.key.InputShape;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +45,8 @@ class TunerTest {
 
     /** 1 ms per record, 1e6 records in one partition: clearly worth 16 partitions. */
     private static Measurement measurement() {
-        return new Measurement(CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1), List.of("sampled 2000 records"));
+        return new Measurement(
+                CostProfile.of(1e6, 0.1, 100, 100), Workload.of(1_000_000, 1), List.of("sampled 2000 records"));
     }
 
     private static final class CountingMeasure implements Supplier<Measurement> {
@@ -84,7 +80,15 @@ class TunerTest {
     }
 
     private static CacheEntry entry(CostProfile profile, Workload workload) {
-        return new CacheEntry(EntryFormat.SCHEMA_VERSION, key(), profile, CLUSTER, workload, 16, 1, Action.REPARTITION,
+        return new CacheEntry(
+                EntryFormat.SCHEMA_VERSION,
+                key(),
+                profile,
+                CLUSTER,
+                workload,
+                16,
+                1,
+                Action.REPARTITION,
                 CLOCK.millis() - 1000);
     }
 
@@ -102,14 +106,16 @@ class TunerTest {
             assertEquals(1, store.puts.get());
             CacheEntry stored = store.entry(key()).orElse(null);
             assertNotNull(stored, "stored under the key " + key());
-            assertTrue(store.raw.containsKey("amorsize:v1:" + FP + ":" + INPUT.bucket() + ":" + CLUSTER.fingerprint()),
+            assertTrue(
+                    store.raw.containsKey("amorsize:v1:" + FP + ":" + INPUT.bucket() + ":" + CLUSTER.fingerprint()),
                     "rendered by the store under its prefix: " + store.raw.keySet());
             assertEquals(CLOCK.millis(), stored.createdAtMillis());
             assertEquals(measurement().profile(), stored.profile());
             assertEquals(16, stored.partitions());
             List<LogCapture.Line> info = logs.at(Level.INFO);
             assertEquals(1, info.size(), logs.lines().toString());
-            assertTrue(info.get(0).message().startsWith("amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured"),
+            assertTrue(
+                    info.get(0).message().startsWith("amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured"),
                     info.get(0).message());
             assertTrue(logs.at(Level.WARN).isEmpty(), logs.lines().toString());
         }
@@ -145,8 +151,18 @@ class TunerTest {
         InputShape input = new InputShape(-1, -1, 4);
         CacheKey k = CacheKey.of(FP, input, CLUSTER);
         // Cached: 1,000 records per partition in 2 partitions, estimated.
-        store.putDirect(k, new CacheEntry(EntryFormat.SCHEMA_VERSION, k, CostProfile.of(1e6, 0.1, 100, 100), CLUSTER,
-                Workload.estimated(2_000, 0.1, 2), 16, 1, Action.REPARTITION, 0));
+        store.putDirect(
+                k,
+                new CacheEntry(
+                        EntryFormat.SCHEMA_VERSION,
+                        k,
+                        CostProfile.of(1e6, 0.1, 100, 100),
+                        CLUSTER,
+                        Workload.estimated(2_000, 0.1, 2),
+                        16,
+                        1,
+                        Action.REPARTITION,
+                        0));
         Tuner tuner = new Tuner(store, Settings.defaults(), CLOCK);
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         Recommendation r = tuner.tune(new TuningRequest(FP, input, CLUSTER, null, m));
@@ -166,14 +182,17 @@ class TunerTest {
             assertEquals(Source.COMPUTED, r.source());
             assertEquals(16, r.partitions());
             assertEquals(1, m.calls.get());
-            assertTrue(logs.at(Level.WARN).stream().anyMatch(l -> l.message().contains("cache unavailable")),
+            assertTrue(
+                    logs.at(Level.WARN).stream().anyMatch(l -> l.message().contains("cache unavailable")),
                     logs.lines().toString());
             assertEquals(1, logs.at(Level.INFO).size(), logs.lines().toString());
         }
         // Any runtime exception from a store is a miss too.
         FakeStore broken = fakeStore();
         broken.getFailure = new IllegalStateException("bug in a store");
-        assertEquals(Source.COMPUTED, new Tuner(broken, Settings.defaults(), CLOCK).tune(request(m)).source());
+        assertEquals(
+                Source.COMPUTED,
+                new Tuner(broken, Settings.defaults(), CLOCK).tune(request(m)).source());
     }
 
     @Test
@@ -192,7 +211,8 @@ class TunerTest {
             assertTrue(w.contains("ArithmeticException") && w.contains("#7"), w);
             List<LogCapture.Line> warns = logs.at(Level.WARN);
             assertEquals(1, warns.size(), logs.lines().toString());
-            assertTrue(warns.get(0).message().contains("ArithmeticException") && warns.get(0).message().contains("#7"));
+            assertTrue(warns.get(0).message().contains("ArithmeticException")
+                    && warns.get(0).message().contains("#7"));
             assertEquals(0, store.puts.get(), "nothing cached for a failure");
         }
         // Wrapped by an engine exception: still named.
@@ -200,7 +220,9 @@ class TunerTest {
             throw new RuntimeException("Job aborted", new FunctionFailedException(3, new IllegalStateException("bad")));
         };
         Recommendation r = new Tuner(store, Settings.defaults(), CLOCK).tune(request(wrapped));
-        assertTrue(r.warnings().get(0).contains("IllegalStateException") && r.warnings().get(0).contains("#3"),
+        assertTrue(
+                r.warnings().get(0).contains("IllegalStateException")
+                        && r.warnings().get(0).contains("#3"),
                 r.warnings().toString());
     }
 
@@ -210,9 +232,10 @@ class TunerTest {
         Supplier<Measurement> failing = () -> {
             throw new FunctionFailedException(2, new ArithmeticException("/ by zero"));
         };
-        AmorsizeException e = assertThrows(AmorsizeException.class,
-                () -> new Tuner(fakeStore(), strict, CLOCK).tune(request(failing)));
-        assertTrue(e.getMessage().contains("ArithmeticException") && e.getMessage().contains("#2"), e.getMessage());
+        AmorsizeException e = assertThrows(
+                AmorsizeException.class, () -> new Tuner(fakeStore(), strict, CLOCK).tune(request(failing)));
+        assertTrue(
+                e.getMessage().contains("ArithmeticException") && e.getMessage().contains("#2"), e.getMessage());
         assertTrue(e.getCause() instanceof FunctionFailedException);
     }
 
@@ -220,8 +243,8 @@ class TunerTest {
     void disabledKeepsThePartitioningAtInfo() {
         CountingMeasure m = new CountingMeasure(TunerTest::measurement);
         try (LogCapture logs = LogCapture.start("io.amorsize.tune.Tuner")) {
-            Recommendation r = new Tuner(fakeStore(), Settings.defaults().with(Options.ENABLED, false), CLOCK)
-                    .tune(request(m));
+            Recommendation r =
+                    new Tuner(fakeStore(), Settings.defaults().with(Options.ENABLED, false), CLOCK).tune(request(m));
             assertEquals(Source.DEFAULT_FALLBACK, r.source());
             assertEquals(List.of("disabled"), r.warnings());
             assertEquals(0, m.calls.get());
@@ -232,7 +255,8 @@ class TunerTest {
 
     @Test
     void nullRequestIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new Tuner(new InMemoryStore(), Settings.defaults(), CLOCK).tune(null));
         assertTrue(e.getMessage().contains("request"));
     }

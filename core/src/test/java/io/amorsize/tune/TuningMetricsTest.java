@@ -25,9 +25,10 @@ class TuningMetricsTest {
         m.record(of(Source.CACHE_FILE), 1_000_000);
 
         assertEquals(new TuningMetrics.Counts(3, 1, 1, 1, 8_000_000), counts, "later decisions do not change it");
-        assertEquals(Map.of("decisions", 3L, "hits", 1L, "misses", 1L, "fallbacks", 1L, "tuningMillis", 8L),
-                counts.asMap());
-        assertEquals(List.of("decisions", "hits", "misses", "fallbacks", "tuningMillis"),
+        assertEquals(
+                Map.of("decisions", 3L, "hits", 1L, "misses", 1L, "fallbacks", 1L, "tuningMillis", 8L), counts.asMap());
+        assertEquals(
+                List.of("decisions", "hits", "misses", "fallbacks", "tuningMillis"),
                 List.copyOf(counts.asMap().keySet()));
         assertEquals("amorsize tuning: 3 decisions, 1 hits, 1 misses, 1 fallbacks, 8 ms tuning", counts.toString());
         assertEquals(2, m.snapshot().hits());

@@ -60,7 +60,8 @@ class TuningPipelineTest {
 
         @Override
         public EngineInput describeInput(Settings s) {
-            return skip != null ? EngineInput.nothingToTune(skip)
+            return skip != null
+                    ? EngineInput.nothingToTune(skip)
                     : EngineInput.of(INPUT, Workload.of(1_000_000, 1), List.of("fake input"));
         }
 
@@ -112,7 +113,8 @@ class TuningPipelineTest {
             assertEquals(16, cold.partitions(), cold.explain());
             List<LogCapture.Line> info = logs.at(Level.INFO);
             assertEquals(1, info.size(), logs.lines().toString());
-            assertTrue(info.get(0).message().startsWith("amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured"),
+            assertTrue(
+                    info.get(0).message().startsWith("amorsize: 1 -> 16 partitions (REPARTITION), batch 1 (measured"),
                     info.get(0).message());
         }
         Recommendation warm = pipeline.decide(engine, fn, TuneOptions.defaults());
@@ -123,7 +125,8 @@ class TuningPipelineTest {
         assertEquals(1, metrics.misses());
         assertEquals(1, metrics.hits());
         assertEquals(0, metrics.fallbacks());
-        assertTrue(metrics.tuningNanos() > 0 && metrics.tuningNanos() % FakeTicker.STEP_NANOS == 0,
+        assertTrue(
+                metrics.tuningNanos() > 0 && metrics.tuningNanos() % FakeTicker.STEP_NANOS == 0,
                 "the injected ticker times a decision: " + metrics.tuningNanos());
     }
 
@@ -134,7 +137,9 @@ class TuningPipelineTest {
         pipeline.decide(engine, (Function<Integer, Integer>) x -> x + 1, id);
         Recommendation other = pipeline.decide(engine, (Function<Integer, Integer>) x -> x * 7, id);
         assertEquals(Source.CACHE_REDIS, other.source());
-        Recommendation bumped = pipeline.decide(engine, (Function<Integer, Integer>) x -> x * 7,
+        Recommendation bumped = pipeline.decide(
+                engine,
+                (Function<Integer, Integer>) x -> x * 7,
                 TuneOptions.builder().function("shared", "2").build());
         assertEquals(Source.COMPUTED, bumped.source(), "a new version measures again");
         assertEquals(2, engine.measures.get());
@@ -150,17 +155,23 @@ class TuningPipelineTest {
             assertEquals(3, rec.partitions(), "the engine's current parallelism");
             List<LogCapture.Line> warns = logs.at(Level.WARN);
             assertEquals(1, warns.size(), logs.lines().toString());
-            assertEquals("fake: kept 3 (IllegalStateException: REST down)", warns.get(0).message());
+            assertEquals(
+                    "fake: kept 3 (IllegalStateException: REST down)",
+                    warns.get(0).message());
         }
         assertEquals(1, metrics.fallbacks());
         assertEquals(1, metrics.decisions());
 
-        AmorsizeException e = assertThrows(AmorsizeException.class,
-                () -> pipeline.decide(engine, "fn", TuneOptions.builder().strict(true).build()));
+        AmorsizeException e = assertThrows(
+                AmorsizeException.class,
+                () -> pipeline.decide(
+                        engine, "fn", TuneOptions.builder().strict(true).build()));
         assertEquals("fake strict: IllegalStateException: REST down", e.getMessage());
         assertSame(engine.clusterFailure, e.getCause());
         engine.settings = Settings.defaults().with(Options.STRICT, true);
-        assertThrows(AmorsizeException.class, () -> pipeline.decide(engine, "fn", TuneOptions.defaults()),
+        assertThrows(
+                AmorsizeException.class,
+                () -> pipeline.decide(engine, "fn", TuneOptions.defaults()),
                 "strict mode from the engine's configuration");
     }
 
@@ -177,12 +188,16 @@ class TuningPipelineTest {
             assertEquals(Source.DEFAULT_FALLBACK, rec.source());
             List<LogCapture.Line> warns = logs.at(Level.WARN);
             assertEquals(1, warns.size(), logs.lines().toString());
-            assertTrue(warns.get(0).message().startsWith("fake: kept 3 (measurement failed: ArithmeticException"),
+            assertTrue(
+                    warns.get(0).message().startsWith("fake: kept 3 (measurement failed: ArithmeticException"),
                     warns.get(0).message());
         }
-        AmorsizeException e = assertThrows(AmorsizeException.class,
-                () -> pipeline.decide(engine, "fn", TuneOptions.builder().strict(true).build()));
-        assertTrue(e.getMessage().startsWith("fake strict: measurement failed: ArithmeticException: bad record #7"),
+        AmorsizeException e = assertThrows(
+                AmorsizeException.class,
+                () -> pipeline.decide(
+                        engine, "fn", TuneOptions.builder().strict(true).build()));
+        assertTrue(
+                e.getMessage().startsWith("fake strict: measurement failed: ArithmeticException: bad record #7"),
                 e.getMessage());
         assertEquals(0, engine.decided.get());
     }
@@ -190,7 +205,8 @@ class TuningPipelineTest {
     @Test
     void disabledAndNothingToTuneReturnTheEnginesDecisionUncountedAndMeasureNothing() {
         FakeEngine engine = new FakeEngine(new InMemoryStore());
-        Recommendation disabled = pipeline.decide(engine, "fn", TuneOptions.builder().set(Options.ENABLED, false).build());
+        Recommendation disabled = pipeline.decide(
+                engine, "fn", TuneOptions.builder().set(Options.ENABLED, false).build());
         assertEquals(Source.DEFAULT_FALLBACK, disabled.source());
         assertEquals(3, disabled.partitions());
         Recommendation kept = Recommendation.fallback(5, "empty input");
@@ -230,8 +246,7 @@ class TuningPipelineTest {
         final AtomicInteger sleeps = new AtomicInteger();
         boolean stepping = true;
 
-        FakeTicker() {
-        }
+        FakeTicker() {}
 
         FakeTicker(boolean stepping) {
             this.stepping = stepping;

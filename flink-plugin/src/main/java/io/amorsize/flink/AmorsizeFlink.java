@@ -1,6 +1,5 @@
 package io.amorsize.flink;
 
-import io.amorsize.cache.SharedStores;
 import io.amorsize.AmorsizeException;
 import io.amorsize.BatchFunction;
 import io.amorsize.Recommendation;
@@ -13,21 +12,21 @@ import io.amorsize.key.InputKind;
 import io.amorsize.key.InputShape;
 import io.amorsize.measure.Measured;
 import io.amorsize.measure.Measurer;
-import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
+import io.amorsize.recommend.DecisionStopRule;
 import io.amorsize.tune.EngineAdapter;
 import io.amorsize.tune.EngineInput;
 import io.amorsize.tune.Measurement;
-import io.amorsize.tune.TuningMetrics;
 import io.amorsize.tune.TunedRun;
+import io.amorsize.tune.TuningMetrics;
 import io.amorsize.tune.TuningPipeline;
-import org.apache.flink.api.common.JobExecutionResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -76,8 +75,7 @@ public final class AmorsizeFlink {
     private static final TuningMetrics METRICS = new TuningMetrics();
     private static final TuningPipeline PIPELINE = new TuningPipeline(METRICS);
 
-    private AmorsizeFlink() {
-    }
+    private AmorsizeFlink() {}
 
     // ---------------------------------------------------------------- per-record functions
 
@@ -94,15 +92,18 @@ public final class AmorsizeFlink {
      * @throws IllegalArgumentException on a null argument or a negative record count
      * @throws AmorsizeException        in strict mode, when tuning fails
      */
-    public static <T, R> Recommendation tune(StreamExecutionEnvironment env, List<T> sample,
-                                             MapFunction<T, R> fn, long expectedRecords) {
+    public static <T, R> Recommendation tune(
+            StreamExecutionEnvironment env, List<T> sample, MapFunction<T, R> fn, long expectedRecords) {
         return tune(env, sample, fn, expectedRecords, FlinkTuneOptions.defaults());
     }
 
     /** {@link #tune(StreamExecutionEnvironment, List, MapFunction, long)} with per-call options. */
-    public static <T, R> Recommendation tune(StreamExecutionEnvironment env, List<T> sample,
-                                             MapFunction<T, R> fn, long expectedRecords,
-                                             FlinkTuneOptions options) {
+    public static <T, R> Recommendation tune(
+            StreamExecutionEnvironment env,
+            List<T> sample,
+            MapFunction<T, R> fn,
+            long expectedRecords,
+            FlinkTuneOptions options) {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
@@ -110,7 +111,12 @@ public final class AmorsizeFlink {
             RecordFunction<T, R> recordFn = fn::map;
             return measurer.measureWithReport(List.of(recs), recordFn);
         };
-        return run(env, fn, options, "map", settings -> listInput(records.size(), expectedRecords),
+        return run(
+                env,
+                fn,
+                options,
+                "map",
+                settings -> listInput(records.size(), expectedRecords),
                 settings -> new Sampled<>(spread(records, settings), typeOf(records), step));
     }
 
@@ -122,26 +128,31 @@ public final class AmorsizeFlink {
      *
      * @param input a file or directory readable through Flink's {@code FileSystem}
      */
-    public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
-                                          MapFunction<String, R> fn) {
+    public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input, MapFunction<String, R> fn) {
         return tune(env, input, fn, FlinkTuneOptions.defaults());
     }
 
     /** {@link #tune(StreamExecutionEnvironment, Path, MapFunction)} with per-call options. */
-    public static <R> Recommendation tune(StreamExecutionEnvironment env, Path input,
-                                          MapFunction<String, R> fn, FlinkTuneOptions options) {
+    public static <R> Recommendation tune(
+            StreamExecutionEnvironment env, Path input, MapFunction<String, R> fn, FlinkTuneOptions options) {
         requireArgs(env, "input", input, fn, options);
         TaskManagerMeasurement.Step<String> step = (measurer, lines) -> {
             RecordFunction<String, R> recordFn = fn::map;
             return measurer.measureWithReport(List.of(lines), recordFn);
         };
         TextSample[] drawn = new TextSample[1];
-        return run(env, fn, options, "map", settings -> {
-            // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
-            drawn[0] = TextInputSampler.sample(input, settings);
-            return new InputPlan(InputKind.FILES.shape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(),
-                    drawn[0].notes());
-        }, settings -> new Sampled<>(new ArrayList<>(drawn[0].lines()), Types.STRING, step));
+        return run(
+                env,
+                fn,
+                options,
+                "map",
+                settings -> {
+                    // Lines at spread offsets: a few ms of reads, no job; the bytes are the key's input shape.
+                    drawn[0] = TextInputSampler.sample(input, settings);
+                    return new InputPlan(
+                            InputKind.FILES.shape(-1, drawn[0].totalBytes(), 1), drawn[0].workload(), drawn[0].notes());
+                },
+                settings -> new Sampled<>(new ArrayList<>(drawn[0].lines()), Types.STRING, step));
     }
 
     // ---------------------------------------------------------------- batch functions
@@ -151,20 +162,28 @@ public final class AmorsizeFlink {
      * function is timed at several batch sizes (on a task manager or in this JVM, as for {@code tune}) to fit
      * its fixed per-call and per-record cost.
      */
-    public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
-                                                    BatchFunction<T, R> fn, long expectedRecords) {
+    public static <T, R> Recommendation tuneBatches(
+            StreamExecutionEnvironment env, List<T> sample, BatchFunction<T, R> fn, long expectedRecords) {
         return tuneBatches(env, sample, fn, expectedRecords, FlinkTuneOptions.defaults());
     }
 
     /** {@link #tuneBatches(StreamExecutionEnvironment, List, BatchFunction, long)} with per-call options. */
-    public static <T, R> Recommendation tuneBatches(StreamExecutionEnvironment env, List<T> sample,
-                                                    BatchFunction<T, R> fn, long expectedRecords,
-                                                    FlinkTuneOptions options) {
+    public static <T, R> Recommendation tuneBatches(
+            StreamExecutionEnvironment env,
+            List<T> sample,
+            BatchFunction<T, R> fn,
+            long expectedRecords,
+            FlinkTuneOptions options) {
         requireArgs(env, "sample", sample, fn, options);
         requireSample(sample, expectedRecords);
         List<T> records = List.copyOf(sample);
         TaskManagerMeasurement.Step<T> step = (measurer, recs) -> measurer.measureBatchesWithReport(recs, fn);
-        return run(env, fn, options, "mapBatches", settings -> listInput(records.size(), expectedRecords),
+        return run(
+                env,
+                fn,
+                options,
+                "mapBatches",
+                settings -> listInput(records.size(), expectedRecords),
                 settings -> new Sampled<>(spread(records, settings), typeOf(records), step));
     }
 
@@ -178,8 +197,8 @@ public final class AmorsizeFlink {
      * <p>A batch function that also implements Flink's {@code RichFunction} gets the runtime context
      * and {@code open}/{@code close}, e.g. to hold a client connection per subtask.
      */
-    public static <T, R> SingleOutputStreamOperator<R> mapBatches(DataStream<T> in, BatchFunction<T, R> fn,
-                                                                  Recommendation rec) {
+    public static <T, R> SingleOutputStreamOperator<R> mapBatches(
+            DataStream<T> in, BatchFunction<T, R> fn, Recommendation rec) {
         if (fn == null) {
             throw new IllegalArgumentException("fn must not be null");
         }
@@ -187,8 +206,8 @@ public final class AmorsizeFlink {
     }
 
     /** {@link #mapBatches(DataStream, BatchFunction, Recommendation)} with an explicit output type. */
-    public static <T, R> SingleOutputStreamOperator<R> mapBatches(DataStream<T> in, BatchFunction<T, R> fn,
-                                                                  Recommendation rec, TypeInformation<R> outType) {
+    public static <T, R> SingleOutputStreamOperator<R> mapBatches(
+            DataStream<T> in, BatchFunction<T, R> fn, Recommendation rec, TypeInformation<R> outType) {
         if (in == null) {
             throw new IllegalArgumentException("in must not be null");
         }
@@ -204,7 +223,8 @@ public final class AmorsizeFlink {
         in.getExecutionEnvironment().clean(fn);
         String observeAs = FlinkObserver.claim(in.getExecutionEnvironment(), rec, true);
         SingleOutputStreamOperator<R> out = in.transform(
-                "Amorsize batches of " + rec.batchSize(), outType,
+                "Amorsize batches of " + rec.batchSize(),
+                outType,
                 new BatchingOperator<>(fn, rec.batchSize(), observeAs));
         return out.setParallelism(rec.parallelism());
     }
@@ -212,15 +232,18 @@ public final class AmorsizeFlink {
     // ---------------------------------------------------------------- the names AmorsizeSpark uses
 
     /** {@link #tune(StreamExecutionEnvironment, List, MapFunction, long)} under the name AmorsizeSpark uses. */
-    public static <T, R> Recommendation recommend(StreamExecutionEnvironment env, List<T> sample,
-                                                  MapFunction<T, R> fn, long expectedRecords) {
+    public static <T, R> Recommendation recommend(
+            StreamExecutionEnvironment env, List<T> sample, MapFunction<T, R> fn, long expectedRecords) {
         return tune(env, sample, fn, expectedRecords);
     }
 
     /** {@link #tune(StreamExecutionEnvironment, List, MapFunction, long, FlinkTuneOptions)} under the name AmorsizeSpark uses. */
-    public static <T, R> Recommendation recommend(StreamExecutionEnvironment env, List<T> sample,
-                                                  MapFunction<T, R> fn, long expectedRecords,
-                                                  FlinkTuneOptions options) {
+    public static <T, R> Recommendation recommend(
+            StreamExecutionEnvironment env,
+            List<T> sample,
+            MapFunction<T, R> fn,
+            long expectedRecords,
+            FlinkTuneOptions options) {
         return tune(env, sample, fn, expectedRecords, options);
     }
 
@@ -230,21 +253,24 @@ public final class AmorsizeFlink {
     }
 
     /** {@link #tune(StreamExecutionEnvironment, Path, MapFunction, FlinkTuneOptions)} under the name AmorsizeSpark uses. */
-    public static <R> Recommendation recommend(StreamExecutionEnvironment env, Path input, MapFunction<String, R> fn,
-                                               FlinkTuneOptions options) {
+    public static <R> Recommendation recommend(
+            StreamExecutionEnvironment env, Path input, MapFunction<String, R> fn, FlinkTuneOptions options) {
         return tune(env, input, fn, options);
     }
 
     /** {@link #tuneBatches(StreamExecutionEnvironment, List, BatchFunction, long)} under the name AmorsizeSpark uses. */
-    public static <T, R> Recommendation recommendBatches(StreamExecutionEnvironment env, List<T> sample,
-                                                         BatchFunction<T, R> fn, long expectedRecords) {
+    public static <T, R> Recommendation recommendBatches(
+            StreamExecutionEnvironment env, List<T> sample, BatchFunction<T, R> fn, long expectedRecords) {
         return tuneBatches(env, sample, fn, expectedRecords);
     }
 
     /** {@link #tuneBatches(StreamExecutionEnvironment, List, BatchFunction, long, FlinkTuneOptions)} under the name AmorsizeSpark uses. */
-    public static <T, R> Recommendation recommendBatches(StreamExecutionEnvironment env, List<T> sample,
-                                                         BatchFunction<T, R> fn, long expectedRecords,
-                                                         FlinkTuneOptions options) {
+    public static <T, R> Recommendation recommendBatches(
+            StreamExecutionEnvironment env,
+            List<T> sample,
+            BatchFunction<T, R> fn,
+            long expectedRecords,
+            FlinkTuneOptions options) {
         return tuneBatches(env, sample, fn, expectedRecords, options);
     }
 
@@ -297,11 +323,12 @@ public final class AmorsizeFlink {
      * What is known about the input before measuring (the cache key's part), the workload, and lines
      * for the explanation. Partitions are filled in by {@link #run}.
      */
-    private record InputPlan(InputShape shape, Workload workload, List<String> notes) {
-    }
+    private record InputPlan(InputShape shape, Workload workload, List<String> notes) {}
 
     private static InputPlan listInput(int sampled, long expectedRecords) {
-        return new InputPlan(InputKind.RECORDS.shape(expectedRecords, -1, 1), Workload.of(expectedRecords, 1),
+        return new InputPlan(
+                InputKind.RECORDS.shape(expectedRecords, -1, 1),
+                Workload.of(expectedRecords, 1),
                 List.of("sample of " + sampled + " records given by the caller; " + expectedRecords
                         + " records expected"));
     }
@@ -312,21 +339,26 @@ public final class AmorsizeFlink {
             return step.run(measurer, records);
         }
 
-        TaskManagerMeasurement.Result runOnTaskManager(StreamExecutionEnvironment env, Settings settings,
-                                                       Workload workload, ClusterShape cluster) {
+        TaskManagerMeasurement.Result runOnTaskManager(
+                StreamExecutionEnvironment env, Settings settings, Workload workload, ClusterShape cluster) {
             return TaskManagerMeasurement.run(env, records, type, step, settings, workload, cluster);
         }
     }
 
     @SuppressWarnings("unchecked")
     private static <T> TypeInformation<T> typeOf(List<T> records) {
-        return records.isEmpty() ? (TypeInformation<T>) Types.VOID
+        return records.isEmpty()
+                ? (TypeInformation<T>) Types.VOID
                 : (TypeInformation<T>) TypeExtractor.getForObject(records.get(0));
     }
 
-    private static Recommendation run(StreamExecutionEnvironment env, Object fn, FlinkTuneOptions options,
-                                      String operator, Function<Settings, InputPlan> planner,
-                                      Function<Settings, Sampled<?>> measure) {
+    private static Recommendation run(
+            StreamExecutionEnvironment env,
+            Object fn,
+            FlinkTuneOptions options,
+            String operator,
+            Function<Settings, InputPlan> planner,
+            Function<Settings, Sampled<?>> measure) {
         return PIPELINE.decide(new FlinkEngine(env, options, operator, planner, measure), fn, options.common());
     }
 
@@ -340,8 +372,12 @@ public final class AmorsizeFlink {
         private final int defaultParallelism;
         private ClusterShape cluster;
 
-        FlinkEngine(StreamExecutionEnvironment env, FlinkTuneOptions options, String operator,
-                    Function<Settings, InputPlan> planner, Function<Settings, Sampled<?>> measure) {
+        FlinkEngine(
+                StreamExecutionEnvironment env,
+                FlinkTuneOptions options,
+                String operator,
+                Function<Settings, InputPlan> planner,
+                Function<Settings, Sampled<?>> measure) {
             this.env = env;
             this.options = options;
             this.operator = operator;
@@ -362,8 +398,11 @@ public final class AmorsizeFlink {
 
         @Override
         public Recommendation disabled(Settings settings) {
-            LOG.info("amorsize: flink {} parallelism {} kept: tuning disabled (amorsize.enabled=false, from {})",
-                    operator, defaultParallelism, settings.originLabel(Options.ENABLED));
+            LOG.info(
+                    "amorsize: flink {} parallelism {} kept: tuning disabled (amorsize.enabled=false, from {})",
+                    operator,
+                    defaultParallelism,
+                    settings.originLabel(Options.ENABLED));
             return Recommendation.fallback(defaultParallelism, "tuning disabled (amorsize.enabled=false)");
         }
 
@@ -371,19 +410,21 @@ public final class AmorsizeFlink {
         public EngineInput describeInput(Settings settings) {
             InputPlan plan = planner.apply(settings);
             if (plan.workload().records() == 0) {
-                LOG.info("amorsize: flink {} parallelism {} kept: the input is empty, nothing to tune", operator,
+                LOG.info(
+                        "amorsize: flink {} parallelism {} kept: the input is empty, nothing to tune",
+                        operator,
                         defaultParallelism);
                 return EngineInput.nothingToTune(
                         Recommendation.fallback(defaultParallelism, "empty input: nothing to tune"));
             }
-            InputShape shape = InputKind.describe(plan.shape().knownRecords(), plan.shape().knownBytes(),
-                    defaultParallelism);
+            InputShape shape =
+                    InputKind.describe(plan.shape().knownRecords(), plan.shape().knownBytes(), defaultParallelism);
             return EngineInput.of(shape, plan.workload(), plan.notes());
         }
 
         @Override
-        public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input,
-                                    RecommendationStore store) {
+        public ClusterShape cluster(
+                Settings settings, String fingerprint, EngineInput input, RecommendationStore store) {
             cluster = options.slots() > 0
                     ? FlinkClusterShape.withSlots(env, settings, options.slots())
                     : FlinkClusterShape.detect(env, settings);
@@ -407,8 +448,12 @@ public final class AmorsizeFlink {
                 notes.add(r.where() + " (record sizes from Flink's serializers); task managers never contact the "
                         + "cache");
             } else {
-                Measurer measurer = DecisionStopRule.attach(new Measurer(settings, Ticker.system())
-                        .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig())), settings, workload, cluster);
+                Measurer measurer = DecisionStopRule.attach(
+                        new Measurer(settings, Ticker.system())
+                                .withSizer(new FlinkSizer(env.getConfig().getSerializerConfig())),
+                        settings,
+                        workload,
+                        cluster);
                 measured = sampled.runHere(measurer);
                 notes.add("measured in the Flink client JVM (record sizes from Flink's serializers); task managers "
                         + "never contact the cache");
@@ -425,7 +470,10 @@ public final class AmorsizeFlink {
             return switch (options.measureOn()) {
                 case TASK_MANAGER -> true;
                 case CLIENT -> false;
-                case AUTO -> options.slots() <= 0 && FlinkClusterShape.restEndpoint(env.getConfiguration()).isPresent();
+                case AUTO ->
+                    options.slots() <= 0
+                            && FlinkClusterShape.restEndpoint(env.getConfiguration())
+                                    .isPresent();
             };
         }
 
@@ -451,8 +499,12 @@ public final class AmorsizeFlink {
     }
 
     /** The workload with the environment's parallelism as the current one and the max-parallelism rule. */
-    private static Workload constrain(Workload w, int defaultParallelism, StreamExecutionEnvironment env,
-                                      FlinkTuneOptions options, ClusterShape cluster) {
+    private static Workload constrain(
+            Workload w,
+            int defaultParallelism,
+            StreamExecutionEnvironment env,
+            FlinkTuneOptions options,
+            ClusterShape cluster) {
         // Another parallelism than the input's is a rebalance in Flink: no free shrink (COALESCE).
         Workload base = Workload.of(w.count(), defaultParallelism).withResizeRebalances();
         int max = options.maxParallelism() > 0 ? options.maxParallelism() : Math.max(0, env.getMaxParallelism());
@@ -480,17 +532,25 @@ public final class AmorsizeFlink {
     }
 
     /** Flink context of a decision at DEBUG: the Tuner logs the decision's one INFO line. */
-    private static void logDecision(String operator, Recommendation rec, ClusterShape cluster, Workload workload,
-                                    long elapsedNanos) {
+    private static void logDecision(
+            String operator, Recommendation rec, ClusterShape cluster, Workload workload, long elapsedNanos) {
         if (!LOG.isDebugEnabled()) {
             return;
         }
-        LOG.debug("amorsize: flink {} parallelism {} -> {}, batch {} ({}, {} ms); predicted {} -> {} ({}x); "
+        LOG.debug(
+                "amorsize: flink {} parallelism {} -> {}, batch {} ({}, {} ms); predicted {} -> {} ({}x); "
                         + "{} slots, {} records{}",
-                operator, rec.currentPartitions(), rec.parallelism(), rec.batchSize(),
+                operator,
+                rec.currentPartitions(),
+                rec.parallelism(),
+                rec.batchSize(),
                 rec.source().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                fmt(elapsedNanos / 1e6), seconds(rec.currentNanos()), seconds(rec.predictedNanos()),
-                fmt(rec.estimatedSpeedup()), cluster.slots(), workload.records(),
+                fmt(elapsedNanos / 1e6),
+                seconds(rec.currentNanos()),
+                seconds(rec.predictedNanos()),
+                fmt(rec.estimatedSpeedup()),
+                cluster.slots(),
+                workload.records(),
                 workload.recordsExact() ? "" : " (estimated)");
     }
 
@@ -516,17 +576,19 @@ public final class AmorsizeFlink {
         return out;
     }
 
-
     @SuppressWarnings("unchecked")
     private static <T, R> TypeInformation<R> outputType(BatchFunction<T, R> fn, DataStream<T> in) {
         try {
-            return (TypeInformation<R>) TypeExtractor.createTypeInfo(BatchFunction.class, fn.getClass(), 1,
-                    in == null ? null : in.getType(), null);
+            return (TypeInformation<R>) TypeExtractor.createTypeInfo(
+                    BatchFunction.class, fn.getClass(), 1, in == null ? null : in.getType(), null);
         } catch (RuntimeException e) {
-            return (TypeInformation<R>) new MissingTypeInfo("Amorsize mapBatches",
+            return (TypeInformation<R>) new MissingTypeInfo(
+                    "Amorsize mapBatches",
                     new org.apache.flink.api.common.functions.InvalidTypesException(
-                            "could not extract the output type of " + fn.getClass().getName()
-                                    + " (a lambda?): call .returns(...) or pass a TypeInformation", e));
+                            "could not extract the output type of "
+                                    + fn.getClass().getName()
+                                    + " (a lambda?): call .returns(...) or pass a TypeInformation",
+                            e));
         }
     }
 
@@ -535,8 +597,8 @@ public final class AmorsizeFlink {
             throw new IllegalArgumentException("expectedRecords must be >= 0, got " + expectedRecords);
         }
         if (sample.isEmpty() && expectedRecords > 0) {
-            throw new IllegalArgumentException("sample must not be empty when expectedRecords > 0 (got "
-                    + expectedRecords + ")");
+            throw new IllegalArgumentException(
+                    "sample must not be empty when expectedRecords > 0 (got " + expectedRecords + ")");
         }
         for (Object record : sample) { // not contains(null): immutable lists throw on it
             if (record == null) {
@@ -545,8 +607,8 @@ public final class AmorsizeFlink {
         }
     }
 
-    private static void requireArgs(StreamExecutionEnvironment env, String inputName, Object input, Object fn,
-                                    FlinkTuneOptions o) {
+    private static void requireArgs(
+            StreamExecutionEnvironment env, String inputName, Object input, Object fn, FlinkTuneOptions o) {
         if (env == null) {
             throw new IllegalArgumentException("env must not be null");
         }

@@ -71,8 +71,7 @@ public final class AmorsizeOptions {
     /** {@code amorsize.cluster.cores}: CPU cores the tasks share, 0 = detect. */
     public static final ConfigOption<Integer> CLUSTER_CORES = typed(Options.CLUSTER_CORES, Integer.class);
 
-    private AmorsizeOptions() {
-    }
+    private AmorsizeOptions() {}
 
     /** The Flink option for a core option (same key under {@link #PREFIX}). */
     public static ConfigOption<?> of(Option<?> option) {
@@ -151,15 +150,23 @@ public final class AmorsizeOptions {
         Object def = o.defaultValue();
         ConfigOption<?> built;
         if (o.type() == Boolean.class) {
-            built = def == null ? b.booleanType().noDefaultValue() : b.booleanType().defaultValue((Boolean) def);
+            built = def == null
+                    ? b.booleanType().noDefaultValue()
+                    : b.booleanType().defaultValue((Boolean) def);
         } else if (o.type() == Integer.class) {
             built = def == null ? b.intType().noDefaultValue() : b.intType().defaultValue((Integer) def);
         } else if (o.type() == Double.class) {
-            built = def == null ? b.doubleType().noDefaultValue() : b.doubleType().defaultValue((Double) def);
+            built = def == null
+                    ? b.doubleType().noDefaultValue()
+                    : b.doubleType().defaultValue((Double) def);
         } else if (o.type() == Duration.class) {
-            built = def == null ? b.durationType().noDefaultValue() : b.durationType().defaultValue((Duration) def);
+            built = def == null
+                    ? b.durationType().noDefaultValue()
+                    : b.durationType().defaultValue((Duration) def);
         } else if (o.type() == String.class || o.type() == Path.class) {
-            built = def == null ? b.stringType().noDefaultValue() : b.stringType().defaultValue(def.toString());
+            built = def == null
+                    ? b.stringType().noDefaultValue()
+                    : b.stringType().defaultValue(def.toString());
         } else {
             throw new IllegalStateException("no Flink type for option " + o.key() + " of " + o.type());
         }

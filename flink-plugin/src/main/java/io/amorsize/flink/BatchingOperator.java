@@ -36,6 +36,7 @@ final class BatchingOperator<T, R> extends AbstractStreamOperator<R>
 
     /** The metric group under the operator's group. */
     static final String METRIC_GROUP = "amorsize";
+
     static final String BATCHES = "batches";
     static final String RECORDS = "records";
     static final String FLUSHES = "flushes";
@@ -49,6 +50,7 @@ final class BatchingOperator<T, R> extends AbstractStreamOperator<R>
     private transient StreamRecord<R> reuse;
     /** Accumulator name prefix for the observed records and busy time, or null (not observed). */
     private final String observeAs;
+
     private transient org.apache.flink.api.common.accumulators.LongCounter observedRecords;
     private transient org.apache.flink.api.common.accumulators.LongCounter busyNanos;
     private transient Counter batches;

@@ -48,10 +48,10 @@ public final class FlinkClusterShape {
     private static final Duration REST_TIMEOUT = Duration.ofSeconds(3);
     /** Task heap a local-execution task manager reports: a placeholder, not memory (1 TiB in MB). */
     private static final long LOCAL_EXECUTION_PLACEHOLDER_MB = 1L << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FlinkClusterShape() {
-    }
+    private FlinkClusterShape() {}
 
     /**
      * The cluster shape for jobs of {@code env}.
@@ -70,8 +70,14 @@ public final class FlinkClusterShape {
         int slots = localSlots(conf, env.getParallelism());
         long memoryPerSlot = Math.max(1, Runtime.getRuntime().maxMemory() / slots);
         // the task managers of a local environment run in this JVM: its CPU class is theirs
-        return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, memoryPerSlot, overhead,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), ClusterShape.localCpuClass())
+        return new ClusterShape(
+                        ENGINE,
+                        EnvironmentInformation.getVersion(),
+                        slots,
+                        memoryPerSlot,
+                        overhead,
+                        Math.max(1, Runtime.getRuntime().availableProcessors()),
+                        ClusterShape.localCpuClass())
                 .withConfiguredCores(settings);
     }
 
@@ -91,8 +97,13 @@ public final class FlinkClusterShape {
         long memory = conf.getOptional(TaskManagerOptions.TASK_HEAP_MEMORY)
                 .map(heap -> heap.getBytes() / Math.max(1, conf.get(TaskManagerOptions.NUM_TASK_SLOTS)))
                 .orElse(Runtime.getRuntime().maxMemory() / slots);
-        return new ClusterShape(ENGINE, EnvironmentInformation.getVersion(), slots, Math.max(1, memory),
-                settings.get(Options.TASK_OVERHEAD).toNanos()).withConfiguredCores(settings);
+        return new ClusterShape(
+                        ENGINE,
+                        EnvironmentInformation.getVersion(),
+                        slots,
+                        Math.max(1, memory),
+                        settings.get(Options.TASK_OVERHEAD).toNanos())
+                .withConfiguredCores(settings);
     }
 
     /**
@@ -163,8 +174,14 @@ public final class FlinkClusterShape {
         int perTm = coresPerTaskManager(taskManagers);
         // REST reports no arch: the client's stands for the task managers' (one image is the common case)
         String cpuClass = perTm > 0 ? ClusterShape.cpuClassOf(System.getProperty("os.arch"), perTm) : "";
-        return new ClusterShape(ENGINE, version, slots, memoryPerSlot, perTaskOverheadNanos,
-                cores > 0 ? Math.min(cores, ClusterShape.MAX_CORES) : slots, cpuClass);
+        return new ClusterShape(
+                ENGINE,
+                version,
+                slots,
+                memoryPerSlot,
+                perTaskOverheadNanos,
+                cores > 0 ? Math.min(cores, ClusterShape.MAX_CORES) : slots,
+                cpuClass);
     }
 
     /**
@@ -260,7 +277,8 @@ public final class FlinkClusterShape {
      * JobManager failover; Flink answers "please refresh") is retried with backoff for about 3 s.
      */
     private static JsonNode get(HttpClient http, URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(REST_TIMEOUT).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(uri).timeout(REST_TIMEOUT).GET().build();
         long pauseMillis = 100;
         try {
             for (int attempt = 1; ; attempt++) {

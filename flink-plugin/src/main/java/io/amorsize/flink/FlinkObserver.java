@@ -32,14 +32,12 @@ final class FlinkObserver {
     static final String BUSY = ".busyNanos";
 
     /** A tuned operator waiting for its job's result; {@code accumulator} is null for an operator we do not run. */
-    private record Watch(TunedRun run, String accumulator) {
-    }
+    private record Watch(TunedRun run, String accumulator) {}
 
     private static final Map<Recommendation, TunedRun> RUNS = new WeakHashMap<>();
     private static final Map<StreamExecutionEnvironment, List<Watch>> PENDING = new WeakHashMap<>();
 
-    private FlinkObserver() {
-    }
+    private FlinkObserver() {}
 
     /** Remembers the run of a decision until an operator claims it. */
     static void tuned(TunedRun run) {
@@ -57,7 +55,8 @@ final class FlinkObserver {
         if (run == null) {
             return null;
         }
-        String name = counted ? "amorsize-" + Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(rec.hashCode())
+        String name = counted
+                ? "amorsize-" + Long.toHexString(System.nanoTime()) + "-" + Integer.toHexString(rec.hashCode())
                 : null;
         boolean first;
         synchronized (PENDING) {
@@ -76,7 +75,8 @@ final class FlinkObserver {
         synchronized (PENDING) {
             for (List<Watch> ws : PENDING.values()) {
                 ws.removeIf(w -> {
-                    if (w.accumulator() != null && result.getAllAccumulatorResults().containsKey(w.accumulator() + RECORDS)) {
+                    if (w.accumulator() != null
+                            && result.getAllAccumulatorResults().containsKey(w.accumulator() + RECORDS)) {
                         mine.add(w);
                         return true;
                     }
@@ -141,8 +141,7 @@ final class FlinkObserver {
         }
 
         @Override
-        public void onJobSubmitted(JobClient jobClient, Throwable throwable) {
-        }
+        public void onJobSubmitted(JobClient jobClient, Throwable throwable) {}
 
         @Override
         public void onJobExecuted(JobExecutionResult result, Throwable throwable) {

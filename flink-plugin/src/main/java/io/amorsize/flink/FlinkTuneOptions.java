@@ -74,8 +74,10 @@ public final class FlinkTuneOptions extends EngineTuneOptions {
 
     @Override
     public String toString() {
-        return describe("FlinkTuneOptions", "maxParallelism=" + maxParallelism + ", keyed=" + keyed
-                + (slots > 0 ? ", slots=" + slots : "") + (measureOn != MeasureOn.AUTO ? ", measureOn=" + measureOn : ""));
+        return describe(
+                "FlinkTuneOptions",
+                "maxParallelism=" + maxParallelism + ", keyed=" + keyed + (slots > 0 ? ", slots=" + slots : "")
+                        + (measureOn != MeasureOn.AUTO ? ", measureOn=" + measureOn : ""));
     }
 
     /**
@@ -88,8 +90,7 @@ public final class FlinkTuneOptions extends EngineTuneOptions {
         private int slots;
         private MeasureOn measureOn = MeasureOn.AUTO;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Where to measure the function on a cache miss: {@link MeasureOn#TASK_MANAGER} (a small

@@ -44,8 +44,7 @@ final class TaskManagerMeasurement {
 
     static final String JOB_NAME = "Amorsize measurement";
 
-    private TaskManagerMeasurement() {
-    }
+    private TaskManagerMeasurement() {}
 
     /** What to run on the sample in the task manager (serialized with the job: capture only the function). */
     @FunctionalInterface
@@ -61,17 +60,26 @@ final class TaskManagerMeasurement {
         }
     }
 
-    static <T> Result run(StreamExecutionEnvironment env, List<T> records, TypeInformation<T> type, Step<T> step,
-                          Settings settings, Workload workload, ClusterShape cluster) {
+    static <T> Result run(
+            StreamExecutionEnvironment env,
+            List<T> records,
+            TypeInformation<T> type,
+            Step<T> step,
+            Settings settings,
+            Workload workload,
+            ClusterShape cluster) {
         Configuration conf = Configuration.fromMap(env.getConfiguration().toMap());
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        StreamExecutionEnvironment job = new StreamExecutionEnvironment(conf,
-                Thread.currentThread().getContextClassLoader());
+        StreamExecutionEnvironment job =
+                new StreamExecutionEnvironment(conf, Thread.currentThread().getContextClassLoader());
         job.setParallelism(1);
         List<byte[]> out;
         try {
-            out = job.fromData(new ArrayList<>(records), type).setParallelism(1)
-                    .transform(JOB_NAME, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
+            out = job.fromData(new ArrayList<>(records), type)
+                    .setParallelism(1)
+                    .transform(
+                            JOB_NAME,
+                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
                             new MeasureOperator<>(step, shippable(settings), workload, cluster))
                     .setParallelism(1)
                     .executeAndCollect(JOB_NAME, 2);
@@ -166,15 +174,28 @@ final class TaskManagerMeasurement {
         @Override
         public void endInput() throws Exception {
             Settings s = restore(settings);
-            Measurer measurer = DecisionStopRule.attach(new Measurer(s, Ticker.system())
-                    .withSizer(new FlinkSizer(getExecutionConfig().getSerializerConfig())), s, workload, cluster);
+            Measurer measurer = DecisionStopRule.attach(
+                    new Measurer(s, Ticker.system())
+                            .withSizer(new FlinkSizer(getExecutionConfig().getSerializerConfig())),
+                    s,
+                    workload,
+                    cluster);
             String task = getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
             Result r;
             try {
-                r = new Result(step.run(measurer, buffer), host(), ProcessHandle.current().pid(), task, null);
+                r = new Result(
+                        step.run(measurer, buffer),
+                        host(),
+                        ProcessHandle.current().pid(),
+                        task,
+                        null);
             } catch (RuntimeException e) {
                 // The user's function threw on a sampled record: report it to the client, which falls back.
-                r = new Result(null, host(), ProcessHandle.current().pid(), task,
+                r = new Result(
+                        null,
+                        host(),
+                        ProcessHandle.current().pid(),
+                        task,
                         e.getMessage() == null ? e.toString() : e.getMessage());
             }
             output.collect(new StreamRecord<>(InstantiationUtil.serializeObject(r)));

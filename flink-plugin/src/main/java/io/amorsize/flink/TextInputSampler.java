@@ -34,10 +34,10 @@ final class TextInputSampler {
     static final long FULL_READ_BYTES = 1L << 20;
     /** Most seek positions per sample. */
     static final int MAX_PROBES = 32;
+
     private static final List<String> COMPRESSED = List.of(".gz", ".gzip", ".bz2", ".xz", ".zst", ".deflate", ".zip");
 
-    private TextInputSampler() {
-    }
+    private TextInputSampler() {}
 
     static TextSample sample(Path input, Settings settings) {
         return sample(input, settings, Ticker.system());
@@ -97,27 +97,37 @@ final class TextInputSampler {
         }
     }
 
-    private static TextSample readWhole(Path input, List<FileStatus> files, long total, int maxRecords, long started,
-                                        Ticker ticker) throws IOException {
+    private static TextSample readWhole(
+            Path input, List<FileStatus> files, long total, int maxRecords, long started, Ticker ticker)
+            throws IOException {
         List<String> all = new ArrayList<>();
         for (FileStatus f : files) {
             if (f.getLen() == 0) {
                 continue;
             }
             try (FSDataInputStream raw = f.getPath().getFileSystem().open(f.getPath());
-                 InputStream in = new BufferedInputStream(raw, 64 * 1024)) {
+                    InputStream in = new BufferedInputStream(raw, 64 * 1024)) {
                 Line line;
                 while ((line = readLine(in)) != null) {
                     all.add(line.text());
                 }
             }
         }
-        return new TextSample(input, spread(all, maxRecords), total, files.size(), all.size(), true, 0.0,
-                all.isEmpty() ? 0 : (double) total / all.size(), ticker.nanos() - started);
+        return new TextSample(
+                input,
+                spread(all, maxRecords),
+                total,
+                files.size(),
+                all.size(),
+                true,
+                0.0,
+                all.isEmpty() ? 0 : (double) total / all.size(),
+                ticker.nanos() - started);
     }
 
-    private static TextSample probe(Path input, List<FileStatus> files, long total, int maxRecords, long deadline,
-                                    long started, Ticker ticker) throws IOException {
+    private static TextSample probe(
+            Path input, List<FileStatus> files, long total, int maxRecords, long deadline, long started, Ticker ticker)
+            throws IOException {
         int probes = Math.max(1, Math.min(MAX_PROBES, maxRecords));
         int perProbe = Math.max(1, (maxRecords + probes - 1) / probes);
         // Pass 1, a pilot of a few lines per offset: the mean line length over the whole input.
@@ -131,8 +141,8 @@ final class TextInputSampler {
             }
         }
         if (pilots == 0) {
-            throw new IllegalStateException("no complete line found at " + probes + " offsets of " + input
-                    + " (" + total + " bytes): lines longer than the files?");
+            throw new IllegalStateException("no complete line found at " + probes + " offsets of " + input + " ("
+                    + total + " bytes): lines longer than the files?");
         }
         // Pass 2: the same bytes at every offset (not the same lines): a region of short lines gives
         // more lines, so the sample holds records in proportion to where they are, not to their size.
@@ -158,7 +168,15 @@ final class TextInputSampler {
         double sd = Math.sqrt(Math.max(0, squares / used - mean * mean));
         double relativeError = used > 1 ? sd / mean / Math.sqrt(used) : 1.0;
         long estimate = Math.max(lines.size(), Math.round(total * mean));
-        return new TextSample(input, lines, total, files.size(), estimate, false, relativeError, 1.0 / mean,
+        return new TextSample(
+                input,
+                lines,
+                total,
+                files.size(),
+                estimate,
+                false,
+                relativeError,
+                1.0 / mean,
                 ticker.nanos() - started);
     }
 
@@ -167,16 +185,15 @@ final class TextInputSampler {
     }
 
     /** Lines read and bytes they took at one offset. */
-    private record Chunk(int lines, long bytes) {
-    }
+    private record Chunk(int lines, long bytes) {}
 
     /**
      * Seeks to the global byte {@code global}, skips the partial line there, and reads whole lines
      * until {@code untilBytes} bytes or {@code maxLines} lines (or the file's end), adding them to
      * {@code sink} when not null.
      */
-    private static Chunk readAt(List<FileStatus> files, long global, long untilBytes, int maxLines,
-                                List<String> sink) throws IOException {
+    private static Chunk readAt(List<FileStatus> files, long global, long untilBytes, int maxLines, List<String> sink)
+            throws IOException {
         int fileIndex = 0;
         long offset = global;
         while (fileIndex < files.size() - 1 && offset >= files.get(fileIndex).getLen()) {
@@ -208,8 +225,7 @@ final class TextInputSampler {
     }
 
     /** One line without its terminator, and the bytes it occupied including the terminator. */
-    record Line(String text, int bytes) {
-    }
+    record Line(String text, int bytes) {}
 
     /** Next line, or null at end of stream. '\n' ends a line; a trailing '\r' is dropped. */
     static Line readLine(InputStream in) throws IOException {

@@ -18,8 +18,16 @@ import org.apache.flink.core.fs.Path;
  * @param meanLineBytes  mean bytes per line, terminator included
  * @param elapsedNanos   time spent sampling
  */
-record TextSample(Path input, List<String> lines, long totalBytes, int files, long records, boolean exact,
-                  double relativeError, double meanLineBytes, long elapsedNanos) {
+record TextSample(
+        Path input,
+        List<String> lines,
+        long totalBytes,
+        int files,
+        long records,
+        boolean exact,
+        double relativeError,
+        double meanLineBytes,
+        long elapsedNanos) {
 
     Workload workload() {
         return exact ? Workload.of(records, 1) : Workload.estimated(records, relativeError, 1);
@@ -28,9 +36,21 @@ record TextSample(Path input, List<String> lines, long totalBytes, int files, lo
     List<String> notes() {
         String count = exact
                 ? records + " lines (counted: the input was read whole)"
-                : String.format(Locale.ROOT, "~%d lines estimated from %d bytes / %.1f bytes per sampled line "
-                        + "(±%.1f %%)", records, totalBytes, meanLineBytes, 100 * relativeError);
-        return List.of(String.format(Locale.ROOT, "text input %s: %d file(s), %d bytes; %s; %d lines sampled "
-                + "in %.1f ms", input, files, totalBytes, count, lines.size(), elapsedNanos / 1e6));
+                : String.format(
+                        Locale.ROOT,
+                        "~%d lines estimated from %d bytes / %.1f bytes per sampled line " + "(±%.1f %%)",
+                        records,
+                        totalBytes,
+                        meanLineBytes,
+                        100 * relativeError);
+        return List.of(String.format(
+                Locale.ROOT,
+                "text input %s: %d file(s), %d bytes; %s; %d lines sampled " + "in %.1f ms",
+                input,
+                files,
+                totalBytes,
+                count,
+                lines.size(),
+                elapsedNanos / 1e6));
     }
 }

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AmorsizeFlinkIT {
 
     /** Fast enough for CI, long enough for a stable per-record cost. */
-    static final FlinkTuneOptions QUICK = FlinkTuneOptions.builder()
-            .measureBudget(Duration.ofMillis(600)).build();
+    static final FlinkTuneOptions QUICK =
+            FlinkTuneOptions.builder().measureBudget(Duration.ofMillis(600)).build();
 
     @TempDir
     java.nio.file.Path tmp;
@@ -79,14 +79,19 @@ class AmorsizeFlinkIT {
     }
 
     /** Runs fn with the recommended parallelism and returns the subtask/parallelism pairs observed. */
-    static Set<String> runWith(StreamExecutionEnvironment env, MapFunction<Long, Long> fn, Recommendation rec,
-                               long records) throws Exception {
+    static Set<String> runWith(
+            StreamExecutionEnvironment env, MapFunction<Long, Long> fn, Recommendation rec, long records)
+            throws Exception {
         Set<String> seen = new TreeSet<>();
         // One source subtask, spread round-robin: every map subtask gets records (a parallel
         // sequence source hands splits out on demand, so a subtask could get none).
-        try (CloseableIterator<String> it = env.fromSequence(1, records).setParallelism(1).rebalance()
-                .map(fn).setParallelism(rec.parallelism())
-                .map(new WhereAmI()).setParallelism(rec.parallelism())
+        try (CloseableIterator<String> it = env.fromSequence(1, records)
+                .setParallelism(1)
+                .rebalance()
+                .map(fn)
+                .setParallelism(rec.parallelism())
+                .map(new WhereAmI())
+                .setParallelism(rec.parallelism())
                 .executeAndCollect()) {
             it.forEachRemaining(seen::add);
         }
@@ -105,7 +110,9 @@ class AmorsizeFlinkIT {
             assertTrue(rec.parallelism() > 1 && rec.parallelism() <= FlinkCluster.SLOTS, rec.toString());
             List<LogCapture.Line> info = logs.at(Level.INFO);
             assertEquals(1, info.size(), "one INFO line per decision: " + logs.lines());
-            assertTrue(info.get(0).message().contains("1 -> " + rec.parallelism()), info.get(0).message());
+            assertTrue(
+                    info.get(0).message().contains("1 -> " + rec.parallelism()),
+                    info.get(0).message());
             assertTrue(logs.at(Level.WARN).isEmpty(), logs.lines().toString());
             // A remote environment: measured by a job on a task manager of the cluster (MeasureOn.AUTO).
             assertTrue(rec.explain().contains("measured on a task manager"), rec.explain());
@@ -144,7 +151,9 @@ class AmorsizeFlinkIT {
             assertEquals(first.parallelism(), second.parallelism());
             assertEquals(first.batchSize(), second.batchSize());
             assertEquals(1, logs.at(Level.INFO).size(), logs.lines().toString());
-            assertTrue(logs.at(Level.INFO).get(0).message().contains("hit"), logs.lines().toString());
+            assertTrue(
+                    logs.at(Level.INFO).get(0).message().contains("hit"),
+                    logs.lines().toString());
         }
     }
 
@@ -164,17 +173,23 @@ class AmorsizeFlinkIT {
             assertEquals(1, rec.batchSize());
             List<LogCapture.Line> warns = logs.at(Level.WARN);
             assertEquals(1, warns.size(), logs.lines().toString());
-            assertTrue(warns.get(0).message().contains("bad record seventeen"), warns.get(0).message());
-            assertTrue(rec.warnings().stream().anyMatch(w -> w.contains("bad record seventeen")), rec.warnings().toString());
+            assertTrue(
+                    warns.get(0).message().contains("bad record seventeen"),
+                    warns.get(0).message());
+            assertTrue(
+                    rec.warnings().stream().anyMatch(w -> w.contains("bad record seventeen")),
+                    rec.warnings().toString());
         }
         // the job still runs with the fallback
         assertEquals(3, runWith(env, v -> v, rec(env, failing), 100).size());
 
         FlinkTuneOptions strict = FlinkTuneOptions.builder().strict(true).build();
-        AmorsizeException e = assertThrows(AmorsizeException.class,
-                () -> AmorsizeFlink.tune(env, sample(100), failing, 50_000, strict));
-        assertTrue(String.valueOf(e.getMessage()).contains("seventeen")
-                || String.valueOf(e.getCause()).contains("seventeen"), String.valueOf(e));
+        AmorsizeException e = assertThrows(
+                AmorsizeException.class, () -> AmorsizeFlink.tune(env, sample(100), failing, 50_000, strict));
+        assertTrue(
+                String.valueOf(e.getMessage()).contains("seventeen")
+                        || String.valueOf(e.getCause()).contains("seventeen"),
+                String.valueOf(e));
     }
 
     private static Recommendation rec(StreamExecutionEnvironment env, MapFunction<Long, Long> fn) {
@@ -209,28 +224,31 @@ class AmorsizeFlinkIT {
             assertTrue(logs.at(Level.WARN).get(0).message().contains("amorsize.measure.budget"));
         }
         assertThrows(IllegalArgumentException.class, () -> AmorsizeFlink.tune(null, sample(5), new Spin(1), 5));
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> AmorsizeFlink.tune(env, List.<Long>of(), new Spin(1), 5));
+        IllegalArgumentException empty = assertThrows(
+                IllegalArgumentException.class, () -> AmorsizeFlink.tune(env, List.<Long>of(), new Spin(1), 5));
         assertTrue(empty.getMessage().contains("sample"), empty.getMessage());
         List<Long> withNull = new ArrayList<>(List.of(1L, 2L));
         withNull.add(null);
         assertThrows(IllegalArgumentException.class, () -> AmorsizeFlink.tune(env, withNull, new Spin(1), 5));
         org.junit.jupiter.api.Assertions.assertDoesNotThrow(
                 () -> AmorsizeFlink.tune(env, List.of(1L, 2L), new Spin(1), 5, QUICK), "an immutable sample list");
-        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
-                () -> AmorsizeFlink.tune(env, sample(5), new Spin(1), -1));
+        IllegalArgumentException neg =
+                assertThrows(IllegalArgumentException.class, () -> AmorsizeFlink.tune(env, sample(5), new Spin(1), -1));
         assertTrue(neg.getMessage().contains("expectedRecords"), neg.getMessage());
     }
 
     @Test
     void slotsGivenPerCallNeedNoClusterToAsk() throws Exception {
-        StreamExecutionEnvironment unreachable = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1",
-                SessionCluster.freePort(), FlinkCluster.withCache(new Configuration()));
+        StreamExecutionEnvironment unreachable = StreamExecutionEnvironment.createRemoteEnvironment(
+                "127.0.0.1", SessionCluster.freePort(), FlinkCluster.withCache(new Configuration()));
         unreachable.setParallelism(2);
         Recommendation failed = AmorsizeFlink.tune(unreachable, sample(100), new Spin(303), 40_000, QUICK);
         assertEquals(Source.DEFAULT_FALLBACK, failed.source(), "the REST API cannot be read");
         assertEquals(2, failed.parallelism());
-        FlinkTuneOptions sixteen = FlinkTuneOptions.builder().measureBudget(Duration.ofMillis(600)).slots(16).build();
+        FlinkTuneOptions sixteen = FlinkTuneOptions.builder()
+                .measureBudget(Duration.ofMillis(600))
+                .slots(16)
+                .build();
         Recommendation rec = AmorsizeFlink.tune(unreachable, sample(100), new Spin(303), 40_000, sixteen);
         assertEquals(Source.COMPUTED, rec.source(), rec.toString());
         assertTrue(rec.parallelism() > 4, "sized for 16 slots: " + rec);
@@ -239,8 +257,11 @@ class AmorsizeFlinkIT {
     @Test
     void keyedOperatorsGetADivisorOfTheMaxParallelism() {
         StreamExecutionEnvironment env = FlinkCluster.env(1);
-        FlinkTuneOptions keyed = FlinkTuneOptions.builder().measureBudget(Duration.ofMillis(600))
-                .maxParallelism(6).keyed(true).build();
+        FlinkTuneOptions keyed = FlinkTuneOptions.builder()
+                .measureBudget(Duration.ofMillis(600))
+                .maxParallelism(6)
+                .keyed(true)
+                .build();
         Recommendation rec = AmorsizeFlink.tune(env, sample(200), new Spin(301), 40_000, keyed);
         assertNotEquals(Source.DEFAULT_FALLBACK, rec.source(), rec.toString());
         assertTrue(rec.parallelism() > 1 && 6 % rec.parallelism() == 0, rec.toString());
@@ -266,7 +287,8 @@ class AmorsizeFlinkIT {
         Recommendation rec = AmorsizeFlink.tune(env, new Path(file.toUri()), parse, QUICK);
         assertEquals(Source.COMPUTED, rec.source(), rec.toString());
         assertTrue(rec.parallelism() > 1, rec.toString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("~(\\d+) lines estimated").matcher(rec.explain());
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("~(\\d+) lines estimated").matcher(rec.explain());
         assertTrue(m.find(), rec.explain());
         assertEquals(60_000, Long.parseLong(m.group(1)), 60_000 * 0.05, rec.explain());
 
@@ -309,7 +331,8 @@ class AmorsizeFlinkIT {
         long sum = 0;
         long count = 0;
         try (CloseableIterator<Long> it = AmorsizeFlink.mapBatches(
-                env.fromSequence(1, 5_000), new Lookup(), rec, Types.LONG).executeAndCollect()) {
+                        env.fromSequence(1, 5_000), new Lookup(), rec, Types.LONG)
+                .executeAndCollect()) {
             while (it.hasNext()) {
                 sum += it.next();
                 count++;
@@ -317,6 +340,8 @@ class AmorsizeFlinkIT {
         }
         assertEquals(5_000, count);
         assertEquals(5_000L * 5_001 / 2 + 5_000, sum);
-        assertFalse(rec.warnings().stream().anyMatch(w -> w.contains("fallback")), rec.warnings().toString());
+        assertFalse(
+                rec.warnings().stream().anyMatch(w -> w.contains("fallback")),
+                rec.warnings().toString());
     }
 }

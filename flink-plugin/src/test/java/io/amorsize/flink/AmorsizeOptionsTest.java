@@ -23,6 +23,7 @@ class AmorsizeOptionsTest {
 
     /** The file that documents the {@code amorsize.*} options (moved into README by the lead later). */
     static final Path OPTIONS_DOC = Path.of("..", "README.md");
+
     static final String BEGIN = "<!-- BEGIN amorsize.* options: generated from AmorsizeOptions.markdownTable() -->";
     static final String END = "<!-- END amorsize.* options -->";
 
@@ -32,8 +33,11 @@ class AmorsizeOptionsTest {
         for (Option<?> o : Options.ALL) {
             ConfigOption<?> f = AmorsizeOptions.of(o);
             assertEquals("amorsize." + o.key(), f.key());
-            assertTrue(new org.apache.flink.configuration.description.HtmlFormatter().format(f.description())
-                    .contains(o.description().substring(0, 20)), f.key());
+            assertTrue(
+                    new org.apache.flink.configuration.description.HtmlFormatter()
+                            .format(f.description())
+                            .contains(o.description().substring(0, 20)),
+                    f.key());
             if (o.defaultValue() == null) {
                 assertFalse(f.hasDefaultValue(), f.key());
             } else {
@@ -52,8 +56,7 @@ class AmorsizeOptionsTest {
         conf.setString("amorsize.sample.budget", "150ms");
         conf.setString("not.amorsize.key", "ignored");
         Map<String, String> env = Map.of("AMORSIZE_CACHE_PREFIX", "env:", "AMORSIZE_CACHE_TTL", "2h");
-        Settings s = FlinkTuneOptions.builder().strict(false).build()
-                .applyTo(AmorsizeOptions.settings(conf, env));
+        Settings s = FlinkTuneOptions.builder().strict(false).build().applyTo(AmorsizeOptions.settings(conf, env));
 
         assertEquals("flink:", s.get(Options.CACHE_PREFIX));
         assertEquals(Settings.Origin.ENGINE, s.origin(Options.CACHE_PREFIX));
@@ -91,22 +94,25 @@ class AmorsizeOptionsTest {
     void typosAndBadValuesAreRejectedWithTheKeyAndSecretsAreNotEchoed() {
         Configuration typo = new Configuration();
         typo.setString("amorsize.redis.ulr", "redis://x");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AmorsizeOptions.settings(typo, Map.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AmorsizeOptions.settings(typo, Map.of()));
         assertTrue(e.getMessage().contains("amorsize.redis.ulr"), e.getMessage());
 
         Configuration bad = new Configuration();
         bad.setString("amorsize.cache.secret", "");
-        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
-                () -> AmorsizeOptions.settings(bad, Map.of()));
+        IllegalArgumentException b =
+                assertThrows(IllegalArgumentException.class, () -> AmorsizeOptions.settings(bad, Map.of()));
         assertTrue(b.getMessage().contains("amorsize.cache.secret"), b.getMessage());
 
         Configuration secret = new Configuration();
         secret.set(AmorsizeOptions.REDIS_URL, "redis://user:hunter2@cache:6379");
         Settings s = AmorsizeOptions.settings(secret, Map.of());
         assertFalse(s.toString().contains("hunter2"), s.toString());
-        assertFalse(FlinkTuneOptions.builder().set(Options.REDIS_URL, "redis://u:hunter2@h").build()
-                .toString().contains("hunter2"));
+        assertFalse(FlinkTuneOptions.builder()
+                .set(Options.REDIS_URL, "redis://u:hunter2@h")
+                .build()
+                .toString()
+                .contains("hunter2"));
     }
 
     @Test
@@ -116,15 +122,18 @@ class AmorsizeOptionsTest {
         int end = doc.indexOf(END);
         assertTrue(begin >= 0 && end > begin, OPTIONS_DOC + " must hold the markers " + BEGIN + " ... " + END);
         if (Boolean.getBoolean("amorsize.updateDocs")) { // mvn ... -Damorsize.updateDocs=true regenerates it
-            doc = doc.substring(0, begin + BEGIN.length()) + "\n" + AmorsizeOptions.markdownTable() + doc.substring(end);
+            doc = doc.substring(0, begin + BEGIN.length()) + "\n" + AmorsizeOptions.markdownTable()
+                    + doc.substring(end);
             Files.writeString(OPTIONS_DOC, doc, StandardCharsets.UTF_8);
             begin = doc.indexOf(BEGIN);
             end = doc.indexOf(END);
         }
         String table = doc.substring(begin + BEGIN.length(), end).strip();
         String expected = AmorsizeOptions.markdownTable().strip();
-        assertEquals(expected, table, OPTIONS_DOC + " is out of date; replace the table between the markers with:\n"
-                + expected);
+        assertEquals(
+                expected,
+                table,
+                OPTIONS_DOC + " is out of date; replace the table between the markers with:\n" + expected);
         assertFalse(table.contains(System.getProperty("user.home") + "/"), "no machine-specific home path in docs");
     }
 
@@ -134,7 +143,8 @@ class AmorsizeOptionsTest {
         for (Option<?> o : Options.ALL) {
             String key = AmorsizeOptions.PREFIX + o.key();
             if (o == Options.REDIS_URL) {
-                assertFalse(org.apache.flink.configuration.GlobalConfiguration.isSensitive(key),
+                assertFalse(
+                        org.apache.flink.configuration.GlobalConfiguration.isSensitive(key),
                         "the URL key is not sensitive to Flink: why a password belongs in amorsize.redis.password");
             } else {
                 assertEquals(o.secret(), org.apache.flink.configuration.GlobalConfiguration.isSensitive(key), key);
@@ -145,6 +155,8 @@ class AmorsizeOptionsTest {
         conf.setString("amorsize.redis.url", "redis://cache:6379");
         conf.setString("amorsize.redis.password", "pa/ss@word");
         Settings s = AmorsizeOptions.settings(conf, Map.of());
-        assertEquals("pa/ss@word", io.amorsize.cache.CacheConfig.fromSettings(s).redisUrl().password());
+        assertEquals(
+                "pa/ss@word",
+                io.amorsize.cache.CacheConfig.fromSettings(s).redisUrl().password());
     }
 }

@@ -102,6 +102,7 @@ class BatchingMetricsCheckpointIT {
 
     /** Set when a completed checkpoint's sink snapshot had seen every record: the source may end. */
     static final CountDownLatch SEEN_BEFORE_CHECKPOINT = new CountDownLatch(1);
+
     static final Map<Long, Integer> SINK_COUNT_AT_SNAPSHOT = new ConcurrentHashMap<>();
     static final AtomicInteger SINK_RECORDS = new AtomicInteger();
     static final int RECORDS = 5;
@@ -120,7 +121,8 @@ class BatchingMetricsCheckpointIT {
             // Wait for the event (bounded): without the pre-barrier flush it never comes, and the
             // assertions below fail instead of the test hanging.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (running && System.nanoTime() < deadline
+            while (running
+                    && System.nanoTime() < deadline
                     && !SEEN_BEFORE_CHECKPOINT.await(100, TimeUnit.MILLISECONDS)) {
                 // the latch is the event; the loop only re-checks cancellation
             }
@@ -133,8 +135,8 @@ class BatchingMetricsCheckpointIT {
     }
 
     /** Counts records; remembers the count at each checkpoint's snapshot and releases the source on completion. */
-    static final class CheckpointedSink extends RichSinkFunction<Long> implements CheckpointedFunction,
-            CheckpointListener {
+    static final class CheckpointedSink extends RichSinkFunction<Long>
+            implements CheckpointedFunction, CheckpointListener {
         @Override
         public void invoke(Long value, Context context) {
             SINK_RECORDS.incrementAndGet();
@@ -146,8 +148,7 @@ class BatchingMetricsCheckpointIT {
         }
 
         @Override
-        public void initializeState(FunctionInitializationContext context) {
-        }
+        public void initializeState(FunctionInitializationContext context) {}
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
@@ -164,12 +165,18 @@ class BatchingMetricsCheckpointIT {
         Sizes.SEEN.clear();
         StreamExecutionEnvironment env = env(RuntimeExecutionMode.STREAMING);
         env.enableCheckpointing(200);
-        AmorsizeFlink.mapBatches(env.addSource(new OpenSource(), Types.LONG).setParallelism(1), new Sizes(),
-                        rec(1_000), Types.LONG)
-                .addSink(new CheckpointedSink()).setParallelism(1);
+        AmorsizeFlink.mapBatches(
+                        env.addSource(new OpenSource(), Types.LONG).setParallelism(1),
+                        new Sizes(),
+                        rec(1_000),
+                        Types.LONG)
+                .addSink(new CheckpointedSink())
+                .setParallelism(1);
         env.execute(job);
 
-        assertEquals(0, SEEN_BEFORE_CHECKPOINT.getCount(),
+        assertEquals(
+                0,
+                SEEN_BEFORE_CHECKPOINT.getCount(),
                 "a completed checkpoint's sink snapshot saw all " + RECORDS + " records while the input was open: "
                         + SINK_COUNT_AT_SNAPSHOT);
         assertEquals(RECORDS, Sizes.SEEN.get(0), "the first batch is the partial one flushed before the barrier");
@@ -177,6 +184,7 @@ class BatchingMetricsCheckpointIT {
         Map<String, Metric> metrics = CapturingReporter.matching(job);
         assertEquals(RECORDS, counter(metrics, "records"));
         assertTrue(counter(metrics, "flushes") >= 1);
-        assertEquals(counter(metrics, "batches"), counter(metrics, "flushes"), "every batch was partial, flushed early");
+        assertEquals(
+                counter(metrics, "batches"), counter(metrics, "flushes"), "every batch was partial, flushed early");
     }
 }

@@ -20,12 +20,10 @@ public final class CapturingReporter implements MetricReporter {
     static final Map<String, Metric> METRICS = new ConcurrentHashMap<>();
 
     @Override
-    public void open(MetricConfig config) {
-    }
+    public void open(MetricConfig config) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
@@ -33,8 +31,7 @@ public final class CapturingReporter implements MetricReporter {
     }
 
     @Override
-    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-    }
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {}
 
     /** Metrics whose identifier contains {@code part}. */
     static Map<String, Metric> matching(String part) {

@@ -33,7 +33,8 @@ final class FlinkCluster implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (FlinkCluster.class) {
             if (running == null) {
-                running = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                running = context.getRoot()
+                        .getStore(ExtensionContext.Namespace.GLOBAL)
                         .getOrComputeIfAbsent(Running.class, k -> Running.start(), Running.class);
             }
         }
@@ -52,8 +53,8 @@ final class FlinkCluster implements BeforeAllCallback {
     static StreamExecutionEnvironment env(int parallelism, Configuration extra) {
         Configuration conf = withCache(extra);
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
-                rest().getHost(), rest().getPort(), conf);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(rest().getHost(), rest().getPort(), conf);
         env.setParallelism(parallelism);
         return env;
     }
@@ -104,7 +105,9 @@ final class FlinkCluster implements BeforeAllCallback {
                     .build());
             try {
                 mc.start();
-                return new Running(mc, mc.getRestAddress().get(30, TimeUnit.SECONDS),
+                return new Running(
+                        mc,
+                        mc.getRestAddress().get(30, TimeUnit.SECONDS),
                         java.nio.file.Files.createTempDirectory("amorsize-flink-cache"));
             } catch (Exception e) {
                 mc.closeAsync();
@@ -119,7 +122,8 @@ final class FlinkCluster implements BeforeAllCallback {
                 cluster.closeAsync().get(60, TimeUnit.SECONDS);
             } finally {
                 try (var files = java.nio.file.Files.walk(cacheDir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    files.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
                 }
             }
         }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(60)
 class FlinkClusterShapeIT {
 
-    private static final Settings SETTINGS = Settings.builder()
-            .perCall(java.util.Map.of("task.overhead", "7ms")).build();
+    private static final Settings SETTINGS =
+            Settings.builder().perCall(java.util.Map.of("task.overhead", "7ms")).build();
 
     @Test
     void localEnvironmentCountsTaskManagersTimesSlots() {
@@ -55,27 +55,34 @@ class FlinkClusterShapeIT {
         ClusterShape shape = FlinkClusterShape.detect(env, SETTINGS);
         assertEquals(FlinkCluster.SLOTS, shape.slots(), "slots-total of 2 task managers x 2 slots");
         assertEquals(EnvironmentInformation.getVersion(), shape.engineVersion());
-        assertEquals(Runtime.getRuntime().maxMemory() / FlinkCluster.SLOTS, shape.memoryPerSlotBytes(),
+        assertEquals(
+                Runtime.getRuntime().maxMemory() / FlinkCluster.SLOTS,
+                shape.memoryPerSlotBytes(),
                 "a mini cluster reports a 1 TiB placeholder heap: this JVM's heap is the better guess");
-        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), shape.cores(),
+        assertEquals(
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                shape.cores(),
                 "hardware.cpuCores of the 2 task managers, which share this JVM's machine: counted once");
     }
 
     @Test
     void localEnvironmentHasThisMachinesCoresUnlessConfigured() {
         StreamExecutionEnvironment env = FlinkCluster.localEnv(3, new Configuration());
-        assertEquals(Runtime.getRuntime().availableProcessors(), FlinkClusterShape.detect(env, SETTINGS).cores());
+        assertEquals(
+                Runtime.getRuntime().availableProcessors(),
+                FlinkClusterShape.detect(env, SETTINGS).cores());
         Configuration conf = new Configuration();
         conf.set(AmorsizeOptions.CLUSTER_CORES, 3);
         StreamExecutionEnvironment configured = FlinkCluster.localEnv(3, conf);
         Settings fromConf = AmorsizeFlink.settingsFor(configured, FlinkTuneOptions.defaults(), java.util.Map.of());
         assertEquals(3, FlinkClusterShape.detect(configured, fromConf).cores(), "amorsize.cluster.cores wins");
-        Settings perCall = AmorsizeFlink.settingsFor(configured, FlinkTuneOptions.builder().cores(1).build(),
-                java.util.Map.of());
+        Settings perCall = AmorsizeFlink.settingsFor(
+                configured, FlinkTuneOptions.builder().cores(1).build(), java.util.Map.of());
         assertEquals(1, FlinkClusterShape.detect(configured, perCall).cores(), "the per-call option wins over both");
         assertEquals(1, FlinkClusterShape.withSlots(configured, perCall, 8).cores());
         assertEquals(8, FlinkClusterShape.withSlots(env, SETTINGS, 8).cores(), "not asked: one core per slot");
-        assertThrows(IllegalArgumentException.class, () -> FlinkTuneOptions.builder().cores(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> FlinkTuneOptions.builder().cores(0));
     }
 
     @Test
@@ -113,8 +120,8 @@ class FlinkClusterShapeIT {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("127.0.0.1", port);
         long t0 = System.nanoTime();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> FlinkClusterShape.detect(env, SETTINGS));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> FlinkClusterShape.detect(env, SETTINGS));
         assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
     }
@@ -128,7 +135,8 @@ class FlinkClusterShapeIT {
         ClusterShape shape = FlinkClusterShape.withSlots(env, SETTINGS, 32);
         assertEquals(32, shape.slots());
         assertEquals(256L << 20, shape.memoryPerSlotBytes());
-        assertThrows(IllegalArgumentException.class, () -> FlinkTuneOptions.builder().slots(0));
+        assertThrows(
+                IllegalArgumentException.class, () -> FlinkTuneOptions.builder().slots(0));
     }
 
     @Test

@@ -31,8 +31,8 @@ class FlinkCoresIT {
         Configuration conf = new Configuration();
         conf.set(AmorsizeOptions.CLUSTER_CORES, 2);
         StreamExecutionEnvironment env = FlinkCluster.localEnv(4, conf);
-        Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(300), new AmorsizeFlinkIT.Spin(400),
-                30_000, AmorsizeFlinkIT.QUICK);
+        Recommendation rec = AmorsizeFlink.tune(
+                env, AmorsizeFlinkIT.sample(300), new AmorsizeFlinkIT.Spin(400), 30_000, AmorsizeFlinkIT.QUICK);
         assertEquals(Source.COMPUTED, rec.source(), rec.explain());
         assertEquals(4, rec.currentPartitions(), rec.explain());
         assertTrue(rec.explain().contains("4 slots on 2 cores"), rec.explain());

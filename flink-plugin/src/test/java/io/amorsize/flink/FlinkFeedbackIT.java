@@ -26,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FlinkFeedbackIT {
 
     /** Slots given, so no REST look-up of the cluster (slow on a loaded machine) is needed. */
-    static final FlinkTuneOptions OPTIONS = FlinkTuneOptions.builder().measureBudget(Duration.ofMillis(600)).slots(2).build();
+    static final FlinkTuneOptions OPTIONS = FlinkTuneOptions.builder()
+            .measureBudget(Duration.ofMillis(600))
+            .slots(2)
+            .build();
 
     @TempDir
     java.nio.file.Path tmp;
@@ -57,8 +60,8 @@ class FlinkFeedbackIT {
     void theJobsRecordsAndCostAreObservedAndTheNextTuneIsCorrectedByThem() throws Exception {
         String prefix = "flink-feedback-" + System.nanoTime() + ":";
         StreamExecutionEnvironment env = env(prefix, true);
-        Recommendation cold = AmorsizeFlink.tuneBatches(env, AmorsizeFlinkIT.sample(400), new AmorsizeFlinkIT.Lookup(),
-                20_000, OPTIONS);
+        Recommendation cold = AmorsizeFlink.tuneBatches(
+                env, AmorsizeFlinkIT.sample(400), new AmorsizeFlinkIT.Lookup(), 20_000, OPTIONS);
         assertEquals(Source.COMPUTED, cold.source(), cold.explain());
         runJob(env, cold);
         List<Observation> h = history(prefix);
@@ -68,10 +71,11 @@ class FlinkFeedbackIT {
         assertEquals(cold.parallelism(), h.get(0).partitions());
 
         StreamExecutionEnvironment next = env(prefix, true);
-        Recommendation hit = AmorsizeFlink.tuneBatches(next, AmorsizeFlinkIT.sample(400), new AmorsizeFlinkIT.Lookup(),
-                20_000, OPTIONS);
+        Recommendation hit = AmorsizeFlink.tuneBatches(
+                next, AmorsizeFlinkIT.sample(400), new AmorsizeFlinkIT.Lookup(), 20_000, OPTIONS);
         assertTrue(hit.cacheHit(), hit.explain());
-        assertTrue(hit.explain().contains("observed: 1 run; ") && hit.explain().contains("records 5,000 (observed)"),
+        assertTrue(
+                hit.explain().contains("observed: 1 run; ") && hit.explain().contains("records 5,000 (observed)"),
                 hit.explain());
     }
 
@@ -79,8 +83,8 @@ class FlinkFeedbackIT {
     void feedbackOffObservesNothing() throws Exception {
         String prefix = "flink-feedback-off-" + System.nanoTime() + ":";
         StreamExecutionEnvironment env = env(prefix, false);
-        Recommendation rec = AmorsizeFlink.tuneBatches(env, AmorsizeFlinkIT.sample(400), new AmorsizeFlinkIT.Lookup(),
-                20_000, OPTIONS);
+        Recommendation rec = AmorsizeFlink.tuneBatches(
+                env, AmorsizeFlinkIT.sample(400), new AmorsizeFlinkIT.Lookup(), 20_000, OPTIONS);
         runJob(env, rec);
         assertEquals(List.of(), history(prefix));
     }

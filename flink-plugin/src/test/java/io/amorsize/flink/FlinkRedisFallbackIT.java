@@ -29,8 +29,10 @@ class FlinkRedisFallbackIT {
      * Measured in this JVM, as before task-manager measurement: the test is about the cache, and its
      * first and third decisions must agree, which a measuring job under heavy machine load made flaky.
      */
-    static final FlinkTuneOptions IN_CLIENT = FlinkTuneOptions.builder().measureBudget(Duration.ofMillis(600))
-            .measureOn(MeasureOn.CLIENT).build();
+    static final FlinkTuneOptions IN_CLIENT = FlinkTuneOptions.builder()
+            .measureBudget(Duration.ofMillis(600))
+            .measureOn(MeasureOn.CLIENT)
+            .build();
 
     @TempDir
     java.nio.file.Path tmp;
@@ -55,8 +57,7 @@ class FlinkRedisFallbackIT {
         try (RedisServerProcess redis = RedisServerProcess.start()) {
             StreamExecutionEnvironment env = FlinkCluster.env(1, cacheConf(redis.url(), prefix));
             AmorsizeFlinkIT.Spin fn = new AmorsizeFlinkIT.Spin(211);
-            Recommendation first = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
-                    IN_CLIENT);
+            Recommendation first = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000, IN_CLIENT);
             assertEquals(Source.COMPUTED, first.source(), first.explain());
             String keys = redis.cli("--scan", "--pattern", prefix + "*");
             assertTrue(keys.startsWith(prefix), "the profile is in Redis: '" + keys + "'");
@@ -65,13 +66,14 @@ class FlinkRedisFallbackIT {
             redis.kill9();
             int calls = AmorsizeFlinkIT.Spin.CALLS.get();
             long t0 = System.nanoTime();
-            Recommendation second = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
-                    IN_CLIENT);
+            Recommendation second = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000, IN_CLIENT);
             long elapsed = System.nanoTime() - t0;
             assertEquals(Source.CACHE_FILE, second.source(), second.toString());
             assertEquals(calls, AmorsizeFlinkIT.Spin.CALLS.get(), "nothing measured");
             assertEquals(first.parallelism(), second.parallelism());
-            assertTrue(elapsed < Duration.ofSeconds(5).toNanos(), "bounded by the Redis deadline: " + elapsed / 1e6 + " ms");
+            assertTrue(
+                    elapsed < Duration.ofSeconds(5).toNanos(),
+                    "bounded by the Redis deadline: " + elapsed / 1e6 + " ms");
 
             var seen = AmorsizeFlinkIT.runWith(env, new AmorsizeFlinkIT.Spin(1), second, 400);
             assertEquals(second.parallelism(), seen.size(), seen.toString());
@@ -81,8 +83,7 @@ class FlinkRedisFallbackIT {
             // only for outages), so it measures again and writes the profile to Redis.
             Amorsize.disableDistributedCache();
             redis.restart();
-            Recommendation third = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
-                    IN_CLIENT);
+            Recommendation third = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000, IN_CLIENT);
             assertEquals(first.parallelism(), third.parallelism(), third.toString());
             assertTrue(Amorsize.isDistributedCacheEnabled(), "the Flink configuration's Redis is in use again");
             String again = redis.cli("--scan", "--pattern", prefix + "*");
@@ -97,8 +98,7 @@ class FlinkRedisFallbackIT {
         StreamExecutionEnvironment env = FlinkCluster.env(1, cacheConf("redis://127.0.0.1:" + deadPort, prefix));
         AmorsizeFlinkIT.Spin fn = new AmorsizeFlinkIT.Spin(223);
         long t0 = System.nanoTime();
-        Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
-                IN_CLIENT);
+        Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000, IN_CLIENT);
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos());
         assertEquals(Source.COMPUTED, rec.source(), rec.toString());
         assertTrue(rec.parallelism() > 1, rec.toString());
@@ -106,8 +106,7 @@ class FlinkRedisFallbackIT {
         String file = localFile();
         assertTrue(file.contains(prefix), "written to the local file while Redis is down");
 
-        Recommendation again = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000,
-                IN_CLIENT);
+        Recommendation again = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200), fn, 40_000, IN_CLIENT);
         assertEquals(Source.CACHE_FILE, again.source());
         var seen = AmorsizeFlinkIT.runWith(env, new AmorsizeFlinkIT.Spin(1), again, 400);
         assertEquals(again.parallelism(), seen.size());
@@ -120,8 +119,10 @@ class FlinkRedisFallbackIT {
         }
         StringBuilder sb = new StringBuilder();
         try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(tmp)) {
-            for (java.nio.file.Path p : files.filter(p -> p.getFileName().toString().startsWith(FileStore.FILE_PREFIX)
-                    && p.getFileName().toString().endsWith(".json")).toList()) {
+            for (java.nio.file.Path p : files.filter(
+                            p -> p.getFileName().toString().startsWith(FileStore.FILE_PREFIX)
+                                    && p.getFileName().toString().endsWith(".json"))
+                    .toList()) {
                 sb.append(Files.readString(p));
             }
         }

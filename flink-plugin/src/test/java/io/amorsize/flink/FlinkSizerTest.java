@@ -17,8 +17,7 @@ class FlinkSizerTest {
         public long id;
         public String customer;
 
-        public Order() {
-        }
+        public Order() {}
 
         Order(long id, String customer) {
             this.id = id;
@@ -39,7 +38,8 @@ class FlinkSizerTest {
         assertTrue(tuple > 0 && tuple <= 40, "a raw tuple goes through Kryo: " + tuple);
         long pojo = sizer.sizeOf(new Order(1, "acme"));
         assertTrue(pojo > 12 && pojo < 40, "pojo " + pojo);
-        assertTrue(Sizer.javaSerialization().sizeOf(42L) > 5 * sizer.sizeOf(42L),
+        assertTrue(
+                Sizer.javaSerialization().sizeOf(42L) > 5 * sizer.sizeOf(42L),
                 "Java serialization overstates a Long several times");
     }
 

@@ -33,8 +33,8 @@ class MapBatchesIT {
     private static final int PARALLELISM = 3;
 
     static Recommendation rec(int parallelism, int batch) {
-        return new Recommendation(parallelism, batch, Action.REPARTITION, 2, Double.NaN, Double.NaN, List.of(),
-                Source.COMPUTED, "test");
+        return new Recommendation(
+                parallelism, batch, Action.REPARTITION, 2, Double.NaN, Double.NaN, List.of(), Source.COMPUTED, "test");
     }
 
     /** Tags each record with subtask, parallelism, the batch's number in the subtask and its size. */
@@ -56,8 +56,10 @@ class MapBatchesIT {
 
     /** Records 1..n from a single source subtask, spread round-robin (so each subtask sees them in order). */
     private static DataStream<Long> input(StreamExecutionEnvironment env, long n) {
-        return env.fromSequence(0, n).setParallelism(1)
-                .filter(x -> x > 0).setParallelism(1)
+        return env.fromSequence(0, n)
+                .setParallelism(1)
+                .filter(x -> x > 0)
+                .setParallelism(1)
                 .rebalance();
     }
 
@@ -85,7 +87,8 @@ class MapBatchesIT {
             long v = Long.parseLong(f[4]);
             assertTrue(v >= 1 && v <= n && !seen[(int) v], "value " + v + " once");
             seen[(int) v] = true;
-            bySubtask.computeIfAbsent(subtask, k -> new ArrayList<>())
+            bySubtask
+                    .computeIfAbsent(subtask, k -> new ArrayList<>())
                     .add(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3]), v});
         }
         for (Map.Entry<Integer, List<long[]>> e : bySubtask.entrySet()) {
@@ -102,7 +105,10 @@ class MapBatchesIT {
                 batchSizes.merge(r[0], 1L, Long::sum);
                 assertEquals(r[1], batchSizes.get(r[0]) <= r[1] ? r[1] : -1, "no more records than the batch had");
             }
-            long last = batchSizes.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
+            long last = batchSizes.keySet().stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(-1);
             for (Map.Entry<Long, Long> b : batchSizes.entrySet()) {
                 if (b.getKey() < last) {
                     assertEquals(BATCH, b.getValue(), "every batch but the last one is full");
@@ -119,8 +125,8 @@ class MapBatchesIT {
         env.getConfig().enableObjectReuse();
         // The map hands out one mutable instance over and over; without a copy a batch would hold
         // BATCH references to the last value.
-        DataStream<Tuple2<Long, Long>> reused = env.fromSequence(1, 50).setParallelism(1)
-                .map(new ReusingMap()).setParallelism(1);
+        DataStream<Tuple2<Long, Long>> reused =
+                env.fromSequence(1, 50).setParallelism(1).map(new ReusingMap()).setParallelism(1);
         BatchFunction<Tuple2<Long, Long>, Long> firsts = batch -> {
             List<Long> out = new ArrayList<>();
             batch.forEach(t -> out.add(t.f0));
@@ -138,7 +144,8 @@ class MapBatchesIT {
         assertEquals(expected, values);
     }
 
-    static final class ReusingMap implements org.apache.flink.api.common.functions.MapFunction<Long, Tuple2<Long, Long>> {
+    static final class ReusingMap
+            implements org.apache.flink.api.common.functions.MapFunction<Long, Tuple2<Long, Long>> {
         private final Tuple2<Long, Long> reuse = new Tuple2<>();
 
         @Override
@@ -154,7 +161,10 @@ class MapBatchesIT {
         StreamExecutionEnvironment env = FlinkCluster.env(2);
         BatchFunction<Long, String> lambda = batch -> List.of("batch of " + batch.size());
         var out = AmorsizeFlink.mapBatches(input(env, 20), lambda, rec(2, 10));
-        assertThrows(org.apache.flink.api.common.functions.InvalidTypesException.class, out::getType, "a lambda's output type is unknown until returns()");
+        assertThrows(
+                org.apache.flink.api.common.functions.InvalidTypesException.class,
+                out::getType,
+                "a lambda's output type is unknown until returns()");
         List<String> rows = collect(out.returns(Types.STRING));
         assertEquals(2, rows.stream().filter(r -> r.equals("batch of 10")).count(), rows.toString());
     }
@@ -163,8 +173,8 @@ class MapBatchesIT {
     void badArgumentsAreNamed() {
         StreamExecutionEnvironment env = FlinkCluster.env(2);
         DataStream<Long> in = input(env, 3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AmorsizeFlink.mapBatches(in, new Tagging(), null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AmorsizeFlink.mapBatches(in, new Tagging(), null));
         assertTrue(e.getMessage().contains("rec"), e.getMessage());
     }
 }

@@ -44,7 +44,8 @@ final class SessionCluster implements AutoCloseable {
     static SessionCluster start(Path dir, int taskManagers, int slotsPerTm, Duration timeout) throws Exception {
         int rpc = freePort();
         int restPort = freePort();
-        String config = String.join("\n",
+        String config = String.join(
+                "\n",
                 "jobmanager.rpc.address: 127.0.0.1",
                 "jobmanager.rpc.port: " + rpc,
                 "jobmanager.bind-host: 127.0.0.1",
@@ -70,7 +71,8 @@ final class SessionCluster implements AutoCloseable {
                 "");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config.yaml"), config, StandardCharsets.UTF_8);
-        SessionCluster c = new SessionCluster(dir, URI.create("http://127.0.0.1:" + restPort), taskManagers * slotsPerTm);
+        SessionCluster c =
+                new SessionCluster(dir, URI.create("http://127.0.0.1:" + restPort), taskManagers * slotsPerTm);
         try {
             c.spawn("jobmanager", "-Xmx256m", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
             for (int i = 0; i < taskManagers; i++) {
@@ -91,9 +93,16 @@ final class SessionCluster implements AutoCloseable {
 
     private void spawn(String name, String heap, String mainClass) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, heap, "-XX:+UseSerialGC",
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                heap,
+                "-XX:+UseSerialGC",
                 "-Dlog4j2.configurationFile=" + log4j().toUri(),
-                "-cp", System.getProperty("java.class.path"), mainClass, "--configDir", dir.toString());
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass,
+                "--configDir",
+                dir.toString());
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve(name + ".log").toFile());
         processes.add(pb.start());
@@ -113,19 +122,24 @@ final class SessionCluster implements AutoCloseable {
     }
 
     private void awaitSlots(Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             for (Process p : processes) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("a cluster process exited with " + p.exitValue() + "; logs in " + dir
-                            + ":\n" + tail());
+                    throw new IllegalStateException(
+                            "a cluster process exited with " + p.exitValue() + "; logs in " + dir + ":\n" + tail());
                 }
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest.resolve("/overview"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(rest.resolve("/overview"))
+                                .timeout(Duration.ofSeconds(2))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     JsonNode o = new ObjectMapper().readTree(r.body());
                     last = r.body();
@@ -138,8 +152,8 @@ final class SessionCluster implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("session cluster not ready in " + timeout + " (" + last + "); logs in " + dir
-                + ":\n" + tail());
+        throw new IllegalStateException(
+                "session cluster not ready in " + timeout + " (" + last + "); logs in " + dir + ":\n" + tail());
     }
 
     private String tail() {
@@ -150,7 +164,8 @@ final class SessionCluster implements AutoCloseable {
                 try {
                     List<String> lines = Files.readAllLines(f.toPath());
                     sb.append("--- ").append(f.getName()).append('\n');
-                    lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> sb.append(l).append('\n'));
+                    lines.subList(Math.max(0, lines.size() - 15), lines.size())
+                            .forEach(l -> sb.append(l).append('\n'));
                 } catch (IOException ignored) {
                     // best effort
                 }

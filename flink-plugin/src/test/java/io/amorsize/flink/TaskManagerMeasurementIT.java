@@ -54,8 +54,12 @@ class TaskManagerMeasurementIT {
             if (!marked) {
                 marked = true;
                 try {
-                    Files.writeString(java.nio.file.Path.of(marker), ProcessHandle.current().pid() + "\n",
-                            StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            java.nio.file.Path.of(marker),
+                            ProcessHandle.current().pid() + "\n",
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -81,7 +85,7 @@ class TaskManagerMeasurementIT {
     void theFunctionIsMeasuredInTheTaskManagerProcessAndOnlyTheClientTalksToRedis() throws Exception {
         long me = ProcessHandle.current().pid();
         try (RedisServerProcess redis = RedisServerProcess.start();
-             SessionCluster cluster = SessionCluster.start(tmp.resolve("cluster"), 1, 2, Duration.ofSeconds(150))) {
+                SessionCluster cluster = SessionCluster.start(tmp.resolve("cluster"), 1, 2, Duration.ofSeconds(150))) {
             long tm = cluster.taskManagerPids().get(0);
             Configuration conf = new Configuration();
             conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
@@ -93,26 +97,34 @@ class TaskManagerMeasurementIT {
 
             java.nio.file.Path onTm = tmp.resolve("tm.marker");
             long t0 = System.nanoTime();
-            Recommendation rec = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200),
-                    new Marking(onTm.toString(), 300), 30_000, AmorsizeFlinkIT.QUICK);
+            Recommendation rec = AmorsizeFlink.tune(
+                    env, AmorsizeFlinkIT.sample(200), new Marking(onTm.toString(), 300), 30_000, AmorsizeFlinkIT.QUICK);
             assertEquals(Source.COMPUTED, rec.source(), rec.explain());
             System.out.printf("measured on the task manager in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             assertEquals(Set.of(tm), pids(onTm), "the function ran in the TaskManager process only, never here");
-            assertTrue(rec.explain().contains("measured on a task manager") && rec.explain().contains("pid " + tm),
+            assertTrue(
+                    rec.explain().contains("measured on a task manager")
+                            && rec.explain().contains("pid " + tm),
                     rec.explain());
             assertTrue(rec.parallelism() > 1 && rec.parallelism() <= 2, rec.toString());
 
             // The same key again: a hit in the client, no job and no call anywhere.
-            Recommendation hit = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200),
-                    new Marking(onTm.toString(), 300), 30_000, AmorsizeFlinkIT.QUICK);
+            Recommendation hit = AmorsizeFlink.tune(
+                    env, AmorsizeFlinkIT.sample(200), new Marking(onTm.toString(), 300), 30_000, AmorsizeFlinkIT.QUICK);
             assertTrue(hit.cacheHit(), hit.explain());
             assertEquals(List.of(String.valueOf(tm)), Files.readAllLines(onTm), "a hit runs nothing");
 
             // Client-side measurement, explicitly: this JVM runs the function, no job.
             java.nio.file.Path here = tmp.resolve("client.marker");
-            Recommendation local = AmorsizeFlink.tune(env, AmorsizeFlinkIT.sample(200),
-                    new Marking(here.toString(), 301), 30_000, FlinkTuneOptions.builder()
-                            .measureBudget(Duration.ofMillis(600)).measureOn(MeasureOn.CLIENT).build());
+            Recommendation local = AmorsizeFlink.tune(
+                    env,
+                    AmorsizeFlinkIT.sample(200),
+                    new Marking(here.toString(), 301),
+                    30_000,
+                    FlinkTuneOptions.builder()
+                            .measureBudget(Duration.ofMillis(600))
+                            .measureOn(MeasureOn.CLIENT)
+                            .build());
             assertEquals(Source.COMPUTED, local.source(), local.explain());
             assertEquals(Set.of(me), pids(here));
             assertTrue(local.explain().contains("measured in the Flink client JVM"), local.explain());

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TextInputSamplerTest {
 
     private static final Settings SETTINGS = Settings.builder()
-            .perCall(Map.of("sample.max-records", "2000", "sample.budget", "5s")).build();
+            .perCall(Map.of("sample.max-records", "2000", "sample.budget", "5s"))
+            .build();
 
     @TempDir
     java.nio.file.Path dir;
@@ -50,9 +51,12 @@ class TextInputSamplerTest {
         double shortShare = (double) shortLines / s.lines().size();
         // Reading only the first lines would give 100 % short lines; one line per offset ~21 %.
         assertEquals(100_000.0 / 140_000, shortShare, 0.08, "short share " + shortShare);
-        assertTrue(s.lines().stream().allMatch(l -> l.length() == 10 || l.length() == 100),
+        assertTrue(
+                s.lines().stream().allMatch(l -> l.length() == 10 || l.length() == 100),
                 "whole lines only, no partial line at a seek offset");
-        assertTrue(s.lines().size() >= 1000 && s.lines().size() <= 2 * 2000, "sample size " + s.lines().size());
+        assertTrue(
+                s.lines().size() >= 1000 && s.lines().size() <= 2 * 2000,
+                "sample size " + s.lines().size());
         assertTrue(s.relativeError() > 0 && s.relativeError() < 0.5, "error " + s.relativeError());
         assertTrue(s.notes().get(0).contains("estimated"), s.notes().toString());
     }
@@ -64,8 +68,10 @@ class TextInputSamplerTest {
         // every reading of this ticker is 10 s later than the last: the 5 s budget is gone after one offset
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         TextSample cut = TextInputSampler.sample(input, SETTINGS, () -> now.getAndAdd(10_000_000_000L));
-        assertTrue(cut.lines().size() < full.lines().size() / 4,
-                "stopped by the fake budget: " + cut.lines().size() + " of " + full.lines().size() + " lines");
+        assertTrue(
+                cut.lines().size() < full.lines().size() / 4,
+                "stopped by the fake budget: " + cut.lines().size() + " of "
+                        + full.lines().size() + " lines");
         assertFalse(cut.lines().isEmpty(), "the first offset is always read");
     }
 
@@ -90,7 +96,8 @@ class TextInputSamplerTest {
         assertEquals(0, s.records());
         assertTrue(s.exact());
         Files.write(dir.resolve("x.gz"), new byte[] {31, -117, 8});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> TextInputSampler.sample(new Path(dir.resolve("x.gz").toUri()), SETTINGS));
         assertTrue(e.getMessage().contains("x.gz"), e.getMessage());
     }
@@ -110,7 +117,9 @@ class TextInputSamplerTest {
         for (int f = 0; f < 4; f++) {
             String prefix = "f" + f + "-";
             long n = s.lines().stream().filter(l -> l.startsWith(prefix)).count();
-            assertTrue(n > s.lines().size() / 8, "file " + f + " has " + n + " of " + s.lines().size());
+            assertTrue(
+                    n > s.lines().size() / 8,
+                    "file " + f + " has " + n + " of " + s.lines().size());
         }
     }
 }

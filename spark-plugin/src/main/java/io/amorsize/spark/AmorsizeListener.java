@@ -31,17 +31,13 @@ public final class AmorsizeListener extends SparkListener {
 
     /** What an observer of the application's events implements; every method defaults to nothing. */
     public interface Observer {
-        default void onJobStart(SparkListenerJobStart event) {
-        }
+        default void onJobStart(SparkListenerJobStart event) {}
 
-        default void onJobEnd(SparkListenerJobEnd event) {
-        }
+        default void onJobEnd(SparkListenerJobEnd event) {}
 
-        default void onStageCompleted(SparkListenerStageCompleted event) {
-        }
+        default void onStageCompleted(SparkListenerStageCompleted event) {}
 
-        default void onTaskEnd(SparkListenerTaskEnd event) {
-        }
+        default void onTaskEnd(SparkListenerTaskEnd event) {}
     }
 
     private final List<Observer> observers = new CopyOnWriteArrayList<>();

@@ -1,8 +1,8 @@
 package io.amorsize.spark;
 
-import io.amorsize.cache.SharedStores;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import io.amorsize.cache.SharedStores;
 import io.amorsize.config.Settings;
 import java.util.Map;
 import org.apache.spark.SparkContext;

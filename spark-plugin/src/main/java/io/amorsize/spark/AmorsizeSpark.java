@@ -25,8 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -87,8 +87,7 @@ public final class AmorsizeSpark {
     /** Local property set on the job Amorsize runs on a miss: "sample" (it samples and measures). */
     public static final String JOB_PHASE_PROPERTY = "amorsize.phase";
 
-    private AmorsizeSpark() {
-    }
+    private AmorsizeSpark() {}
 
     /** {@link #repartitionOptimal(JavaRDD, Function, SparkTuneOptions)} with no per-call options. */
     public static <T, R> JavaRDD<T> repartitionOptimal(JavaRDD<T> rdd, Function<T, R> fn) {
@@ -119,8 +118,8 @@ public final class AmorsizeSpark {
     }
 
     /** The RDD path with the input described by a Dataset's plan ({@code plan}, null: the RDD lineage). */
-    static <T, R> Recommendation recommend(JavaRDD<T> rdd, Function<T, R> fn, SparkTuneOptions options,
-                                           DatasetInput plan) {
+    static <T, R> Recommendation recommend(
+            JavaRDD<T> rdd, Function<T, R> fn, SparkTuneOptions options, DatasetInput plan) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(options, "options");
@@ -137,8 +136,8 @@ public final class AmorsizeSpark {
      * batches of the recommended size inside each partition, streaming through the partition (a
      * partition is never materialised; the last, partial batch is flushed).
      */
-    public static <T, R> JavaRDD<R> mapBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
-                                               SparkTuneOptions options) {
+    public static <T, R> JavaRDD<R> mapBatches(
+            JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn, SparkTuneOptions options) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
@@ -151,8 +150,7 @@ public final class AmorsizeSpark {
      * {@code rec.batchSize()} records inside each partition, streaming (the last, partial batch is
      * flushed).
      */
-    public static <T, R> JavaRDD<R> mapBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
-                                               Recommendation rec) {
+    public static <T, R> JavaRDD<R> mapBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn, Recommendation rec) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(rec, "rec");
@@ -178,14 +176,14 @@ public final class AmorsizeSpark {
      * and batch size, from timings at several batch sizes (fixed cost per call + cost per record).
      * {@link #mapBatches(JavaRDD, Function, SparkTuneOptions)} applies it.
      */
-    public static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
-                                                         SparkTuneOptions options) {
+    public static <T, R> Recommendation recommendBatches(
+            JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn, SparkTuneOptions options) {
         return recommendBatches(rdd, batchFn, options, null);
     }
 
     /** The RDD path with the input described by a Dataset's plan ({@code plan}, null: the RDD lineage). */
-    static <T, R> Recommendation recommendBatches(JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn,
-                                                  SparkTuneOptions options, DatasetInput plan) {
+    static <T, R> Recommendation recommendBatches(
+            JavaRDD<T> rdd, Function<List<T>, List<R>> batchFn, SparkTuneOptions options, DatasetInput plan) {
         Objects.requireNonNull(rdd, "rdd");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
@@ -281,13 +279,14 @@ public final class AmorsizeSpark {
     }
 
     /** The recommendation (partitions and batch size) for applying the batch function {@code batchFn} to {@code ds}. */
-    public static <T, R> Recommendation recommendBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn,
-                                                         SparkTuneOptions options) {
+    public static <T, R> Recommendation recommendBatches(
+            Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, SparkTuneOptions options) {
         return DatasetTuning.recommendBatches(ds, batchFn, options);
     }
 
     /** {@link #mapBatches(Dataset, MapFunction, Encoder, SparkTuneOptions)} with no per-call options. */
-    public static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder) {
+    public static <T, R> Dataset<R> mapBatches(
+            Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder) {
         return mapBatches(ds, batchFn, encoder, SparkTuneOptions.defaults());
     }
 
@@ -296,15 +295,15 @@ public final class AmorsizeSpark {
      * recommended size inside each partition through {@code mapPartitions}, streaming (the last,
      * partial batch is flushed); {@code encoder} encodes the results.
      */
-    public static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder,
-                                               SparkTuneOptions options) {
+    public static <T, R> Dataset<R> mapBatches(
+            Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder, SparkTuneOptions options) {
         Objects.requireNonNull(encoder, "encoder");
         return mapBatches(ds, batchFn, encoder, recommendBatches(ds, batchFn, options));
     }
 
     /** Applies a recommendation made earlier: {@link #apply(Dataset, Recommendation)}, then the batches. */
-    public static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder,
-                                               Recommendation rec) {
+    public static <T, R> Dataset<R> mapBatches(
+            Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder, Recommendation rec) {
         return DatasetTuning.mapBatches(ds, batchFn, encoder, rec);
     }
 
@@ -333,8 +332,8 @@ public final class AmorsizeSpark {
         RddSampler.Probe<T> probe(ExecutorMeasurement.Spec spec);
     }
 
-    private static <T> Recommendation decide(JavaRDD<T> rdd, Object fn, SparkTuneOptions options, DatasetInput plan,
-                                             ProbeFactory<T> probes) {
+    private static <T> Recommendation decide(
+            JavaRDD<T> rdd, Object fn, SparkTuneOptions options, DatasetInput plan, ProbeFactory<T> probes) {
         AmorsizeListener.of(rdd.context()); // from now on the application's task events are observed
         return PIPELINE.decide(new SparkEngine<>(rdd, options, plan, probes), fn, options.common());
     }
@@ -347,8 +346,7 @@ public final class AmorsizeSpark {
     }
 
     /** The one job of a miss: its sample, how long it took, and its tasks' overheads as the listener saw them. */
-    private record SampleJob(RddSampler.Result result, long nanos, TaskOverheads.Pending overheads) {
-    }
+    private record SampleJob(RddSampler.Result result, long nanos, TaskOverheads.Pending overheads) {}
 
     /** What Spark contributes to a decision; {@link TuningPipeline} does the rest. */
     private static final class SparkEngine<T> implements EngineAdapter {
@@ -381,7 +379,10 @@ public final class AmorsizeSpark {
 
         @Override
         public boolean configuredStrict() {
-            return "true".equalsIgnoreCase(sc.getConf().get(SparkSettings.PREFIX + Options.STRICT.key(), "false").trim());
+            return "true"
+                    .equalsIgnoreCase(sc.getConf()
+                            .get(SparkSettings.PREFIX + Options.STRICT.key(), "false")
+                            .trim());
         }
 
         @Override
@@ -420,7 +421,8 @@ public final class AmorsizeSpark {
          * (it is the miss's one job, and its tasks also report the executors' processors).
          */
         @Override
-        public ClusterShape cluster(Settings settings, String fingerprint, EngineInput input, RecommendationStore store) {
+        public ClusterShape cluster(
+                Settings settings, String fingerprint, EngineInput input, RecommendationStore store) {
             double configured = settings.get(Options.TASK_OVERHEAD).toNanos();
             ClusterShape live = SparkClusterShape.of(sc, configured);
             boolean coresSet = settings.get(Options.CLUSTER_CORES) > 0;
@@ -474,10 +476,15 @@ public final class AmorsizeSpark {
             if (!from.startsWith("the default")) {
                 TaskOverheads.remember(live.fingerprint(), k);
             }
-            overheadFrom = String.format(Locale.ROOT, "per-task overhead %.2f ms, from %s", k.overheadNanos() / 1e6, from);
-            LOG.debug("amorsize: per-task overhead {} us on {} (from {})", k.overheadNanos() / 1e3, live.fingerprint(),
+            overheadFrom =
+                    String.format(Locale.ROOT, "per-task overhead %.2f ms, from %s", k.overheadNanos() / 1e6, from);
+            LOG.debug(
+                    "amorsize: per-task overhead {} us on {} (from {})",
+                    k.overheadNanos() / 1e3,
+                    live.fingerprint(),
                     from);
-            ClusterShape shaped = coresSet || options.targetCluster() != null ? target
+            ClusterShape shaped = coresSet || options.targetCluster() != null
+                    ? target
                     : SparkClusterShape.withExecutorProcessors(target, sc, k.executorProcessors());
             return cluster = shaped.withConfiguredCores(settings).withPerTaskOverheadNanos(k.overheadNanos());
         }
@@ -509,13 +516,25 @@ public final class AmorsizeSpark {
             int k = settings.get(Options.SAMPLE_PARTITIONS);
             int maxRecords = settings.get(Options.SAMPLE_MAX_RECORDS);
             long budget = settings.get(Options.SAMPLE_BUDGET).toNanos();
-            ExecutorMeasurement.Spec spec = ExecutorMeasurement.Spec.of(settings, provisional, knownWorkload(known), known);
+            ExecutorMeasurement.Spec spec =
+                    ExecutorMeasurement.Spec.of(settings, provisional, knownWorkload(known), known);
             RddSampler.Probe<T> probe = probes.probe(spec);
             String token = UUID.randomUUID().toString();
             TaskOverheads.Pending pending = AmorsizeListener.of(sc).overheads().expect(token);
             long t0 = System.nanoTime();
-            RddSampler.Result r = withPhase(sc, ExecutorMeasurement.PHASE, token, () -> RddSampler.sample(rdd.rdd(), known,
-                    k, maxRecords, budget, ThreadLocalRandom.current(), RddSampler.TaskTicker.SYSTEM, probe));
+            RddSampler.Result r = withPhase(
+                    sc,
+                    ExecutorMeasurement.PHASE,
+                    token,
+                    () -> RddSampler.sample(
+                            rdd.rdd(),
+                            known,
+                            k,
+                            maxRecords,
+                            budget,
+                            ThreadLocalRandom.current(),
+                            RddSampler.TaskTicker.SYSTEM,
+                            probe));
             return new SampleJob(r, System.nanoTime() - t0, pending);
         }
     }
@@ -574,8 +593,18 @@ public final class AmorsizeSpark {
                 c = c.withCores(Math.max(1, Math.min(ClusterShape.MAX_CORES, k.executorProcessors())));
             }
             CacheKey key = clusterKey(live);
-            store.put(key, new CacheEntry(EntryFormat.SCHEMA_VERSION, key, CostProfile.of(1, 0, CostProfile.Sizes.unknown()),
-                    c, Workload.exact(1, 1), 1, 1, Action.KEEP, System.currentTimeMillis()));
+            store.put(
+                    key,
+                    new CacheEntry(
+                            EntryFormat.SCHEMA_VERSION,
+                            key,
+                            CostProfile.of(1, 0, CostProfile.Sizes.unknown()),
+                            c,
+                            Workload.exact(1, 1),
+                            1,
+                            1,
+                            Action.KEEP,
+                            System.currentTimeMillis()));
             TaskOverheads.measuredAgain();
         } catch (RuntimeException e) {
             LOG.debug("amorsize: could not store the cluster's task overhead: {}", e.toString(), e);
@@ -586,7 +615,8 @@ public final class AmorsizeSpark {
     private static Measurement measurement(SampleJob job, String overheadLine) {
         RddSampler.Result sample = job.result();
         if (sample.sampledRecords() == 0) {
-            throw new AmorsizeException("the sampled partitions hold no records (" + String.join("; ", sample.notes()) + ")");
+            throw new AmorsizeException(
+                    "the sampled partitions hold no records (" + String.join("; ", sample.notes()) + ")");
         }
         List<ExecutorMeasurement.Outcome> outs = ExecutorMeasurement.outcomes(sample);
         List<CostProfile> profiles = new ArrayList<>();
@@ -602,8 +632,14 @@ public final class AmorsizeSpark {
             records += o.report() == null ? 0 : o.report().records();
         }
         CostProfile profile = ExecutorMeasurement.merge(profiles);
-        String spend = String.format(Locale.ROOT, "measured %,d record%s in %d task%s, %d ms; stopped: %s", records,
-                records == 1 ? "" : "s", outs.size(), outs.size() == 1 ? "" : "s", job.nanos() / 1_000_000,
+        String spend = String.format(
+                Locale.ROOT,
+                "measured %,d record%s in %d task%s, %d ms; stopped: %s",
+                records,
+                records == 1 ? "" : "s",
+                outs.size(),
+                outs.size() == 1 ? "" : "s",
+                job.nanos() / 1_000_000,
                 ExecutorMeasurement.stops(outs));
         List<String> notes = new ArrayList<>(sample.notes());
         long executors = sample.distinctExecutors();
@@ -637,7 +673,15 @@ public final class AmorsizeSpark {
 
     private static Recommendation quiet(int p, String reason) {
         int q = Math.max(1, p);
-        return new Recommendation(q, 1, Action.KEEP, q, Double.NaN, Double.NaN, List.of(), Source.DEFAULT_FALLBACK,
+        return new Recommendation(
+                q,
+                1,
+                Action.KEEP,
+                q,
+                Double.NaN,
+                Double.NaN,
+                List.of(),
+                Source.DEFAULT_FALLBACK,
                 "amorsize: kept " + q + " partitions: " + reason);
     }
 }

@@ -11,8 +11,7 @@ public final class AmorsizeSparkMetrics {
     /** The counters {@link AmorsizeSpark}'s decisions update. */
     static final TuningMetrics COUNTERS = new TuningMetrics();
 
-    private AmorsizeSparkMetrics() {
-    }
+    private AmorsizeSparkMetrics() {}
 
     /** Decisions answered from a cache (Redis or the local file). */
     public static long hits() {

@@ -34,9 +34,18 @@ import org.apache.spark.sql.execution.datasources.LogicalRelation;
 record DatasetInput(long records, boolean exact, long bytes, String source) {
 
     /** Logical operators that keep every row (and add none): a leaf's exact count survives them. */
-    private static final Set<String> ROW_PRESERVING = Set.of("Project", "SerializeFromObject", "DeserializeToObject",
-            "MapElements", "SubqueryAlias", "Repartition", "RepartitionByExpression", "Sort", "ResolvedHint",
-            "AppendColumns", "AppendColumnsWithObject");
+    private static final Set<String> ROW_PRESERVING = Set.of(
+            "Project",
+            "SerializeFromObject",
+            "DeserializeToObject",
+            "MapElements",
+            "SubqueryAlias",
+            "Repartition",
+            "RepartitionByExpression",
+            "Sort",
+            "ResolvedHint",
+            "AppendColumns",
+            "AppendColumnsWithObject");
 
     /** Reads {@code ds}'s optimized plan on the driver; never runs a job. */
     static DatasetInput of(Dataset<?> ds) {
@@ -73,12 +82,16 @@ record DatasetInput(long records, boolean exact, long bytes, String source) {
             records = -1;
         }
         Statistics stats = plan.stats();
-        if (records < 0 && stats.rowCount().isDefined() && stats.rowCount().get().isValidLong()) {
+        if (records < 0
+                && stats.rowCount().isDefined()
+                && stats.rowCount().get().isValidLong()) {
             records = stats.rowCount().get().longValue();
             source += ", ~" + records + " rows (statistics)";
         }
         long unknownSize = classic.sparkSession().sessionState().conf().defaultSizeInBytes();
-        if (bytes < 0 && stats.sizeInBytes().isValidLong() && stats.sizeInBytes().longValue() < unknownSize) {
+        if (bytes < 0
+                && stats.sizeInBytes().isValidLong()
+                && stats.sizeInBytes().longValue() < unknownSize) {
             bytes = stats.sizeInBytes().longValue();
         }
         return new DatasetInput(Math.max(-1, records), exact, Math.max(-1, bytes), source);
@@ -88,14 +101,23 @@ record DatasetInput(long records, boolean exact, long bytes, String source) {
     EngineInput describe(int partitions) {
         int p = Math.max(1, partitions);
         if (exact && records == 0) {
-            return EngineInput.nothingToTune(new Recommendation(p, 1, Action.KEEP, p, Double.NaN, Double.NaN, List.of(),
-                    Source.DEFAULT_FALLBACK, "amorsize: kept " + p + " partitions: the input is empty"));
+            return EngineInput.nothingToTune(new Recommendation(
+                    p,
+                    1,
+                    Action.KEEP,
+                    p,
+                    Double.NaN,
+                    Double.NaN,
+                    List.of(),
+                    Source.DEFAULT_FALLBACK,
+                    "amorsize: kept " + p + " partitions: the input is empty"));
         }
         Workload known = null;
         if (exact) {
             // LocalTableScanExec and RangeExec split rows evenly: the largest slice is ceil(n / p)
             long largest = (records + p - 1) / p;
-            known = Workload.exact(records, p).withLargestShare(Math.min(1.0, Math.max(1.0 / p, (double) largest / records)));
+            known = Workload.exact(records, p)
+                    .withLargestShare(Math.min(1.0, Math.max(1.0 / p, (double) largest / records)));
         }
         String note = "input from the optimized plan: " + source
                 + (exact ? " (exact)" : records >= 0 ? " (estimated)" : " (row count unknown to the driver)");

@@ -28,8 +28,7 @@ final class DatasetTuning {
     static final String AQE_COALESCE = "spark.sql.adaptive.coalescePartitions.enabled";
     static final String AQE_ADVISORY = "spark.sql.adaptive.advisoryPartitionSizeInBytes";
 
-    private DatasetTuning() {
-    }
+    private DatasetTuning() {}
 
     static <T, R> Recommendation recommend(Dataset<T> ds, MapFunction<T, R> fn, SparkTuneOptions options) {
         Objects.requireNonNull(ds, "ds");
@@ -44,8 +43,8 @@ final class DatasetTuning {
         return annotate(ds, plan, rec);
     }
 
-    static <T, R> Recommendation recommendBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn,
-                                                  SparkTuneOptions options) {
+    static <T, R> Recommendation recommendBatches(
+            Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, SparkTuneOptions options) {
         Objects.requireNonNull(ds, "ds");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(options, "options");
@@ -76,16 +75,16 @@ final class DatasetTuning {
         return ds.repartition(rec.partitions());
     }
 
-    static <T, R> Dataset<R> mapBatches(Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder,
-                                        Recommendation rec) {
+    static <T, R> Dataset<R> mapBatches(
+            Dataset<T> ds, MapFunction<List<T>, List<R>> batchFn, Encoder<R> encoder, Recommendation rec) {
         Objects.requireNonNull(ds, "ds");
         Objects.requireNonNull(batchFn, "batchFn");
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(rec, "rec");
         int batch = rec.batchSize();
         MapFunctionAdapter<List<T>, List<R>> f = new MapFunctionAdapter<>(batchFn);
-        return apply(ds, rec).mapPartitions((MapPartitionsFunction<T, R>) it -> new BatchingIterator<>(it, batch, f),
-                encoder);
+        return apply(ds, rec)
+                .mapPartitions((MapPartitionsFunction<T, R>) it -> new BatchingIterator<>(it, batch, f), encoder);
     }
 
     /** {@code ds.rdd()}; null (with one WARN line) outside strict mode when the Dataset has none. */
@@ -96,7 +95,8 @@ final class DatasetTuning {
             if (Boolean.TRUE.equals(options.strict())) {
                 throw new AmorsizeException("amorsize: tuning failed: the Dataset has no RDD: " + e, e);
             }
-            LOG.warn("amorsize: tuning failed, keeping the Dataset's partitioning: it has no RDD on this driver ({})",
+            LOG.warn(
+                    "amorsize: tuning failed, keeping the Dataset's partitioning: it has no RDD on this driver ({})",
                     e.toString());
             return null;
         }
@@ -119,7 +119,8 @@ final class DatasetTuning {
     private static Recommendation annotate(Dataset<?> ds, DatasetInput plan, Recommendation rec) {
         StringBuilder extra = new StringBuilder();
         if (plan != null) {
-            extra.append("\ninput from the optimized plan: ").append(plan.source())
+            extra.append("\ninput from the optimized plan: ")
+                    .append(plan.source())
                     .append(plan.exact() ? " (exact)" : plan.records() >= 0 ? " (estimated)" : "");
         }
         String aqe = aqeLine(ds.sparkSession().conf(), plan == null ? -1 : plan.bytes());
@@ -129,8 +130,16 @@ final class DatasetTuning {
         if (extra.length() == 0) {
             return rec;
         }
-        return new Recommendation(rec.partitions(), rec.batchSize(), rec.action(), rec.currentPartitions(),
-                rec.predictedNanos(), rec.currentNanos(), rec.warnings(), rec.source(), rec.explanation() + extra);
+        return new Recommendation(
+                rec.partitions(),
+                rec.batchSize(),
+                rec.action(),
+                rec.currentPartitions(),
+                rec.predictedNanos(),
+                rec.currentNanos(),
+                rec.warnings(),
+                rec.source(),
+                rec.explanation() + extra);
     }
 
     /** The explanation line about AQE, or null when AQE is off. */
@@ -138,7 +147,8 @@ final class DatasetTuning {
         if (!"true".equalsIgnoreCase(conf.get(AQE_ENABLED, "true").trim())) {
             return null;
         }
-        boolean coalescing = "true".equalsIgnoreCase(conf.get(AQE_COALESCE, "true").trim());
+        boolean coalescing =
+                "true".equalsIgnoreCase(conf.get(AQE_COALESCE, "true").trim());
         long advisory = parseBytes(conf.get(AQE_ADVISORY, "64m"));
         StringBuilder sb = new StringBuilder("AQE is on (" + AQE_ENABLED + "): it keeps repartition(n) and coalesce(n)"
                 + " with an explicit n as they are");
@@ -146,11 +156,20 @@ final class DatasetTuning {
             sb.append("; its partition coalescing is off");
         } else if (inputBytes >= 0 && advisory > 0) {
             long p = Math.max(1, (inputBytes + advisory - 1) / advisory);
-            sb.append(String.format(Locale.ROOT, "; its advisory partition size (%s = %d bytes) would have given %d"
-                    + " partition%s for the %d input bytes", AQE_ADVISORY, advisory, p, p == 1 ? "" : "s", inputBytes));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "; its advisory partition size (%s = %d bytes) would have given %d"
+                            + " partition%s for the %d input bytes",
+                    AQE_ADVISORY,
+                    advisory,
+                    p,
+                    p == 1 ? "" : "s",
+                    inputBytes));
         } else {
-            sb.append(String.format(Locale.ROOT, "; its advisory partition size is %d bytes (input size unknown to the"
-                    + " driver)", advisory));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "; its advisory partition size is %d bytes (input size unknown to the" + " driver)",
+                    advisory));
         }
         return sb.toString();
     }

@@ -18,12 +18,12 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.serializer.SerializerInstance;
@@ -44,20 +44,25 @@ final class ExecutorMeasurement {
     /** Phase of the one job of a miss: it samples and measures. */
     static final String PHASE = "sample";
 
-    private ExecutorMeasurement() {
-    }
+    private ExecutorMeasurement() {}
 
     /** The measurement budgets as primitives (core's Settings are not serializable). */
     record Budgets(long sampleNanos, long warmupNanos, long measureNanos, int maxRecords) implements Serializable {
         static Budgets of(Settings s) {
-            return new Budgets(s.get(Options.SAMPLE_BUDGET).toNanos(), s.get(Options.WARMUP_BUDGET).toNanos(),
-                    s.get(Options.MEASURE_BUDGET).toNanos(), s.get(Options.SAMPLE_MAX_RECORDS));
+            return new Budgets(
+                    s.get(Options.SAMPLE_BUDGET).toNanos(),
+                    s.get(Options.WARMUP_BUDGET).toNanos(),
+                    s.get(Options.MEASURE_BUDGET).toNanos(),
+                    s.get(Options.SAMPLE_MAX_RECORDS));
         }
 
         /** A Measurer built on the executor; records are sized with the application's serializer. */
         Measurer measurer() {
-            Measurer m = Measurer.withBudgets(Duration.ofNanos(sampleNanos), Duration.ofNanos(warmupNanos),
-                    Duration.ofNanos(measureNanos), Math.max(3, maxRecords));
+            Measurer m = Measurer.withBudgets(
+                    Duration.ofNanos(sampleNanos),
+                    Duration.ofNanos(warmupNanos),
+                    Duration.ofNanos(measureNanos),
+                    Math.max(3, maxRecords));
             SparkEnv env = SparkEnv.get();
             if (env == null) {
                 return m;
@@ -81,10 +86,21 @@ final class ExecutorMeasurement {
      * as option text ({@link Settings#portable()}: no secret), the cluster as known before measuring,
      * and the workload when it is known on the driver (else the task estimates it from its read).
      */
-    record Spec(Budgets budgets, Map<String, String> settings, ClusterShape cluster, Workload knownWorkload,
-                int partitions, long totalBytes) implements Serializable {
+    record Spec(
+            Budgets budgets,
+            Map<String, String> settings,
+            ClusterShape cluster,
+            Workload knownWorkload,
+            int partitions,
+            long totalBytes)
+            implements Serializable {
         static Spec of(Settings s, ClusterShape cluster, Workload known, KnownSizes sizes) {
-            return new Spec(Budgets.of(s), new HashMap<>(s.portable()), cluster, known, Math.max(1, sizes.partitions()),
+            return new Spec(
+                    Budgets.of(s),
+                    new HashMap<>(s.portable()),
+                    cluster,
+                    known,
+                    Math.max(1, sizes.partitions()),
                     sizes.totalBytes());
         }
 
@@ -116,8 +132,14 @@ final class ExecutorMeasurement {
     }
 
     /** A sampling task's measurement result. */
-    record Outcome(CostProfile profile, MeasureReport report, String error, FunctionFailedException failure, long pid,
-                   String executorId) implements Serializable {
+    record Outcome(
+            CostProfile profile,
+            MeasureReport report,
+            String error,
+            FunctionFailedException failure,
+            long pid,
+            String executorId)
+            implements Serializable {
         String where() {
             return "executor " + executorId + " (pid " + pid + ")";
         }
@@ -232,10 +254,13 @@ final class ExecutorMeasurement {
         CostProfile merged = new CostProfile(
                 new CostProfile.Sample((int) Math.min(Integer.MAX_VALUE, Math.round(n)), steady, skew),
                 new CostProfile.Timing(mean, p50, Math.max(p50, p95), Math.max(p95, p99), Math.max(max, p99), cv),
-                new CostProfile.Resources(cpuKnown ? cpu : CostProfile.UNKNOWN, allocKnown ? alloc : CostProfile.UNKNOWN),
+                new CostProfile.Resources(
+                        cpuKnown ? cpu : CostProfile.UNKNOWN, allocKnown ? alloc : CostProfile.UNKNOWN),
                 CostProfile.Sizes.of(inKnown ? in : CostProfile.UNKNOWN, outKnown ? outBytes : CostProfile.UNKNOWN),
                 null);
-        return batch ? merged.withBatchFit(new BatchFit(Math.max(0, fixed), Math.max(0, perRecord), points, r2)) : merged;
+        return batch
+                ? merged.withBatchFit(new BatchFit(Math.max(0, fixed), Math.max(0, perRecord), points, r2))
+                : merged;
     }
 
     /** Why the tasks stopped, the most common reason first (e.g. "decision stable"). */
@@ -262,7 +287,8 @@ final class ExecutorMeasurement {
     }
 
     private static Outcome ok(Measured m) {
-        return new Outcome(m.profile(), m.report(), null, null, ProcessHandle.current().pid(), executorId());
+        return new Outcome(
+                m.profile(), m.report(), null, null, ProcessHandle.current().pid(), executorId());
     }
 
     private static Outcome failed(Throwable e) {

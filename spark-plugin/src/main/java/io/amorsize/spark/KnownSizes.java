@@ -35,7 +35,8 @@ record KnownSizes(int partitions, long[] recordsPerPartition, long[] bytesPerPar
             if (rdd instanceof ParallelCollectionRDD<?>) {
                 records = new long[parts.length];
                 for (int i = 0; i < parts.length; i++) {
-                    records[i] = ((ParallelCollectionPartition<?>) parts[i]).values().size();
+                    records[i] =
+                            ((ParallelCollectionPartition<?>) parts[i]).values().size();
                 }
             }
         } catch (RuntimeException | LinkageError e) {
@@ -78,7 +79,9 @@ record KnownSizes(int partitions, long[] recordsPerPartition, long[] bytesPerPar
     }
 
     long totalRecords() {
-        return recordsPerPartition == null ? -1 : Arrays.stream(recordsPerPartition).sum();
+        return recordsPerPartition == null
+                ? -1
+                : Arrays.stream(recordsPerPartition).sum();
     }
 
     long totalBytes() {

@@ -32,15 +32,14 @@ final class RddSampler {
 
     /** Bytes (in memory, estimated) the sampled records of one job may take on the executors, in all. */
     static final long SAMPLE_BYTES = 32L << 20;
+
     private static final int MIN_RECORDS = 3;
 
-    private RddSampler() {
-    }
+    private RddSampler() {}
 
     /** What a sampling task's read showed, handed to the {@link Probe}. */
     record ReadStats(int partition, long recordsRead, boolean exhausted, long textBytes, int kept, long keptBytes)
-            implements Serializable {
-    }
+            implements Serializable {}
 
     /** Runs on the executor after the read, on the kept records; returns a small result (bytes). */
     @FunctionalInterface
@@ -62,8 +61,17 @@ final class RddSampler {
         final String executorId;
         final byte[] probe; // the probe's result, or null without a probe
 
-        PartSample(int partition, int kept, long keptBytes, long recordsRead, boolean exhausted, long textBytes,
-                   long elapsedNanos, int processors, String executorId, byte[] probe) {
+        PartSample(
+                int partition,
+                int kept,
+                long keptBytes,
+                long recordsRead,
+                boolean exhausted,
+                long textBytes,
+                long elapsedNanos,
+                int processors,
+                String executorId,
+                byte[] probe) {
             this.partition = partition;
             this.kept = kept;
             this.keptBytes = keptBytes;
@@ -85,7 +93,11 @@ final class RddSampler {
 
         /** The fewest processors an executor of the sampling tasks reported (-1 when none did). */
         int executorProcessors() {
-            return parts.stream().mapToInt(p -> p.processors).filter(n -> n > 0).min().orElse(-1);
+            return parts.stream()
+                    .mapToInt(p -> p.processors)
+                    .filter(n -> n > 0)
+                    .min()
+                    .orElse(-1);
         }
 
         long distinctExecutors() {
@@ -150,15 +162,24 @@ final class RddSampler {
             byte[] result = null;
             if (probe != null && !kept.isEmpty()) {
                 try {
-                    result = probe.run(kept, new ReadStats(ctx.partitionId(), read, exhausted, textBytes, kept.size(),
-                            keptBytes));
+                    result = probe.run(
+                            kept, new ReadStats(ctx.partitionId(), read, exhausted, textBytes, kept.size(), keptBytes));
                 } catch (Exception e) {
                     throw new IllegalStateException("amorsize: the measurement probe failed: " + e, e);
                 }
             }
             SparkEnv env = SparkEnv.get();
-            return new PartSample(ctx.partitionId(), kept.size(), keptBytes, read, exhausted, textBytes, readNanos,
-                    Runtime.getRuntime().availableProcessors(), env == null ? "?" : env.executorId(), result);
+            return new PartSample(
+                    ctx.partitionId(),
+                    kept.size(),
+                    keptBytes,
+                    read,
+                    exhausted,
+                    textBytes,
+                    readNanos,
+                    Runtime.getRuntime().availableProcessors(),
+                    env == null ? "?" : env.executorId(),
+                    result);
         }
     }
 
@@ -179,8 +200,8 @@ final class RddSampler {
     }
 
     /** {@link #sample(RDD, KnownSizes, int, int, long, Random)} with the tasks' time source, no probe. */
-    static <T> Result sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random,
-                             TaskTicker ticker) {
+    static <T> Result sample(
+            RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random, TaskTicker ticker) {
         return sample(rdd, known, k, totalCap, budgetNanos, random, ticker, null);
     }
 
@@ -189,16 +210,27 @@ final class RddSampler {
      * (may be null) in each sampling task on that task's kept records; one job.
      */
     @SuppressWarnings("unchecked")
-    static <T> Result sample(RDD<T> rdd, KnownSizes known, int k, int totalCap, long budgetNanos, Random random,
-                             TaskTicker ticker, Probe<T> probe) {
+    static <T> Result sample(
+            RDD<T> rdd,
+            KnownSizes known,
+            int k,
+            int totalCap,
+            long budgetNanos,
+            Random random,
+            TaskTicker ticker,
+            Probe<T> probe) {
         int p = known.partitions();
         List<Integer> chosen = choose(p, k, random);
         int cap = Math.max(1, totalCap / Math.max(1, chosen.size()));
         List<Object> idx = new ArrayList<>(chosen);
         ClassTag<PartSample> tag = (ClassTag<PartSample>) (ClassTag<?>) ClassTag$.MODULE$.apply(PartSample.class);
         long byteCap = SAMPLE_BYTES / Math.max(1, chosen.size());
-        Object out = rdd.sparkContext().runJob(rdd, new SampleTask<T>(cap, byteCap, budgetNanos, ticker, probe),
-                scala.jdk.javaapi.CollectionConverters.asScala(idx).toSeq(), tag);
+        Object out = rdd.sparkContext()
+                .runJob(
+                        rdd,
+                        new SampleTask<T>(cap, byteCap, budgetNanos, ticker, probe),
+                        scala.jdk.javaapi.CollectionConverters.asScala(idx).toSeq(),
+                        tag);
         List<PartSample> parts = new ArrayList<>();
         for (Object o : (Object[]) out) {
             parts.add((PartSample) o);
@@ -226,8 +258,13 @@ final class RddSampler {
     static Result estimate(List<PartSample> parts, KnownSizes known, int cap) {
         int p = Math.max(1, known.partitions());
         List<String> notes = new ArrayList<>();
-        String sampled = String.format(Locale.ROOT, "sampled %d of %d partitions (up to %d records each): %s",
-                parts.size(), known.partitions(), cap, describe(parts));
+        String sampled = String.format(
+                Locale.ROOT,
+                "sampled %d of %d partitions (up to %d records each): %s",
+                parts.size(),
+                known.partitions(),
+                cap,
+                describe(parts));
         notes.add(sampled);
         long exactTotal = known.totalRecords();
         if (exactTotal >= 0) {
@@ -237,8 +274,12 @@ final class RddSampler {
         }
         boolean allExhausted = parts.stream().allMatch(s -> s.exhausted);
         long totalBytes = known.totalBytes();
-        long textBytes = parts.stream().mapToLong(s -> s.textBytes).filter(b -> b >= 0).sum();
-        long textRecords = parts.stream().filter(s -> s.textBytes >= 0).mapToLong(s -> s.kept).sum();
+        long textBytes =
+                parts.stream().mapToLong(s -> s.textBytes).filter(b -> b >= 0).sum();
+        long textRecords = parts.stream()
+                .filter(s -> s.textBytes >= 0)
+                .mapToLong(s -> s.kept)
+                .sum();
         double[] counts = parts.stream().mapToDouble(s -> s.recordsRead).toArray();
         double mean = Arrays.stream(counts).average().orElse(0);
         double sd = stddev(counts, mean);
@@ -256,23 +297,41 @@ final class RddSampler {
             double bytesPerRecord = (double) textBytes / textRecords;
             estimate = Math.round(totalBytes / bytesPerRecord);
             relErr = Math.max(0.1, relErr);
-            notes.add(String.format(Locale.ROOT, "records: ~%d (input %d bytes ÷ %.1f sampled bytes per record, ±%.0f%%)",
-                    estimate, totalBytes, bytesPerRecord, relErr * 100));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "records: ~%d (input %d bytes ÷ %.1f sampled bytes per record, ±%.0f%%)",
+                    estimate,
+                    totalBytes,
+                    bytesPerRecord,
+                    relErr * 100));
         } else if (allExhausted) {
             estimate = Math.round(mean * p);
-            notes.add(String.format(Locale.ROOT, "records: ~%d (%.1f per sampled partition × %d partitions, ±%.0f%%)",
-                    estimate, mean, p, relErr * 100));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "records: ~%d (%.1f per sampled partition × %d partitions, ±%.0f%%)",
+                    estimate,
+                    mean,
+                    p,
+                    relErr * 100));
         } else {
             estimate = Math.round(mean * p);
             relErr = Math.max(1.0, relErr);
-            notes.add(String.format(Locale.ROOT, "records: at least ~%d (sampled partitions did not end within the"
-                    + " sample budget; %.1f read per partition × %d partitions; the true count may be much larger)",
-                    estimate, mean, p));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "records: at least ~%d (sampled partitions did not end within the"
+                            + " sample budget; %.1f read per partition × %d partitions; the true count may be much larger)",
+                    estimate,
+                    mean,
+                    p));
         }
-        double largest = parts.stream().filter(s -> s.exhausted).mapToLong(s -> s.recordsRead).max().orElse(0);
+        double largest = parts.stream()
+                .filter(s -> s.exhausted)
+                .mapToLong(s -> s.recordsRead)
+                .max()
+                .orElse(0);
         double share = estimate > 0 && largest > 0 ? largest / estimate : 1.0 / p;
-        Workload.RecordCount count = exact ? Workload.RecordCount.exact(estimate)
-                : Workload.RecordCount.estimated(estimate, relErr);
+        Workload.RecordCount count =
+                exact ? Workload.RecordCount.exact(estimate) : Workload.RecordCount.estimated(estimate, relErr);
         Workload w = Workload.of(count, p).withLargestShare(clampShare(share, p));
         return new Result(parts, w, notes);
     }

@@ -37,10 +37,10 @@ import org.apache.spark.SparkContext;
 public final class SparkClusterShape {
 
     private static final Pattern LOCAL_N = Pattern.compile("local\\[(\\d+|\\*)(?:,\\s*\\d+)?]");
-    private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]");
+    private static final Pattern LOCAL_CLUSTER =
+            Pattern.compile("local-cluster\\[\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*]");
 
-    private SparkClusterShape() {
-    }
+    private SparkClusterShape() {}
 
     /** The live cluster's shape, with {@code perTaskOverheadNanos} as the starting overhead. */
     public static ClusterShape of(SparkContext sc, double perTaskOverheadNanos) {
@@ -48,16 +48,38 @@ public final class SparkClusterShape {
         SparkConf conf = sc.getConf();
         String master = sc.master();
         int registeredExecutors = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
-        return of(master, conf, sc.version(), registeredExecutors, sc.defaultParallelism(),
-                Runtime.getRuntime().maxMemory(), Runtime.getRuntime().availableProcessors(), perTaskOverheadNanos,
+        return of(
+                master,
+                conf,
+                sc.version(),
+                registeredExecutors,
+                sc.defaultParallelism(),
+                Runtime.getRuntime().maxMemory(),
+                Runtime.getRuntime().availableProcessors(),
+                perTaskOverheadNanos,
                 System.getProperty("os.arch"));
     }
 
     /** {@link #of(String, SparkConf, String, int, int, long, int, double, String)} on this JVM's arch. */
-    static ClusterShape of(String master, SparkConf conf, String version, int registeredExecutors,
-                           int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos) {
-        return of(master, conf, version, registeredExecutors, defaultParallelism, driverHeapBytes, driverCores,
-                overheadNanos, System.getProperty("os.arch"));
+    static ClusterShape of(
+            String master,
+            SparkConf conf,
+            String version,
+            int registeredExecutors,
+            int defaultParallelism,
+            long driverHeapBytes,
+            int driverCores,
+            double overheadNanos) {
+        return of(
+                master,
+                conf,
+                version,
+                registeredExecutors,
+                defaultParallelism,
+                driverHeapBytes,
+                driverCores,
+                overheadNanos,
+                System.getProperty("os.arch"));
     }
 
     /**
@@ -71,7 +93,9 @@ public final class SparkClusterShape {
             return shape;
         }
         String master = sc.master();
-        if ("local".equals(master) || LOCAL_N.matcher(master).matches() || LOCAL_CLUSTER.matcher(master).matches()) {
+        if ("local".equals(master)
+                || LOCAL_N.matcher(master).matches()
+                || LOCAL_CLUSTER.matcher(master).matches()) {
             return shape;
         }
         int executors = Math.max(1, sc.statusTracker().getExecutorInfos().length - 1);
@@ -81,9 +105,16 @@ public final class SparkClusterShape {
     }
 
     /** The shape from plain facts (testable without a context). */
-    static ClusterShape of(String master, SparkConf conf, String version, int registeredExecutors,
-                           int defaultParallelism, long driverHeapBytes, int driverCores, double overheadNanos,
-                           String osArch) {
+    static ClusterShape of(
+            String master,
+            SparkConf conf,
+            String version,
+            int registeredExecutors,
+            int defaultParallelism,
+            long driverHeapBytes,
+            int driverCores,
+            double overheadNanos,
+            String osArch) {
         int slots;
         int executorProcessors; // processors one executor JVM sees, 0 when not known
         long memPerSlot;
@@ -114,8 +145,8 @@ public final class SparkClusterShape {
             slots = registeredExecutors > 0 && cores > 0 ? registeredExecutors * cores : defaultParallelism;
             memPerSlot = conf.getSizeAsBytes("spark.executor.memory", "1g") / Math.max(1, cores);
         }
-        ClusterShape shape = new ClusterShape("spark", version, Math.max(1, slots), Math.max(1, memPerSlot),
-                overheadNanos);
+        ClusterShape shape =
+                new ClusterShape("spark", version, Math.max(1, slots), Math.max(1, memPerSlot), overheadNanos);
         if (executorProcessors > 0) {
             shape = shape.withCpuClass(ClusterShape.cpuClassOf(osArch, executorProcessors));
         }

@@ -18,8 +18,7 @@ public final class SparkSettings {
     /** Prefix of every Amorsize key in a SparkConf. */
     public static final String PREFIX = "spark.amorsize.";
 
-    private SparkSettings() {
-    }
+    private SparkSettings() {}
 
     /** Settings from {@code conf} and this process's environment. */
     public static Settings fromConf(SparkConf conf) {

@@ -55,8 +55,7 @@ public final class SparkTuneOptions extends EngineTuneOptions {
     public static final class Builder extends TuneOptions.EngineBuilder<Builder> {
         private ClusterShape targetCluster;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         @Override
         protected Builder self() {

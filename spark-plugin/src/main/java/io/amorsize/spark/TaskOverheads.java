@@ -35,11 +35,11 @@ final class TaskOverheads implements AmorsizeListener.Observer {
     static final String TOKEN_PROPERTY = "amorsize.job-token";
     /** Observations of the application's own jobs needed before they are trusted without one of ours. */
     static final int ENOUGH_TASKS = 8;
+
     private static final int KEEP = 512;
 
     /** What a driver knows about a cluster: its overhead and, when reported, its executors' processors. */
-    record Known(double overheadNanos, int executorProcessors) {
-    }
+    record Known(double overheadNanos, int executorProcessors) {}
 
     private static final ConcurrentMap<String, Known> BY_CLUSTER = new ConcurrentHashMap<>();
     private static final AtomicLong GENERATION = new AtomicLong();

@@ -41,8 +41,7 @@ final class TunedStageObserver {
     static final int MAX_WATCHED = 256;
 
     /** A tuned RDD waiting for its stage. */
-    private record Watch(TunedRun run, LongAccumulator records) {
-    }
+    private record Watch(TunedRun run, LongAccumulator records) {}
 
     /** Task numbers of an observed stage (attempt 0 only). */
     private static final class StageTasks {
@@ -108,13 +107,16 @@ final class TunedStageObserver {
                     return;
                 }
                 TaskMetrics m = event.taskMetrics();
-                if (event.stageAttemptId() != 0 || !(event.reason() instanceof Success$) || m == null
+                if (event.stageAttemptId() != 0
+                        || !(event.reason() instanceof Success$)
+                        || m == null
                         || event.taskInfo().attemptNumber() > 0) {
                     s.tainted = true;
                     return;
                 }
-                s.tasks.add(new long[] {event.taskInfo().duration(), m.executorRunTime(), m.executorDeserializeTime(),
-                        m.jvmGCTime()});
+                s.tasks.add(new long[] {
+                    event.taskInfo().duration(), m.executorRunTime(), m.executorDeserializeTime(), m.jvmGCTime()
+                });
             }
         } catch (RuntimeException e) {
             LOG.debug("amorsize: task observation failed: {}", e.toString());
@@ -132,7 +134,9 @@ final class TunedStageObserver {
         }
         try {
             if (info.failureReason().isDefined() || info.attemptNumber() > 0 || s.tainted) {
-                LOG.info("amorsize: stage {} {}; its run is not used as an observation", info.stageId(),
+                LOG.info(
+                        "amorsize: stage {} {}; its run is not used as an observation",
+                        info.stageId(),
                         info.failureReason().isDefined() ? "failed" : "had a failed or retried task");
                 return;
             }
@@ -146,10 +150,13 @@ final class TunedStageObserver {
     }
 
     private static TunedRun.Metrics metrics(StageInfo info, StageTasks s) {
-        if (s.tasks.isEmpty() || info.submissionTime().isEmpty() || info.completionTime().isEmpty()) {
+        if (s.tasks.isEmpty()
+                || info.submissionTime().isEmpty()
+                || info.completionTime().isEmpty()) {
             return null;
         }
-        long wallMs = (Long) info.completionTime().get() - (Long) info.submissionTime().get();
+        long wallMs = (Long) info.completionTime().get()
+                - (Long) info.submissionTime().get();
         double makespan = Math.max(1, wallMs) * 1e6;
         long records = records(info, s.watch);
         long runMs = 0;
@@ -167,9 +174,17 @@ final class TunedStageObserver {
         double spread = median > 0 ? Math.max(1.0, (double) max / median) : Observation.UNKNOWN;
         double overhead = overheads.get((overheads.size() - 1) / 2) * 1e6;
         double cost = records > 0 && runMs > 0 ? runMs * 1e6 / records : Observation.UNKNOWN;
-        LOG.debug("amorsize: stage {}: {} tasks, wall {} ms, run time {} ms, {} records, spilled {} bytes",
-                info.stageId(), s.tasks.size(), wallMs, runMs, records,
-                info.taskMetrics() == null ? -1 : info.taskMetrics().memoryBytesSpilled() + info.taskMetrics().diskBytesSpilled());
+        LOG.debug(
+                "amorsize: stage {}: {} tasks, wall {} ms, run time {} ms, {} records, spilled {} bytes",
+                info.stageId(),
+                s.tasks.size(),
+                wallMs,
+                runMs,
+                records,
+                info.taskMetrics() == null
+                        ? -1
+                        : info.taskMetrics().memoryBytesSpilled()
+                                + info.taskMetrics().diskBytesSpilled());
         return new TunedRun.Metrics(makespan, records, cost, overhead, spread);
     }
 
@@ -199,7 +214,8 @@ final class TunedStageObserver {
     }
 
     private static Optional<Long> accumulated(StageInfo info, long id) {
-        scala.Option<org.apache.spark.scheduler.AccumulableInfo> a = info.accumulables().get(id);
+        scala.Option<org.apache.spark.scheduler.AccumulableInfo> a =
+                info.accumulables().get(id);
         if (a.isEmpty() || a.get().value().isEmpty()) {
             return Optional.empty();
         }
@@ -218,7 +234,8 @@ final class TunedStageObserver {
             if (o == null) {
                 o = new TunedStageObserver();
                 BY_CONTEXT.put(sc, o);
-                sc.addSparkListener(new FeedbackListener(o)); // TEMPORARY seam: the lead folds this into AmorsizeListener
+                sc.addSparkListener(
+                        new FeedbackListener(o)); // TEMPORARY seam: the lead folds this into AmorsizeListener
             }
             return o;
         }

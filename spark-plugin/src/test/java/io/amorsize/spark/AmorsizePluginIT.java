@@ -22,18 +22,26 @@ class AmorsizePluginIT {
 
     @Test
     void driverPluginOpensTheCachePublishesMetricsAndClosesAtShutdown() throws Exception {
-        JavaSparkContext jsc = SparkTestSupport.local("AmorsizePluginIT", Map.of(
-                "spark.plugins", AmorsizePlugin.class.getName(),
-                "spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-plugin").toString(),
-                "spark.amorsize.cache.prefix", "plugin-" + System.nanoTime() + ":",
-                "spark.amorsize.measure.budget", "300ms"));
+        JavaSparkContext jsc = SparkTestSupport.local(
+                "AmorsizePluginIT",
+                Map.of(
+                        "spark.plugins",
+                        AmorsizePlugin.class.getName(),
+                        "spark.amorsize.cache.dir",
+                        Files.createTempDirectory("amorsize-plugin").toString(),
+                        "spark.amorsize.cache.prefix",
+                        "plugin-" + System.nanoTime() + ":",
+                        "spark.amorsize.measure.budget",
+                        "300ms"));
         try {
             assertTrue(io.amorsize.cache.SharedStores.isOpen(), "the driver plugin opens the cache at start-up");
             List<Source> sources = scala.jdk.javaapi.CollectionConverters.asJava(
                     jsc.sc().env().metricsSystem().getSourcesByName("plugin." + AmorsizePlugin.class.getName()));
             assertEquals(1, sources.size());
             MetricRegistry registry = sources.get(0).metricRegistry();
-            assertEquals(Set.of("hits", "misses", "fallbacks", "decisions", "tuningMillis"), registry.getGauges().keySet());
+            assertEquals(
+                    Set.of("hits", "misses", "fallbacks", "decisions", "tuningMillis"),
+                    registry.getGauges().keySet());
             long decisions = (Long) gauge(registry, "decisions").getValue();
             long misses = (Long) gauge(registry, "misses").getValue();
             List<Integer> data = IntStream.range(0, 1000).boxed().collect(Collectors.toList());

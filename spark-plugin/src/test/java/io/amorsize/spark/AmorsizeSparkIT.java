@@ -15,10 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.logging.log4j.Level;
@@ -44,11 +44,17 @@ class AmorsizeSparkIT {
     @BeforeAll
     void start() throws Exception {
         Path dir = Files.createTempDirectory("amorsize-spark-test");
-        jsc = SparkTestSupport.local("AmorsizeSparkIT", Map.of(
-                "spark.amorsize.cache.dir", dir.toString(),
-                "spark.amorsize.cache.prefix", "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":",
-                "spark.amorsize.measure.budget", "500ms",
-                "spark.amorsize.measure.warmup-budget", "200ms"));
+        jsc = SparkTestSupport.local(
+                "AmorsizeSparkIT",
+                Map.of(
+                        "spark.amorsize.cache.dir",
+                        dir.toString(),
+                        "spark.amorsize.cache.prefix",
+                        "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":",
+                        "spark.amorsize.measure.budget",
+                        "500ms",
+                        "spark.amorsize.measure.warmup-budget",
+                        "200ms"));
         jsc.sc().addSparkListener(counter);
     }
 
@@ -76,12 +82,21 @@ class AmorsizeSparkIT {
         Function<Integer, Integer> fn = Functions.cpu(300);
         try (LogCapture logs = LogCapture.start("io.amorsize")) {
             JavaRDD<Integer> tuned = AmorsizeSpark.repartitionOptimal(rdd, fn);
-            assertTrue(tuned.getNumPartitions() >= 2, "1 partition of ~0.9 s work on 2 slots: " + tuned.getNumPartitions());
-            assertEquals(rdd.map(fn).collect().stream().sorted().toList(), tuned.map(fn).collect().stream().sorted().toList());
-            List<String> info = messages(logs, Level.INFO).stream().filter(l -> l.contains("amorsize: 1 -> ")).toList();
+            assertTrue(
+                    tuned.getNumPartitions() >= 2,
+                    "1 partition of ~0.9 s work on 2 slots: " + tuned.getNumPartitions());
+            assertEquals(
+                    rdd.map(fn).collect().stream().sorted().toList(),
+                    tuned.map(fn).collect().stream().sorted().toList());
+            List<String> info = messages(logs, Level.INFO).stream()
+                    .filter(l -> l.contains("amorsize: 1 -> "))
+                    .toList();
             assertEquals(1, info.size(), logs.lines().toString());
             assertTrue(info.get(0).contains("(measured"), info.get(0));
-            assertTrue(Pattern.compile("; measured [\\d,]+ records in 1 task, \\d+ ms; stopped: \\S").matcher(info.get(0)).find(),
+            assertTrue(
+                    Pattern.compile("; measured [\\d,]+ records in 1 task, \\d+ ms; stopped: \\S")
+                            .matcher(info.get(0))
+                            .find(),
                     "the INFO line shows the tuning spend and why measuring stopped: " + info.get(0));
             assertEquals(List.of(), logs.at(Level.WARN));
         }
@@ -106,7 +121,9 @@ class AmorsizeSparkIT {
         jsc.parallelize(range(4), 2).count(); // the executor's first task is never an observation
         SparkTestSupport.drain(jsc);
         counter.reset();
-        Recommendation cold = AmorsizeSpark.recommend(rdd, Functions.cpu(100),
+        Recommendation cold = AmorsizeSpark.recommend(
+                rdd,
+                Functions.cpu(100),
                 SparkTuneOptions.builder().function("one-job-cold", "1").build());
         SparkTestSupport.drain(jsc);
         assertEquals(Source.COMPUTED, cold.source(), cold.explain());
@@ -118,7 +135,9 @@ class AmorsizeSparkIT {
 
         // the overhead is known now: the next miss is one job as well, and says where the overhead came from
         counter.reset();
-        Recommendation next = AmorsizeSpark.recommend(rdd, Functions.cpu(150),
+        Recommendation next = AmorsizeSpark.recommend(
+                rdd,
+                Functions.cpu(150),
                 SparkTuneOptions.builder().function("one-job-warm", "1").build());
         SparkTestSupport.drain(jsc);
         assertEquals(Source.COMPUTED, next.source(), next.explain());
@@ -149,7 +168,9 @@ class AmorsizeSparkIT {
         o.forEach(x -> assertTrue(x >= 0 && x < 1e9, "per-task overhead " + x + " ns"));
         // enough tasks of the application's own: the next miss runs its one job only
         counter.reset();
-        Recommendation rec = AmorsizeSpark.recommend(jsc.parallelize(range(500), 2), Functions.cpu(50),
+        Recommendation rec = AmorsizeSpark.recommend(
+                jsc.parallelize(range(500), 2),
+                Functions.cpu(50),
                 SparkTuneOptions.builder().function("listener-only", "1").build());
         SparkTestSupport.drain(jsc);
         assertTrue(rec.explain().contains("tasks the application ran"), rec.explain());
@@ -166,7 +187,9 @@ class AmorsizeSparkIT {
         assertEquals(Action.COALESCE, rec.action(), rec.explain());
         assertTrue(rec.partitions() < 1000, rec.toString());
         assertTrue(ms < 20_000, "tuning took " + ms + " ms");
-        counter.tasksByJob.values().forEach(n -> assertTrue(n <= 100, "a job of " + n + " tasks: " + counter.tasksByJob));
+        counter.tasksByJob
+                .values()
+                .forEach(n -> assertTrue(n <= 100, "a job of " + n + " tasks: " + counter.tasksByJob));
         JavaRDD<Integer> tuned = AmorsizeSpark.apply(rdd, rec);
         assertEquals(rec.partitions(), tuned.getNumPartitions());
         assertEquals(20_000, tuned.count());
@@ -211,8 +234,15 @@ class AmorsizeSparkIT {
             assertEquals(1, warn.size(), logs.lines().toString());
             assertTrue(warn.get(0).contains("bad record"), warn.get(0));
         }
-        AmorsizeException e = assertThrows(AmorsizeException.class, () -> AmorsizeSpark.repartitionOptimal(rdd, fn,
-                SparkTuneOptions.builder().strict(true).function("throws", "1").build()));
+        AmorsizeException e = assertThrows(
+                AmorsizeException.class,
+                () -> AmorsizeSpark.repartitionOptimal(
+                        rdd,
+                        fn,
+                        SparkTuneOptions.builder()
+                                .strict(true)
+                                .function("throws", "1")
+                                .build()));
         assertTrue(e.getMessage().contains("bad record"), e.getMessage());
     }
 
@@ -234,33 +264,41 @@ class AmorsizeSparkIT {
         int max = seen.stream().mapToInt(Integer::intValue).max().orElse(0);
         assertTrue(max >= 50, "batch sizes " + seen);
         long fullBatches = seen.stream().filter(n -> n == max).count();
-        assertTrue(seen.size() - fullBatches <= out.getNumPartitions(), "only each partition's last batch is partial: " + seen);
+        assertTrue(
+                seen.size() - fullBatches <= out.getNumPartitions(),
+                "only each partition's last batch is partial: " + seen);
     }
 
     @Test
     void targetClusterOverridePlansForThatCluster() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(3000), 1);
         ClusterShape big = new ClusterShape("spark", "4.1.1", 16, 1L << 30, 2_000_000);
-        Recommendation rec = AmorsizeSpark.recommend(rdd, Functions.cpu(400),
-                SparkTuneOptions.builder().targetCluster(big).function("target-cluster", "1").build());
+        Recommendation rec = AmorsizeSpark.recommend(
+                rdd,
+                Functions.cpu(400),
+                SparkTuneOptions.builder()
+                        .targetCluster(big)
+                        .function("target-cluster", "1")
+                        .build());
         assertEquals(Source.COMPUTED, rec.source(), rec.explain());
         assertTrue(rec.partitions() > 2, "1.2 s of work planned for 16 slots, not the 2 local ones: " + rec);
     }
 
     @Test
     void badPerCallOptionsNameTheArgument() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SparkTuneOptions.builder().function(" ", "1"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> SparkTuneOptions.builder().function(" ", "1"));
         assertTrue(e.getMessage().startsWith("id "), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> SparkTuneOptions.builder().sampleBudget(java.time.Duration.ZERO));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> SparkTuneOptions.builder().sampleBudget(java.time.Duration.ZERO));
         assertTrue(e.getMessage().startsWith("budget "), e.getMessage());
     }
 
     @Test
     void explicitFunctionIdentityIsTheCacheKey() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(2000), 2);
-        SparkTuneOptions id = SparkTuneOptions.builder().function("shared-fn", "1").build();
+        SparkTuneOptions id =
+                SparkTuneOptions.builder().function("shared-fn", "1").build();
         Recommendation first = AmorsizeSpark.recommend(rdd, Functions.cpu(50), id);
         assertEquals(Source.COMPUTED, first.source());
         // another lambda object under the same id and version reuses the profile

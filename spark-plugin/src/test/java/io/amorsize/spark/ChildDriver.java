@@ -18,8 +18,7 @@ import org.apache.spark.api.java.function.Function;
  */
 public final class ChildDriver {
 
-    private ChildDriver() {
-    }
+    private ChildDriver() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> conf = new HashMap<>();

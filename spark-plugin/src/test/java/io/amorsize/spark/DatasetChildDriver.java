@@ -16,8 +16,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class DatasetChildDriver {
 
-    private DatasetChildDriver() {
-    }
+    private DatasetChildDriver() {}
 
     /** The function both drivers tune (one definition, so both JVMs fingerprint the same code). */
     static MapFunction<Row, Long> fn() {
@@ -35,10 +34,12 @@ public final class DatasetChildDriver {
 
     /** Tunes and runs on a fresh {@code local[2]} session; returns the RESULT line. */
     static String run(String cacheDir, String prefix, String parquet) {
-        SparkSession spark = DatasetIT.session("DatasetChildDriver", Map.of(
-                "spark.amorsize.cache.dir", cacheDir,
-                "spark.amorsize.cache.prefix", prefix,
-                "spark.amorsize.measure.budget", "500ms"));
+        SparkSession spark = DatasetIT.session(
+                "DatasetChildDriver",
+                Map.of(
+                        "spark.amorsize.cache.dir", cacheDir,
+                        "spark.amorsize.cache.prefix", prefix,
+                        "spark.amorsize.measure.budget", "500ms"));
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         SparkTestSupport.JobCounter counter = new SparkTestSupport.JobCounter();
         jsc.sc().addSparkListener(counter);
@@ -53,7 +54,8 @@ public final class DatasetChildDriver {
             Dataset<Row> tuned = AmorsizeSpark.apply(df, rec);
             long count = tuned.map(fn(), Encoders.LONG()).count();
             return "RESULT partitions=" + rec.partitions() + " source=" + rec.source() + " jobs=" + jobs
-                    + " amorsize=" + amorsize + " count=" + count + " pid=" + ProcessHandle.current().pid()
+                    + " amorsize=" + amorsize + " count=" + count + " pid="
+                    + ProcessHandle.current().pid()
                     + " plan=" + (rec.explain().contains("a parquet scan of 1 files") ? "parquet" : "other");
         } finally {
             spark.stop();

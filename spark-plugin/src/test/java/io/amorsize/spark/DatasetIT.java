@@ -47,7 +47,9 @@ class DatasetIT {
 
     /** A {@code local[2]} session bound to 127.0.0.1 without UI. */
     static SparkSession session(String app, Map<String, String> extra) {
-        SparkSession.Builder b = SparkSession.builder().master("local[2]").appName(app)
+        SparkSession.Builder b = SparkSession.builder()
+                .master("local[2]")
+                .appName(app)
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
@@ -60,13 +62,16 @@ class DatasetIT {
     @BeforeAll
     void start() throws Exception {
         Path dir = Files.createTempDirectory("amorsize-dataset-test");
-        spark = session("DatasetIT", Map.of(
-                "spark.amorsize.cache.dir", dir.toString(),
-                "spark.amorsize.cache.prefix", "ds-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":",
-                "spark.amorsize.measure.budget", "500ms",
-                "spark.amorsize.measure.warmup-budget", "200ms",
-                "spark.sql.adaptive.enabled", "true",
-                "spark.sql.adaptive.coalescePartitions.enabled", "true"));
+        spark = session(
+                "DatasetIT",
+                Map.of(
+                        "spark.amorsize.cache.dir", dir.toString(),
+                        "spark.amorsize.cache.prefix",
+                                "ds-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":",
+                        "spark.amorsize.measure.budget", "500ms",
+                        "spark.amorsize.measure.warmup-budget", "200ms",
+                        "spark.sql.adaptive.enabled", "true",
+                        "spark.sql.adaptive.coalescePartitions.enabled", "true"));
         spark.sparkContext().addSparkListener(counter);
     }
 
@@ -103,7 +108,8 @@ class DatasetIT {
         assertEquals(Source.COMPUTED, rec.source(), rec.explain());
         assertEquals(1, rec.currentPartitions());
         assertTrue(rec.partitions() >= 2, "1 partition of ~0.9 s work on 2 slots: " + rec.explain());
-        assertTrue(rec.explain().contains("input from the optimized plan: a range of 3000 rows (exact)"), rec.explain());
+        assertTrue(
+                rec.explain().contains("input from the optimized plan: a range of 3000 rows (exact)"), rec.explain());
         drain();
         assertEquals(1, counter.phase("sample"), "one sampling job");
         counter.reset();
@@ -112,7 +118,8 @@ class DatasetIT {
         drain();
         assertEquals(0, counter.jobs.get(), "the second decision is a hit: no job at all");
         assertEquals(rec.partitions(), tuned.rdd().getNumPartitions(), "repartition(n) on the Dataset");
-        List<Long> out = tuned.map(fn, Encoders.LONG()).collectAsList().stream().sorted().toList();
+        List<Long> out =
+                tuned.map(fn, Encoders.LONG()).collectAsList().stream().sorted().toList();
         assertEquals(LongStreamList.of(1, 3001), out);
     }
 
@@ -151,7 +158,9 @@ class DatasetIT {
             return r.getInt(0) + r.getString(1).length();
         };
         Dataset<Row> tuned = AmorsizeSpark.repartitionOptimal(df, fn);
-        assertTrue(tuned.rdd().getNumPartitions() >= 2, "CPU-heavy rows are spread: " + tuned.rdd().getNumPartitions());
+        assertTrue(
+                tuned.rdd().getNumPartitions() >= 2,
+                "CPU-heavy rows are spread: " + tuned.rdd().getNumPartitions());
         assertEquals(1500, tuned.map(fn, Encoders.INT()).count());
         Recommendation rec = AmorsizeSpark.recommend(df, fn);
         assertTrue(rec.cacheHit(), rec.explain());
@@ -172,13 +181,19 @@ class DatasetIT {
         };
         Recommendation rec = AmorsizeSpark.recommendBatches(ds, batchFn);
         assertTrue(rec.batchSize() > 1, "a fixed cost per call makes batches pay: " + rec.explain());
-        List<String> out = AmorsizeSpark.mapBatches(ds, batchFn, Encoders.STRING(), rec).collectAsList();
+        List<String> out =
+                AmorsizeSpark.mapBatches(ds, batchFn, Encoders.STRING(), rec).collectAsList();
         assertEquals(1200, out.size());
-        List<Integer> values = out.stream().map(s -> Integer.parseInt(s.substring(s.indexOf(':') + 1))).sorted().toList();
+        List<Integer> values = out.stream()
+                .map(s -> Integer.parseInt(s.substring(s.indexOf(':') + 1)))
+                .sorted()
+                .toList();
         assertEquals(data, values, "every row once");
-        assertTrue(out.stream().allMatch(s -> Integer.parseInt(s.substring(0, s.indexOf(':'))) <= rec.batchSize()),
+        assertTrue(
+                out.stream().allMatch(s -> Integer.parseInt(s.substring(0, s.indexOf(':'))) <= rec.batchSize()),
                 "no batch is larger than " + rec.batchSize());
-        assertTrue(out.stream().anyMatch(s -> Integer.parseInt(s.substring(0, s.indexOf(':'))) > 1), "batches, not rows");
+        assertTrue(
+                out.stream().anyMatch(s -> Integer.parseInt(s.substring(0, s.indexOf(':'))) > 1), "batches, not rows");
         Dataset<String> direct = AmorsizeSpark.mapBatches(ds, batchFn, Encoders.STRING());
         assertEquals(1200, direct.count());
     }
@@ -199,8 +214,10 @@ class DatasetIT {
         assertEquals(Source.DEFAULT_FALLBACK, rec.source());
         assertEquals(Action.KEEP, rec.action());
         assertEquals(3, rec.partitions());
-        AmorsizeException e = assertThrows(AmorsizeException.class, () -> AmorsizeSpark.recommend(ds, boom,
-                SparkTuneOptions.builder().strict(true).build()));
+        AmorsizeException e = assertThrows(
+                AmorsizeException.class,
+                () -> AmorsizeSpark.recommend(
+                        ds, boom, SparkTuneOptions.builder().strict(true).build()));
         assertNotNull(e.getMessage());
     }
 
@@ -213,16 +230,22 @@ class DatasetIT {
     void aqeCoalescingLeavesAnExplicitRepartitionAlone() {
         Dataset<Long> small = spark.range(0, 200, 1, 2).as(Encoders.LONG());
         MapPartitionsFunction<Long, Integer> one = it -> List.of(1).iterator();
-        int explicit = small.repartition(12).mapPartitions(one, Encoders.INT()).collectAsList().size();
+        int explicit = small.repartition(12)
+                .mapPartitions(one, Encoders.INT())
+                .collectAsList()
+                .size();
         assertEquals(12, explicit, "AQE kept repartition(12)");
-        int byColumn = small.repartition(small.col("id")).mapPartitions(one, Encoders.INT()).collectAsList().size();
+        int byColumn = small.repartition(small.col("id"))
+                .mapPartitions(one, Encoders.INT())
+                .collectAsList()
+                .size();
         assertTrue(byColumn < 16, "AQE is active here and coalesces a repartition by column: " + byColumn);
 
         Recommendation rec = AmorsizeSpark.recommend(small, cpuLong(50));
         assertTrue(rec.explain().contains("AQE is on (spark.sql.adaptive.enabled)"), rec.explain());
         assertTrue(rec.explain().contains("would have given 1 partition for the 1600 input bytes"), rec.explain());
-        Dataset<Long> tuned = AmorsizeSpark.apply(small, new Recommendation(7, 1, Action.REPARTITION, 2, 1, 2, List.of(),
-                Source.COMPUTED, "test"));
+        Dataset<Long> tuned = AmorsizeSpark.apply(
+                small, new Recommendation(7, 1, Action.REPARTITION, 2, 1, 2, List.of(), Source.COMPUTED, "test"));
         assertEquals(7, tuned.mapPartitions(one, Encoders.INT()).collectAsList().size(), "AQE keeps Amorsize's n");
     }
 

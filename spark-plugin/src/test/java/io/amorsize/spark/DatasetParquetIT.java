@@ -63,7 +63,9 @@ class DatasetParquetIT {
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), "driver 2 failed:\n" + out);
-            return out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+            return out.lines()
+                    .filter(l -> l.startsWith("RESULT "))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no RESULT line:\n" + out));
         } finally {
             p.destroyForcibly();

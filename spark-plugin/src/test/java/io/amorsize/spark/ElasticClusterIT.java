@@ -53,8 +53,8 @@ class ElasticClusterIT {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ElasticDriver.class.getName(), master, cache,
-                prefix));
+        cmd.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), ElasticDriver.class.getName(), master, cache, prefix));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Path log = Files.createTempFile("elastic-driver", ".log");
@@ -66,7 +66,9 @@ class ElasticClusterIT {
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), master + " driver failed:\n" + out);
-            String line = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+            String line = out.lines()
+                    .filter(l -> l.startsWith("RESULT "))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no RESULT line:\n" + out));
             System.err.println(master + " -Xmx" + heap + ": " + line);
             Map<String, String> m = new HashMap<>();

@@ -15,11 +15,12 @@ import org.apache.spark.api.java.function.Function;
  */
 public final class ElasticDriver {
 
-    private ElasticDriver() {
-    }
+    private ElasticDriver() {}
 
     public static void main(String[] args) {
-        SparkConf conf = new SparkConf().setAppName("ElasticDriver").setMaster(args[0])
+        SparkConf conf = new SparkConf()
+                .setAppName("ElasticDriver")
+                .setMaster(args[0])
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
@@ -36,10 +37,15 @@ public final class ElasticDriver {
             Function<Integer, Integer> fn = Functions.cpu(250);
             Recommendation rec = AmorsizeSpark.recommend(rdd, fn);
             SparkTestSupport.drain(jsc);
-            String cluster = rec.explain().lines().filter(l -> l.contains("cluster       :")).findFirst().orElse("")
+            String cluster = rec.explain()
+                    .lines()
+                    .filter(l -> l.contains("cluster       :"))
+                    .findFirst()
+                    .orElse("")
                     .replace(' ', '_');
             line = "RESULT source=" + rec.source() + " partitions=" + rec.partitions() + " amorsize="
-                    + counter.amorsizeJobs() + " key=" + SparkClusterShape.of(jsc.sc(), 0).fingerprint()
+                    + counter.amorsizeJobs() + " key="
+                    + SparkClusterShape.of(jsc.sc(), 0).fingerprint()
                     + " cluster=" + cluster;
         } finally {
             jsc.stop();

@@ -19,8 +19,7 @@ public final class FeedbackDriver {
 
     static final int RECORDS = 100_000;
 
-    private FeedbackDriver() {
-    }
+    private FeedbackDriver() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> conf = new HashMap<>();
@@ -43,7 +42,8 @@ public final class FeedbackDriver {
             System.out.println("RESULT source=" + rec.source() + " partitions=" + rec.partitions() + " batch="
                     + rec.batchSize() + " count=" + count
                     + " observedRecords=" + explain.contains("records 100,000 (observed)")
-                    + " observedRuns=" + (explain.contains("observed: 1 run;") ? 1 : explain.contains("observed: 2 runs") ? 2 : 0));
+                    + " observedRuns="
+                    + (explain.contains("observed: 1 run;") ? 1 : explain.contains("observed: 2 runs") ? 2 : 0));
             System.out.println("EXPLAIN " + explain.replace('\n', '|'));
         } finally {
             jsc.stop();

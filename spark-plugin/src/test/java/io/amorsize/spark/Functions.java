@@ -7,8 +7,7 @@ import org.apache.spark.api.java.function.Function;
 /** Test functions with known costs (busy-spin until a deadline, robust on a loaded machine). */
 final class Functions {
 
-    private Functions() {
-    }
+    private Functions() {}
 
     static void spin(long nanos) {
         long end = System.nanoTime() + nanos;

@@ -33,11 +33,17 @@ class KryoRecordsIT {
 
     @Test
     void nonSerializableRecordsAreSampledAndMeasuredWithKryo() throws Exception {
-        JavaSparkContext jsc = SparkTestSupport.local("KryoRecordsIT", Map.of(
-                "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
-                "spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-kryo").toString(),
-                "spark.amorsize.cache.prefix", "kryo-" + System.nanoTime() + ":",
-                "spark.amorsize.measure.budget", "300ms"));
+        JavaSparkContext jsc = SparkTestSupport.local(
+                "KryoRecordsIT",
+                Map.of(
+                        "spark.serializer",
+                        "org.apache.spark.serializer.KryoSerializer",
+                        "spark.amorsize.cache.dir",
+                        Files.createTempDirectory("amorsize-kryo").toString(),
+                        "spark.amorsize.cache.prefix",
+                        "kryo-" + System.nanoTime() + ":",
+                        "spark.amorsize.measure.budget",
+                        "300ms"));
         try {
             List<Point> points = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
@@ -45,8 +51,10 @@ class KryoRecordsIT {
             }
             JavaRDD<Point> rdd = jsc.parallelize(points, 1);
             // the records really cannot be Java-serialized
-            assertThrows(java.io.NotSerializableException.class,
-                    () -> new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream()).writeObject(points.get(0)));
+            assertThrows(
+                    java.io.NotSerializableException.class,
+                    () -> new java.io.ObjectOutputStream(java.io.OutputStream.nullOutputStream())
+                            .writeObject(points.get(0)));
             Recommendation rec = AmorsizeSpark.recommend(rdd, p -> {
                 Functions.spin(200_000);
                 return p.payload[0] + p.payload[1];

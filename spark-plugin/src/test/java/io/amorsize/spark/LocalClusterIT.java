@@ -9,20 +9,20 @@ import io.amorsize.Source;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.testing.RedisServerProcess;
 import java.nio.file.Files;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.spark.api.java.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,11 +41,17 @@ class LocalClusterIT {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void start() throws Exception {
         redis = RedisServerProcess.start();
-        jsc = SparkTestSupport.localCluster("LocalClusterIT", Map.of(
-                "spark.amorsize.redis.url", redis.url(),
-                "spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-lc").toString(),
-                "spark.amorsize.cache.prefix", "lc-" + System.nanoTime() + ":",
-                "spark.amorsize.measure.budget", "600ms"));
+        jsc = SparkTestSupport.localCluster(
+                "LocalClusterIT",
+                Map.of(
+                        "spark.amorsize.redis.url",
+                        redis.url(),
+                        "spark.amorsize.cache.dir",
+                        Files.createTempDirectory("amorsize-lc").toString(),
+                        "spark.amorsize.cache.prefix",
+                        "lc-" + System.nanoTime() + ":",
+                        "spark.amorsize.measure.budget",
+                        "600ms"));
     }
 
     @AfterAll
@@ -70,26 +76,30 @@ class LocalClusterIT {
         TaskOverheads.remember(SparkClusterShape.of(jsc.sc(), 0).fingerprint(), new TaskOverheads.Known(5e6, -1));
         Set<String> clients = ConcurrentHashMap.newKeySet();
         AtomicBoolean polling = new AtomicBoolean(true);
-        Thread poller = new Thread(() -> {
-            while (polling.get()) {
-                for (String line : redis.cli("CLIENT", "LIST").split("\n")) {
-                    if (!line.isBlank() && !line.contains("cmd=client|list")) { // not the probe itself
-                        String name = field(line, "name");
-                        // a connection not named yet (between connect and CLIENT SETNAME): who owns it?
-                        clients.add(name.isEmpty() ? "pid " + ownerPid(field(line, "addr")) + " " + line : name);
+        Thread poller = new Thread(
+                () -> {
+                    while (polling.get()) {
+                        for (String line : redis.cli("CLIENT", "LIST").split("\n")) {
+                            if (!line.isBlank() && !line.contains("cmd=client|list")) { // not the probe itself
+                                String name = field(line, "name");
+                                // a connection not named yet (between connect and CLIENT SETNAME): who owns it?
+                                clients.add(
+                                        name.isEmpty() ? "pid " + ownerPid(field(line, "addr")) + " " + line : name);
+                            }
+                        }
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "client-list-poller");
+                },
+                "client-list-poller");
         poller.start();
         Recommendation rec;
         try {
-            JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, 3000).boxed().collect(Collectors.toList()), 1);
+            JavaRDD<Integer> rdd =
+                    jsc.parallelize(IntStream.range(0, 3000).boxed().collect(Collectors.toList()), 1);
             Function<Integer, Integer> fn = x -> {
                 Functions.spin(300_000);
                 return x;
@@ -108,7 +118,8 @@ class LocalClusterIT {
         assertNotEquals(driverPid, Long.parseLong(m.group(1)), "the function is timed in an executor JVM");
         assertTrue(clients.contains("amorsize-" + driverPid), "the driver's connection was seen: " + clients);
         for (String c : clients) {
-            assertTrue(c.equals("amorsize-" + driverPid) || c.startsWith("pid " + driverPid + " "),
+            assertTrue(
+                    c.equals("amorsize-" + driverPid) || c.startsWith("pid " + driverPid + " "),
                     "only the driver (pid " + driverPid + ") may connect to Redis, seen: " + clients);
         }
     }
@@ -117,7 +128,9 @@ class LocalClusterIT {
     private static String ownerPid(String addr) {
         String port = addr.substring(addr.lastIndexOf(':') + 1);
         try {
-            Process p = new ProcessBuilder("ss", "-tnpH", "sport = :" + port).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("ss", "-tnpH", "sport = :" + port)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             p.waitFor(5, TimeUnit.SECONDS);
             Matcher m = Pattern.compile("pid=(\\d+)").matcher(out);
@@ -150,9 +163,14 @@ class LocalClusterIT {
         jsc.sc().addSparkListener(counter);
         try {
             AmorsizeSpark.forgetCalibration();
-            JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, 2000).boxed().collect(Collectors.toList()), 2);
-            Recommendation rec = AmorsizeSpark.recommend(rdd, Functions.cpu(100),
-                    io.amorsize.spark.SparkTuneOptions.builder().function("lc-one-job", "1").build());
+            JavaRDD<Integer> rdd =
+                    jsc.parallelize(IntStream.range(0, 2000).boxed().collect(Collectors.toList()), 2);
+            Recommendation rec = AmorsizeSpark.recommend(
+                    rdd,
+                    Functions.cpu(100),
+                    io.amorsize.spark.SparkTuneOptions.builder()
+                            .function("lc-one-job", "1")
+                            .build());
             SparkTestSupport.drain(jsc);
             assertEquals(Source.COMPUTED, rec.source(), rec.explain());
             assertEquals(1, counter.jobs.get(), "a miss on local-cluster is one job: " + counter.jobsByPhase);
@@ -170,10 +188,12 @@ class LocalClusterIT {
     void samplingRunsInExecutorJvms() {
         JavaRDD<Integer> rdd = jsc.parallelize(IntStream.range(0, 4000).boxed().collect(Collectors.toList()), 8)
                 .map(x -> x * 2);
-        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L,
-                new Random(7));
+        RddSampler.Result r =
+                RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L, new Random(7));
         assertEquals(4000, r.workload().records());
-        List<Long> pids = jsc.parallelize(List.of(1, 2, 3, 4), 4).map(x -> ProcessHandle.current().pid()).collect();
+        List<Long> pids = jsc.parallelize(List.of(1, 2, 3, 4), 4)
+                .map(x -> ProcessHandle.current().pid())
+                .collect();
         pids.forEach(pid -> assertNotEquals(ProcessHandle.current().pid(), pid));
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,7 +98,8 @@ class RddSamplerIT {
         assertEquals(8_000, r.workload().records(), "4 sampled partitions of 1000 × 8");
         assertFalse(r.workload().recordsExact());
         assertEquals(0.0, r.workload().relativeError(), 1e-9, "equal partitions: no spread");
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("~8000") && n.contains("1000.0 per sampled partition")),
+        assertTrue(
+                r.notes().stream().anyMatch(n -> n.contains("~8000") && n.contains("1000.0 per sampled partition")),
                 r.notes().toString());
         r.parts().forEach(p -> assertTrue(p.exhausted));
     }
@@ -107,14 +108,16 @@ class RddSamplerIT {
     void stopsAtTheTimeBudgetOnAnEndlessPartition() {
         JavaRDD<Long> endless = jsc.parallelize(List.of(0), 1).flatMap(x -> new Endless());
         long t0 = System.nanoTime();
-        RddSampler.Result r = RddSampler.sample(endless.rdd(), KnownSizes.of(endless.rdd()), 4, 100,
-                200_000_000L, new Random(3));
+        RddSampler.Result r =
+                RddSampler.sample(endless.rdd(), KnownSizes.of(endless.rdd()), 4, 100, 200_000_000L, new Random(3));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 10_000, "sampling took " + ms + " ms");
         assertEquals(100, r.sampledRecords(), "the cap bounds what is kept");
         assertFalse(r.parts().get(0).exhausted);
         assertTrue(r.parts().get(0).recordsRead > 100, "counting continues past the cap until the budget");
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("at least")), r.notes().toString());
+        assertTrue(
+                r.notes().stream().anyMatch(n -> n.contains("at least")),
+                r.notes().toString());
         assertTrue(r.workload().relativeError() >= 1.0);
     }
 
@@ -125,16 +128,16 @@ class RddSamplerIT {
     void theTaskBudgetRunsOnTheInjectedTickerWithoutRealTimePassing() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(4_000), 2).map(x -> x + 1);
         RddSampler.TaskTicker fast = () -> FAKE_NOW.getAndAdd(10_000_000_000L);
-        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
-                1_000_000_000L, new Random(5), fast);
+        RddSampler.Result r =
+                RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400, 1_000_000_000L, new Random(5), fast);
         // a 1 s budget on a ticker that moves 10 s per reading: one record per partition, then stop
         assertEquals(2, r.parts().size());
         r.parts().forEach(p -> {
             assertFalse(p.exhausted, "stopped by the fake budget");
             assertEquals(1, p.recordsRead);
         });
-        RddSampler.Result still = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400,
-                1_000_000_000L, new Random(5), () -> 0L);
+        RddSampler.Result still =
+                RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 2, 400, 1_000_000_000L, new Random(5), () -> 0L);
         still.parts().forEach(p -> assertTrue(p.exhausted, "a ticker that stands still never ends the budget"));
     }
 
@@ -156,14 +159,16 @@ class RddSamplerIT {
         RddSampler.Result r = RddSampler.sample(rdd.rdd(), known, 2, 100, 1, new Random(4));
         assertTrue(r.parts().stream().noneMatch(p -> p.exhausted));
         assertEquals(100_000, r.workload().records(), 1_000);
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("bytes per record")), r.notes().toString());
+        assertTrue(
+                r.notes().stream().anyMatch(n -> n.contains("bytes per record")),
+                r.notes().toString());
     }
 
     @Test
     void bigRecordsAreSampledWithinTheByteBudgetButCountedToTheEnd() {
         JavaRDD<byte[]> big = jsc.parallelize(range(120), 1).map(i -> new byte[1 << 20]); // 1 MiB each, made lazily
-        RddSampler.Result r = RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 4, 2000,
-                5_000_000_000L, new Random(9));
+        RddSampler.Result r =
+                RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 4, 2000, 5_000_000_000L, new Random(9));
         long keptBytes = (long) r.sampledRecords() << 20;
         assertTrue(keptBytes <= RddSampler.SAMPLE_BYTES, r.sampledRecords() + " records kept");
         assertTrue(r.sampledRecords() >= 3);
@@ -175,16 +180,24 @@ class RddSamplerIT {
     @Test
     void measuresTheFunctionInsideTheSamplingTasksWithWarmUp() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(4000), 4);
-        ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(300_000_000L, 100_000_000L, 400_000_000L, 400);
-        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 4, 400, 1_000_000_000L,
-                new Random(8), RddSampler.TaskTicker.SYSTEM,
+        ExecutorMeasurement.Budgets budgets =
+                new ExecutorMeasurement.Budgets(300_000_000L, 100_000_000L, 400_000_000L, 400);
+        RddSampler.Result r = RddSampler.sample(
+                rdd.rdd(),
+                KnownSizes.of(rdd.rdd()),
+                4,
+                400,
+                1_000_000_000L,
+                new Random(8),
+                RddSampler.TaskTicker.SYSTEM,
                 ExecutorMeasurement.records(Functions.cpu(200), ExecutorMeasurement.Spec.budgetsOnly(budgets)));
         drain();
         assertEquals(1, counter.jobs.get(), "sampling and measuring are one job");
         List<ExecutorMeasurement.Outcome> outs = ExecutorMeasurement.outcomes(r);
         assertEquals(4, outs.size(), "every sampling task timed its own partition");
         outs.forEach(o -> assertEquals(null, o.error()));
-        io.amorsize.measure.CostProfile merged = ExecutorMeasurement.merge(outs.stream().map(o -> o.profile()).toList());
+        io.amorsize.measure.CostProfile merged =
+                ExecutorMeasurement.merge(outs.stream().map(o -> o.profile()).toList());
         double meanMicros = merged.meanNanos() / 1e3;
         assertTrue(meanMicros > 150 && meanMicros < 1000, "mean " + meanMicros + " us for a 200 us function");
         assertTrue(merged.inputBytes() > 0, "records sized with Spark's serializer");
@@ -194,15 +207,22 @@ class RddSamplerIT {
     @Test
     void aFunctionFailureComesBackAsTextNotAFailedJob() {
         JavaRDD<Integer> rdd = jsc.parallelize(range(50), 1);
-        ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(100_000_000L, 50_000_000L, 100_000_000L, 50);
+        ExecutorMeasurement.Budgets budgets =
+                new ExecutorMeasurement.Budgets(100_000_000L, 50_000_000L, 100_000_000L, 50);
         Function<Integer, Integer> fn = x -> {
             if (x == 17) {
                 throw new IllegalArgumentException("no 17 please");
             }
             return x;
         };
-        RddSampler.Result r = RddSampler.sample(rdd.rdd(), KnownSizes.of(rdd.rdd()), 1, 50, 1_000_000_000L,
-                new Random(8), RddSampler.TaskTicker.SYSTEM,
+        RddSampler.Result r = RddSampler.sample(
+                rdd.rdd(),
+                KnownSizes.of(rdd.rdd()),
+                1,
+                50,
+                1_000_000_000L,
+                new Random(8),
+                RddSampler.TaskTicker.SYSTEM,
                 ExecutorMeasurement.records(fn, ExecutorMeasurement.Spec.budgetsOnly(budgets)));
         ExecutorMeasurement.Outcome o = ExecutorMeasurement.outcomes(r).get(0);
         assertTrue(o.error() != null && o.error().contains("no 17 please"), String.valueOf(o.error()));
@@ -220,22 +240,31 @@ class RddSamplerIT {
         jsc.sc().addSparkListener(sizes);
         try {
             JavaRDD<byte[]> big = jsc.parallelize(range(400), 2).map(i -> new byte[1 << 20]); // made lazily
-            ExecutorMeasurement.Budgets budgets = new ExecutorMeasurement.Budgets(2_000_000_000L, 50_000_000L,
-                    100_000_000L, 2000);
+            ExecutorMeasurement.Budgets budgets =
+                    new ExecutorMeasurement.Budgets(2_000_000_000L, 50_000_000L, 100_000_000L, 2000);
             Function<byte[], Integer> fn = b -> b.length;
-            RddSampler.Probe<byte[]> probe = ExecutorMeasurement.records(fn, ExecutorMeasurement.Spec.budgetsOnly(budgets));
-            RddSampler.SampleTask<byte[]> task = new RddSampler.SampleTask<>(1000, RddSampler.SAMPLE_BYTES / 2,
-                    2_000_000_000L, RddSampler.TaskTicker.SYSTEM, probe);
+            RddSampler.Probe<byte[]> probe =
+                    ExecutorMeasurement.records(fn, ExecutorMeasurement.Spec.budgetsOnly(budgets));
+            RddSampler.SampleTask<byte[]> task = new RddSampler.SampleTask<>(
+                    1000, RddSampler.SAMPLE_BYTES / 2, 2_000_000_000L, RddSampler.TaskTicker.SYSTEM, probe);
             java.io.ByteArrayOutputStream shipped = new java.io.ByteArrayOutputStream();
             try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(shipped)) {
                 out.writeObject(task);
             }
             assertTrue(shipped.size() < 64 * 1024, "the task sent is small: " + shipped.size() + " bytes");
-            RddSampler.Result r = RddSampler.sample(big.rdd(), KnownSizes.of(big.rdd()), 2, 2000, 2_000_000_000L,
-                    new Random(3), RddSampler.TaskTicker.SYSTEM, probe);
+            RddSampler.Result r = RddSampler.sample(
+                    big.rdd(),
+                    KnownSizes.of(big.rdd()),
+                    2,
+                    2000,
+                    2_000_000_000L,
+                    new Random(3),
+                    RddSampler.TaskTicker.SYSTEM,
+                    probe);
             drain();
             for (RddSampler.PartSample p : r.parts()) {
-                assertTrue(p.kept >= 3 && (long) p.kept << 20 <= RddSampler.SAMPLE_BYTES / 2,
+                assertTrue(
+                        p.kept >= 3 && (long) p.kept << 20 <= RddSampler.SAMPLE_BYTES / 2,
                         p.kept + " records of 1 MiB kept in one task");
                 assertEquals(200, p.recordsRead, "counted to the end");
             }

@@ -33,21 +33,35 @@ class SparkClusterShapeTest {
         assertEquals(8, shape("local[2]", c, 0, 2).cores(), "more cores than slots: the slots limit");
         assertEquals(2, shape("local[2]", c, 0, 2).fullSpeedSlots());
         assertEquals(8, shape("local-cluster[2,3,1024]", c, 2, 6).cores(), "its executors run on this machine");
-        assertEquals(12, shape("spark://master:7077", new SparkConf(false).set("spark.executor.cores", "4"), 3, 99)
-                .cores(), "a real cluster's executors report their cores later: one per slot until then");
-        assertEquals(shape("local[16]", c, 0, 16).fingerprint(),
-                shape("local[16]", c, 0, 16).withCores(16).fingerprint(), "cores are not part of the cache key");
+        assertEquals(
+                12,
+                shape("spark://master:7077", new SparkConf(false).set("spark.executor.cores", "4"), 3, 99)
+                        .cores(),
+                "a real cluster's executors report their cores later: one per slot until then");
+        assertEquals(
+                shape("local[16]", c, 0, 16).fingerprint(),
+                shape("local[16]", c, 0, 16).withCores(16).fingerprint(),
+                "cores are not part of the cache key");
     }
 
     @Test
     void theConfiguredCoresWin() {
-        io.amorsize.config.Settings conf = SparkSettings.resolve(new SparkConf(false)
-                .set("spark.amorsize.cluster.cores", "3"), java.util.Map.of(), java.util.Map.of());
-        assertEquals(3, shape("local[16]", new SparkConf(false), 0, 16).withConfiguredCores(conf).cores());
-        io.amorsize.config.Settings perCall = SparkSettings.resolve(new SparkConf(false)
-                .set("spark.amorsize.cluster.cores", "3"), java.util.Map.of(), SparkTuneOptions.builder().cores(2)
-                .build().perCallOverrides());
-        assertEquals(2, shape("local[16]", new SparkConf(false), 0, 16).withConfiguredCores(perCall).cores());
+        io.amorsize.config.Settings conf = SparkSettings.resolve(
+                new SparkConf(false).set("spark.amorsize.cluster.cores", "3"), java.util.Map.of(), java.util.Map.of());
+        assertEquals(
+                3,
+                shape("local[16]", new SparkConf(false), 0, 16)
+                        .withConfiguredCores(conf)
+                        .cores());
+        io.amorsize.config.Settings perCall = SparkSettings.resolve(
+                new SparkConf(false).set("spark.amorsize.cluster.cores", "3"),
+                java.util.Map.of(),
+                SparkTuneOptions.builder().cores(2).build().perCallOverrides());
+        assertEquals(
+                2,
+                shape("local[16]", new SparkConf(false), 0, 16)
+                        .withConfiguredCores(perCall)
+                        .cores());
     }
 
     @Test
@@ -77,19 +91,21 @@ class SparkClusterShapeTest {
         assertEquals("spark-4.1.1-amd64-8c-m29", two.fingerprint());
         assertEquals(two.fingerprint(), four.fingerprint(), "same CPU class and memory per slot: one profile");
         ClusterShape fourSmall = SparkClusterShape.of("local[4]", c, "4.1.1", 0, 4, 1L << 30, 8, 1000, "amd64");
-        org.junit.jupiter.api.Assertions.assertNotEquals(two.fingerprint(), fourSmall.fingerprint(),
-                "half the memory per slot: another bucket");
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                two.fingerprint(), fourSmall.fingerprint(), "half the memory per slot: another bucket");
         ClusterShape arm = SparkClusterShape.of("local[2]", c, "4.1.1", 0, 2, 1L << 30, 8, 1000, "aarch64");
         org.junit.jupiter.api.Assertions.assertNotEquals(two.fingerprint(), arm.fingerprint(), "another arch");
         ClusterShape fewer = SparkClusterShape.of("local[2]", c, "4.1.1", 0, 2, 1L << 30, 4, 1000, "amd64");
-        org.junit.jupiter.api.Assertions.assertNotEquals(two.fingerprint(), fewer.fingerprint(),
-                "executors that see fewer processors");
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                two.fingerprint(), fewer.fingerprint(), "executors that see fewer processors");
         SparkConf exec4 = new SparkConf(false).set("spark.executor.cores", "4").set("spark.executor.memory", "8g");
         ClusterShape three = SparkClusterShape.of("spark://m:7077", exec4, "4.1.1", 3, 12, HEAP, 2, 1000, "amd64");
         ClusterShape ten = SparkClusterShape.of("spark://m:7077", exec4, "4.1.1", 10, 40, HEAP, 2, 1000, "amd64");
         assertEquals("spark-4.1.1-amd64-4c-m31", three.fingerprint(), "spark.executor.cores per executor");
         assertEquals(three.fingerprint(), ten.fingerprint(), "dynamic allocation: 3 -> 10 executors, one profile");
-        assertEquals("spark-4.1.1-s10-m30", shape("yarn", new SparkConf(false), 5, 10).fingerprint(),
+        assertEquals(
+                "spark-4.1.1-s10-m30",
+                shape("yarn", new SparkConf(false), 5, 10).fingerprint(),
                 "executor cores not configured: the CPU class is unknown and the slots stay in the key");
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.cache.CacheConfig;
 import io.amorsize.cache.CacheEntry;
-import io.amorsize.cache.FileStore;
 import io.amorsize.cache.EntryCodec;
+import io.amorsize.cache.FileStore;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.cache.RedisStore;
 import io.amorsize.model.Observation;
@@ -44,9 +44,14 @@ class SparkFeedbackIT {
     void theFirstDriversRunIsObservedAndTheSecondDriverDecidesWithTheObservedCount(@TempDir Path dir) throws Exception {
         String prefix = "feedback-" + System.nanoTime() + ":";
         try (RedisServerProcess redis = RedisServerProcess.start();
-             RedisStore store = new RedisStore(CacheConfig.builder().redisUrl(redis.url()).keyPrefix(prefix)
-                     .ttl(Duration.ofHours(1)).deadline(Duration.ofSeconds(10)).build())) {
-            Map<String, String> first = TwoDriversIT.runDriver(FeedbackDriver.class.getName(), dir, prefix, redis.url());
+                RedisStore store = new RedisStore(CacheConfig.builder()
+                        .redisUrl(redis.url())
+                        .keyPrefix(prefix)
+                        .ttl(Duration.ofHours(1))
+                        .deadline(Duration.ofSeconds(10))
+                        .build())) {
+            Map<String, String> first =
+                    TwoDriversIT.runDriver(FeedbackDriver.class.getName(), dir, prefix, redis.url());
             assertEquals("COMPUTED", first.get("source"), first.get("log"));
             assertEquals("100000", first.get("count"));
             CacheEntry afterOne = onlyEntry(store);
@@ -57,14 +62,16 @@ class SparkFeedbackIT {
             assertTrue(o.costKnown() && o.observedNanos() > 0, o.toString());
             assertEquals(Integer.parseInt(first.get("partitions")), o.partitions());
 
-            Map<String, String> second = TwoDriversIT.runDriver(FeedbackDriver.class.getName(), dir, prefix, redis.url());
+            Map<String, String> second =
+                    TwoDriversIT.runDriver(FeedbackDriver.class.getName(), dir, prefix, redis.url());
             assertEquals("CACHE_REDIS", second.get("source"), second.get("log"));
             assertEquals("true", second.get("observedRecords"), second.get("log"));
             assertEquals("1", second.get("observedRuns"), second.get("log"));
             assertTrue(second.get("log").contains("(redis hit, corrected by 1 run"), second.get("log"));
             int p = Integer.parseInt(second.get("partitions"));
             int batch = Integer.parseInt(second.get("batch"));
-            assertTrue(batch >= FeedbackDriver.RECORDS / p - 1,
+            assertTrue(
+                    batch >= FeedbackDriver.RECORDS / p - 1,
                     "the batch is sized for the observed 100,000 records (" + p + " partitions, batch " + batch + ")");
             CacheEntry afterTwo = onlyEntry(store);
             assertEquals(2, afterTwo.history().size());
@@ -73,11 +80,17 @@ class SparkFeedbackIT {
     }
 
     private static JavaSparkContext local(Path dir, String prefix, boolean feedback) {
-        return SparkTestSupport.local("SparkFeedbackIT", Map.of(
-                "spark.amorsize.cache.dir", dir.toString(),
-                "spark.amorsize.cache.prefix", prefix,
-                "spark.amorsize.measure.budget", "300ms",
-                "spark.amorsize.feedback.enabled", Boolean.toString(feedback)));
+        return SparkTestSupport.local(
+                "SparkFeedbackIT",
+                Map.of(
+                        "spark.amorsize.cache.dir",
+                        dir.toString(),
+                        "spark.amorsize.cache.prefix",
+                        prefix,
+                        "spark.amorsize.measure.budget",
+                        "300ms",
+                        "spark.amorsize.feedback.enabled",
+                        Boolean.toString(feedback)));
     }
 
     private static FileStore file(Path dir, String prefix) {

@@ -19,8 +19,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 /** Spark contexts for tests: {@code local[2]} and the multi-JVM {@code local-cluster[2,1,1024]}. */
 final class SparkTestSupport {
 
-    private SparkTestSupport() {
-    }
+    private SparkTestSupport() {}
 
     /** A {@code local[2]} context bound to 127.0.0.1 without UI. */
     static JavaSparkContext local(String app, Map<String, String> extra) {
@@ -38,10 +37,12 @@ final class SparkTestSupport {
     static JavaSparkContext localCluster(String app, Map<String, String> extra) throws IOException {
         String home = System.getenv("SPARK_HOME");
         if (home == null || System.getenv("SPARK_SCALA_VERSION") == null) {
-            throw new IllegalStateException("SPARK_HOME and SPARK_SCALA_VERSION must be set (see spark-plugin/pom.xml)");
+            throw new IllegalStateException(
+                    "SPARK_HOME and SPARK_SCALA_VERSION must be set (see spark-plugin/pom.xml)");
         }
         Files.createDirectories(Path.of(home, "jars"));
-        SparkConf conf = base(app).setMaster("local-cluster[2,1,1024]")
+        SparkConf conf = base(app)
+                .setMaster("local-cluster[2,1,1024]")
                 .set("spark.executor.memory", "512m")
                 .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                 .set("spark.executor.extraJavaOptions", String.join(" ", JavaModuleOptions.defaultModuleOptionArray()));
@@ -50,7 +51,8 @@ final class SparkTestSupport {
     }
 
     private static SparkConf base(String app) {
-        return new SparkConf().setAppName(app)
+        return new SparkConf()
+                .setAppName(app)
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
@@ -89,7 +91,9 @@ final class SparkTestSupport {
         public void onJobStart(SparkListenerJobStart e) {
             jobs.incrementAndGet();
             String phase = e.properties() == null ? null : e.properties().getProperty(AmorsizeSpark.JOB_PHASE_PROPERTY);
-            jobsByPhase.computeIfAbsent(phase == null ? "user" : phase, k -> new AtomicInteger()).incrementAndGet();
+            jobsByPhase
+                    .computeIfAbsent(phase == null ? "user" : phase, k -> new AtomicInteger())
+                    .incrementAndGet();
             int n = 0;
             for (int i = 0; i < e.stageInfos().size(); i++) {
                 n += e.stageInfos().apply(i).numTasks();

@@ -1,8 +1,8 @@
 package io.amorsize.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.amorsize.testing.RedisServerProcess;
 import java.io.IOException;
@@ -22,13 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TwoDriversIT {
 
     /** Runs {@link ChildDriver}; returns its RESULT fields. */
-    static Map<String, String> runDriver(Path cacheDir, String prefix, String redisUrl, String... extra) throws Exception {
+    static Map<String, String> runDriver(Path cacheDir, String prefix, String redisUrl, String... extra)
+            throws Exception {
         return runDriver(ChildDriver.class.getName(), cacheDir, prefix, redisUrl, extra);
     }
 
     /** Runs {@code mainClass} as a child driver; returns its RESULT fields. */
-    static Map<String, String> runDriver(String mainClass, Path cacheDir, String prefix, String redisUrl, String... extra)
-            throws Exception {
+    static Map<String, String> runDriver(
+            String mainClass, Path cacheDir, String prefix, String redisUrl, String... extra) throws Exception {
         List<String> cmd = SparkTestSupport.childJava(mainClass);
         cmd.addAll(List.of(cacheDir.toString(), prefix, redisUrl));
         cmd.addAll(List.of(extra));
@@ -43,7 +44,8 @@ class TwoDriversIT {
             }
             String out = Files.readString(log, StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), "child driver failed:\n" + tail(log));
-            String line = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
+            String line =
+                    out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElse(null);
             if (line == null) {
                 throw new AssertionError("no RESULT line:\n" + tail(log));
             }
@@ -115,7 +117,8 @@ class TwoDriversIT {
             assertEquals("COMPUTED", first.get("source"), first.get("log"));
             assertEquals("false", first.get("overheadFromStore"), first.get("log"));
             assertEquals("1", first.get("jobs"));
-            assertTrue(redis.cli("KEYS", prefix + "*amorsize-cluster*").contains("task-overhead"),
+            assertTrue(
+                    redis.cli("KEYS", prefix + "*amorsize-cluster*").contains("task-overhead"),
                     "the cluster's overhead is stored under its own key");
 
             Map<String, String> second = runDriver(dir.resolve("b"), prefix, redis.url(), "200", "cold");

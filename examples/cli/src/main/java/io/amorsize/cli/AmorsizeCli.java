@@ -34,49 +34,74 @@ import picocli.CommandLine.ScopeType;
  * <p>Exit codes: {@value #EXIT_OK} ok, {@value #EXIT_FAILED} a check or operation failed,
  * {@value #EXIT_USAGE} usage error or bad input. Errors are one line on stderr without a stack trace.
  */
-@Command(name = "amorsize",
+@Command(
+        name = "amorsize",
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = AmorsizeCli.Version.class,
         description = "Inspect and manage the Amorsize recommendation cache (Redis or the local file store).",
         subcommands = {
-                StatsCommand.class, ListCommand.class, ShowCommand.class, ClearCommand.class,
-                PrewarmCommand.class, ExportCommand.class, ImportCommand.class, DoctorCommand.class,
-                CommandLine.HelpCommand.class},
+            StatsCommand.class, ListCommand.class, ShowCommand.class, ClearCommand.class,
+            PrewarmCommand.class, ExportCommand.class, ImportCommand.class, DoctorCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a check or operation failed", "2:usage error or bad input"},
-        footer = {"", "Environment: AMORSIZE_REDIS_URL, AMORSIZE_CACHE_PREFIX, AMORSIZE_CACHE_DIR, AMORSIZE_CACHE_SECRET."})
+        footer = {
+            "",
+            "Environment: AMORSIZE_REDIS_URL, AMORSIZE_CACHE_PREFIX, AMORSIZE_CACHE_DIR, AMORSIZE_CACHE_SECRET."
+        })
 public final class AmorsizeCli implements Callable<Integer> {
 
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
-    @Option(names = "--redis-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--redis-url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             description = "redis:// or rediss:// URL without a password (default: $AMORSIZE_REDIS_URL).")
     String redisUrl;
 
-    @Option(names = "--password-env", scope = ScopeType.INHERIT, paramLabel = "VAR",
+    @Option(
+            names = "--password-env",
+            scope = ScopeType.INHERIT,
+            paramLabel = "VAR",
             description = "Environment variable holding the Redis password (the URL's user, if any, is kept).")
     String passwordEnv;
 
-    @Option(names = "--file", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--file",
+            scope = ScopeType.INHERIT,
             description = "Use the local file store even when AMORSIZE_REDIS_URL is set.")
     boolean fileOnly;
 
-    @Option(names = "--prefix", scope = ScopeType.INHERIT, paramLabel = "PREFIX",
+    @Option(
+            names = "--prefix",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PREFIX",
             description = "Key prefix (default: $AMORSIZE_CACHE_PREFIX or amorsize:).")
     String prefix;
 
-    @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(
+            names = "--cache-dir",
+            scope = ScopeType.INHERIT,
+            paramLabel = "DIR",
             description = "Directory of the local file store (default: $AMORSIZE_CACHE_DIR or ~/.cache/amorsize).")
     String cacheDir;
 
-    @Option(names = "--tls-ca-file", scope = ScopeType.INHERIT, paramLabel = "PEM",
+    @Option(
+            names = "--tls-ca-file",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PEM",
             description = "CA certificate(s) to trust for rediss:// servers with a private CA.")
     String caFile;
 
-    @Option(names = "--secret-env", scope = ScopeType.INHERIT, paramLabel = "VAR",
+    @Option(
+            names = "--secret-env",
+            scope = ScopeType.INHERIT,
+            paramLabel = "VAR",
             description = "Environment variable holding the HMAC secret (default: AMORSIZE_CACHE_SECRET).")
     String secretEnv;
 
@@ -95,8 +120,10 @@ public final class AmorsizeCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
+        PrintStream out =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8);
         int code = run(args, Stores::open, System.getenv(), System.in, out, err);
         out.flush();
         err.flush();
@@ -104,7 +131,13 @@ public final class AmorsizeCli implements Callable<Integer> {
     }
 
     /** Runs one command line and returns its exit code; prints nothing but the command's output and one-line errors. */
-    static int run(String[] args, StoreOpener opener, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    static int run(
+            String[] args,
+            StoreOpener opener,
+            Map<String, String> env,
+            InputStream in,
+            PrintStream out,
+            PrintStream err) {
         AmorsizeCli cli = new AmorsizeCli(opener, env, in, out, err);
         CommandLine cl = new CommandLine(cli);
         cl.setOut(new PrintWriter(out, true));
@@ -153,8 +186,9 @@ public final class AmorsizeCli implements Callable<Integer> {
         if (redisUrl != null) {
             url = Target.parseRedisUrl(passwordEnv != null ? withPlaceholderPassword(redisUrl) : redisUrl, origin);
             if (url.password() != null && passwordEnv == null) {
-                throw CliException.usage("--redis-url must not contain a password (it would show in ps and shell history);"
-                        + " use AMORSIZE_REDIS_URL or --password-env VAR");
+                throw CliException.usage(
+                        "--redis-url must not contain a password (it would show in ps and shell history);"
+                                + " use AMORSIZE_REDIS_URL or --password-env VAR");
             }
         } else if (!fileOnly) {
             origin = Options.REDIS_URL.envVar();
@@ -175,7 +209,8 @@ public final class AmorsizeCli implements Callable<Integer> {
         if (p == null) {
             p = Options.CACHE_PREFIX.defaultValue();
         }
-        if (p.isEmpty() || p.chars().anyMatch(c -> Character.isWhitespace(c) || c == '*' || c == '?' || c == '[' || c == ']')) {
+        if (p.isEmpty()
+                || p.chars().anyMatch(c -> Character.isWhitespace(c) || c == '*' || c == '?' || c == '[' || c == ']')) {
             throw CliException.usage("--prefix must be non-empty without spaces or glob characters (* ? [ ])");
         }
         Path dir;

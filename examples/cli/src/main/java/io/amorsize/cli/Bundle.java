@@ -24,8 +24,7 @@ record Bundle(String format, Integer version, String prefix, Long exportedAtMill
     static final long MAX_FILE_BYTES = 256L << 20;
 
     /** One key and its encoded entry. */
-    record Item(String key, String value) {
-    }
+    record Item(String key, String value) {}
 
     static Bundle of(String prefix, long now, List<Item> items) {
         return new Bundle(FORMAT, VERSION, prefix, now, List.copyOf(items));
@@ -59,7 +58,8 @@ record Bundle(String format, Integer version, String prefix, Long exportedAtMill
             throw CliException.usage(file + ": not an Amorsize bundle (format must be '" + FORMAT + "')");
         }
         if (!Objects.equals(b.version(), VERSION)) {
-            throw CliException.usage(file + ": bundle version " + b.version() + " is not supported (expected " + VERSION + ")");
+            throw CliException.usage(
+                    file + ": bundle version " + b.version() + " is not supported (expected " + VERSION + ")");
         }
         if (b.prefix() == null || b.prefix().isEmpty() || b.entries() == null) {
             throw CliException.usage(file + ": bundle needs a prefix and an entries list");
@@ -70,7 +70,8 @@ record Bundle(String format, Integer version, String prefix, Long exportedAtMill
                 throw CliException.usage(file + ": entries[" + i + "] needs a key and a value");
             }
             if (!it.key().startsWith(b.prefix())) {
-                throw CliException.usage(file + ": entries[" + i + "] key is outside the bundle's prefix '" + b.prefix() + "'");
+                throw CliException.usage(
+                        file + ": entries[" + i + "] key is outside the bundle's prefix '" + b.prefix() + "'");
             }
         }
         return b;

@@ -11,22 +11,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "clear", description = {
-        "Delete the keys under the prefix matching PATTERN (SCAN + UNLINK).",
-        "Never FLUSHDB: keys outside the prefix are untouched.",
-        "Deleting an entry deletes its observation history too; --history removes only the history",
-        "(the measured profile stays, the next decision is the uncorrected one).",
-        "Asks for confirmation on stdin unless --yes; a declined or unanswered prompt deletes nothing and exits 1."})
+@Command(
+        name = "clear",
+        description = {
+            "Delete the keys under the prefix matching PATTERN (SCAN + UNLINK).",
+            "Never FLUSHDB: keys outside the prefix are untouched.",
+            "Deleting an entry deletes its observation history too; --history removes only the history",
+            "(the measured profile stays, the next decision is the uncorrected one).",
+            "Asks for confirmation on stdin unless --yes; a declined or unanswered prompt deletes nothing and exits 1."
+        })
 final class ClearCommand extends StoreCommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PATTERN", defaultValue = "*",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "PATTERN",
+            defaultValue = "*",
             description = "Glob inside the prefix (default: *, every Amorsize key).")
     String pattern;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation.")
     boolean yes;
 
-    @Option(names = "--history", description = "Remove only the observation history of the matching entries; keep the entries.")
+    @Option(
+            names = "--history",
+            description = "Remove only the observation history of the matching entries; keep the entries.")
     boolean historyOnly;
 
     @Override
@@ -39,8 +50,9 @@ final class ClearCommand extends StoreCommand {
                 cli.out.println("No keys match '" + glob + "' in " + t.describe() + ".");
                 return AmorsizeCli.EXIT_OK;
             }
-            cli.out.print((historyOnly ? "Remove the observation history of " : "Delete ") + keys.size() + (keys.size() == 1 ? " key" : " keys") + " matching '" + glob
-                    + "' in " + t.describe() + "? [y/N] ");
+            cli.out.print((historyOnly ? "Remove the observation history of " : "Delete ") + keys.size()
+                    + (keys.size() == 1 ? " key" : " keys") + " matching '" + glob + "' in " + t.describe()
+                    + "? [y/N] ");
             cli.out.flush();
             String answer = new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8)).readLine();
             if (answer == null) {

@@ -21,35 +21,47 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 
-@Command(name = "doctor", description = {
-        "Check TLS, connectivity, latency, ACL, the fallback directory and the secret.",
-        "One PASS / FAIL / SKIP line per check; exit 1 if any check FAILs. The ACL check runs every",
-        "command the cache uses on a scratch key under the prefix (deleted afterwards)."})
+@Command(
+        name = "doctor",
+        description = {
+            "Check TLS, connectivity, latency, ACL, the fallback directory and the secret.",
+            "One PASS / FAIL / SKIP line per check; exit 1 if any check FAILs. The ACL check runs every",
+            "command the cache uses on a scratch key under the prefix (deleted afterwards)."
+        })
 final class DoctorCommand implements Callable<Integer> {
 
-    enum Verdict { PASS, FAIL, SKIP }
-
-    record Check(String name, Verdict verdict, String detail) {
+    enum Verdict {
+        PASS,
+        FAIL,
+        SKIP
     }
 
+    record Check(String name, Verdict verdict, String detail) {}
+
     /** The rules of the least-privilege user the cache needs (docs/CACHE.md); PREFIX is replaced. */
-    static final String ACL_RULES = "resetkeys ~PREFIX* resetchannels -@all +get +set +del +unlink +scan +eval +info +ping +client|setname";
+    static final String ACL_RULES =
+            "resetkeys ~PREFIX* resetchannels -@all +get +set +del +unlink +scan +eval +info +ping +client|setname";
 
     @ParentCommand
     AmorsizeCli cli;
 
-    @Option(names = "--timeout-ms", defaultValue = "2000", paramLabel = "MS",
+    @Option(
+            names = "--timeout-ms",
+            defaultValue = "2000",
+            paramLabel = "MS",
             description = "Connect and command timeout (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
 
-    @Option(names = "--max-latency-ms", defaultValue = "50", paramLabel = "MS",
+    @Option(
+            names = "--max-latency-ms",
+            defaultValue = "50",
+            paramLabel = "MS",
             description = "Highest acceptable p99 PING round trip (default: ${DEFAULT-VALUE}).")
     double maxLatencyMs;
 
@@ -71,7 +83,8 @@ final class DoctorCommand implements Callable<Integer> {
             redisChecks(t, checks);
         } else {
             for (String n : List.of("tls", "connect", "latency", "acl")) {
-                checks.add(new Check(n, Verdict.SKIP, "no Redis URL (--redis-url or AMORSIZE_REDIS_URL): file store only"));
+                checks.add(new Check(
+                        n, Verdict.SKIP, "no Redis URL (--redis-url or AMORSIZE_REDIS_URL): file store only"));
             }
         }
         checks.add(cacheDir(t.cacheDir()));
@@ -83,7 +96,8 @@ final class DoctorCommand implements Callable<Integer> {
                 failed++;
             }
         }
-        cli.out.println("verdict: " + (failed == 0 ? "PASS" : "FAIL (" + failed + (failed == 1 ? " check" : " checks") + " failed)"));
+        cli.out.println("verdict: "
+                + (failed == 0 ? "PASS" : "FAIL (" + failed + (failed == 1 ? " check" : " checks") + " failed)"));
         return failed == 0 ? AmorsizeCli.EXIT_OK : AmorsizeCli.EXIT_FAILED;
     }
 
@@ -98,8 +112,11 @@ final class DoctorCommand implements Callable<Integer> {
         if (u.tls()) {
             try {
                 RedisProbe.Handshake h = RedisProbe.handshake(t, timeoutMs);
-                checks.add(new Check("tls", Verdict.PASS, h.protocol() + " " + h.cipher() + ", certificate of '"
-                        + h.peer() + "' verified for host " + first.host()));
+                checks.add(new Check(
+                        "tls",
+                        Verdict.PASS,
+                        h.protocol() + " " + h.cipher() + ", certificate of '" + h.peer() + "' verified for host "
+                                + first.host()));
             } catch (SSLException e) {
                 tlsOk = false;
                 checks.add(new Check("tls", Verdict.FAIL, "handshake with " + first + " failed: " + rootMessage(e)));
@@ -124,7 +141,10 @@ final class DoctorCommand implements Callable<Integer> {
             notConnected(checks);
             return;
         } catch (RuntimeException e) {
-            checks.add(new Check("connect", Verdict.FAIL, "cannot reach " + first + " within " + timeoutMs + " ms: " + rootMessage(e)));
+            checks.add(new Check(
+                    "connect",
+                    Verdict.FAIL,
+                    "cannot reach " + first + " within " + timeoutMs + " ms: " + rootMessage(e)));
             notConnected(checks);
             return;
         }
@@ -142,8 +162,16 @@ final class DoctorCommand implements Callable<Integer> {
             } catch (JedisDataException e) {
                 // ACL WHOAMI may be denied too.
             }
-            checks.add(new Check("connect", Verdict.PASS, String.format(Locale.ROOT,
-                    "connected to %s and authenticated in %.0f ms (redis %s, user %s)", first, connectMs, version, user)));
+            checks.add(new Check(
+                    "connect",
+                    Verdict.PASS,
+                    String.format(
+                            Locale.ROOT,
+                            "connected to %s and authenticated in %.0f ms (redis %s, user %s)",
+                            first,
+                            connectMs,
+                            version,
+                            user)));
             checks.add(latency(j::ping));
             checks.add(acl(j, t.prefix()));
         } catch (JedisConnectionException e) {
@@ -153,20 +181,37 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** Sentinel and Cluster URLs: connectivity and latency through the cache's own client. */
     private void viaStore(Target t, List<Check> checks) {
-        checks.add(t.redis().tls() ? new Check("tls", Verdict.SKIP, "handshake checked for standalone URLs only; "
-                + "connect below uses TLS with verification") : plainTls());
+        checks.add(
+                t.redis().tls()
+                        ? new Check(
+                                "tls",
+                                Verdict.SKIP,
+                                "handshake checked for standalone URLs only; "
+                                        + "connect below uses TLS with verification")
+                        : plainTls());
         CacheConfig.Builder b = Stores.config(t);
-        b.connectTimeout(java.time.Duration.ofMillis(timeoutMs)).socketTimeout(java.time.Duration.ofMillis(timeoutMs))
+        b.connectTimeout(java.time.Duration.ofMillis(timeoutMs))
+                .socketTimeout(java.time.Duration.ofMillis(timeoutMs))
                 .deadline(java.time.Duration.ofMillis(2L * timeoutMs + 500));
         try (RedisStore store = new RedisStore(b.build())) {
             long t0 = System.nanoTime();
             if (!store.ping()) {
-                checks.add(new Check("connect", Verdict.FAIL, "no answer from " + t.redis().masked() + " within " + timeoutMs + " ms"));
+                checks.add(new Check(
+                        "connect",
+                        Verdict.FAIL,
+                        "no answer from " + t.redis().masked() + " within " + timeoutMs + " ms"));
                 notConnected(checks);
                 return;
             }
-            checks.add(new Check("connect", Verdict.PASS, String.format(Locale.ROOT, "%s answered in %.0f ms (%s)",
-                    t.redis().masked(), (System.nanoTime() - t0) / 1e6, t.redis().topology())));
+            checks.add(new Check(
+                    "connect",
+                    Verdict.PASS,
+                    String.format(
+                            Locale.ROOT,
+                            "%s answered in %.0f ms (%s)",
+                            t.redis().masked(),
+                            (System.nanoTime() - t0) / 1e6,
+                            t.redis().topology())));
             checks.add(latency(() -> {
                 if (!store.ping()) {
                     throw new JedisConnectionException("no answer");
@@ -177,7 +222,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private Check plainTls() {
-        return new Check("tls", requireTls ? Verdict.FAIL : Verdict.SKIP,
+        return new Check(
+                "tls",
+                requireTls ? Verdict.FAIL : Verdict.SKIP,
                 "plain redis:// (not encrypted); use rediss:// across untrusted networks");
     }
 
@@ -198,8 +245,14 @@ final class DoctorCommand implements Callable<Integer> {
         Arrays.sort(ms);
         double p50 = ms[n / 2];
         double p99 = ms[(int) Math.ceil(0.99 * n) - 1];
-        String d = String.format(Locale.ROOT, "PING round trip p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls (limit p99 %.0f ms)",
-                p50, p99, ms[n - 1], n, maxLatencyMs);
+        String d = String.format(
+                Locale.ROOT,
+                "PING round trip p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls (limit p99 %.0f ms)",
+                p50,
+                p99,
+                ms[n - 1],
+                n,
+                maxLatencyMs);
         return new Check("latency", p99 <= maxLatencyMs ? Verdict.PASS : Verdict.FAIL, d);
     }
 
@@ -213,12 +266,27 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> denied = new ArrayList<>();
         List<String> allowed = new ArrayList<>();
         try {
-            probe("SET", denied, allowed, () -> j.set(key, "doctor", SetParams.setParams().nx().px(60_000)));
+            probe(
+                    "SET",
+                    denied,
+                    allowed,
+                    () -> j.set(key, "doctor", SetParams.setParams().nx().px(60_000)));
             probe("GET", denied, allowed, () -> j.get(key));
-            probe("SCAN", denied, allowed, () -> j.scan(ScanParams.SCAN_POINTER_START, new ScanParams().match(prefix + "*").count(10)));
-            probe("EVAL", denied, allowed, () -> j.eval(
-                    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-                    List.of(key), List.of(token)));
+            probe(
+                    "SCAN",
+                    denied,
+                    allowed,
+                    () -> j.scan(
+                            ScanParams.SCAN_POINTER_START,
+                            new ScanParams().match(prefix + "*").count(10)));
+            probe(
+                    "EVAL",
+                    denied,
+                    allowed,
+                    () -> j.eval(
+                            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+                            List.of(key),
+                            List.of(token)));
             probe("INFO", denied, allowed, () -> j.info("memory"));
             probe("CLIENT SETNAME", denied, allowed, () -> j.clientSetname("amorsize-cli"));
             probe("PING", denied, allowed, j::ping);
@@ -234,8 +302,11 @@ final class DoctorCommand implements Callable<Integer> {
         if (denied.isEmpty()) {
             return new Check("acl", Verdict.PASS, String.join(" ", allowed) + " allowed on keys '" + prefix + "*'");
         }
-        return new Check("acl", Verdict.FAIL, "denied: " + String.join(", ", denied)
-                + " (the cache needs: " + ACL_RULES.replace("PREFIX", prefix) + ")");
+        return new Check(
+                "acl",
+                Verdict.FAIL,
+                "denied: " + String.join(", ", denied) + " (the cache needs: " + ACL_RULES.replace("PREFIX", prefix)
+                        + ")");
     }
 
     private static void probe(String name, List<String> denied, List<String> allowed, Runnable r) {
@@ -270,12 +341,18 @@ final class DoctorCommand implements Callable<Integer> {
                 Files.deleteIfExists(tmp);
                 Files.deleteIfExists(dst);
             }
-            return new Check("cache-dir", Verdict.PASS, dir.toAbsolutePath() + " is writable (write, atomic rename, read back)");
+            return new Check(
+                    "cache-dir", Verdict.PASS, dir.toAbsolutePath() + " is writable (write, atomic rename, read back)");
         } catch (AccessDeniedException e) {
             return new Check("cache-dir", Verdict.FAIL, dir + ": permission denied (" + e.getFile() + ")");
         } catch (FileSystemException e) {
-            return new Check("cache-dir", Verdict.FAIL, dir + ": " + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName())
-                    + " (" + e.getFile() + ")");
+            return new Check(
+                    "cache-dir",
+                    Verdict.FAIL,
+                    dir + ": "
+                            + (e.getReason() != null
+                                    ? e.getReason()
+                                    : e.getClass().getSimpleName()) + " (" + e.getFile() + ")");
         } catch (IOException | UnsupportedOperationException e) {
             return new Check("cache-dir", Verdict.FAIL, dir + ": " + e);
         }
@@ -283,11 +360,15 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static Check secret(Target t) {
         if (t.secret() == null) {
-            return new Check("secret", Verdict.SKIP, "no HMAC secret: entries are not signed (set AMORSIZE_CACHE_SECRET or --secret-env)");
+            return new Check(
+                    "secret",
+                    Verdict.SKIP,
+                    "no HMAC secret: entries are not signed (set AMORSIZE_CACHE_SECRET or --secret-env)");
         }
         int n = t.secret().getBytes(StandardCharsets.UTF_8).length;
         if (n < 16) {
-            return new Check("secret", Verdict.FAIL, "HMAC secret is only " + n + " bytes; use at least 16 random bytes");
+            return new Check(
+                    "secret", Verdict.FAIL, "HMAC secret is only " + n + " bytes; use at least 16 random bytes");
         }
         return new Check("secret", Verdict.PASS, "HMAC secret set (" + n + " bytes)");
     }

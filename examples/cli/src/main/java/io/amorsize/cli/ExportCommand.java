@@ -16,7 +16,11 @@ final class ExportCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "Bundle file to write (replaced atomically).")
     String file;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PATTERN", defaultValue = "*",
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "PATTERN",
+            defaultValue = "*",
             description = "Glob inside the prefix (default: *).")
     String pattern;
 
@@ -41,8 +45,9 @@ final class ExportCommand extends StoreCommand {
             items.add(new Bundle.Item(k, codec.encode(k, hit.get().entry())));
         }
         Bundle.of(t.prefix(), System.currentTimeMillis(), items).write(out);
-        cli.out.println("Exported " + items.size() + (items.size() == 1 ? " entry" : " entries") + " from "
-                + t.describe() + " to " + file + (skipped > 0 ? " (" + skipped + " expired or rejected, skipped)" : "") + ".");
+        cli.out.println(
+                "Exported " + items.size() + (items.size() == 1 ? " entry" : " entries") + " from " + t.describe()
+                        + " to " + file + (skipped > 0 ? " (" + skipped + " expired or rejected, skipped)" : "") + ".");
         return AmorsizeCli.EXIT_OK;
     }
 }

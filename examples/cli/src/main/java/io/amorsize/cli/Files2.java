@@ -10,8 +10,7 @@ import java.nio.file.Path;
 /** Reading operator-given files with a size bound and one-line errors. */
 final class Files2 {
 
-    private Files2() {
-    }
+    private Files2() {}
 
     /** The bytes of {@code file} ("-" = stdin), at most {@code max}; usage error (exit 2) when unreadable. */
     static byte[] readBounded(String file, AmorsizeCli cli, long max) throws IOException {

@@ -8,8 +8,7 @@ import java.util.Locale;
 /** Human-readable numbers for the CLI's output. */
 final class Format {
 
-    private Format() {
-    }
+    private Format() {}
 
     static String nanos(double ns) {
         if (!Double.isFinite(ns) || ns < 0) {
@@ -73,10 +72,18 @@ final class Format {
         sb.append(", batch ").append(e.batchSize());
         sb.append(", ").append(nanos(p.meanNanos())).append("/record");
         sb.append(String.format(Locale.ROOT, " (cv %.2f, n=%d)", p.cv(), p.sampleSize()));
-        sb.append(", ").append(e.workload().records()).append(" records in ").append(e.workload().currentPartitions())
+        sb.append(", ")
+                .append(e.workload().records())
+                .append(" records in ")
+                .append(e.workload().currentPartitions())
                 .append(" partitions");
-        sb.append(", ").append(e.cluster().engine()).append(' ').append(e.cluster().engineVersion())
-                .append(' ').append(e.cluster().slots()).append(" slots");
+        sb.append(", ")
+                .append(e.cluster().engine())
+                .append(' ')
+                .append(e.cluster().engineVersion())
+                .append(' ')
+                .append(e.cluster().slots())
+                .append(" slots");
         sb.append(", age ").append(duration(Math.max(0, (nowMillis - e.createdAtMillis()) / 1000)));
         return sb.toString();
     }

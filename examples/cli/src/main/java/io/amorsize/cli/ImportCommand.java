@@ -1,10 +1,10 @@
 package io.amorsize.cli;
 
-import io.amorsize.key.CacheKey;
-import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.CacheEntry;
 import io.amorsize.cache.CacheHit;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.RecommendationStore;
+import io.amorsize.key.CacheKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,11 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = {
-        "Load a bundle written by 'export' into this store.",
-        "Another Redis, or the file store with --file: that is how entries migrate.",
-        "Keys move from the bundle's prefix to --prefix. An existing newer entry is kept unless --force.",
-        "Every entry is checked first: one invalid entry imports nothing (exit 2)."})
+@Command(
+        name = "import",
+        description = {
+            "Load a bundle written by 'export' into this store.",
+            "Another Redis, or the file store with --file: that is how entries migrate.",
+            "Keys move from the bundle's prefix to --prefix. An existing newer entry is kept unless --force.",
+            "Every entry is checked first: one invalid entry imports nothing (exit 2)."
+        })
 final class ImportCommand extends StoreCommand {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Bundle file ('-' for stdin).")
@@ -25,7 +28,9 @@ final class ImportCommand extends StoreCommand {
     @Option(names = "--force", description = "Overwrite existing entries even when they are newer.")
     boolean force;
 
-    @Option(names = "--bundle-secret-env", paramLabel = "VAR",
+    @Option(
+            names = "--bundle-secret-env",
+            paramLabel = "VAR",
             description = "Variable with the HMAC secret the bundle was exported with (default: this store's secret).")
     String bundleSecretEnv;
 
@@ -60,7 +65,9 @@ final class ImportCommand extends StoreCommand {
         for (int i = 0; i < keys.size(); i++) {
             if (!force) {
                 Optional<CacheHit> existing = store.get(keys.get(i));
-                if (existing.isPresent() && existing.get().entry().createdAtMillis() > entries.get(i).createdAtMillis()) {
+                if (existing.isPresent()
+                        && existing.get().entry().createdAtMillis()
+                                > entries.get(i).createdAtMillis()) {
                     kept++;
                     continue;
                 }
@@ -69,7 +76,10 @@ final class ImportCommand extends StoreCommand {
             imported++;
         }
         cli.out.println("Imported " + imported + (imported == 1 ? " entry" : " entries") + " into " + t.describe()
-                + (kept > 0 ? "; kept " + kept + " newer existing " + (kept == 1 ? "entry" : "entries") + " (use --force to overwrite)" : "")
+                + (kept > 0
+                        ? "; kept " + kept + " newer existing " + (kept == 1 ? "entry" : "entries")
+                                + " (use --force to overwrite)"
+                        : "")
                 + ".");
         return AmorsizeCli.EXIT_OK;
     }

@@ -30,18 +30,20 @@ final class Json {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-            .withCoercionConfigDefaults(c -> c
-                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+            .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
-            .withCoercionConfig(LogicalType.Enum, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
-            .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert)
-                    .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
+            .withCoercionConfig(
+                    LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
+            .withCoercionConfig(
+                    LogicalType.Enum, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
+            .withCoercionConfig(
+                    LogicalType.Float,
+                    c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert)
+                            .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** One line describing a Jackson failure, with the JSON path, without Jackson's source excerpt. */
     static String describe(com.fasterxml.jackson.core.JacksonException e) {
@@ -53,11 +55,13 @@ final class Json {
             }
         }
         String where = "";
-        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jme && !jme.getPath().isEmpty()) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jme
+                && !jme.getPath().isEmpty()) {
             where = " at " + path(jme.getPath());
         }
         if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-            where += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            where += " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
         }
         return msg + where;
     }

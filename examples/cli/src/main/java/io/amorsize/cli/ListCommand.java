@@ -11,7 +11,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "list", description = "Keys under the prefix, each with a one-line summary.")
 final class ListCommand extends StoreCommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PATTERN", defaultValue = "*",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "PATTERN",
+            defaultValue = "*",
             description = "Glob inside the prefix (default: *).")
     String pattern;
 
@@ -29,7 +33,8 @@ final class ListCommand extends StoreCommand {
                 continue;
             }
             Optional<CacheHit> hit = getRendered(store, k);
-            cli.out.println(k + "  " + hit.map(h -> Format.summary(h.entry(), now)).orElse("(expired or rejected)"));
+            cli.out.println(
+                    k + "  " + hit.map(h -> Format.summary(h.entry(), now)).orElse("(expired or rejected)"));
         }
         if (!keysOnly) {
             cli.out.println(keys.size() + (keys.size() == 1 ? " key" : " keys") + " in " + t.describe());

@@ -3,8 +3,7 @@ package io.amorsize.cli;
 /** Checks of user-given glob patterns (always applied inside the prefix). */
 final class Patterns {
 
-    private Patterns() {
-    }
+    private Patterns() {}
 
     static void check(String pattern) {
         if (pattern == null || pattern.isEmpty()) {

@@ -1,17 +1,17 @@
 package io.amorsize.cli;
 
-import io.amorsize.cache.EntryFormat;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.amorsize.Recommendation;
 import io.amorsize.WorkloadSpec;
 import io.amorsize.cache.CacheEntry;
+import io.amorsize.cache.EntryFormat;
 import io.amorsize.cache.RecommendationStore;
 import io.amorsize.config.Settings;
+import io.amorsize.key.CacheKey;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.CacheKey;
 import io.amorsize.recommend.Optimizer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,11 +19,14 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "prewarm", description = {
-        "Store profiles for a JSON list of workloads; nothing runs.",
-        "Each goes under exactly the key a later look-up of that function, input and cluster computes",
-        "(the fields of io.amorsize.WorkloadSpec plus \"function\": the fingerprint). The whole file is",
-        "checked first: one bad element stores nothing (exit 2)."})
+@Command(
+        name = "prewarm",
+        description = {
+            "Store profiles for a JSON list of workloads; nothing runs.",
+            "Each goes under exactly the key a later look-up of that function, input and cluster computes",
+            "(the fields of io.amorsize.WorkloadSpec plus \"function\": the fingerprint). The whole file is",
+            "checked first: one bad element stores nothing (exit 2)."
+        })
 final class PrewarmCommand extends StoreCommand {
 
     static final long MAX_FILE_BYTES = 16L << 20;
@@ -54,18 +57,28 @@ final class PrewarmCommand extends StoreCommand {
                 Workload workload = spec.workload();
                 ClusterShape cluster = spec.cluster();
                 Recommendation r = decide(settings, profile, workload, cluster);
-                entries.add(new CacheEntry(EntryFormat.SCHEMA_VERSION, key, profile, cluster, workload,
-                        r.partitions(), r.batchSize(), r.action(), now));
+                entries.add(new CacheEntry(
+                        EntryFormat.SCHEMA_VERSION,
+                        key,
+                        profile,
+                        cluster,
+                        workload,
+                        r.partitions(),
+                        r.batchSize(),
+                        r.action(),
+                        now));
                 keys.add(key);
             } catch (IllegalArgumentException e) {
-                throw CliException.usage(file + ": " + (e.getMessage().startsWith("$") ? "" : at + ": ") + e.getMessage());
+                throw CliException.usage(
+                        file + ": " + (e.getMessage().startsWith("$") ? "" : at + ": ") + e.getMessage());
             }
         }
         for (int i = 0; i < keys.size(); i++) {
             store.put(keys.get(i), entries.get(i));
             cli.out.println("stored " + store.render(keys.get(i)) + "  " + Format.summary(entries.get(i), now));
         }
-        cli.out.println("Prewarmed " + keys.size() + (keys.size() == 1 ? " workload" : " workloads") + " in " + t.describe() + ".");
+        cli.out.println("Prewarmed " + keys.size() + (keys.size() == 1 ? " workload" : " workloads") + " in "
+                + t.describe() + ".");
         return AmorsizeCli.EXIT_OK;
     }
 
@@ -77,7 +90,7 @@ final class PrewarmCommand extends StoreCommand {
     static List<WorkloadJson> read(String file, AmorsizeCli cli) throws IOException {
         byte[] bytes = Files2.readBounded(file, cli, MAX_FILE_BYTES);
         try {
-            List<WorkloadJson> specs = Json.STRICT.readValue(bytes, new TypeReference<List<WorkloadJson>>() { });
+            List<WorkloadJson> specs = Json.STRICT.readValue(bytes, new TypeReference<List<WorkloadJson>>() {});
             if (specs == null) {
                 throw CliException.usage(file + ": expected a JSON array of workloads, got null");
             }

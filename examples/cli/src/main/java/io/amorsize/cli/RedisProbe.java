@@ -25,12 +25,10 @@ import redis.clients.jedis.Jedis;
 /** Direct Redis connections for {@code doctor} and the server counters of {@code stats}. */
 final class RedisProbe {
 
-    private RedisProbe() {
-    }
+    private RedisProbe() {}
 
     /** Server-wide counters from INFO stats. */
-    record ServerCounters(long keyspaceHits, long keyspaceMisses) {
-    }
+    record ServerCounters(long keyspaceHits, long keyspaceMisses) {}
 
     static ServerCounters serverCounters(Target t) {
         if (t.redis().topology() != RedisUrl.Topology.STANDALONE) {
@@ -75,8 +73,7 @@ final class RedisProbe {
     }
 
     /** Result of a bare TLS handshake. */
-    record Handshake(String protocol, String cipher, String peer) {
-    }
+    record Handshake(String protocol, String cipher, String peer) {}
 
     /** Handshakes with the first endpoint the way the client will (same trust, hostname verification on). */
     static Handshake handshake(Target t, int timeoutMillis) throws IOException {
@@ -89,8 +86,10 @@ final class RedisProbe {
                 s.setSSLParameters(verifyingParameters());
                 s.startHandshake();
                 var session = s.getSession();
-                String peer = session.getPeerCertificates().length > 0 && session.getPeerCertificates()[0] instanceof X509Certificate x
-                        ? x.getSubjectX500Principal().getName() : "?";
+                String peer = session.getPeerCertificates().length > 0
+                                && session.getPeerCertificates()[0] instanceof X509Certificate x
+                        ? x.getSubjectX500Principal().getName()
+                        : "?";
                 return new Handshake(session.getProtocol(), session.getCipherSuite(), peer);
             }
         } finally {
@@ -110,7 +109,8 @@ final class RedisProbe {
             return (SSLSocketFactory) SSLSocketFactory.getDefault();
         }
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
                 throw CliException.usage("--tls-ca-file " + caFile + ": no certificate in the file");
             }

@@ -26,8 +26,9 @@ final class ShowCommand extends StoreCommand {
             throw CliException.usage("KEY must be non-empty without spaces");
         }
         String k = fullKey(t, key);
-        CacheHit hit = getRendered(store, k).orElseThrow(() ->
-                CliException.failed("no entry under '" + k + "' in " + t.describe() + " (absent, expired or rejected)"));
+        CacheHit hit = getRendered(store, k)
+                .orElseThrow(() -> CliException.failed(
+                        "no entry under '" + k + "' in " + t.describe() + " (absent, expired or rejected)"));
         CacheEntry e = hit.entry();
         if (json) {
             // the key as stored (rendered), as before the store owned its keys
@@ -44,16 +45,20 @@ final class ShowCommand extends StoreCommand {
         o.println("decision     " + e.action() + " " + e.partitions() + " partitions, batch size " + e.batchSize());
         o.println("workload     " + e.workload().records() + (e.workload().recordsExact() ? "" : " (estimated)")
                 + " records in " + e.workload().currentPartitions() + " partitions");
-        o.println("cluster      " + e.cluster().engine() + " " + e.cluster().engineVersion() + ", " + e.cluster().slots()
+        o.println("cluster      " + e.cluster().engine() + " " + e.cluster().engineVersion() + ", "
+                + e.cluster().slots()
                 + " slots, " + Format.bytes(e.cluster().memoryPerSlotBytes()) + " per slot, task overhead "
                 + Format.nanos(e.cluster().perTaskOverheadNanos()));
         o.println("cost/record  mean " + Format.nanos(p.meanNanos()) + ", p50 " + Format.nanos(p.p50Nanos())
                 + ", p95 " + Format.nanos(p.p95Nanos()) + ", p99 " + Format.nanos(p.p99Nanos())
                 + ", max " + Format.nanos(p.maxNanos()) + String.format(Locale.ROOT, ", cv %.2f", p.cv()));
-        o.println("sample       " + p.sampleSize() + " records, " + (p.steadyState() ? "JIT steady state reached"
-                : "JIT steady state NOT reached") + String.format(Locale.ROOT, ", partition skew %.2f", p.partitionSkew()));
-        o.println("cpu          " + (p.cpuNanos() < 0 ? "unknown" : Format.nanos(p.cpuNanos()) + "/record"
-                + (p.ioBound() ? " (I/O-bound)" : " (CPU-bound)")));
+        o.println("sample       " + p.sampleSize() + " records, "
+                + (p.steadyState() ? "JIT steady state reached" : "JIT steady state NOT reached")
+                + String.format(Locale.ROOT, ", partition skew %.2f", p.partitionSkew()));
+        o.println("cpu          "
+                + (p.cpuNanos() < 0
+                        ? "unknown"
+                        : Format.nanos(p.cpuNanos()) + "/record" + (p.ioBound() ? " (I/O-bound)" : " (CPU-bound)")));
         o.println("sizes        in " + Format.bytes(p.inputBytes()) + ", out " + Format.bytes(p.outputBytes())
                 + ", allocated " + Format.bytes(p.allocatedBytes()) + " per record");
         if (p.batchFit() != null) {
@@ -78,7 +83,9 @@ final class ShowCommand extends StoreCommand {
     private String explain(CacheEntry e) {
         try {
             Settings s = Settings.builder().environment(cli.env).build();
-            return new Optimizer(s).optimize(e.profile(), e.workload(), e.cluster()).explain();
+            return new Optimizer(s)
+                    .optimize(e.profile(), e.workload(), e.cluster())
+                    .explain();
         } catch (RuntimeException ex) {
             return "(not available: " + ex.getMessage() + ")";
         }

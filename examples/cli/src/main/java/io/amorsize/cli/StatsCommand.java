@@ -43,8 +43,10 @@ final class StatsCommand extends StoreCommand {
         o.println("store              " + t.describe());
         o.println("backend            " + s.backend() + (s.enabled() ? "" : " (shared cache not reachable)"));
         o.println("keys               " + Format.count(s.keyCount()));
-        o.println("memory used        " + (s.memoryUsedBytes() < 0 ? "?" : Format.bytes(s.memoryUsedBytes())
-                + " (" + s.memoryUsedBytes() + " bytes, whole server)"));
+        o.println("memory used        "
+                + (s.memoryUsedBytes() < 0
+                        ? "?"
+                        : Format.bytes(s.memoryUsedBytes()) + " (" + s.memoryUsedBytes() + " bytes, whole server)"));
         o.println("server version     " + (s.serverVersion().isEmpty() ? "?" : s.serverVersion()));
         o.println("connected clients  " + Format.count(s.connectedClients()));
         o.println("uptime             " + Format.duration(s.uptimeSeconds()));

@@ -1,9 +1,9 @@
 package io.amorsize.cli;
 
-import java.util.Optional;
-import io.amorsize.key.CacheKey;
 import io.amorsize.cache.CacheHit;
 import io.amorsize.cache.RecommendationStore;
+import io.amorsize.key.CacheKey;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ParentCommand;
 

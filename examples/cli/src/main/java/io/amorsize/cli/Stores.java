@@ -13,8 +13,7 @@ import java.time.Duration;
  */
 final class Stores {
 
-    private Stores() {
-    }
+    private Stores() {}
 
     static RecommendationStore open(Target t) {
         if (t.isRedis()) {

@@ -30,7 +30,8 @@ record Target(RedisUrl redis, String urlOrigin, String prefix, Path cacheDir, St
 
     /** A short description for messages: where the data is (password masked). */
     String describe() {
-        return isRedis() ? "Redis " + redis.masked() + " (prefix '" + prefix + "')"
+        return isRedis()
+                ? "Redis " + redis.masked() + " (prefix '" + prefix + "')"
                 : "file store " + cacheDir + " (prefix '" + prefix + "')";
     }
 

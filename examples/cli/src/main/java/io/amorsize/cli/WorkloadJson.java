@@ -1,9 +1,9 @@
 package io.amorsize.cli;
 
 import io.amorsize.WorkloadSpec;
+import io.amorsize.key.CacheKey;
 import io.amorsize.key.InputKind;
 import io.amorsize.model.ClusterShape;
-import io.amorsize.key.CacheKey;
 
 /**
  * One element of a {@code prewarm} file: the function's fingerprint plus the fields of
@@ -36,9 +36,17 @@ import io.amorsize.key.CacheKey;
  * @param input                what the engine knows before running: {@code records} (default),
  *                             {@code files} (only the bytes) or {@code unknown-size}
  */
-record WorkloadJson(String function, Long records, Integer partitions, Long knownInputBytes, Double nanosPerRecord,
-                    Double cv, Double inputBytesPerRecord, Double outputBytesPerRecord, ClusterJson cluster,
-                    String input) {
+record WorkloadJson(
+        String function,
+        Long records,
+        Integer partitions,
+        Long knownInputBytes,
+        Double nanosPerRecord,
+        Double cv,
+        Double inputBytesPerRecord,
+        Double outputBytesPerRecord,
+        ClusterJson cluster,
+        String input) {
 
     /**
      * The cluster part, as {@link ClusterShape}; {@code cores} optional (absent = one per slot). Slots and
@@ -46,10 +54,20 @@ record WorkloadJson(String function, Long records, Integer partitions, Long know
      * {@code cpuClass} optional (absent = unknown: the key keeps the slots), e.g. {@code "amd64-4c"}, what the
      * engine adapters put in the key for executors of that class (docs/CACHE.md).
      */
-    record ClusterJson(String engine, String engineVersion, Integer slots, Long memoryPerSlotBytes,
-                       Double perTaskOverheadNanos, Integer cores, Integer executors, Integer coresPerExecutor,
-                       Long executorMemoryBytes, Integer taskManagers, Integer slotsPerTaskManager,
-                       Long taskHeapBytes, String cpuClass) {
+    record ClusterJson(
+            String engine,
+            String engineVersion,
+            Integer slots,
+            Long memoryPerSlotBytes,
+            Double perTaskOverheadNanos,
+            Integer cores,
+            Integer executors,
+            Integer coresPerExecutor,
+            Long executorMemoryBytes,
+            Integer taskManagers,
+            Integer slotsPerTaskManager,
+            Long taskHeapBytes,
+            String cpuClass) {
         ClusterShape toShape(String at) {
             String e = require(engine, at + ".engine");
             String version = require(engineVersion, at + ".engineVersion");
@@ -62,20 +80,27 @@ record WorkloadJson(String function, Long records, Integer partitions, Long know
                         + "slotsPerTaskManager + taskHeapBytes, not a mix");
             }
             if ((spark && !e.equals("spark")) || (flink && !e.equals("flink"))) {
-                throw new IllegalArgumentException(at + ": " + (spark ? "executors" : "taskManagers")
-                        + " describe a " + (spark ? "spark" : "flink") + " cluster, but engine is '" + e + "'");
+                throw new IllegalArgumentException(at + ": " + (spark ? "executors" : "taskManagers") + " describe a "
+                        + (spark ? "spark" : "flink") + " cluster, but engine is '" + e + "'");
             }
             ClusterShape shape;
             if (spark) {
-                shape = WorkloadSpec.onSpark(version, require(executors, at + ".executors"),
+                shape = WorkloadSpec.onSpark(
+                        version,
+                        require(executors, at + ".executors"),
                         require(coresPerExecutor, at + ".coresPerExecutor"),
                         require(executorMemoryBytes, at + ".executorMemoryBytes"));
             } else if (flink) {
-                shape = WorkloadSpec.onFlink(version, require(taskManagers, at + ".taskManagers"),
+                shape = WorkloadSpec.onFlink(
+                        version,
+                        require(taskManagers, at + ".taskManagers"),
                         require(slotsPerTaskManager, at + ".slotsPerTaskManager"),
                         require(taskHeapBytes, at + ".taskHeapBytes"));
             } else {
-                shape = new ClusterShape(e, version, require(slots, at + ".slots"),
+                shape = new ClusterShape(
+                        e,
+                        version,
+                        require(slots, at + ".slots"),
                         require(memoryPerSlotBytes, at + ".memoryPerSlotBytes"),
                         WorkloadSpec.DEFAULT_TASK_OVERHEAD_NANOS);
             }
@@ -89,9 +114,13 @@ record WorkloadJson(String function, Long records, Integer partitions, Long know
 
     /** The core spec; IllegalArgumentException naming the field when something is missing or out of range. */
     WorkloadSpec toSpec(String at) {
-        return new WorkloadSpec(require(records, at + ".records"), require(partitions, at + ".partitions"),
-                knownInputBytes == null ? -1 : knownInputBytes, require(nanosPerRecord, at + ".nanosPerRecord"),
-                cv == null ? 0.2 : cv, inputBytesPerRecord == null ? -1 : inputBytesPerRecord,
+        return new WorkloadSpec(
+                require(records, at + ".records"),
+                require(partitions, at + ".partitions"),
+                knownInputBytes == null ? -1 : knownInputBytes,
+                require(nanosPerRecord, at + ".nanosPerRecord"),
+                cv == null ? 0.2 : cv,
+                inputBytesPerRecord == null ? -1 : inputBytesPerRecord,
                 outputBytesPerRecord == null ? -1 : outputBytesPerRecord,
                 require(cluster, at + ".cluster").toShape(at + ".cluster"),
                 input == null ? InputKind.RECORDS : kind(at + ".input"));

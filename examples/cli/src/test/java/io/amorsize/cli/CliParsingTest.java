@@ -30,6 +30,7 @@ class CliParsingTest {
 
     @TempDir
     Path tmp;
+
     Path spec;
 
     @BeforeEach
@@ -68,25 +69,39 @@ class CliParsingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://127.0.0.1:6379", "redis://", "redis://host:6379/db", "not a url at all", "redis://h:6379/x7"})
+    @ValueSource(
+            strings = {
+                "http://127.0.0.1:6379",
+                "redis://",
+                "redis://host:6379/db",
+                "not a url at all",
+                "redis://h:6379/x7"
+            })
     void badRedisUrlIsAUsageError(String url) {
         cli("--redis-url", url, "stats").assertFailsCleanly(2);
     }
 
     @Test
     void passwordOnTheCommandLineIsRefusedAndNeverEchoed() {
-        CliRun r = cli("--redis-url", "redis://admin:hunter2pw@127.0.0.1:6379", "stats").assertFailsCleanly(2);
+        CliRun r = cli("--redis-url", "redis://admin:hunter2pw@127.0.0.1:6379", "stats")
+                .assertFailsCleanly(2);
         assertFalse(r.err().contains("hunter2pw") || r.out().contains("hunter2pw"), r.err());
         assertTrue(r.err().contains("AMORSIZE_REDIS_URL"), r.err());
         // A mistyped option that carries the URL must not echo the password either.
-        CliRun typo = cli("--redis-urll=redis://admin:hunter2pw@127.0.0.1:6379", "stats").assertFailsCleanly(2);
+        CliRun typo = cli("--redis-urll=redis://admin:hunter2pw@127.0.0.1:6379", "stats")
+                .assertFailsCleanly(2);
         assertFalse(typo.err().contains("hunter2pw"), typo.err());
     }
 
     @Test
     void urlComesFromTheEnvironmentAndPasswordFromANamedVariable() {
-        Map<String, String> env = Map.of("AMORSIZE_REDIS_URL", "redis://127.0.0.1:7/3", "PW", "s3cr3t-pass",
-                "AMORSIZE_CACHE_PREFIX", "envprefix:");
+        Map<String, String> env = Map.of(
+                "AMORSIZE_REDIS_URL",
+                "redis://127.0.0.1:7/3",
+                "PW",
+                "s3cr3t-pass",
+                "AMORSIZE_CACHE_PREFIX",
+                "envprefix:");
         cli(env, "", "stats").assertOk();
         assertEquals("127.0.0.1", last.get().redis().endpoints().get(0).host());
         assertEquals(3, last.get().redis().database());
@@ -104,7 +119,8 @@ class CliParsingTest {
         assertFalse(last.get().toString().contains("s3cr3t-pass"));
         cli(env, "", "--password-env", "NOPE", "stats").assertFailsCleanly(2);
         // --file ignores AMORSIZE_REDIS_URL; --prefix beats AMORSIZE_CACHE_PREFIX
-        cli(env, "", "--file", "--cache-dir", tmp.toString(), "--prefix", "p2:", "stats").assertOk();
+        cli(env, "", "--file", "--cache-dir", tmp.toString(), "--prefix", "p2:", "stats")
+                .assertOk();
         assertEquals(null, last.get().redis());
         assertEquals(tmp, last.get().cacheDir());
         assertEquals("p2:", last.get().prefix());
@@ -122,7 +138,8 @@ class CliParsingTest {
     @Test
     void envUrlPasswordNeverReachesAnErrorMessage() {
         StoreOpener failing = t -> {
-            throw new io.amorsize.cache.StoreUnavailableException("could not connect with " + t.redis().password());
+            throw new io.amorsize.cache.StoreUnavailableException(
+                    "could not connect with " + t.redis().password());
         };
         CliRun r = CliRun.run(failing, Map.of("AMORSIZE_REDIS_URL", "redis://:pw-in-env-123@127.0.0.1:1"), "", "list")
                 .assertFailsCleanly(1);
@@ -134,21 +151,30 @@ class CliParsingTest {
         StoreOpener down = t -> {
             throw new io.amorsize.cache.StoreUnavailableException("connection refused: 127.0.0.1:1");
         };
-        CliRun r = CliRun.run(down, Map.of(), "", "--redis-url", "redis://127.0.0.1:1", "list").assertFailsCleanly(1);
+        CliRun r = CliRun.run(down, Map.of(), "", "--redis-url", "redis://127.0.0.1:1", "list")
+                .assertFailsCleanly(1);
         assertTrue(r.err().contains("connection refused"), r.err());
     }
 
     @Test
     void secretIsReadFromTheNamedVariableOnly() {
         cli(Map.of(), "", "--secret-env", "UNSET_VAR", "stats").assertFailsCleanly(2);
-        cli(Map.of("MY_SECRET", "0123456789abcdef-long"), "", "--secret-env", "MY_SECRET", "--redis-url", "redis://h:1", "stats").assertOk();
+        cli(
+                        Map.of("MY_SECRET", "0123456789abcdef-long"),
+                        "",
+                        "--secret-env",
+                        "MY_SECRET",
+                        "--redis-url",
+                        "redis://h:1",
+                        "stats")
+                .assertOk();
     }
-
 
     @Test
     void maskHidesPasswordsWithSlashOrAt() {
         assertEquals("redis://****@h", Target.mask("redis://u:pa/ss@h"));
-        assertEquals("cannot reach rediss://****@h:6380/1 now", Target.mask("cannot reach rediss://u:p@s/s@h:6380/1 now"));
+        assertEquals(
+                "cannot reach rediss://****@h:6380/1 now", Target.mask("cannot reach rediss://u:p@s/s@h:6380/1 now"));
         assertEquals("redis://h:6379/0", Target.mask("redis://h:6379/0"));
     }
 }

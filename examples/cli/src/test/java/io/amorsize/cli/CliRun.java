@@ -17,9 +17,9 @@ record CliRun(int code, String out, String err) {
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code;
         try (PrintStream out = new PrintStream(o, true, StandardCharsets.UTF_8);
-             PrintStream err = new PrintStream(e, true, StandardCharsets.UTF_8)) {
-            code = AmorsizeCli.run(args, opener, env,
-                    new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err);
+                PrintStream err = new PrintStream(e, true, StandardCharsets.UTF_8)) {
+            code = AmorsizeCli.run(
+                    args, opener, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err);
         }
         return new CliRun(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
@@ -41,7 +41,10 @@ record CliRun(int code, String out, String err) {
 
     void assertNoStackTrace() {
         for (String s : new String[] {out, err}) {
-            assertFalse(s.contains("\tat ") || s.matches("(?s).*\\bat [a-z]+\\.[a-zA-Z.$]+\\(.*") || s.contains("Caused by"),
+            assertFalse(
+                    s.contains("\tat ")
+                            || s.matches("(?s).*\\bat [a-z]+\\.[a-zA-Z.$]+\\(.*")
+                            || s.contains("Caused by"),
                     () -> "stack trace printed: " + s);
         }
     }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -49,7 +48,9 @@ class ComposeFileTest {
         while (root != null && !Files.isRegularFile(root.resolve("docker/docker-compose.yml"))) {
             root = root.getParent();
         }
-        assertTrue(root != null, "docker/docker-compose.yml not found above " + Path.of("").toAbsolutePath());
+        assertTrue(
+                root != null,
+                "docker/docker-compose.yml not found above " + Path.of("").toAbsolutePath());
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
         compose = yaml.load(Files.readString(root.resolve("docker/docker-compose.yml")));
         services = (Map<String, Map<String, Object>>) compose.get("services");
@@ -70,7 +71,9 @@ class ComposeFileTest {
     }
 
     static String property(String name) {
-        String v = pomValue(root.resolve("pom.xml"), "/*[local-name()='project']/*[local-name()='properties']/*[local-name()='" + name + "']");
+        String v = pomValue(
+                root.resolve("pom.xml"),
+                "/*[local-name()='project']/*[local-name()='properties']/*[local-name()='" + name + "']");
         assertFalse(v.isEmpty(), "property " + name + " missing in pom.xml");
         return v;
     }
@@ -89,12 +92,21 @@ class ComposeFileTest {
     @SuppressWarnings("unchecked")
     static List<String> list(String service, String key) {
         Object v = services.get(service).get(key);
-        return v == null ? List.of() : ((List<Object>) v).stream().map(String::valueOf).toList();
+        return v == null
+                ? List.of()
+                : ((List<Object>) v).stream().map(String::valueOf).toList();
     }
 
     @Test
     void theExpectedServicesExist() {
-        assertEquals(Set.of("redis", "spark-master", "spark-worker-1", "spark-worker-2", "flink-jobmanager", "flink-taskmanager"),
+        assertEquals(
+                Set.of(
+                        "redis",
+                        "spark-master",
+                        "spark-worker-1",
+                        "spark-worker-2",
+                        "flink-jobmanager",
+                        "flink-taskmanager"),
                 services.keySet());
         // Compose v1 (Debian's docker-compose 1.29) rejects a top-level name: key; both read the project
         // name from the .env file beside the compose file.
@@ -107,7 +119,10 @@ class ComposeFileTest {
         List<String> cmd = list("redis", "command");
         int i = cmd.indexOf("--maxmemory-policy");
         assertTrue(i >= 0 && i + 1 < cmd.size(), cmd.toString());
-        assertEquals("volatile-lru", cmd.get(i + 1), "every Amorsize key has a TTL; other applications' keys without one stay");
+        assertEquals(
+                "volatile-lru",
+                cmd.get(i + 1),
+                "every Amorsize key has a TTL; other applications' keys without one stay");
     }
 
     /** The real check (a Compose implementation, not this parser); .ci/run installs docker-compose and runs it too. */
@@ -118,8 +133,14 @@ class ComposeFileTest {
             assertTrue(Files.isExecutable(bin), "CI must have docker-compose (.ci/run installs it)");
         }
         Assumptions.assumeTrue(Files.isExecutable(bin), "docker-compose (v1) not installed");
-        Process p = new ProcessBuilder(bin.toString(), "-f", root.resolve("docker/docker-compose.yml").toString(),
-                "config", "-q").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        bin.toString(),
+                        "-f",
+                        root.resolve("docker/docker-compose.yml").toString(),
+                        "config",
+                        "-q")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "docker-compose config timed out");
         assertEquals(0, p.exitValue(), out);
@@ -127,7 +148,8 @@ class ComposeFileTest {
 
     @Test
     void imageTagsArePinnedAndMatchTheBuild() {
-        assertTrue(String.valueOf(services.get("redis").get("image")).matches("redis:7\\.\\d+(\\.\\d+)?"),
+        assertTrue(
+                String.valueOf(services.get("redis").get("image")).matches("redis:7\\.\\d+(\\.\\d+)?"),
                 "Redis 7 with a pinned minor: " + services.get("redis").get("image"));
         String java = property("maven.compiler.release");
         String spark = "apache/spark:" + property("spark.version") + "-scala" + property("scala.binary.version")
@@ -184,9 +206,15 @@ class ComposeFileTest {
 
     @Test
     void mountedJarsAreTheOnesTheModulesBuildAndTheScriptsUse() {
-        check("spark", List.of("spark-master", "spark-worker-1", "spark-worker-2"), submitSpark,
+        check(
+                "spark",
+                List.of("spark-master", "spark-worker-1", "spark-worker-2"),
+                submitSpark,
                 "examples/spark-examples/src/main/java/io/amorsize/examples/spark/LogEnrichJob.java");
-        check("flink", List.of("flink-jobmanager", "flink-taskmanager"), runFlink,
+        check(
+                "flink",
+                List.of("flink-jobmanager", "flink-taskmanager"),
+                runFlink,
                 "examples/flink-examples/src/main/java/io/amorsize/examples/flink/LogEnrichJob.java");
     }
 
@@ -194,11 +222,15 @@ class ComposeFileTest {
         Path module = root.resolve("examples/" + engine + "-job");
         Path pom = module.resolve("pom.xml");
         assertTrue(Files.isRegularFile(pom), pom + " missing");
-        String finalName = pomValue(pom, "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
-                + "//*[local-name()='finalName']");
+        String finalName = pomValue(
+                pom,
+                "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
+                        + "//*[local-name()='finalName']");
         assertEquals("amorsize-" + engine + "-job", finalName);
-        String mainClass = pomValue(pom, "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
-                + "//*[local-name()='mainClass']");
+        String mainClass = pomValue(
+                pom,
+                "//*[local-name()='plugin'][*[local-name()='artifactId']='maven-shade-plugin']"
+                        + "//*[local-name()='mainClass']");
         String modules = Files.exists(root.resolve("examples/pom.xml")) ? read(root.resolve("examples/pom.xml")) : "";
         assertTrue(modules.contains("<module>" + engine + "-job</module>"), engine + "-job not in examples/pom.xml");
 
@@ -209,14 +241,18 @@ class ComposeFileTest {
             String[] parts = vols.get(0).split(":");
             assertEquals("../examples/" + engine + "-job/target", parts[0], s);
             assertEquals("ro", parts[2], s + " mounts read-only");
-            assertEquals(module.resolve("target").normalize(), root.resolve("docker").resolve(parts[0]).normalize());
+            assertEquals(
+                    module.resolve("target").normalize(),
+                    root.resolve("docker").resolve(parts[0]).normalize());
             mountTarget = mountTarget == null ? parts[1] : mountTarget;
             assertEquals(mountTarget, parts[1], "every " + engine + " service mounts the jars at the same path");
         }
         assertEquals(mountTarget + "/" + finalName + ".jar", scriptVar(script, "JAR"));
         assertEquals("examples/" + engine + "-job/target/" + finalName + ".jar", scriptVar(script, "JAR_HOST"));
         assertEquals(mainClass, scriptVar(script, "CLASS"));
-        assertTrue(runLocal.contains("examples/" + engine + "-job/target/" + finalName + ".jar"), "run-local-cluster.sh uses the same jar");
+        assertTrue(
+                runLocal.contains("examples/" + engine + "-job/target/" + finalName + ".jar"),
+                "run-local-cluster.sh uses the same jar");
         assertTrue(runLocal.contains(mainClass), "run-local-cluster.sh runs the same class");
         assertTrue(Files.isRegularFile(root.resolve(jobSource)), jobSource);
         assertTrue(jobSource.endsWith(mainClass.replace('.', '/') + ".java"), mainClass + " vs " + jobSource);
@@ -237,7 +273,8 @@ class ComposeFileTest {
         }
         assertEquals(List.of("spark-master", "flink-jobmanager"), used);
         assertTrue(submitSpark.contains("'^amorsize jobs: total=0 '"), "the 2nd Spark run must run no Amorsize job");
-        String sparkSrc = read(root.resolve("examples/spark-examples/src/main/java/io/amorsize/examples/spark/LogEnrichJob.java"));
+        String sparkSrc = read(
+                root.resolve("examples/spark-examples/src/main/java/io/amorsize/examples/spark/LogEnrichJob.java"));
         assertTrue(sparkSrc.contains("\"amorsize jobs: \"") && sparkSrc.contains("\"total=\""));
         for (String s : List.of("submit-spark.sh", "run-flink.sh", "run-local-cluster.sh")) {
             assertTrue(Files.isExecutable(root.resolve("docker").resolve(s)), s + " must be executable");
@@ -248,11 +285,17 @@ class ComposeFileTest {
 
     @Test
     void everyScriptParses() throws Exception {
-        for (String s : List.of("docker/submit-spark.sh", "docker/run-flink.sh", "docker/run-local-cluster.sh",
-                "bin/amorsize", "bin/run-example")) {
+        for (String s : List.of(
+                "docker/submit-spark.sh",
+                "docker/run-flink.sh",
+                "docker/run-local-cluster.sh",
+                "bin/amorsize",
+                "bin/run-example")) {
             Path script = root.resolve(s);
             assertTrue(Files.isExecutable(script), s + " must be executable");
-            Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("bash", "-n", script.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), s);
             assertEquals(0, p.exitValue(), s + ": " + out);

@@ -34,10 +34,13 @@ class DocsPrewarmExampleTest {
                 .matcher(doc);
         assertTrue(id.find(), "OPERATIONS.md names FunctionFingerprint.of(id, version) = <token>");
         String fingerprint = FunctionFingerprint.of(id.group(1), id.group(2));
-        assertEquals(fingerprint, id.group(3), "the token quoted for FunctionFingerprint.of(\"" + id.group(1) + "\", \""
-                + id.group(2) + "\")");
+        assertEquals(
+                fingerprint,
+                id.group(3),
+                "the token quoted for FunctionFingerprint.of(\"" + id.group(1) + "\", \"" + id.group(2) + "\")");
 
-        Matcher block = Pattern.compile("(?s)`prewarm FILE`.*?```json\\n(.*?)```").matcher(doc);
+        Matcher block =
+                Pattern.compile("(?s)`prewarm FILE`.*?```json\\n(.*?)```").matcher(doc);
         assertTrue(block.find(), "the prewarm JSON example");
         String json = block.group(1);
         assertTrue(json.contains("\"function\": \"" + fingerprint + "\""), json);
@@ -46,12 +49,17 @@ class DocsPrewarmExampleTest {
         Path dir = tmp.resolve("cache");
         CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", dir.toString(), "prewarm", file.toString())
                 .assertOk();
-        List<String> keys = CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", dir.toString(), "list",
-                "--keys-only").assertOk().out().lines().toList();
+        List<String> keys = CliRun.run(
+                        Stores::open, Map.of(), "", "--file", "--cache-dir", dir.toString(), "list", "--keys-only")
+                .assertOk()
+                .out()
+                .lines()
+                .toList();
 
         // What the Spark adapter looks up for a parallelized input of 1,000,000 records on that cluster.
         ClusterShape spark = new ClusterShape("spark", "4.1.1", 4, 1L << 30, 5e6);
-        String expected = io.amorsize.cache.EntryFormat.render("amorsize:", CacheKey.of(fingerprint, new InputShape(1_000_000, -1, 8), spark));
+        String expected = io.amorsize.cache.EntryFormat.render(
+                "amorsize:", CacheKey.of(fingerprint, new InputShape(1_000_000, -1, 8), spark));
         assertEquals(List.of(expected), keys);
     }
 
@@ -60,7 +68,9 @@ class DocsPrewarmExampleTest {
         while (root != null && !Files.isRegularFile(root.resolve("docs/OPERATIONS.md"))) {
             root = root.getParent();
         }
-        assertTrue(root != null, "docs/OPERATIONS.md not found above " + Path.of("").toAbsolutePath());
+        assertTrue(
+                root != null,
+                "docs/OPERATIONS.md not found above " + Path.of("").toAbsolutePath());
         return root;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.amorsize.testing.RedisServerProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import io.amorsize.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,10 @@ class DoctorIT {
         plain = RedisServerProcess.start();
         restricted = RedisServerProcess.start();
         // The documented least-privilege user, minus INFO and EVAL.
-        String rules = DoctorCommand.ACL_RULES.replace("PREFIX", "amorsize:").replace(" +eval", "").replace(" +info", "");
+        String rules = DoctorCommand.ACL_RULES
+                .replace("PREFIX", "amorsize:")
+                .replace(" +eval", "")
+                .replace(" +info", "");
         List<String> cmd = new java.util.ArrayList<>(List.of("ACL", "SETUSER", "ops", "on", ">" + PASSWORD));
         cmd.addAll(List.of(rules.split(" ")));
         cmd.add("+acl|whoami");
@@ -63,15 +66,28 @@ class DoctorIT {
     }
 
     static String line(CliRun r, String check) {
-        return r.out().lines().filter(l -> l.matches("(PASS|FAIL|SKIP) +" + check + " .*")).findFirst()
+        return r.out()
+                .lines()
+                .filter(l -> l.matches("(PASS|FAIL|SKIP) +" + check + " .*"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + check + "' line in:\n" + r.out()));
     }
 
     @Test
     void healthyRedisPassesEveryCheck() throws IOException {
         // A generous latency limit: this test is about the verdicts, not about a loaded CI machine.
-        CliRun r = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", plain.url(), "--cache-dir", tmp.resolve("c").toString(),
-                "doctor", "--max-latency-ms", "2000").assertOk();
+        CliRun r = CliRun.run(
+                        NO_STORE,
+                        Map.of(),
+                        "",
+                        "--redis-url",
+                        plain.url(),
+                        "--cache-dir",
+                        tmp.resolve("c").toString(),
+                        "doctor",
+                        "--max-latency-ms",
+                        "2000")
+                .assertOk();
         assertTrue(line(r, "connect").startsWith("PASS"), r.out());
         assertTrue(line(r, "connect").contains("redis 7."), r.out());
         assertTrue(line(r, "latency").startsWith("PASS"), r.out());
@@ -87,8 +103,17 @@ class DoctorIT {
 
     @Test
     void latencyAboveTheLimitFails() {
-        CliRun r = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", plain.url(), "--cache-dir", tmp.toString(),
-                "doctor", "--max-latency-ms", "0.0001");
+        CliRun r = CliRun.run(
+                NO_STORE,
+                Map.of(),
+                "",
+                "--redis-url",
+                plain.url(),
+                "--cache-dir",
+                tmp.toString(),
+                "doctor",
+                "--max-latency-ms",
+                "0.0001");
         assertEquals(1, r.code(), r.out());
         assertTrue(line(r, "latency").startsWith("FAIL"), r.out());
         assertTrue(line(r, "connect").startsWith("PASS"), r.out());
@@ -102,8 +127,17 @@ class DoctorIT {
             port = s.getLocalPort();
         }
         long t0 = System.nanoTime();
-        CliRun r = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", "redis://127.0.0.1:" + port, "--cache-dir", tmp.toString(),
-                "doctor", "--timeout-ms", "500");
+        CliRun r = CliRun.run(
+                NO_STORE,
+                Map.of(),
+                "",
+                "--redis-url",
+                "redis://127.0.0.1:" + port,
+                "--cache-dir",
+                tmp.toString(),
+                "doctor",
+                "--timeout-ms",
+                "500");
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
         assertTrue(line(r, "connect").startsWith("FAIL"), r.out());
@@ -113,12 +147,14 @@ class DoctorIT {
 
     @Test
     void missingAclPermissionsAreNamedAndThePasswordNeverShown() {
-        Map<String, String> env = Map.of("AMORSIZE_REDIS_URL", "redis://ops:" + PASSWORD + "@127.0.0.1:" + restricted.port());
+        Map<String, String> env =
+                Map.of("AMORSIZE_REDIS_URL", "redis://ops:" + PASSWORD + "@127.0.0.1:" + restricted.port());
         CliRun r = doctor(env, "--cache-dir", tmp.toString());
         assertEquals(1, r.code(), r.out() + r.err());
         String acl = line(r, "acl");
         assertTrue(acl.startsWith("FAIL") && acl.contains("EVAL") && acl.contains("INFO"), r.out());
-        assertFalse(acl.contains("GET,") || acl.contains("SCAN"), "allowed commands must not be listed as denied: " + acl);
+        assertFalse(
+                acl.contains("GET,") || acl.contains("SCAN"), "allowed commands must not be listed as denied: " + acl);
         assertTrue(line(r, "connect").contains("user ops"), r.out());
         assertFalse((r.out() + r.err()).contains(PASSWORD), "password leaked: " + r.out() + r.err());
         assertTrue(r.out().contains("redis://ops:****@127.0.0.1"), r.out());
@@ -126,7 +162,8 @@ class DoctorIT {
 
     @Test
     void wrongPasswordFailsAuthenticationWithoutEchoingIt() {
-        Map<String, String> env = Map.of("AMORSIZE_REDIS_URL", "redis://ops@127.0.0.1:" + restricted.port(), "PW", "not-the-password-x1");
+        Map<String, String> env =
+                Map.of("AMORSIZE_REDIS_URL", "redis://ops@127.0.0.1:" + restricted.port(), "PW", "not-the-password-x1");
         CliRun r = doctor(env, "--password-env", "PW", "--cache-dir", tmp.toString());
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(line(r, "connect").startsWith("FAIL") && line(r, "connect").contains("authentication"), r.out());
@@ -135,18 +172,37 @@ class DoctorIT {
 
     @Test
     void sentinelUrlIsCheckedThroughTheCacheClient() {
-        try (RedisServerProcess sentinel = RedisServerProcess.sentinel("mymaster", plain.port(),
-                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10))) {
+        try (RedisServerProcess sentinel = RedisServerProcess.sentinel(
+                "mymaster", plain.port(), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10))) {
             String url = "redis-sentinel://127.0.0.1:" + sentinel.port() + "/mymaster";
-            CliRun r = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", url, "--cache-dir", tmp.toString(),
-                    "doctor", "--max-latency-ms", "2000").assertOk();
-            assertTrue(line(r, "connect").startsWith("PASS") && line(r, "connect").contains("SENTINEL"), r.out());
+            CliRun r = CliRun.run(
+                            NO_STORE,
+                            Map.of(),
+                            "",
+                            "--redis-url",
+                            url,
+                            "--cache-dir",
+                            tmp.toString(),
+                            "doctor",
+                            "--max-latency-ms",
+                            "2000")
+                    .assertOk();
+            assertTrue(
+                    line(r, "connect").startsWith("PASS") && line(r, "connect").contains("SENTINEL"), r.out());
             assertTrue(line(r, "latency").startsWith("PASS"), r.out());
             assertTrue(line(r, "acl").startsWith("SKIP"), r.out());
         }
-        CliRun down = CliRun.run(NO_STORE, Map.of(), "", "--redis-url",
-                "redis-sentinel://127.0.0.1:" + RedisServerProcess.freePort() + "/mymaster", "--cache-dir", tmp.toString(),
-                "doctor", "--timeout-ms", "300");
+        CliRun down = CliRun.run(
+                NO_STORE,
+                Map.of(),
+                "",
+                "--redis-url",
+                "redis-sentinel://127.0.0.1:" + RedisServerProcess.freePort() + "/mymaster",
+                "--cache-dir",
+                tmp.toString(),
+                "doctor",
+                "--timeout-ms",
+                "300");
         assertEquals(1, down.code(), down.out());
         assertTrue(line(down, "connect").startsWith("FAIL"), down.out());
     }
@@ -163,7 +219,8 @@ class DoctorIT {
 
     @Test
     void noRedisAndAGoodDirectoryPasses() {
-        CliRun r = doctor(Map.of("S", "0123456789abcdef0123"), "--cache-dir", tmp.toString(), "--secret-env", "S").assertOk();
+        CliRun r = doctor(Map.of("S", "0123456789abcdef0123"), "--cache-dir", tmp.toString(), "--secret-env", "S")
+                .assertOk();
         assertTrue(line(r, "secret").startsWith("PASS"), r.out());
         assertFalse(r.out().contains("0123456789abcdef0123"), r.out());
         CliRun weak = doctor(Map.of("S", "short"), "--cache-dir", tmp.toString(), "--secret-env", "S");
@@ -173,7 +230,16 @@ class DoctorIT {
 
     @Test
     void requireTlsFailsForPlainRedis() {
-        CliRun strict = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", plain.url(), "--cache-dir", tmp.toString(), "doctor", "--require-tls");
+        CliRun strict = CliRun.run(
+                NO_STORE,
+                Map.of(),
+                "",
+                "--redis-url",
+                plain.url(),
+                "--cache-dir",
+                tmp.toString(),
+                "doctor",
+                "--require-tls");
         assertEquals(1, strict.code(), strict.out());
         assertTrue(line(strict, "tls").startsWith("FAIL"), strict.out());
     }
@@ -183,13 +249,28 @@ class DoctorIT {
         Path ca = Tls.makeCa(tmp.resolve("ca"));
         Path other = Tls.makeCa(tmp.resolve("other"));
         Tls.makeServerCert(tmp.resolve("ca"));
-        try (RedisServerProcess tls = RedisServerProcess.tls(tmp.resolve("ca/server.crt"), tmp.resolve("ca/server.key"), ca)) {
+        try (RedisServerProcess tls =
+                RedisServerProcess.tls(tmp.resolve("ca/server.crt"), tmp.resolve("ca/server.key"), ca)) {
             String url = "rediss://localhost:" + tls.port();
-            CliRun ok = CliRun.run(NO_STORE, Map.of(), "", "--redis-url", url, "--tls-ca-file", ca.toString(), "--cache-dir", tmp.toString(),
-                    "doctor", "--require-tls", "--max-latency-ms", "2000").assertOk();
+            CliRun ok = CliRun.run(
+                            NO_STORE,
+                            Map.of(),
+                            "",
+                            "--redis-url",
+                            url,
+                            "--tls-ca-file",
+                            ca.toString(),
+                            "--cache-dir",
+                            tmp.toString(),
+                            "doctor",
+                            "--require-tls",
+                            "--max-latency-ms",
+                            "2000")
+                    .assertOk();
             assertTrue(line(ok, "tls").startsWith("PASS") && line(ok, "tls").contains("TLSv1."), ok.out());
             assertTrue(line(ok, "connect").startsWith("PASS"), ok.out());
-            CliRun bad = doctor(Map.of(), "--redis-url", url, "--tls-ca-file", other.toString(), "--cache-dir", tmp.toString());
+            CliRun bad = doctor(
+                    Map.of(), "--redis-url", url, "--tls-ca-file", other.toString(), "--cache-dir", tmp.toString());
             assertEquals(1, bad.code(), bad.out());
             assertTrue(line(bad, "tls").startsWith("FAIL"), bad.out());
             assertTrue(line(bad, "connect").startsWith("FAIL"), bad.out());
@@ -200,20 +281,65 @@ class DoctorIT {
     static final class Tls {
         static Path makeCa(Path dir) throws Exception {
             Files.createDirectories(dir);
-            run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=amorsize-test-ca",
-                    "-keyout", "ca.key", "-out", "ca.crt");
+            run(
+                    dir,
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=amorsize-test-ca",
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.crt");
             return dir.resolve("ca.crt");
         }
 
         static void makeServerCert(Path dir) throws Exception {
-            run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr");
+            run(
+                    dir,
+                    "openssl",
+                    "req",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-subj",
+                    "/CN=localhost",
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr");
             Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-            run(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                    "-days", "2", "-extfile", "ext.cnf", "-out", "server.crt");
+            run(
+                    dir,
+                    "openssl",
+                    "x509",
+                    "-req",
+                    "-in",
+                    "server.csr",
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "2",
+                    "-extfile",
+                    "ext.cnf",
+                    "-out",
+                    "server.crt");
         }
 
         private static void run(Path dir, String... cmd) throws Exception {
-            Process p = new ProcessBuilder(List.of(cmd)).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(List.of(cmd))
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

@@ -33,8 +33,7 @@ class PackagedJarIT {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
+    record Result(int code, String out, String err) {}
 
     static Result launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
@@ -57,11 +56,16 @@ class PackagedJarIT {
     void theJarIsExecutableAndRelocatesJacksonAndJedis() throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " (run 'mvn package')");
         try (JarFile jar = new JarFile(JAR.toFile())) {
-            assertEquals("io.amorsize.cli.AmorsizeCli", jar.getManifest().getMainAttributes().getValue("Main-Class"));
-            List<String> names = jar.stream().map(java.util.zip.ZipEntry::getName).toList();
+            assertEquals(
+                    "io.amorsize.cli.AmorsizeCli",
+                    jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            List<String> names =
+                    jar.stream().map(java.util.zip.ZipEntry::getName).toList();
             assertTrue(names.stream().noneMatch(n -> n.startsWith("com/fasterxml/")), "unrelocated Jackson");
             assertTrue(names.stream().noneMatch(n -> n.startsWith("redis/clients/")), "unrelocated Jedis");
-            assertTrue(names.stream().noneMatch(n -> n.startsWith("org/apache/commons/pool2/")), "unrelocated commons-pool2");
+            assertTrue(
+                    names.stream().noneMatch(n -> n.startsWith("org/apache/commons/pool2/")),
+                    "unrelocated commons-pool2");
             assertNotNull(jar.getEntry("io/amorsize/shaded/jackson/databind/ObjectMapper.class"));
             assertNotNull(jar.getEntry("io/amorsize/shaded/redis/clients/jedis/Jedis.class"));
             assertNotNull(jar.getEntry("io/amorsize/cli/AmorsizeCli.class"));
@@ -79,7 +83,8 @@ class PackagedJarIT {
         assertEquals(2, bad.err().lines().count(), "one error line plus the usage hint: " + bad.err());
         assertFalse(bad.err().contains("\tat "), bad.err());
 
-        Result noJar = launch(Map.of("AMORSIZE_CLI_JAR", tmp.resolve("absent.jar").toString()), "--version");
+        Result noJar =
+                launch(Map.of("AMORSIZE_CLI_JAR", tmp.resolve("absent.jar").toString()), "--version");
         assertEquals(2, noJar.code());
 
         try (RedisServerProcess redis = RedisServerProcess.start()) {
@@ -90,7 +95,8 @@ class PackagedJarIT {
             Result list = launch(env, "list");
             assertEquals(0, list.code(), list.err());
             assertTrue(list.out().contains("2 keys in Redis"), list.out());
-            Result doctor = launch(env, "--cache-dir", tmp.resolve("c").toString(), "doctor", "--max-latency-ms", "2000");
+            Result doctor =
+                    launch(env, "--cache-dir", tmp.resolve("c").toString(), "doctor", "--max-latency-ms", "2000");
             assertEquals(0, doctor.code(), doctor.out() + doctor.err());
             assertTrue(doctor.out().contains("verdict: PASS"), doctor.out());
             Result clear = launch(env, "clear");
@@ -99,7 +105,8 @@ class PackagedJarIT {
             assertEquals(0, launch(env, "clear", "--yes").code());
             assertEquals(0, launch(env, "list", "--keys-only").out().lines().count());
         }
-        Result down = launch(Map.of("AMORSIZE_REDIS_URL", "redis://127.0.0.1:" + RedisServerProcess.freePort()), "stats", "--json");
+        Result down = launch(
+                Map.of("AMORSIZE_REDIS_URL", "redis://127.0.0.1:" + RedisServerProcess.freePort()), "stats", "--json");
         assertEquals(1, down.code(), "stats prints what it knows, then fails: " + down.err());
         assertTrue(down.out().contains("\"enabled\" : false"), down.out());
         assertEquals(1, down.err().lines().count(), down.err());

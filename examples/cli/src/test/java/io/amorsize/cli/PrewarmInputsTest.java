@@ -27,18 +27,22 @@ class PrewarmInputsTest {
         CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", dir.toString(), "prewarm", file.toString())
                 .assertOk();
         return CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", dir.toString(), "list", "--keys-only")
-                .assertOk().out().lines().toList();
+                .assertOk()
+                .out()
+                .lines()
+                .toList();
     }
 
     @Test
     void aFilesInputOnASparkClusterKeysOnTheBytesAndTheExecutors() throws IOException {
-        List<String> keys = prewarmAndList("[{\"function\": \"abc123\", \"input\": \"files\", \"knownInputBytes\": 5000000,"
-                + " \"records\": 60000, \"partitions\": 3, \"nanosPerRecord\": 20000,"
-                + " \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4.1.1\", \"executors\": 2,"
-                + " \"coresPerExecutor\": 2, \"executorMemoryBytes\": 2147483648}}]");
+        List<String> keys =
+                prewarmAndList("[{\"function\": \"abc123\", \"input\": \"files\", \"knownInputBytes\": 5000000,"
+                        + " \"records\": 60000, \"partitions\": 3, \"nanosPerRecord\": 20000,"
+                        + " \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4.1.1\", \"executors\": 2,"
+                        + " \"coresPerExecutor\": 2, \"executorMemoryBytes\": 2147483648}}]");
         // Spark textFile: split bytes known, records not (KnownSizes), 2 x 2 cores of 1 GiB each.
-        CacheKey lookUp = CacheKey.of("abc123", InputKind.describe(-1, 5_000_000, 3),
-                WorkloadSpec.onSpark("4.1.1", 2, 2, 2L << 30));
+        CacheKey lookUp = CacheKey.of(
+                "abc123", InputKind.describe(-1, 5_000_000, 3), WorkloadSpec.onSpark("4.1.1", 2, 2, 2L << 30));
         assertEquals(List.of(EntryFormat.render("amorsize:", lookUp)), keys);
         assertTrue(keys.get(0).contains(":B23:spark-4.1.1-s4-m30"), keys.get(0));
     }
@@ -54,23 +58,53 @@ class PrewarmInputsTest {
 
     @Test
     void mixedClusterFormsAndABadInputKindAreUsageErrors() throws IOException {
-        Path mixed = Files.writeString(tmp.resolve("mixed.json"), "[{\"function\": \"abc\", \"records\": 10,"
-                + " \"partitions\": 1, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\","
-                + " \"engineVersion\": \"4.1.1\", \"slots\": 2, \"memoryPerSlotBytes\": 1024, \"executors\": 1}}]");
-        CliRun r = CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", tmp.resolve("c").toString(),
-                "prewarm", mixed.toString()).assertFailsCleanly(2);
+        Path mixed = Files.writeString(
+                tmp.resolve("mixed.json"),
+                "[{\"function\": \"abc\", \"records\": 10,"
+                        + " \"partitions\": 1, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\","
+                        + " \"engineVersion\": \"4.1.1\", \"slots\": 2, \"memoryPerSlotBytes\": 1024, \"executors\": 1}}]");
+        CliRun r = CliRun.run(
+                        Stores::open,
+                        Map.of(),
+                        "",
+                        "--file",
+                        "--cache-dir",
+                        tmp.resolve("c").toString(),
+                        "prewarm",
+                        mixed.toString())
+                .assertFailsCleanly(2);
         assertTrue(r.err().contains("not a mix"), r.err());
-        Path files = Files.writeString(tmp.resolve("files.json"), "[{\"function\": \"abc\", \"input\": \"files\","
-                + " \"records\": 10, \"partitions\": 1, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\","
-                + " \"engineVersion\": \"4.1.1\", \"slots\": 2, \"memoryPerSlotBytes\": 1024}}]");
-        r = CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", tmp.resolve("c").toString(),
-                "prewarm", files.toString()).assertFailsCleanly(2);
+        Path files = Files.writeString(
+                tmp.resolve("files.json"),
+                "[{\"function\": \"abc\", \"input\": \"files\","
+                        + " \"records\": 10, \"partitions\": 1, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\","
+                        + " \"engineVersion\": \"4.1.1\", \"slots\": 2, \"memoryPerSlotBytes\": 1024}}]");
+        r = CliRun.run(
+                        Stores::open,
+                        Map.of(),
+                        "",
+                        "--file",
+                        "--cache-dir",
+                        tmp.resolve("c").toString(),
+                        "prewarm",
+                        files.toString())
+                .assertFailsCleanly(2);
         assertTrue(r.err().contains("knownInputBytes"), r.err());
-        Path bad = Files.writeString(tmp.resolve("bad.json"), "[{\"function\": \"abc\", \"input\": \"bytes\","
-                + " \"records\": 10, \"partitions\": 1, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\","
-                + " \"engineVersion\": \"4.1.1\", \"slots\": 2, \"memoryPerSlotBytes\": 1024}}]");
-        r = CliRun.run(Stores::open, Map.of(), "", "--file", "--cache-dir", tmp.resolve("c").toString(),
-                "prewarm", bad.toString()).assertFailsCleanly(2);
+        Path bad = Files.writeString(
+                tmp.resolve("bad.json"),
+                "[{\"function\": \"abc\", \"input\": \"bytes\","
+                        + " \"records\": 10, \"partitions\": 1, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\","
+                        + " \"engineVersion\": \"4.1.1\", \"slots\": 2, \"memoryPerSlotBytes\": 1024}}]");
+        r = CliRun.run(
+                        Stores::open,
+                        Map.of(),
+                        "",
+                        "--file",
+                        "--cache-dir",
+                        tmp.resolve("c").toString(),
+                        "prewarm",
+                        bad.toString())
+                .assertFailsCleanly(2);
         assertTrue(r.err().contains("$[0].input"), r.err());
     }
 }

@@ -63,13 +63,20 @@ class RedisCommandsIT extends StoreCommandsContract {
     @Override
     List<String> allKeys(String name) {
         String out = SERVERS.get(name).cli("--scan");
-        return out.isBlank() ? List.of() : out.lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList();
+        return out.isBlank()
+                ? List.of()
+                : out.lines()
+                        .map(String::trim)
+                        .filter(l -> !l.isEmpty())
+                        .sorted()
+                        .toList();
     }
 
     @Override
     Optional<CacheEntry> entry(String name, String key) {
         String prefix = key.substring(0, key.indexOf("v1:"));
-        try (RedisStore s = new RedisStore(CacheConfig.builder().redisUrl(url(name)).keyPrefix(prefix).build())) {
+        try (RedisStore s = new RedisStore(
+                CacheConfig.builder().redisUrl(url(name)).keyPrefix(prefix).build())) {
             return s.get(s.keyOf(key)).map(CacheHit::entry);
         }
     }
@@ -78,13 +85,16 @@ class RedisCommandsIT extends StoreCommandsContract {
     void prewarmStoresWhatTheFacadePrewarmStores() throws Exception {
         io.amorsize.RecordFunction<String, Integer> fn = String::length;
         String fp = io.amorsize.key.FunctionFingerprint.of(fn);
-        java.nio.file.Path f = java.nio.file.Files.writeString(tmp.resolve("fp.json"), SPEC.replace("\"fnA\"", "\"" + fp + "\""));
+        java.nio.file.Path f =
+                java.nio.file.Files.writeString(tmp.resolve("fp.json"), SPEC.replace("\"fnA\"", "\"" + fp + "\""));
         cli(with("a", "prewarm", f.toString())).assertOk();
         var cluster = new io.amorsize.model.ClusterShape("spark", "4.1.1", 4, 1073741824L, 5e6);
         var spec = new io.amorsize.WorkloadSpec(1_000_000, 8, -1, 50_000, 0.3, 200, 120, cluster);
         try {
-            assertTrue(io.amorsize.Amorsize.configureDistributedCache(CacheConfig.builder().redisUrl(url("b"))
-                    .fallbackDir(tmp.resolve("facade-fallback")).build()));
+            assertTrue(io.amorsize.Amorsize.configureDistributedCache(CacheConfig.builder()
+                    .redisUrl(url("b"))
+                    .fallbackDir(tmp.resolve("facade-fallback"))
+                    .build()));
             assertEquals(1, io.amorsize.Amorsize.prewarmDistributedCache(fn, List.of(spec)));
         } finally {
             io.amorsize.Amorsize.disableDistributedCache();
@@ -109,7 +119,10 @@ class RedisCommandsIT extends StoreCommandsContract {
         java.nio.file.Path bundle = tmp.resolve("to-file.json");
         cli(with("a", "export", bundle.toString())).assertOk();
         String dir = tmp.resolve("file-cache").toString();
-        assertTrue(cli("--file", "--cache-dir", dir, "import", bundle.toString()).assertOk().out().contains("Imported 2 entries"));
+        assertTrue(cli("--file", "--cache-dir", dir, "import", bundle.toString())
+                .assertOk()
+                .out()
+                .contains("Imported 2 entries"));
         CliRun list = cli("--file", "--cache-dir", dir, "list").assertOk();
         assertTrue(list.out().contains("2 keys in file store"), list.out());
         java.nio.file.Path back = tmp.resolve("from-file.json");
@@ -132,7 +145,8 @@ class RedisCommandsIT extends StoreCommandsContract {
 
     @Test
     void statsOfAnUnreachableRedisIsExit1() {
-        CliRun r = cli("--redis-url", "redis://127.0.0.1:" + RedisServerProcess.freePort(), "stats").assertFailsCleanly(1);
+        CliRun r = cli("--redis-url", "redis://127.0.0.1:" + RedisServerProcess.freePort(), "stats")
+                .assertFailsCleanly(1);
         assertTrue(r.out().contains("server version     ?"), r.out());
         assertTrue(r.err().contains("did not answer"), r.err());
     }
@@ -143,7 +157,8 @@ class RedisCommandsIT extends StoreCommandsContract {
         cli(with("a", "list")).assertOk(); // two hits on the server
         CliRun r = cli(with("a", "stats")).assertOk();
         assertTrue(r.out().contains("server version     7."), r.out());
-        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("keys") && l.trim().endsWith(" 2")), r.out());
+        assertTrue(
+                r.out().lines().anyMatch(l -> l.startsWith("keys") && l.trim().endsWith(" 2")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("server hits") && !l.contains("?")), r.out());
         assertTrue(r.out().contains("breaker            CLOSED"), r.out());
     }
@@ -164,19 +179,35 @@ class RedisCommandsIT extends StoreCommandsContract {
     @Test
     void signedEntriesNeedTheRightSecretToImport() throws Exception {
         Map<String, String> env = Map.of("SECRET_A", "first-secret-0123456789", "SECRET_B", "other-secret-0123456789");
-        cli(env, "", with("a", "--secret-env", "SECRET_A", "prewarm", spec.toString())).assertOk();
+        cli(env, "", with("a", "--secret-env", "SECRET_A", "prewarm", spec.toString()))
+                .assertOk();
         java.nio.file.Path bundle = tmp.resolve("signed.json");
-        cli(env, "", with("a", "--secret-env", "SECRET_A", "export", bundle.toString())).assertOk();
+        cli(env, "", with("a", "--secret-env", "SECRET_A", "export", bundle.toString()))
+                .assertOk();
         // Wrong secret: every entry's HMAC fails, nothing is imported.
-        cli(env, "", with("b", "--secret-env", "SECRET_B", "import", bundle.toString())).assertFailsCleanly(2);
+        cli(env, "", with("b", "--secret-env", "SECRET_B", "import", bundle.toString()))
+                .assertFailsCleanly(2);
         assertTrue(allKeys("b").isEmpty());
         // Re-keying: verify with the bundle's secret, store signed with the destination's.
-        cli(env, "", with("b", "--secret-env", "SECRET_B", "import", "--bundle-secret-env", "SECRET_A", bundle.toString())).assertOk();
+        cli(
+                        env,
+                        "",
+                        with(
+                                "b",
+                                "--secret-env",
+                                "SECRET_B",
+                                "import",
+                                "--bundle-secret-env",
+                                "SECRET_A",
+                                bundle.toString()))
+                .assertOk();
         assertEquals(2, allKeys("b").size());
-        CliRun show = cli(env, "", with("b", "--secret-env", "SECRET_B", "list")).assertOk();
+        CliRun show =
+                cli(env, "", with("b", "--secret-env", "SECRET_B", "list")).assertOk();
         assertTrue(show.out().contains("2 keys") && !show.out().contains("rejected"), show.out());
         // A reader with another secret rejects them.
-        CliRun wrong = cli(env, "", with("b", "--secret-env", "SECRET_A", "list")).assertOk();
+        CliRun wrong =
+                cli(env, "", with("b", "--secret-env", "SECRET_A", "list")).assertOk();
         assertTrue(wrong.out().contains("(expired or rejected)"), wrong.out());
     }
 }

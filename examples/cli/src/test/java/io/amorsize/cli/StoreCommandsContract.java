@@ -39,6 +39,7 @@ abstract class StoreCommandsContract {
 
     @TempDir
     Path tmp;
+
     Path spec;
 
     /** The global options that select instance {@code name} ("a", "b", "c"). */
@@ -76,7 +77,8 @@ abstract class StoreCommandsContract {
         CliRun r = cli(with("a", "prewarm", spec.toString())).assertOk();
         assertTrue(r.out().contains("Prewarmed 2 workloads"), r.out());
         var spark = new io.amorsize.model.ClusterShape("spark", "4.1.1", 4, 1L << 30, 5e6);
-        String expected = EntryFormat.render("amorsize:", CacheKey.of("fnA", new io.amorsize.key.InputShape(1_000_000, -1, 8), spark));
+        String expected = EntryFormat.render(
+                "amorsize:", CacheKey.of("fnA", new io.amorsize.key.InputShape(1_000_000, -1, 8), spark));
         Optional<CacheEntry> hit = entry("a", expected);
         assertTrue(hit.isPresent(), "prewarmed key " + expected + " not found in " + allKeys("a"));
         CacheEntry e = hit.get();
@@ -93,11 +95,27 @@ abstract class StoreCommandsContract {
         List<String> lines = list.out().lines().toList();
         assertEquals(3, lines.size(), list.out());
         assertTrue(lines.get(2).startsWith("2 keys"), list.out());
-        String keyA = lines.stream().filter(l -> l.contains(":fnA:")).findFirst().orElseThrow().split(" ")[0];
-        assertTrue(lines.stream().anyMatch(l -> l.contains(":fnA:") && l.contains("50.0 µs/record") && l.contains("spark 4.1.1 4 slots")),
+        String keyA = lines.stream()
+                .filter(l -> l.contains(":fnA:"))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[0];
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.contains(":fnA:")
+                                && l.contains("50.0 µs/record")
+                                && l.contains("spark 4.1.1 4 slots")),
                 list.out());
-        assertEquals(2, cli(with("a", "list", "--keys-only")).assertOk().out().lines().count());
-        assertEquals(1, cli(with("a", "list", "--keys-only", "v1:fnB:*")).assertOk().out().lines().count());
+        assertEquals(
+                2,
+                cli(with("a", "list", "--keys-only")).assertOk().out().lines().count());
+        assertEquals(
+                1,
+                cli(with("a", "list", "--keys-only", "v1:fnB:*"))
+                        .assertOk()
+                        .out()
+                        .lines()
+                        .count());
 
         CliRun show = cli(with("a", "show", keyA)).assertOk();
         assertTrue(show.out().contains("mean 50.0 µs"), show.out());
@@ -112,24 +130,29 @@ abstract class StoreCommandsContract {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "[{\"function\": \"f\", \"records\": \"4000000\", \"partitions\": 8, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3.9, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f\", \"function\": \"g\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}] trailing",
-            "[{\"function\": \"f\", \"records\": 100, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"colour\": \"red\", \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f\", \"records\": 100, \"partitions\": 0, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": -5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "[{\"function\": \"f:x\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
-            "{\"function\": \"f\"}",
-            "[]",
-            "null",
-            "",
-            "[{\"@class\": \"java.lang.ProcessBuilder\"}]"})
+    @ValueSource(
+            strings = {
+                "[{\"function\": \"f\", \"records\": \"4000000\", \"partitions\": 8, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3.9, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f\", \"function\": \"g\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}] trailing",
+                "[{\"function\": \"f\", \"records\": 100, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"colour\": \"red\", \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f\", \"records\": 100, \"partitions\": 0, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": -5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "[{\"function\": \"f:x\", \"records\": 100, \"partitions\": 3, \"nanosPerRecord\": 5, \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4\", \"slots\": 4, \"memoryPerSlotBytes\": 1000}}]",
+                "{\"function\": \"f\"}",
+                "[]",
+                "null",
+                "",
+                "[{\"@class\": \"java.lang.ProcessBuilder\"}]"
+            })
     void badPrewarmFileIsExit2AndStoresNothing(String content) throws IOException {
         // One valid element first: a bad element later must still store nothing.
-        String text = content.startsWith("[{") ? content.replaceFirst("^\\[", "[" + SPEC.strip().substring(1, SPEC.strip().length() - 1) + ",") : content;
+        String text = content.startsWith("[{")
+                ? content.replaceFirst(
+                        "^\\[", "[" + SPEC.strip().substring(1, SPEC.strip().length() - 1) + ",")
+                : content;
         Path f = Files.writeString(tmp.resolve("bad.json"), text);
         CliRun r = cli(with("a", "prewarm", f.toString())).assertFailsCleanly(2);
         assertTrue(r.err().contains("bad.json"), r.err());
@@ -167,7 +190,9 @@ abstract class StoreCommandsContract {
         CliRun one = cli(Map.of(), "yes\n", with("a", "clear", "v1:fnA:*")).assertOk();
         assertTrue(one.out().contains("Deleted 1 key"), one.out());
         cli(with("a", "clear", "--yes")).assertOk();
-        assertEquals(List.of("other:"), allKeys("a").stream().map(k -> k.substring(0, 6)).distinct().toList());
+        assertEquals(
+                List.of("other:"),
+                allKeys("a").stream().map(k -> k.substring(0, 6)).distinct().toList());
         assertEquals(2, allKeys("a").size());
         assertTrue(cli(with("a", "clear")).assertOk().out().contains("No keys match"));
     }
@@ -179,7 +204,8 @@ abstract class StoreCommandsContract {
         CliRun ex = cli(with("a", "export", bundle.toString())).assertOk();
         assertTrue(ex.out().contains("Exported 2 entries"), ex.out());
 
-        CliRun im = cli(with("b", "--prefix", "team2:", "import", bundle.toString())).assertOk();
+        CliRun im = cli(with("b", "--prefix", "team2:", "import", bundle.toString()))
+                .assertOk();
         assertTrue(im.out().contains("Imported 2 entries"), im.out());
         assertEquals(2, allKeys("b").size());
         for (String k : allKeys("a")) {
@@ -192,10 +218,13 @@ abstract class StoreCommandsContract {
         }
         // Newer entries at the destination are kept unless --force.
         cli(with("b", "--prefix", "team2:", "prewarm", spec.toString())).assertOk();
-        CliRun again = cli(with("b", "--prefix", "team2:", "import", bundle.toString())).assertOk();
+        CliRun again = cli(with("b", "--prefix", "team2:", "import", bundle.toString()))
+                .assertOk();
         assertTrue(again.out().contains("Imported 0 entries") && again.out().contains("kept 2 newer"), again.out());
-        assertTrue(cli(with("b", "--prefix", "team2:", "import", "--force", bundle.toString())).assertOk()
-                .out().contains("Imported 2 entries"));
+        assertTrue(cli(with("b", "--prefix", "team2:", "import", "--force", bundle.toString()))
+                .assertOk()
+                .out()
+                .contains("Imported 2 entries"));
     }
 
     @Test
@@ -223,11 +252,11 @@ abstract class StoreCommandsContract {
     void statsPrintsTheSeedFieldsAndCounters() {
         cli(with("a", "prewarm", spec.toString())).assertOk();
         CliRun r = cli(with("a", "stats")).assertOk();
-        for (String f : List.of("backend", "keys", "memory used", "server version", "connected clients", "uptime", "hits / misses")) {
+        for (String f : List.of(
+                "backend", "keys", "memory used", "server version", "connected clients", "uptime", "hits / misses")) {
             assertTrue(r.out().contains(f), f + " missing in " + r.out());
         }
         CliRun j = cli(with("a", "stats", "--json")).assertOk();
         assertTrue(j.out().contains("\"keys\" : 2"), j.out());
     }
-
 }

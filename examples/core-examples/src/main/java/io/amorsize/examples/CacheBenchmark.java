@@ -8,17 +8,16 @@ import io.amorsize.cache.FallbackStore;
 import io.amorsize.cache.FileStore;
 import io.amorsize.cache.RedisStore;
 import io.amorsize.cache.StoreUnavailableException;
+import io.amorsize.key.CacheKey;
 import io.amorsize.measure.CostProfile;
 import io.amorsize.model.ClusterShape;
 import io.amorsize.model.Workload;
-import io.amorsize.key.CacheKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,8 +44,7 @@ public final class CacheBenchmark {
 
     private static final ClusterShape CLUSTER = new ClusterShape("spark", "4.1.1", 16, 2L << 30, 3e6);
 
-    private CacheBenchmark() {
-    }
+    private CacheBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String url = args.length > 0 ? args[0] : System.getenv("AMORSIZE_REDIS_URL");
@@ -54,9 +52,21 @@ public final class CacheBenchmark {
         Path dir = Files.createTempDirectory("amorsize-bench-");
         if (url == null || url.isBlank()) {
             int port = freePort();
-            spawned = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            spawned = new ProcessBuilder(
+                            "redis-server",
+                            "--port",
+                            String.valueOf(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
             Process p = spawned;
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
             awaitPort(port);
@@ -64,11 +74,20 @@ public final class CacheBenchmark {
         }
         String prefix = "amorsize-bench:" + ProcessHandle.current().pid() + ":";
         int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "# Cache benchmark (%d cores, JDK %s, Redis %s)%n", cores,
-                System.getProperty("java.version"), spawned != null ? "spawned redis-server on loopback" : "given URL");
+        System.out.printf(
+                Locale.ROOT,
+                "# Cache benchmark (%d cores, JDK %s, Redis %s)%n",
+                cores,
+                System.getProperty("java.version"),
+                spawned != null ? "spawned redis-server on loopback" : "given URL");
 
-        CacheConfig cfg = CacheConfig.builder().redisUrl(url).keyPrefix(prefix).fallbackDir(dir).build();
-        try (RedisStore store = new RedisStore(cfg); RedisClient admin = RedisClient.create(java.net.URI.create(url))) {
+        CacheConfig cfg = CacheConfig.builder()
+                .redisUrl(url)
+                .keyPrefix(prefix)
+                .fallbackDir(dir)
+                .build();
+        try (RedisStore store = new RedisStore(cfg);
+                RedisClient admin = RedisClient.create(java.net.URI.create(url))) {
             CacheKey key = CacheKey.of("fbench", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER);
             store.put(key, entry(key, 1));
 
@@ -83,8 +102,13 @@ public final class CacheBenchmark {
                 lat[i] = System.nanoTime() - t;
             }
             Arrays.sort(lat);
-            System.out.printf(Locale.ROOT, "redis hit latency (1 thread, %,d gets): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-                    lat.length, ms(pct(lat, 0.50)), ms(pct(lat, 0.99)), ms(lat[lat.length - 1]));
+            System.out.printf(
+                    Locale.ROOT,
+                    "redis hit latency (1 thread, %,d gets): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+                    lat.length,
+                    ms(pct(lat, 0.50)),
+                    ms(pct(lat, 0.99)),
+                    ms(lat[lat.length - 1]));
 
             // 1b. baseline: the same GET straight through Jedis on the caller thread (no deadline hop, no decode)
             byte[] rawKey = store.render(key).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -97,8 +121,11 @@ public final class CacheBenchmark {
                 lat[i] = System.nanoTime() - t;
             }
             Arrays.sort(lat);
-            System.out.printf(Locale.ROOT, "baseline raw Jedis GET (1 thread, same server): p50 %.3f ms, p99 %.3f ms%n",
-                    ms(pct(lat, 0.50)), ms(pct(lat, 0.99)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "baseline raw Jedis GET (1 thread, same server): p50 %.3f ms, p99 %.3f ms%n",
+                    ms(pct(lat, 0.50)),
+                    ms(pct(lat, 0.99)));
 
             // 2. throughput, 8 threads, 5 s
             int threads = 8;
@@ -128,14 +155,17 @@ public final class CacheBenchmark {
                 th.join();
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "throughput (%d threads, %.1f s): %,.0f gets/s%n", threads, secs, gets.sum() / secs);
+            System.out.printf(
+                    Locale.ROOT, "throughput (%d threads, %.1f s): %,.0f gets/s%n", threads, secs, gets.sum() / secs);
 
             // 3. memory for 1,000 entries
             long before = usedMemory(admin);
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
-                CacheKey k = CacheKey.of("f" + Long.toHexString(0x9e3779b97f4a7c15L * (i + 1)).replace('-', 'x'),
-                        new io.amorsize.key.InputShape(1_000_000L + i, -1, 64), CLUSTER);
+                CacheKey k = CacheKey.of(
+                        "f" + Long.toHexString(0x9e3779b97f4a7c15L * (i + 1)).replace('-', 'x'),
+                        new io.amorsize.key.InputShape(1_000_000L + i, -1, 64),
+                        CLUSTER);
                 store.put(k, entry(k, i));
                 keys.add(store.render(k));
             }
@@ -146,15 +176,25 @@ public final class CacheBenchmark {
                 usage += u == null ? 0 : u;
             }
             long valueBytes = admin.strlen(keys.get(0));
-            System.out.printf(Locale.ROOT, "1,000 entries: MEMORY USAGE sum %,d bytes (%.2f MB, %,d per entry; value %,d bytes), "
-                    + "INFO used_memory diff %,d bytes%n", usage, usage / 1e6, usage / 1000, valueBytes, after - before);
+            System.out.printf(
+                    Locale.ROOT,
+                    "1,000 entries: MEMORY USAGE sum %,d bytes (%.2f MB, %,d per entry; value %,d bytes), "
+                            + "INFO used_memory diff %,d bytes%n",
+                    usage,
+                    usage / 1e6,
+                    usage / 1000,
+                    valueBytes,
+                    after - before);
             store.clear("*");
         }
 
         // 4. Redis down, breaker open: a look-up fails fast so the fallback can answer.
         int deadPort = freePort();
-        CacheConfig down = CacheConfig.builder().redisUrl("redis://127.0.0.1:" + deadPort).keyPrefix(prefix)
-                .fallbackDir(dir).build();
+        CacheConfig down = CacheConfig.builder()
+                .redisUrl("redis://127.0.0.1:" + deadPort)
+                .keyPrefix(prefix)
+                .fallbackDir(dir)
+                .build();
         try (RedisStore store = new RedisStore(down)) {
             CacheKey key = new CacheKey("f", "n1", "c");
             long t = System.nanoTime();
@@ -163,8 +203,11 @@ public final class CacheBenchmark {
             } catch (StoreUnavailableException expected) {
                 // opens the breaker
             }
-            System.out.printf(Locale.ROOT, "redis down: first look-up (connection refused, opens the breaker) %.3f ms, breaker %s%n",
-                    ms(System.nanoTime() - t), store.breakerState());
+            System.out.printf(
+                    Locale.ROOT,
+                    "redis down: first look-up (connection refused, opens the breaker) %.3f ms, breaker %s%n",
+                    ms(System.nanoTime() - t),
+                    store.breakerState());
             long[] lat = new long[100_000];
             for (int i = 0; i < lat.length; i++) {
                 long s = System.nanoTime();
@@ -176,13 +219,19 @@ public final class CacheBenchmark {
                 lat[i] = System.nanoTime() - s;
             }
             Arrays.sort(lat);
-            System.out.printf(Locale.ROOT, "redis down, breaker open (%,d look-ups): p50 %.4f ms, p99 %.4f ms, max %.3f ms%n",
-                    lat.length, ms(pct(lat, 0.50)), ms(pct(lat, 0.99)), ms(lat[lat.length - 1]));
+            System.out.printf(
+                    Locale.ROOT,
+                    "redis down, breaker open (%,d look-ups): p50 %.4f ms, p99 %.4f ms, max %.3f ms%n",
+                    lat.length,
+                    ms(pct(lat, 0.50)),
+                    ms(pct(lat, 0.99)),
+                    ms(lat[lat.length - 1]));
         }
         // 5. the same through the production path: FallbackStore(Redis down, breaker open) -> local file hit
         try (RedisStore redis = new RedisStore(down);
-             FallbackStore store = new FallbackStore(redis, new FileStore(dir.resolve("fallback"), prefix, down.ttl(),
-                     EntryCodec.withSecret(null)))) {
+                FallbackStore store = new FallbackStore(
+                        redis,
+                        new FileStore(dir.resolve("fallback"), prefix, down.ttl(), EntryCodec.withSecret(null)))) {
             CacheKey key = CacheKey.of("fdown", new io.amorsize.key.InputShape(1_000_000, -1, 64), CLUSTER);
             store.put(key, entry(key, 7)); // Redis down: file + journal; opens the breaker
             for (int i = 0; i < 2_000; i++) {
@@ -195,9 +244,15 @@ public final class CacheBenchmark {
                 lat[i] = System.nanoTime() - s;
             }
             Arrays.sort(lat);
-            System.out.printf(Locale.ROOT, "redis down, breaker open, hit from the local file via FallbackStore (%,d look-ups): "
-                    + "p50 %.3f ms, p99 %.3f ms, max %.3f ms (breaker %s)%n", lat.length, ms(pct(lat, 0.50)),
-                    ms(pct(lat, 0.99)), ms(lat[lat.length - 1]), redis.breakerState());
+            System.out.printf(
+                    Locale.ROOT,
+                    "redis down, breaker open, hit from the local file via FallbackStore (%,d look-ups): "
+                            + "p50 %.3f ms, p99 %.3f ms, max %.3f ms (breaker %s)%n",
+                    lat.length,
+                    ms(pct(lat, 0.50)),
+                    ms(pct(lat, 0.99)),
+                    ms(lat[lat.length - 1]),
+                    redis.breakerState());
         }
         if (spawned != null) {
             spawned.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -206,11 +261,21 @@ public final class CacheBenchmark {
     }
 
     static CacheEntry entry(CacheKey key, int i) {
-        CostProfile p = CostProfile.perRecord(new CostProfile.Sample(2000, true, 1.3),
+        CostProfile p = CostProfile.perRecord(
+                new CostProfile.Sample(2000, true, 1.3),
                 new CostProfile.Timing(41_000 + i, 40_000, 55_000, 70_000, 120_000, 0.25),
-                new CostProfile.Resources(39_000, 2048), CostProfile.Sizes.of(180, 96));
-        return new CacheEntry(io.amorsize.cache.EntryFormat.SCHEMA_VERSION, key, p, CLUSTER, Workload.of(1_000_000, 64), 48, 1,
-                Action.REPARTITION, 1_763_900_000_000L + i);
+                new CostProfile.Resources(39_000, 2048),
+                CostProfile.Sizes.of(180, 96));
+        return new CacheEntry(
+                io.amorsize.cache.EntryFormat.SCHEMA_VERSION,
+                key,
+                p,
+                CLUSTER,
+                Workload.of(1_000_000, 64),
+                48,
+                1,
+                Action.REPARTITION,
+                1_763_900_000_000L + i);
     }
 
     private static long usedMemory(RedisClient admin) {
@@ -250,7 +315,8 @@ public final class CacheBenchmark {
 
     private static void deleteTree(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         }
     }
 }

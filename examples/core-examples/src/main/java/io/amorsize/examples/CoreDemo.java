@@ -17,8 +17,7 @@ import java.util.List;
  */
 public final class CoreDemo {
 
-    private CoreDemo() {
-    }
+    private CoreDemo() {}
 
     public static void main(String[] args) {
         // 200,000 "documents": each record costs tens of microseconds of hashing, a few cost 20x more.
@@ -41,8 +40,9 @@ public final class CoreDemo {
         System.out.println("== 3. Asked again: the measured profile comes from the cache\n");
         long t0 = System.nanoTime();
         Recommendation again = Amorsize.recommend(input, score, cluster);
-        System.out.printf("%s (%s, %.2f ms)%n%n", again, again.cacheHit() ? "cache hit" : "no cache hit",
-                (System.nanoTime() - t0) / 1e6);
+        System.out.printf(
+                "%s (%s, %.2f ms)%n%n",
+                again, again.cacheHit() ? "cache hit" : "no cache hit", (System.nanoTime() - t0) / 1e6);
 
         System.out.println("== 4. A batch function (a 2 ms round trip per call + ~20 µs per record) on the cluster\n");
         BatchFunction<Integer, Long> lookup = CoreDemo::lookup;

@@ -42,12 +42,14 @@ class ReadmeApiTest {
     void theDocumentedCallsCompileAndWork() throws Exception {
         Configuration conf = new Configuration();
         conf.setString("amorsize.cache.dir", tmp.resolve("cache").toString());
-        conf.setString("amorsize.cache.prefix", "readme-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":");
+        conf.setString(
+                "amorsize.cache.prefix", "readme-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":");
         conf.setString("amorsize.measure.budget", "300ms");
         conf.setString("amorsize.measure.warmup-budget", "100ms");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        List<String> sampleLines = IntStream.range(0, 300).mapToObj(i -> "line-" + i).collect(Collectors.toList());
+        List<String> sampleLines =
+                IntStream.range(0, 300).mapToObj(i -> "line-" + i).collect(Collectors.toList());
         long expectedRecords = 100_000;
         MapFunction<String, Integer> score = String::length;
         TuningMetrics metrics = AmorsizeFlink.metrics();
@@ -69,7 +71,8 @@ class ReadmeApiTest {
         };
         Recommendation b = AmorsizeFlink.tuneBatches(env, sampleLines, lookup, expectedRecords);
         DataStream<String> stream = env.fromData(sampleLines);
-        SingleOutputStreamOperator<Integer> batched = AmorsizeFlink.mapBatches(stream, lookup, b).returns(Integer.class);
+        SingleOutputStreamOperator<Integer> batched =
+                AmorsizeFlink.mapBatches(stream, lookup, b).returns(Integer.class);
         assertEquals(b.parallelism(), batched.getParallelism());
         // the names AmorsizeSpark uses: recommend, recommendBatches, apply
         Recommendation same = AmorsizeFlink.recommend(env, sampleLines, score, expectedRecords);
@@ -78,7 +81,8 @@ class ReadmeApiTest {
         assertEquals(fromFile.parallelism(), sameFile.parallelism());
         Recommendation sameBatches = AmorsizeFlink.recommendBatches(env, sampleLines, lookup, expectedRecords);
         assertEquals(b.batchSize(), sameBatches.batchSize());
-        SingleOutputStreamOperator<Integer> mapped = AmorsizeFlink.apply(env.fromData(sampleLines).map(score), rec);
+        SingleOutputStreamOperator<Integer> mapped =
+                AmorsizeFlink.apply(env.fromData(sampleLines).map(score), rec);
         assertEquals(rec.parallelism(), mapped.getParallelism());
         List<Integer> out = new ArrayList<>();
         try (CloseableIterator<Integer> it = mapped.returns(Types.INT).executeAndCollect()) {
@@ -95,14 +99,17 @@ class ReadmeApiTest {
         // FLINK.md: the options builder; function(...) is the name SparkTuneOptions uses
         FlinkTuneOptions opts = FlinkTuneOptions.builder()
                 .functionId("enrich-orders", "3")
-                .maxParallelism(128).keyed(true)
+                .maxParallelism(128)
+                .keyed(true)
                 .slots(32)
                 .strict(true)
                 .build();
         Recommendation keyed = AmorsizeFlink.tune(env, sampleLines, score, expectedRecords, opts);
         assertTrue(keyed.parallelism() <= 128);
-        FlinkTuneOptions sameId = FlinkTuneOptions.builder().function("enrich-orders", "3")
-                .measureOn(io.amorsize.flink.MeasureOn.CLIENT).build();
+        FlinkTuneOptions sameId = FlinkTuneOptions.builder()
+                .function("enrich-orders", "3")
+                .measureOn(io.amorsize.flink.MeasureOn.CLIENT)
+                .build();
         assertEquals(io.amorsize.flink.MeasureOn.CLIENT, sameId.measureOn());
         assertEquals(opts.functionId(), sameId.functionId());
         assertEquals(opts.functionVersion(), sameId.functionVersion());

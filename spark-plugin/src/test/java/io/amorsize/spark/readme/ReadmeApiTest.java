@@ -31,13 +31,19 @@ class ReadmeApiTest {
 
     @Test
     void theDocumentedCallsCompileAndWork() throws Exception {
-        SparkConf conf = new SparkConf().setAppName("ReadmeApiTest").setMaster("local[2]")
+        SparkConf conf = new SparkConf()
+                .setAppName("ReadmeApiTest")
+                .setMaster("local[2]")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.showConsoleProgress", "false")
-                .set("spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-readme").toString())
-                .set("spark.amorsize.cache.prefix", "readme-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":")
+                .set(
+                        "spark.amorsize.cache.dir",
+                        Files.createTempDirectory("amorsize-readme").toString())
+                .set(
+                        "spark.amorsize.cache.prefix",
+                        "readme-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":")
                 .set("spark.amorsize.measure.budget", "300ms")
                 .set("spark.amorsize.measure.warmup-budget", "100ms");
         JavaSparkContext sc = new JavaSparkContext(conf);
@@ -52,11 +58,14 @@ class ReadmeApiTest {
             };
 
             // README / SPARK.md: repartitionOptimal(rdd, fn).map(fn)
-            JavaRDD<Integer> thumbs = AmorsizeSpark.repartitionOptimal(images, thumbnail).map(thumbnail);
+            JavaRDD<Integer> thumbs =
+                    AmorsizeSpark.repartitionOptimal(images, thumbnail).map(thumbnail);
             assertEquals(2000, thumbs.count());
             // mapBatches(rdd, batchFn)
             JavaRDD<Integer> scores = AmorsizeSpark.mapBatches(images, scoreAll);
-            assertEquals(records.stream().mapToLong(x -> x + 1).sum(), scores.collect().stream().mapToLong(x -> x).sum());
+            assertEquals(
+                    records.stream().mapToLong(x -> x + 1).sum(),
+                    scores.collect().stream().mapToLong(x -> x).sum());
             // recommend(rdd, fn).explain()
             String explained = AmorsizeSpark.recommend(images, thumbnail).explain();
             assertFalse(explained.isBlank());
@@ -71,12 +80,16 @@ class ReadmeApiTest {
             JavaRDD<Integer> applied = AmorsizeSpark.apply(images, r);
             assertEquals(r.partitions(), applied.getNumPartitions());
             // README / SPARK.md: the options builder
-            SparkTuneOptions opts = SparkTuneOptions.builder().function("thumbnail", "2").strict(true)
-                    .sampleBudget(Duration.ofMillis(500)).build();
+            SparkTuneOptions opts = SparkTuneOptions.builder()
+                    .function("thumbnail", "2")
+                    .strict(true)
+                    .sampleBudget(Duration.ofMillis(500))
+                    .build();
             Recommendation strict = AmorsizeSpark.recommend(images, thumbnail, opts);
             assertTrue(strict.partitions() >= 1);
             // the name FlinkTuneOptions uses names the same function
-            SparkTuneOptions sameId = SparkTuneOptions.builder().functionId("thumbnail", "2").build();
+            SparkTuneOptions sameId =
+                    SparkTuneOptions.builder().functionId("thumbnail", "2").build();
             assertEquals(opts.functionId(), sameId.functionId());
             assertEquals(opts.functionVersion(), sameId.functionVersion());
         } finally {

@@ -26,13 +26,19 @@ class ReadmeDatasetApiTest {
 
     @Test
     void theDocumentedDatasetCallsCompileAndWork() throws Exception {
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("ReadmeDatasetApiTest")
+        SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("ReadmeDatasetApiTest")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.amorsize.cache.dir", Files.createTempDirectory("amorsize-readme-ds").toString())
-                .config("spark.amorsize.cache.prefix", "readme-ds-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":")
+                .config(
+                        "spark.amorsize.cache.dir",
+                        Files.createTempDirectory("amorsize-readme-ds").toString())
+                .config(
+                        "spark.amorsize.cache.prefix",
+                        "readme-ds-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ":")
                 .config("spark.amorsize.measure.budget", "300ms")
                 .config("spark.amorsize.measure.warmup-budget", "100ms")
                 .getOrCreate();
@@ -40,14 +46,18 @@ class ReadmeDatasetApiTest {
             Dataset<Row> events = spark.range(0, 1000).toDF("id");
             // README: repartitionOptimal(Dataset<Row>, MapFunction<Row, String>).map(fn, encoder)
             MapFunction<Row, String> enrich = r -> "e" + r.getLong(0);
-            Dataset<String> out = AmorsizeSpark.repartitionOptimal(events, enrich).map(enrich, Encoders.STRING());
+            Dataset<String> out =
+                    AmorsizeSpark.repartitionOptimal(events, enrich).map(enrich, Encoders.STRING());
             assertEquals(1000, out.count());
             // README / SPARK.md: mapBatches(ds, lambda, encoder)
-            Dataset<String> scores = AmorsizeSpark.mapBatches(events, batch -> {
-                List<String> s = new ArrayList<>(batch.size());
-                batch.forEach(r -> s.add("s" + r.getLong(0)));
-                return s;
-            }, Encoders.STRING());
+            Dataset<String> scores = AmorsizeSpark.mapBatches(
+                    events,
+                    batch -> {
+                        List<String> s = new ArrayList<>(batch.size());
+                        batch.forEach(r -> s.add("s" + r.getLong(0)));
+                        return s;
+                    },
+                    Encoders.STRING());
             assertEquals(1000, scores.count());
             // SPARK.md: recommend(ds, fn).explain() says when AQE is on (Spark 4's default)
             Recommendation rec = AmorsizeSpark.recommend(events, enrich);

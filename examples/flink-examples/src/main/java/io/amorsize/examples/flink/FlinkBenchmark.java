@@ -8,7 +8,6 @@ import io.amorsize.Recommendation;
 import io.amorsize.Source;
 import io.amorsize.flink.AmorsizeFlink;
 import io.amorsize.flink.AmorsizeOptions;
-import io.amorsize.flink.FlinkTuneOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,8 +121,7 @@ public final class FlinkBenchmark {
     // ------------------------------------------------------------------ jobs
 
     /** One job run: net runtime and the map vertex's parallelism as the cluster ran it. */
-    record Run(double seconds, int parallelism, int batch) {
-    }
+    record Run(double seconds, int parallelism, int batch) {}
 
     private StreamExecutionEnvironment env(boolean auto) {
         Configuration conf = new Configuration();
@@ -133,8 +131,8 @@ public final class FlinkBenchmark {
         if (auto) {
             conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_MAX_PARALLELISM, SLOTS);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
-                rest.getHost(), rest.getPort(), conf);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort(), conf);
         if (!auto) {
             env.setParallelism(DEFAULT_PARALLELISM);
         }
@@ -164,7 +162,9 @@ public final class FlinkBenchmark {
         DataStream<Long> in = input(env, records);
         DataStream<Long> out;
         if (p == 0) {
-            out = in.map(v -> fn.apply(new ArrayList<>(List.of(v))).get(0)).returns(Types.LONG).name("work");
+            out = in.map(v -> fn.apply(new ArrayList<>(List.of(v))).get(0))
+                    .returns(Types.LONG)
+                    .name("work");
         } else {
             out = AmorsizeFlink.mapBatches(in, fn, fixed(p, b), Types.LONG).name("work");
         }
@@ -182,7 +182,8 @@ public final class FlinkBenchmark {
 
     /** Parallelism of the vertex that runs the work (the one named "work"), from the REST API. */
     private int workParallelism(String jobId) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest.resolve("/jobs/" + jobId)).GET().build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(rest.resolve("/jobs/" + jobId)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         int p = -1;
         for (JsonNode v : json.readTree(r.body()).path("vertices")) {
@@ -215,14 +216,22 @@ public final class FlinkBenchmark {
         return runs.get(1);
     }
 
-    record Row(String workload, Run defaults, Recommendation rec, double coldTuneSeconds, double warmTuneMillis,
-               Run amorsize, Run oracle, Map<String, Double> sweep, Run adaptive) {
-    }
+    record Row(
+            String workload,
+            Run defaults,
+            Recommendation rec,
+            double coldTuneSeconds,
+            double warmTuneMillis,
+            Run amorsize,
+            Run oracle,
+            Map<String, Double> sweep,
+            Run adaptive) {}
 
     static List<Long> sampleOf(long records, int n) {
         // evenly spread over the input, as a caller would take it
         long step = Math.max(1, records / n);
-        return new ArrayList<>(LongStream.range(0, n).map(i -> 1 + i * step).boxed().toList());
+        return new ArrayList<>(
+                LongStream.range(0, n).map(i -> 1 + i * step).boxed().toList());
     }
 
     Row mapWorkload(String name, MapFunction<Long, Long> fn, long records, int sampleSize) throws Exception {
@@ -242,8 +251,9 @@ public final class FlinkBenchmark {
         Run best = null;
         for (int p = 1; p <= SLOTS; p++) {
             int pp = p;
-            Run r = p == rec.parallelism() ? amorsize : p == DEFAULT_PARALLELISM ? defaults
-                    : median(() -> runMap(fn, records, pp));
+            Run r = p == rec.parallelism()
+                    ? amorsize
+                    : p == DEFAULT_PARALLELISM ? defaults : median(() -> runMap(fn, records, pp));
             sweep.put("p=" + p, r.seconds());
             if (best == null || r.seconds() < best.seconds()) {
                 best = r;
@@ -291,25 +301,42 @@ public final class FlinkBenchmark {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("32m"));
-        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(TASK_MANAGERS).setNumSlotsPerTaskManager(SLOTS_PER_TM).build());
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(TASK_MANAGERS)
+                .setNumSlotsPerTaskManager(SLOTS_PER_TM)
+                .build());
         cluster.start();
         long started = System.nanoTime();
         String loadBefore = loadAverage();
         try {
-            FlinkBenchmark bench = new FlinkBenchmark(cluster.getRestAddress().get(30, TimeUnit.SECONDS),
+            FlinkBenchmark bench = new FlinkBenchmark(
+                    cluster.getRestAddress().get(30, TimeUnit.SECONDS),
                     java.nio.file.Files.createTempDirectory("amorsize-flink-bench"));
             int scale = quick ? 10 : 1;
             List<Row> rows = new ArrayList<>();
-            rows.add(bench.mapWorkload("CPU-heavy, small input: " + (4_000 / scale) + " records x 2 ms",
-                    new Spin(2_000), 4_000 / scale, 200));
-            rows.add(bench.mapWorkload("cheap, large input: " + (10_000_000 / scale) + " records x ~10 ns",
-                    new Cheap(), 10_000_000 / scale, 2_000));
-            rows.add(bench.batchWorkload("batchable I/O-like: " + (10_000 / scale)
-                            + " records, 2 ms wait per call + 20 us CPU per record",
-                    new Lookup(2, 20), 10_000 / scale, 400, new int[] {1, 16, 128, 1024}));
-            System.out.println(report(rows, Runtime.getRuntime().availableProcessors(),
-                    (System.nanoTime() - started) / 1e9, loadBefore, loadAverage()));
+            rows.add(bench.mapWorkload(
+                    "CPU-heavy, small input: " + (4_000 / scale) + " records x 2 ms",
+                    new Spin(2_000),
+                    4_000 / scale,
+                    200));
+            rows.add(bench.mapWorkload(
+                    "cheap, large input: " + (10_000_000 / scale) + " records x ~10 ns",
+                    new Cheap(),
+                    10_000_000 / scale,
+                    2_000));
+            rows.add(bench.batchWorkload(
+                    "batchable I/O-like: " + (10_000 / scale) + " records, 2 ms wait per call + 20 us CPU per record",
+                    new Lookup(2, 20),
+                    10_000 / scale,
+                    400,
+                    new int[] {1, 16, 128, 1024}));
+            System.out.println(report(
+                    rows,
+                    Runtime.getRuntime().availableProcessors(),
+                    (System.nanoTime() - started) / 1e9,
+                    loadBefore,
+                    loadAverage()));
         } finally {
             cluster.closeAsync().get(60, TimeUnit.SECONDS);
         }
@@ -318,7 +345,9 @@ public final class FlinkBenchmark {
     /** The 1/5/15-minute load averages (Linux), or "n/a": other processes' CPU use shows in the numbers. */
     static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim()
+                    .split("\\s+");
             return f[0] + " / " + f[1] + " / " + f[2];
         } catch (java.io.IOException | RuntimeException e) {
             return "n/a";
@@ -327,20 +356,35 @@ public final class FlinkBenchmark {
 
     static String report(List<Row> rows, int cores, double totalSeconds, String loadBefore, String loadAfter) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Local Flink cluster: %d task managers x %d slots, %d CPU cores, "
-                + "Flink %s, BATCH mode; net job runtimes (median of 3 for jobs under 8 s).%n%n",
-                TASK_MANAGERS, SLOTS_PER_TM, cores, org.apache.flink.runtime.util.EnvironmentInformation.getVersion()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "Local Flink cluster: %d task managers x %d slots, %d CPU cores, "
+                        + "Flink %s, BATCH mode; net job runtimes (median of 3 for jobs under 8 s).%n%n",
+                TASK_MANAGERS,
+                SLOTS_PER_TM,
+                cores,
+                org.apache.flink.runtime.util.EnvironmentInformation.getVersion()));
         sb.append("| workload | default (p=1, batch 1) | Amorsize pick | Amorsize job | cold tune | warm tune "
                 + "| oracle (best of sweep) | adaptive scheduler | Amorsize vs oracle | speedup vs default |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "| %s | %.2f s | p=%d, batch %d (%s) | %.2f s | %.2f s | %.1f ms | %.2f s (p=%d, batch %d) "
                             + "| %.2f s (p=%d) | %.2fx | %.2fx |%n",
-                    r.workload(), r.defaults().seconds(), r.rec().parallelism(), r.rec().batchSize(),
-                    r.rec().source().name().toLowerCase(Locale.ROOT), r.amorsize().seconds(), r.coldTuneSeconds(),
-                    r.warmTuneMillis(), r.oracle().seconds(), r.oracle().parallelism(), r.oracle().batch(),
-                    r.adaptive().seconds(), r.adaptive().parallelism(),
+                    r.workload(),
+                    r.defaults().seconds(),
+                    r.rec().parallelism(),
+                    r.rec().batchSize(),
+                    r.rec().source().name().toLowerCase(Locale.ROOT),
+                    r.amorsize().seconds(),
+                    r.coldTuneSeconds(),
+                    r.warmTuneMillis(),
+                    r.oracle().seconds(),
+                    r.oracle().parallelism(),
+                    r.oracle().batch(),
+                    r.adaptive().seconds(),
+                    r.adaptive().parallelism(),
                     r.amorsize().seconds() / r.oracle().seconds(),
                     r.defaults().seconds() / r.amorsize().seconds()));
         }
@@ -351,8 +395,12 @@ public final class FlinkBenchmark {
             r.sweep().forEach((k, v) -> parts.add(String.format(Locale.ROOT, "%s %.2f", k, v)));
             sb.append(String.join(", ", parts)).append('\n');
         }
-        sb.append(String.format(Locale.ROOT, "%nWhole run: %.0f s. Load average (1/5/15 min) before: %s, after: %s.%n",
-                totalSeconds, loadBefore, loadAfter));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%nWhole run: %.0f s. Load average (1/5/15 min) before: %s, after: %s.%n",
+                totalSeconds,
+                loadBefore,
+                loadAfter));
         return sb.toString();
     }
 }

@@ -40,8 +40,7 @@ import org.apache.flink.util.CloseableIterator;
  */
 public final class LogEnrichJob {
 
-    private LogEnrichJob() {
-    }
+    private LogEnrichJob() {}
 
     @SuppressWarnings("try") // CloseableIterator.close() may throw InterruptedException; main throws Exception
     public static void main(String[] args) throws Exception {
@@ -66,7 +65,11 @@ public final class LogEnrichJob {
             sampleLines.add(LogWorkload.line(i * 250 + 17));
         }
         Parse parse = new Parse(rounds);
-        Recommendation parseRec = AmorsizeFlink.tune(env, sampleLines, parse, records,
+        Recommendation parseRec = AmorsizeFlink.tune(
+                env,
+                sampleLines,
+                parse,
+                records,
                 FlinkTuneOptions.builder().functionId("log-enrich.parse", "1").build());
         print("parse", parseRec);
 
@@ -75,16 +78,29 @@ public final class LogEnrichJob {
             sampleEvents.add(parse.map(l));
         }
         SlowService service = new SlowService();
-        Recommendation serviceRec = AmorsizeFlink.tuneBatches(env, sampleEvents, service, records,
-                FlinkTuneOptions.builder().functionId("log-enrich.geo-service", "1").build());
+        Recommendation serviceRec = AmorsizeFlink.tuneBatches(
+                env,
+                sampleEvents,
+                service,
+                records,
+                FlinkTuneOptions.builder()
+                        .functionId("log-enrich.geo-service", "1")
+                        .build());
         print("service", serviceRec);
 
-        DataStream<Event> events = env.fromSequence(0, records - 1).setParallelism(1).rebalance()
-                .map(LogWorkload::line).returns(Types.STRING)
-                .map(parse).returns(TypeInformation.of(Event.class)).setParallelism(parseRec.parallelism());
-        DataStream<Tuple2<Integer, Long>> counts = AmorsizeFlink.mapBatches(events, service, serviceRec, Types.TUPLE(Types.INT, Types.LONG))
+        DataStream<Event> events = env.fromSequence(0, records - 1)
+                .setParallelism(1)
+                .rebalance()
+                .map(LogWorkload::line)
+                .returns(Types.STRING)
+                .map(parse)
+                .returns(TypeInformation.of(Event.class))
+                .setParallelism(parseRec.parallelism());
+        DataStream<Tuple2<Integer, Long>> counts = AmorsizeFlink.mapBatches(
+                        events, service, serviceRec, Types.TUPLE(Types.INT, Types.LONG))
                 .setParallelism(serviceRec.parallelism())
-                .keyBy(t -> t.f0, Types.INT).sum(1);
+                .keyBy(t -> t.f0, Types.INT)
+                .sum(1);
         long total = 0;
         long serverErrors = 0;
         try (CloseableIterator<Tuple2<Integer, Long>> it = counts.executeAndCollect("amorsize-log-enrich")) {
@@ -97,8 +113,13 @@ public final class LogEnrichJob {
             }
         }
         System.out.println("amorsize source: parse=" + parseRec.source() + " service=" + serviceRec.source());
-        System.out.printf(Locale.ROOT, "log-enrich: %d lines, %d enriched events, %d server errors, %.1f s%n",
-                records, total, serverErrors, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "log-enrich: %d lines, %d enriched events, %d server errors, %.1f s%n",
+                records,
+                total,
+                serverErrors,
+                (System.nanoTime() - t0) / 1e9);
         if (total != records) {
             throw new IllegalStateException("lost records: " + total + " of " + records);
         }
@@ -147,8 +168,9 @@ public final class LogEnrichJob {
         Map<String, String> m = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: LogEnrichJob [--records N] [--rounds R] [--remote HOST:PORT --jar PATH];"
-                        + " bad argument: " + args[i]);
+                throw new IllegalArgumentException(
+                        "usage: LogEnrichJob [--records N] [--rounds R] [--remote HOST:PORT --jar PATH];"
+                                + " bad argument: " + args[i]);
             }
             m.put(args[i].substring(2), args[++i]);
         }

@@ -35,10 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class FlinkPrewarmIT {
 
-    static final Path LAUNCHER = Path.of("").toAbsolutePath().resolve("../../bin/amorsize").normalize();
+    static final Path LAUNCHER =
+            Path.of("").toAbsolutePath().resolve("../../bin/amorsize").normalize();
     /** Built by the full reactor (examples/cli comes before this module); not a dependency, so that
      *  {@code -pl this -am package exec:exec} does not also exec the CLI. */
-    static final Path CLI_JAR = LAUNCHER.resolve("../../examples/cli/target/amorsize-cli.jar").normalize();
+    static final Path CLI_JAR =
+            LAUNCHER.resolve("../../examples/cli/target/amorsize-cli.jar").normalize();
 
     @TempDir
     Path tmp;
@@ -77,7 +79,8 @@ class FlinkPrewarmIT {
             // manager with 2 slots sharing this JVM's heap.
             String json = "[{\"function\": \"" + fingerprint + "\", \"input\": \"files\", \"knownInputBytes\": " + bytes
                     + ", \"records\": 20000, \"partitions\": 2, \"nanosPerRecord\": 200000, \"cv\": 0.1,"
-                    + " \"cluster\": {\"engine\": \"flink\", \"engineVersion\": \"" + EnvironmentInformation.getVersion()
+                    + " \"cluster\": {\"engine\": \"flink\", \"engineVersion\": \""
+                    + EnvironmentInformation.getVersion()
                     + "\", \"taskManagers\": 1, \"slotsPerTaskManager\": 2, \"taskHeapBytes\": "
                     + Runtime.getRuntime().maxMemory() + "}}]";
             Path file = Files.writeString(tmp.resolve("workloads.json"), json);
@@ -97,7 +100,10 @@ class FlinkPrewarmIT {
             conf.setString("amorsize.cache.dir", tmp.resolve("cache").toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             Parse.CALLS.set(0);
-            Recommendation rec = AmorsizeFlink.tune(env, new org.apache.flink.core.fs.Path(input.toUri()), new Parse(),
+            Recommendation rec = AmorsizeFlink.tune(
+                    env,
+                    new org.apache.flink.core.fs.Path(input.toUri()),
+                    new Parse(),
                     FlinkTuneOptions.builder().function("logs.parse", "1").build());
 
             assertEquals(Source.CACHE_REDIS, rec.source(), rec.explain());
@@ -108,7 +114,8 @@ class FlinkPrewarmIT {
     }
 
     static String launch(String redisUrl, String prefix, String... args) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(CLI_JAR),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isRegularFile(CLI_JAR),
                 "bin/amorsize needs " + CLI_JAR + ": run the full reactor (mvn -B verify) or package examples/cli");
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));

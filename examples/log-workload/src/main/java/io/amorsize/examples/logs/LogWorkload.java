@@ -17,13 +17,11 @@ import java.util.regex.Pattern;
  */
 public final class LogWorkload {
 
-    private LogWorkload() {
-    }
+    private LogWorkload() {}
 
     /** One parsed log line. */
     public record Event(String ip, String method, String path, int status, long bytes, String agentFingerprint)
-            implements Serializable {
-    }
+            implements Serializable {}
 
     /** What the slow service costs per call: a network round trip. */
     public static final long SERVICE_CALL_MILLIS = 3;
@@ -44,12 +42,24 @@ public final class LogWorkload {
             default -> 200;
         };
         String[] methods = {"GET", "GET", "GET", "POST", "PUT"};
-        String[] agents = {"Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", "curl/8.5.0",
-            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15", "python-requests/2.32"};
-        return String.format(Locale.ROOT, "10.%d.%d.%d - - [23/Nov/2026:12:%02d:%02d +0000] \"%s /api/v1/items/%d HTTP/1.1\" %d %d \"-\" \"%s\"",
-                Math.floorMod(h >>> 8, 256), Math.floorMod(h >>> 16, 256), Math.floorMod(h >>> 24, 256),
-                Math.floorMod(i / 60, 60), Math.floorMod(i, 60), methods[Math.floorMod(h >>> 32, methods.length)],
-                Math.floorMod(h >>> 20, 100_000), status, Math.floorMod(h >>> 40, 50_000),
+        String[] agents = {
+            "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+            "curl/8.5.0",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15",
+            "python-requests/2.32"
+        };
+        return String.format(
+                Locale.ROOT,
+                "10.%d.%d.%d - - [23/Nov/2026:12:%02d:%02d +0000] \"%s /api/v1/items/%d HTTP/1.1\" %d %d \"-\" \"%s\"",
+                Math.floorMod(h >>> 8, 256),
+                Math.floorMod(h >>> 16, 256),
+                Math.floorMod(h >>> 24, 256),
+                Math.floorMod(i / 60, 60),
+                Math.floorMod(i, 60),
+                methods[Math.floorMod(h >>> 32, methods.length)],
+                Math.floorMod(h >>> 20, 100_000),
+                status,
+                Math.floorMod(h >>> 40, 50_000),
                 agents[Math.floorMod(h >>> 50, agents.length)]);
     }
 
@@ -72,8 +82,13 @@ public final class LogWorkload {
         for (int r = 0; r < rounds; r++) {
             d = sha.digest(d);
         }
-        return new Event(m.group(1), m.group(3), m.group(4), Integer.parseInt(m.group(5)),
-                Long.parseLong(m.group(6)), HexFormat.of().formatHex(d, 0, 8));
+        return new Event(
+                m.group(1),
+                m.group(3),
+                m.group(4),
+                Integer.parseInt(m.group(5)),
+                Long.parseLong(m.group(6)),
+                HexFormat.of().formatHex(d, 0, 8));
     }
 
     /** The slow service's fixed cost of one call. */

@@ -45,12 +45,10 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
  */
 public final class LogEnrichJob {
 
-    private LogEnrichJob() {
-    }
+    private LogEnrichJob() {}
 
     /** An event with the service's answer. */
-    public record Enriched(Event event, String region) implements Serializable {
-    }
+    public record Enriched(Event event, String region) implements Serializable {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parseArgs(args);
@@ -73,16 +71,20 @@ public final class LogEnrichJob {
             sc.sc().addSparkListener(phases);
 
             // A parallelized collection: the driver knows the record count without a job (part of the cache key).
-            JavaRDD<String> lines = sc.parallelize(LongStream.range(0, records).mapToObj(LogWorkload::line).toList(), partitions);
+            JavaRDD<String> lines = sc.parallelize(
+                    LongStream.range(0, records).mapToObj(LogWorkload::line).toList(), partitions);
 
             Function<String, Event> parse = new Parse(rounds);
-            SparkTuneOptions parseOptions = SparkTuneOptions.builder().function("log-enrich.parse", "1").build();
+            SparkTuneOptions parseOptions =
+                    SparkTuneOptions.builder().function("log-enrich.parse", "1").build();
             Recommendation parseRec = AmorsizeSpark.recommend(lines, parse, parseOptions);
             print("parse", parseRec);
             JavaRDD<Event> events = AmorsizeSpark.apply(lines, parseRec).map(parse);
 
             Function<List<Event>, List<Enriched>> service = new SlowService();
-            SparkTuneOptions serviceOptions = SparkTuneOptions.builder().function("log-enrich.geo-service", "1").build();
+            SparkTuneOptions serviceOptions = SparkTuneOptions.builder()
+                    .function("log-enrich.geo-service", "1")
+                    .build();
             Recommendation serviceRec = AmorsizeSpark.recommendBatches(events, service, serviceOptions);
             print("service", serviceRec);
             JavaRDD<Enriched> enriched = AmorsizeSpark.mapBatches(events, service, serviceRec);
@@ -92,8 +94,13 @@ public final class LogEnrichJob {
             sc.sc().listenerBus().waitUntilEmpty();
             System.out.println("amorsize source: parse=" + parseRec.source() + " service=" + serviceRec.source());
             System.out.println("amorsize jobs: " + phases);
-            System.out.printf(Locale.ROOT, "log-enrich: %d lines, %d enriched events, %d server errors, %.1f s%n",
-                    records, total, serverErrors, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "log-enrich: %d lines, %d enriched events, %d server errors, %.1f s%n",
+                    records,
+                    total,
+                    serverErrors,
+                    (System.nanoTime() - t0) / 1e9);
             if (total != records) {
                 throw new IllegalStateException("lost records: " + total + " of " + records);
             }
@@ -141,7 +148,9 @@ public final class LogEnrichJob {
 
         @Override
         public void onJobStart(SparkListenerJobStart start) {
-            String phase = start.properties() == null ? null : start.properties().getProperty(AmorsizeSpark.JOB_PHASE_PROPERTY);
+            String phase = start.properties() == null
+                    ? null
+                    : start.properties().getProperty(AmorsizeSpark.JOB_PHASE_PROPERTY);
             if (phase != null) {
                 counts.computeIfAbsent(phase, k -> new AtomicInteger()).incrementAndGet();
             }

@@ -40,25 +40,46 @@ final class SparkDatasetBenchmark {
     }
 
     /** A Dataset workload: input, function, nominal total work ÷ slots, sweep of partition counts. */
-    record DatasetWorkload(String id, String title, Supplier<Dataset<Long>> input, MapFunction<Long, Long> fn,
-                           double idealSeconds, int[] sweep) {
-    }
+    record DatasetWorkload(
+            String id,
+            String title,
+            Supplier<Dataset<Long>> input,
+            MapFunction<Long, Long> fn,
+            double idealSeconds,
+            int[] sweep) {}
 
     /** One row of the table. */
-    record Result(String id, String title, int given, double givenS, double coldS, double coldTuningS, double warmS,
-                  double warmCallMs, double oracleS, int oracleP, double idealS, String pick) {
-    }
+    record Result(
+            String id,
+            String title,
+            int given,
+            double givenS,
+            double coldS,
+            double coldTuningS,
+            double warmS,
+            double warmCallMs,
+            double oracleS,
+            int oracleP,
+            double idealS,
+            String pick) {}
 
     private List<DatasetWorkload> workloads() {
         long one = oneMs; // a local: the closures must not capture the benchmark object
         List<DatasetWorkload> w = new ArrayList<>();
-        w.add(new DatasetWorkload("a-ds", "(a) as a Dataset: spark.range(8,000) in 1 partition, 1 ms/row",
-                () -> spark.range(0, 8000, 1, 1).as(Encoders.LONG()), x -> SparkBenchmark.work(x, one),
-                8000 * 1e-3 / SLOTS, new int[] {1, 2, 4, 16}));
+        w.add(new DatasetWorkload(
+                "a-ds",
+                "(a) as a Dataset: spark.range(8,000) in 1 partition, 1 ms/row",
+                () -> spark.range(0, 8000, 1, 1).as(Encoders.LONG()),
+                x -> SparkBenchmark.work(x, one),
+                8000 * 1e-3 / SLOTS,
+                new int[] {1, 2, 4, 16}));
         // RangeExec splits evenly: partition 0 = rows 0..5999, all expensive
-        w.add(new DatasetWorkload("c-ds", "(c) as a Dataset: spark.range(12,000) in 2 partitions, the 1 ms rows all in"
-                + " partition 0", () -> spark.range(0, 12_000, 1, 2).as(Encoders.LONG()),
-                x -> SparkBenchmark.work(x, x < 6000 ? one : one / 1000), (6000 * 1e-3 + 6000 * 1e-6) / SLOTS,
+        w.add(new DatasetWorkload(
+                "c-ds",
+                "(c) as a Dataset: spark.range(12,000) in 2 partitions, the 1 ms rows all in" + " partition 0",
+                () -> spark.range(0, 12_000, 1, 2).as(Encoders.LONG()),
+                x -> SparkBenchmark.work(x, x < 6000 ? one : one / 1000),
+                (6000 * 1e-3 + 6000 * 1e-6) / SLOTS,
                 new int[] {2, 4, 8, 16}));
         return w;
     }
@@ -109,7 +130,8 @@ final class SparkDatasetBenchmark {
         Recommendation[] picked = new Recommendation[1];
         double cold = median(() -> {
             AmorsizeSpark.forgetCalibration();
-            SparkTuneOptions fresh = SparkTuneOptions.builder().function("bench-" + w.id(), runId + "-" + (++coldSeq))
+            SparkTuneOptions fresh = SparkTuneOptions.builder()
+                    .function("bench-" + w.id(), runId + "-" + (++coldSeq))
                     .build();
             long t0 = System.nanoTime();
             Dataset<Long> in = w.input().get();
@@ -122,11 +144,13 @@ final class SparkDatasetBenchmark {
             return (System.nanoTime() - t0) / 1e9;
         });
         Recommendation rec = picked[0];
-        System.err.printf(Locale.ROOT, "cold: %.3f s (tuning up to %.3f s) -> %s%n%s%n", cold, coldTuning[0], rec,
-                rec.explain());
-        SparkTuneOptions warmId = SparkTuneOptions.builder().function("bench-" + w.id(), runId + "-" + coldSeq).build();
-        double warm = median(() -> seconds(() -> runJob(AmorsizeSpark.repartitionOptimal(w.input().get(), w.fn(), warmId),
-                w.fn())));
+        System.err.printf(
+                Locale.ROOT, "cold: %.3f s (tuning up to %.3f s) -> %s%n%s%n", cold, coldTuning[0], rec, rec.explain());
+        SparkTuneOptions warmId = SparkTuneOptions.builder()
+                .function("bench-" + w.id(), runId + "-" + coldSeq)
+                .build();
+        double warm = median(() ->
+                seconds(() -> runJob(AmorsizeSpark.repartitionOptimal(w.input().get(), w.fn(), warmId), w.fn())));
         double[] calls = new double[11];
         for (int i = 0; i < calls.length; i++) {
             Dataset<Long> in = w.input().get();
@@ -137,8 +161,19 @@ final class SparkDatasetBenchmark {
         Arrays.sort(calls);
         System.err.printf(Locale.ROOT, "warm: %.3f s, repartitionOptimal p50 %.2f ms%n", warm, calls[calls.length / 2]);
         String pick = rec.partitions() + " (" + rec.action().name().toLowerCase(Locale.ROOT) + ")";
-        return new Result(w.id(), w.title(), p0, given, cold, coldTuning[0], warm, calls[calls.length / 2], oracle,
-                oracleP, w.idealSeconds(), pick);
+        return new Result(
+                w.id(),
+                w.title(),
+                p0,
+                given,
+                cold,
+                coldTuning[0],
+                warm,
+                calls[calls.length / 2],
+                oracle,
+                oracleP,
+                w.idealSeconds(),
+                pick);
     }
 
     /** Runs (a-ds) and (c-ds) on {@code local[2]} and writes the "## Spark Datasets" section into {@code out}. */
@@ -146,11 +181,17 @@ final class SparkDatasetBenchmark {
         Path cacheDir = Files.createTempDirectory("amorsize-bench-ds");
         long started = System.nanoTime();
         List<Result> rows = new ArrayList<>();
-        SparkSession spark = SparkSession.builder().master("local[" + SLOTS + "]").appName("amorsize-dataset-benchmark")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.showConsoleProgress", "false")
+        SparkSession spark = SparkSession.builder()
+                .master("local[" + SLOTS + "]")
+                .appName("amorsize-dataset-benchmark")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.amorsize.cache.dir", cacheDir.toString())
-                .config("spark.amorsize.cache.prefix", "bench-ds-" + ProcessHandle.current().pid() + ":")
+                .config(
+                        "spark.amorsize.cache.prefix",
+                        "bench-ds-" + ProcessHandle.current().pid() + ":")
                 .getOrCreate();
         try {
             SparkDatasetBenchmark b = new SparkDatasetBenchmark(spark, reps, oneMs);
@@ -163,21 +204,39 @@ final class SparkDatasetBenchmark {
         }
         double minutes = (System.nanoTime() - started) / 60e9;
         StringBuilder sb = new StringBuilder("## Spark Datasets\n\n");
-        sb.append(String.format(Locale.ROOT, "The Dataset forms of (a) and (c): the same functions over `spark.range`"
-                + " Datasets (`AmorsizeSpark.recommend(Dataset, MapFunction)`, applied with `Dataset.repartition` /"
-                + " `coalesce`; the key's row count comes from the plan's `Range`, exact). Real Spark 4.1.1,"
-                + " `local[%d]`, AQE on (Spark's default), on a 2-core machine shared with other builds (load average"
-                + " %s at the start); median of %d run(s) each; whole run %.1f min.%n%n", SLOTS, loadAverage, reps,
+        sb.append(String.format(
+                Locale.ROOT,
+                "The Dataset forms of (a) and (c): the same functions over `spark.range`"
+                        + " Datasets (`AmorsizeSpark.recommend(Dataset, MapFunction)`, applied with `Dataset.repartition` /"
+                        + " `coalesce`; the key's row count comes from the plan's `Range`, exact). Real Spark 4.1.1,"
+                        + " `local[%d]`, AQE on (Spark's default), on a 2-core machine shared with other builds (load average"
+                        + " %s at the start); median of %d run(s) each; whole run %.1f min.%n%n",
+                SLOTS,
+                loadAverage,
+                reps,
                 minutes));
         sb.append("```\nmvn -B -q -pl examples/spark-examples -am package exec:exec -DskipTests -Dexec.executable=java"
                 + " -Dbenchmark.args=\"--datasets --reps 1 --out ../../docs\"\n```\n\n");
-        sb.append("| workload | given | Amorsize cold (tuning) | Amorsize warm | warm call p50 | oracle (best of sweep) |"
-                + " ideal W/C | Amorsize picked |\n|---|---|---|---|---|---|---|---|\n");
+        sb.append(
+                "| workload | given | Amorsize cold (tuning) | Amorsize warm | warm call p50 | oracle (best of sweep) |"
+                        + " ideal W/C | Amorsize picked |\n|---|---|---|---|---|---|---|---|\n");
         for (Result r : rows) {
-            sb.append(String.format(Locale.ROOT, "| (%s) %s | %.2f s (%d partitions) | %.2f s (%.2f s) | %.2f s |"
-                            + " %.2f ms | %.2f s (%d partitions) | %.2f s | %s |%n", r.id(), r.title(), r.givenS(),
-                    r.given(), r.coldS(), r.coldTuningS(), r.warmS(), r.warmCallMs(), r.oracleS(), r.oracleP(),
-                    r.idealS(), r.pick()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| (%s) %s | %.2f s (%d partitions) | %.2f s (%.2f s) | %.2f s |"
+                            + " %.2f ms | %.2f s (%d partitions) | %.2f s | %s |%n",
+                    r.id(),
+                    r.title(),
+                    r.givenS(),
+                    r.given(),
+                    r.coldS(),
+                    r.coldTuningS(),
+                    r.warmS(),
+                    r.warmCallMs(),
+                    r.oracleS(),
+                    r.oracleP(),
+                    r.idealS(),
+                    r.pick()));
         }
         String section = sb.toString();
         System.out.println(section);

@@ -37,10 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class SparkPrewarmIT {
 
-    static final Path LAUNCHER = Path.of("").toAbsolutePath().resolve("../../bin/amorsize").normalize();
+    static final Path LAUNCHER =
+            Path.of("").toAbsolutePath().resolve("../../bin/amorsize").normalize();
     /** Built by the full reactor (examples/cli comes before this module); not a dependency, so that
      *  {@code -pl this -am package exec:exec} does not also exec the CLI. */
-    static final Path CLI_JAR = LAUNCHER.resolve("../../examples/cli/target/amorsize-cli.jar").normalize();
+    static final Path CLI_JAR =
+            LAUNCHER.resolve("../../examples/cli/target/amorsize-cli.jar").normalize();
 
     @TempDir
     Path tmp;
@@ -77,12 +79,15 @@ class SparkPrewarmIT {
             String json = "[{\"function\": \"" + fingerprint + "\", \"input\": \"files\", \"knownInputBytes\": " + bytes
                     + ", \"records\": 20000, \"partitions\": 2, \"nanosPerRecord\": 200000, \"cv\": 0.1,"
                     + " \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4.1.1\", \"executors\": 1,"
-                    + " \"coresPerExecutor\": 2, \"executorMemoryBytes\": " + Runtime.getRuntime().maxMemory() + "}}]";
+                    + " \"coresPerExecutor\": 2, \"executorMemoryBytes\": "
+                    + Runtime.getRuntime().maxMemory() + "}}]";
             Path file = Files.writeString(tmp.resolve("workloads.json"), json);
             String out = launch(redis.url(), prefix, "prewarm", file.toString());
             assertTrue(out.contains("Prewarmed 1 workload"), out);
 
-            SparkConf conf = new SparkConf().setAppName("prewarm").setMaster("local[2]")
+            SparkConf conf = new SparkConf()
+                    .setAppName("prewarm")
+                    .setMaster("local[2]")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1")
@@ -98,12 +103,17 @@ class SparkPrewarmIT {
                 Jobs jobs = new Jobs();
                 jsc.sc().addSparkListener(jobs);
                 JavaRDD<String> lines = jsc.textFile(input.toString(), 2);
-                Recommendation rec = AmorsizeSpark.recommend(lines, String::length,
+                Recommendation rec = AmorsizeSpark.recommend(
+                        lines,
+                        String::length,
                         SparkTuneOptions.builder().function("logs.parse", "1").build());
                 jsc.sc().listenerBus().waitUntilEmpty(30_000);
 
-                assertEquals(Source.CACHE_REDIS, rec.source(), () -> rec.explain() + "\nprewarmed: " + out
-                        + "\nin Redis now: " + redis.cli("--scan", "--pattern", prefix + "*"));
+                assertEquals(
+                        Source.CACHE_REDIS,
+                        rec.source(),
+                        () -> rec.explain() + "\nprewarmed: " + out + "\nin Redis now: "
+                                + redis.cli("--scan", "--pattern", prefix + "*"));
                 assertEquals(0, jobs.started.get(), "a prewarmed hit runs no Spark job");
                 // 20,000 records x 200 us on 2 slots: the prewarmed cost drives the decision.
                 assertEquals(2, rec.partitions(), rec.explain());
@@ -112,7 +122,8 @@ class SparkPrewarmIT {
     }
 
     static String launch(String redisUrl, String prefix, String... args) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(CLI_JAR),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isRegularFile(CLI_JAR),
                 "bin/amorsize needs " + CLI_JAR + ": run the full reactor (mvn -B verify) or package examples/cli");
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
