@@ -79,7 +79,11 @@ class RedisClusterIT {
                 assertEquals(60, s.keyCount(), "60 entries; the held lock is not an entry (issue 12)");
                 assertTrue(s.serverVersion().length() > 0 && s.memoryUsedBytes() > 0);
                 assertEquals(60, store.clear("*"));
-                assertEquals(1, nodes.stream().mapToLong(n -> Long.parseLong(n.cli("DBSIZE"))).sum(),
+                assertEquals(
+                        1,
+                        nodes.stream()
+                                .mapToLong(n -> Long.parseLong(n.cli("DBSIZE")))
+                                .sum(),
                         "clear leaves the held lock, which expires with its lease");
                 assertEquals(List.of(), store.scan("*"));
                 assertEquals("CLOSED", store.breakerState());
