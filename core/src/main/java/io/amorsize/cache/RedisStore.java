@@ -66,7 +66,8 @@ public final class RedisStore implements RecommendationStore {
      * the stored entry is exactly as old (a put) or "0" to keep it (a replay), and the size cap.
      * Returns 1 when written, 0 when the stored entry is newer (or as new, for a replay), -1 when the
      * entry is more than the tolerance ahead of the server's clock (refused). A stored entry that is
-     * not a string, larger than the cap, not JSON, or itself too far in the future never wins.
+     * larger than the cap, not JSON, or itself too far in the future never wins; another type under the key is
+     * a WRONGTYPE error (a per-key error: the put fails with a WARN, a replay keeps that line), never overwritten.
      */
     static final String PUT_IF_NEWER = String.join(
             "\n",
@@ -76,6 +77,8 @@ public final class RedisStore implements RecommendationStore {
             "local limit = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[4])",
             "if created > limit then return -1 end",
             "local n = redis.pcall('STRLEN', KEYS[1])",
+            // another type under the key (another application's data): WRONGTYPE, never overwritten
+            "if type(n) == 'table' and n.err then return redis.error_reply(n.err) end",
             "if type(n) == 'number' and n > 0 and n <= tonumber(ARGV[6]) then",
             "  local ok, old = pcall(cjson.decode, redis.call('GET', KEYS[1]))",
             "  if ok and type(old) == 'table' and type(old.createdAt) == 'number' and old.createdAt <= limit then",

@@ -182,14 +182,14 @@ class RedisCompareAndSetIT {
 
     /** A value that is not an entry (garbage, another type) is replaced as before, never an error. */
     @Test
-    void garbageOrAnotherTypeUnderTheKeyIsReplaced() throws Exception {
+    void garbageIsReplacedAndAnotherTypeIsNeverOverwritten() throws Exception {
         CacheKey k = Entries.key("garbage:n1:c");
         admin.set(store.render(k), "{not json");
         store.put(k, Entries.sample(k, T0));
         assertEquals(T0, storedCreatedAt(k));
         admin.del(store.render(k));
         admin.lpush(store.render(k), "x");
-        store.put(k, Entries.sample(k, T0));
-        assertEquals(T0, storedCreatedAt(k));
+        assertThrows(StoreServerException.class, () -> store.put(k, Entries.sample(k, T0)));
+        assertEquals("list", admin.type(store.render(k)), "another application's value is untouched");
     }
 }

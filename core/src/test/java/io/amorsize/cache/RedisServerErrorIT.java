@@ -110,6 +110,7 @@ class RedisServerErrorIT {
         coolDownPasses();
         assertTrue(store.get(before).isPresent(), "Redis answers again");
         assertEquals("CLOSED", redis.breakerState());
+        store.flushFileCopies(); // the replay runs on the background thread: wait for it
         byte[] raw = rawInRedis(during);
         assertNotNull(raw, "after recovery the entry written during the error is in Redis");
         assertEquals(entry, Entries.CODEC.decode(store.render(during), raw));
