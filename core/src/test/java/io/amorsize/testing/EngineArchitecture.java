@@ -25,6 +25,9 @@ public final class EngineArchitecture {
             "io.amorsize.cache.SharedStores");
 
     /** Core internals an engine must not reach past the SPI. */
+    /** The decision-driven stop an engine attaches to the Measurer it runs on its cluster. */
+    static final String STOP_RULE = "io.amorsize.recommend.DecisionStopRule";
+
     static final Set<String> INTERNAL_TYPES =
             Set.of("io.amorsize.tune.Tuner", "io.amorsize.model.CostModel", "io.amorsize.model.Simulator");
 
@@ -59,7 +62,8 @@ public final class EngineArchitecture {
             if (top.startsWith("io.amorsize.cache.")) {
                 return !CACHE_API.contains(top);
             }
-            return top.startsWith("io.amorsize.recommend.");
+            // the one recommend type an engine uses: the stop rule it attaches where it measures
+            return top.startsWith("io.amorsize.recommend.") && !top.equals(STOP_RULE);
         });
     }
 }
