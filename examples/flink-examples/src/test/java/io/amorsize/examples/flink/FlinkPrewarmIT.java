@@ -82,7 +82,9 @@ class FlinkPrewarmIT {
                     + " \"cluster\": {\"engine\": \"flink\", \"engineVersion\": \""
                     + EnvironmentInformation.getVersion()
                     + "\", \"taskManagers\": 1, \"slotsPerTaskManager\": 2, \"taskHeapBytes\": "
-                    + Runtime.getRuntime().maxMemory() + "}}]";
+                    + Runtime.getRuntime().maxMemory()
+                    // the executors' CPU class, as the adapter keys this machine (elastic clusters, issue 13)
+                    + ", \"cpuClass\": \"" + io.amorsize.model.ClusterShape.localCpuClass() + "\"}}]";
             Path file = Files.writeString(tmp.resolve("workloads.json"), json);
             String out = launch(redis.url(), prefix, "prewarm", file.toString());
             assertTrue(out.contains("Prewarmed 1 workload"), out);

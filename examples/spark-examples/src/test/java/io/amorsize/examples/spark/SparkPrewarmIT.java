@@ -80,7 +80,9 @@ class SparkPrewarmIT {
                     + ", \"records\": 20000, \"partitions\": 2, \"nanosPerRecord\": 200000, \"cv\": 0.1,"
                     + " \"cluster\": {\"engine\": \"spark\", \"engineVersion\": \"4.1.1\", \"executors\": 1,"
                     + " \"coresPerExecutor\": 2, \"executorMemoryBytes\": "
-                    + Runtime.getRuntime().maxMemory() + "}}]";
+                    + Runtime.getRuntime().maxMemory()
+                    // the executors' CPU class, as the adapter keys this machine (elastic clusters, issue 13)
+                    + ", \"cpuClass\": \"" + io.amorsize.model.ClusterShape.localCpuClass() + "\"}}]";
             Path file = Files.writeString(tmp.resolve("workloads.json"), json);
             String out = launch(redis.url(), prefix, "prewarm", file.toString());
             assertTrue(out.contains("Prewarmed 1 workload"), out);
