@@ -74,7 +74,8 @@ class SparkFeedbackIT {
             int p = Integer.parseInt(second.get("partitions"));
             int batch = Integer.parseInt(second.get("batch"));
             assertTrue(
-                    batch >= FeedbackDriver.RECORDS / p - 1,
+                    // the cold estimate gave ~19,000; the observed count about 50,000 (latency cap within 10 %)
+                    batch >= 0.9 * FeedbackDriver.RECORDS / p,
                     "the batch is sized for the observed 100,000 records (" + p + " partitions, batch " + batch + ")");
             CacheEntry afterTwo = onlyEntry(store);
             assertEquals(2, afterTwo.history().size());
