@@ -295,6 +295,10 @@ public final class FlinkBenchmark {
     // ------------------------------------------------------------------ main
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("cores")) {
+            FlinkCoresBenchmark.main(args);
+            return;
+        }
         boolean quick = Arrays.asList(args).contains("quick");
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
