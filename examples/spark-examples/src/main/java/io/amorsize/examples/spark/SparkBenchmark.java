@@ -394,6 +394,10 @@ public final class SparkBenchmark {
                     .build();
             long t0 = System.nanoTime();
             JavaRDD<T> in = w.input().get();
+            // The input's own split computation (seconds for wholeTextFiles over many files): every job
+            // on this RDD pays it once, with or without Amorsize, so it is in the total, not in the tuning.
+            in.partitions();
+            long tuneStart = System.nanoTime();
             int before = amorsizeJobs.get();
             Recommendation rec = AmorsizeSpark.recommend(in, w.fn(), fresh);
             JavaRDD<T> tuned = AmorsizeSpark.apply(in, rec);
@@ -402,7 +406,7 @@ public final class SparkBenchmark {
             jobs[0] = Math.max(jobs[0], amorsizeJobs.get() - before);
             tuned.map(w.fn()).count();
             double total = (System.nanoTime() - t0) / 1e9;
-            coldTuning[0] = Math.max(coldTuning[0], (t1 - t0) / 1e9);
+            coldTuning[0] = Math.max(coldTuning[0], (t1 - tuneStart) / 1e9);
             picked[0] = rec;
             return total;
         });
@@ -740,6 +744,10 @@ public final class SparkBenchmark {
             FeedbackBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("cores")) {
+            SparkCoresBenchmark.run(3);
+            return;
+        }
         Path out = Path.of("docs");
         int reps = 3;
         boolean datasets = false;
@@ -817,7 +825,8 @@ public final class SparkBenchmark {
         section.append("- *given*: the input's own partitioning (for (d): per-record calls, batch size 1).\n"
                 + "- *cold*: a function Amorsize has never seen, the cluster's overhead forgotten"
                 + " (`forgetCalibration()`): the one sampling job (which also times the function in its tasks and"
-                + " shows the per-task overhead) and the job (tuning time in parentheses: the largest of the runs).\n"
+                + " shows the per-task overhead) and the job (tuning time in parentheses: the largest of the runs; the"
+                + " input's own split computation, which every job on it pays, counts in the total, not in the tuning).\n"
                 + "- *jobs per miss*: Spark jobs Amorsize ran for one cold decision (the most of the runs).\n"
                 + "- *tuning / given*: the cold tuning time as a share of the given job's time.\n"
                 + "- *warm*: the same function again: cache hit, no Spark job before the user's job.\n"
