@@ -418,8 +418,9 @@ public final class Optimizer {
         if (profile.ioBound()) {
             warnings.add(String.format(
                     java.util.Locale.ROOT,
-                    "the function is I/O-bound (CPU %.0f %% of wall time): more tasks than slots help only if the "
-                            + "engine runs more tasks than cores",
+                    "the function is I/O-bound (CPU %.0f %% of wall time): it gains from every slot, also beyond the "
+                            + "cores, but never from more tasks than slots; more slots or concurrent calls inside the "
+                            + "function would go further",
                     profile.cpuFraction() * 100));
         }
         if (CostModel.recordBytes(profile) <= 0) {
