@@ -52,6 +52,8 @@ public final class Journal {
     public static final String FILE_PREFIX = "amorsize-journal-";
     /** Most time one replay spends writing to the primary; the rest waits for the next one. */
     static final Duration REPLAY_BUDGET = Duration.ofSeconds(5);
+    /** Compare-and-sets per pipelined round trip of a replay ({@link RecommendationStore#putAllIfNewer}). */
+    static final int REPLAY_BATCH = 64;
     /** Above this size an append first compacts the journal to the newest line per key. */
     static final long COMPACT_BYTES = 4L << 20;
     /** A journal larger than this (never written by us: appends compact first) is moved aside as corrupt. */
@@ -215,7 +217,8 @@ public final class Journal {
      * Replays the journal to {@code primary}: for each key the newest journaled entry is written by
      * {@code writer} (unless the primary already has one at least as new). Stops at the first
      * {@link StoreUnavailableException} or when {@code budget} is spent (what was replayed is still
-     * removed from the journal). A per-key error skips that key and keeps its line. Lines this process
+     * removed from the journal). The writes go out in pipelined batches of {@link #REPLAY_BATCH} when
+     * {@code writer} is {@link ReplayWriter#IF_NEWER}. A per-key error skips that key and keeps its line. Lines this process
      * cannot verify (another secret, another prefix) are kept, never dropped.
      */
     public ReplayResult replayTo(RecommendationStore primary, ReplayWriter writer, Duration budget) {
@@ -228,17 +231,23 @@ public final class Journal {
             parsed = readLocked();
         }
         Map<String, CacheEntry> todo = newestPerKey(parsed.records());
+        List<Map.Entry<String, CacheEntry>> mine = new ArrayList<>(todo.size());
+        for (Map.Entry<String, CacheEntry> e : todo.entrySet()) {
+            if (e.getKey().equals(primary.render(e.getValue().key()))) {
+                mine.add(e); // a line under another prefix is not this primary's: left in the journal
+            }
+        }
+        // The plain compare-and-set goes to the primary in pipelined batches (Redis: one round trip per
+        // batch); a custom writer (tests) sees one entry at a time.
+        boolean pipelined = writer == ReplayWriter.IF_NEWER;
+        int batchSize = pipelined ? REPLAY_BATCH : 1;
         Map<String, Long> done = new HashMap<>();
         int replayed = 0;
         int skipped = 0;
         int failed = 0;
         boolean stopped = false;
-        for (Map.Entry<String, CacheEntry> e : todo.entrySet()) {
-            String key = e.getKey();
-            CacheEntry entry = e.getValue();
-            if (!key.equals(primary.render(entry.key()))) {
-                continue; // written under another prefix: not this primary's, left in the journal
-            }
+        batches:
+        for (int from = 0; from < mine.size(); from += batchSize) {
             if (System.nanoTime() - deadline > 0) {
                 stopped = true;
                 LOG.debug(
@@ -246,27 +255,61 @@ public final class Journal {
                         budget.toMillis());
                 break;
             }
+            List<Map.Entry<String, CacheEntry>> batch = mine.subList(from, Math.min(mine.size(), from + batchSize));
+            List<RecommendationStore.PutOutcome> outcomes;
             try {
-                if (writer.write(primary, entry)) {
-                    replayed++;
-                } else {
-                    // the primary's entry stays; observations journaled during the outage are merged into it
-                    Optional<CacheHit> existing = primary.get(entry.key());
-                    if (existing.isPresent()
-                            && replayObservations(primary, existing.get().entry(), entry) > 0) {
-                        replayed++;
-                    } else {
-                        skipped++;
-                    }
-                }
-                done.put(key, entry.createdAtMillis());
+                outcomes = pipelined
+                        ? primary.putAllIfNewer(
+                                batch.stream().map(Map.Entry::getValue).toList())
+                        : List.of(writeOne(primary, writer, batch.get(0).getValue()));
             } catch (StoreUnavailableException ex) {
                 stopped = true;
-                LOG.debug("amorsize cache: journal replay interrupted at {}: {}", key, ex.getMessage());
+                LOG.debug(
+                        "amorsize cache: journal replay interrupted at {}: {}",
+                        batch.get(0).getKey(),
+                        ex.getMessage());
                 break;
-            } catch (RuntimeException ex) {
-                failed++; // WRONGTYPE, NOPERM, a refused entry: keep the line, go on with the others
-                LOG.debug("amorsize cache: journal replay skipped {}: {}", key, StrictJson.shorten(ex.getMessage()));
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                String key = batch.get(i).getKey();
+                CacheEntry entry = batch.get(i).getValue();
+                RecommendationStore.PutOutcome outcome = outcomes.get(i);
+                if (outcome.error() instanceof StoreUnavailableException ex) {
+                    stopped = true; // the primary went away part-way: the rest waits for the next replay
+                    LOG.debug("amorsize cache: journal replay interrupted at {}: {}", key, ex.getMessage());
+                    break batches;
+                }
+                if (outcome.refused()) {
+                    failed++; // WRONGTYPE, NOPERM, a refused entry: keep the line, go on with the others
+                    LOG.debug(
+                            "amorsize cache: journal replay skipped {}: {}",
+                            key,
+                            StrictJson.shorten(outcome.error().getMessage()));
+                    continue;
+                }
+                try {
+                    if (outcome.written()) {
+                        replayed++;
+                    } else {
+                        // the primary's entry stays; observations journaled during the outage are merged into it
+                        Optional<CacheHit> existing = primary.get(entry.key());
+                        if (existing.isPresent()
+                                && replayObservations(primary, existing.get().entry(), entry) > 0) {
+                            replayed++;
+                        } else {
+                            skipped++;
+                        }
+                    }
+                    done.put(key, entry.createdAtMillis());
+                } catch (StoreUnavailableException ex) {
+                    stopped = true;
+                    LOG.debug("amorsize cache: journal replay interrupted at {}: {}", key, ex.getMessage());
+                    break batches;
+                } catch (RuntimeException ex) {
+                    failed++;
+                    LOG.debug(
+                            "amorsize cache: journal replay skipped {}: {}", key, StrictJson.shorten(ex.getMessage()));
+                }
             }
         }
         int remaining;
@@ -293,6 +336,20 @@ public final class Journal {
                     stopped ? " (primary unavailable again or time is up)" : "");
         }
         return new ReplayResult(replayed, skipped, parsed.bad(), failed, remaining, stopped);
+    }
+
+    /** {@code writer}'s write of one entry as an outcome: a per-key error is that entry's refusal. */
+    private static RecommendationStore.PutOutcome writeOne(
+            RecommendationStore primary, ReplayWriter writer, CacheEntry entry) {
+        try {
+            return writer.write(primary, entry)
+                    ? RecommendationStore.PutOutcome.WRITTEN
+                    : RecommendationStore.PutOutcome.KEPT_NEWER;
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return RecommendationStore.PutOutcome.refused(e);
+        }
     }
 
     /**

@@ -50,6 +50,60 @@ public interface RecommendationStore extends AutoCloseable {
     }
 
     /**
+     * {@link #putIfNewer} for several entries, in order (journal replay): one outcome per entry. A
+     * per-entry refusal (a server error for that key such as {@code WRONGTYPE} or {@code NOPERM}, or a
+     * refused entry) is that entry's outcome and the others go on; Redis sends all the
+     * compare-and-sets in one pipeline (one round trip), this default one after another.
+     *
+     * @return one outcome per entry; when the store went away part-way, the entries not tried are
+     *     refused with a {@link StoreUnavailableException}
+     * @throws StoreUnavailableException when the backing service cannot be reached in time before any
+     *     outcome is known (entries may still have been written: a retry is harmless, newer wins)
+     */
+    default List<PutOutcome> putAllIfNewer(List<CacheEntry> entries) {
+        List<PutOutcome> out = new java.util.ArrayList<>(entries.size());
+        for (CacheEntry e : entries) {
+            try {
+                out.add(putIfNewer(e.key(), e) ? PutOutcome.WRITTEN : PutOutcome.KEPT_NEWER);
+            } catch (StoreUnavailableException u) {
+                if (out.isEmpty()) {
+                    throw u;
+                }
+                while (out.size() < entries.size()) {
+                    out.add(PutOutcome.refused(u)); // not tried: the store went away after the first writes
+                }
+                return out;
+            } catch (RuntimeException r) {
+                out.add(PutOutcome.refused(r));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What one compare-and-set of {@link #putAllIfNewer} did: written, kept the stored newer entry,
+     * or refused with {@code error} (the line stays in the journal).
+     */
+    record PutOutcome(boolean written, RuntimeException error) {
+        public PutOutcome {
+            if (written && error != null) {
+                throw new IllegalArgumentException("a refused write is not written");
+            }
+        }
+
+        public static final PutOutcome WRITTEN = new PutOutcome(true, null);
+        public static final PutOutcome KEPT_NEWER = new PutOutcome(false, null);
+
+        public static PutOutcome refused(RuntimeException error) {
+            return new PutOutcome(false, java.util.Objects.requireNonNull(error, "error"));
+        }
+
+        public boolean refused() {
+            return error != null;
+        }
+    }
+
+    /**
      * Appends {@code observation} to the history of the entry under {@code key}, keeping the newest
      * {@code keep}, without losing a concurrent observation of the same key: Redis merges on the
      * server (one script), the file store under its lock, the in-memory store under its monitor.

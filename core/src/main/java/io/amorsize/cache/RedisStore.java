@@ -242,18 +242,91 @@ public final class RedisStore implements RecommendationStore {
         return compareAndSet(cacheKey, entry, false);
     }
 
-    private boolean compareAndSet(CacheKey cacheKey, CacheEntry entry, boolean replaceEqual) {
-        InMemoryStore.requireSameKey(cacheKey, entry);
-        String key = render(cacheKey);
+    /**
+     * The journal replay's compare-and-sets, all in one pipeline: one round trip for the batch instead
+     * of one per entry. A per-key error reply ({@code WRONGTYPE}, {@code NOPERM}) is that entry's
+     * outcome; an error reply that means the server cannot serve ({@code OOM}, {@code READONLY},
+     * {@code LOADING}, …) fails the whole call as unavailable, like any other call.
+     */
+    @Override
+    public List<PutOutcome> putAllIfNewer(List<CacheEntry> entries) {
+        if (entries.size() <= 1) {
+            return RecommendationStore.super.putAllIfNewer(entries);
+        }
+        PutOutcome[] outcomes = new PutOutcome[entries.size()];
+        List<Integer> sent = new java.util.ArrayList<>(entries.size());
+        List<String> keys = new java.util.ArrayList<>(entries.size());
+        List<List<byte[]>> argLists = new java.util.ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            CacheEntry entry = entries.get(i);
+            try {
+                String key = render(entry.key());
+                argLists.add(compareAndSetArgs(key, entry, false));
+                keys.add(key);
+                sent.add(i);
+            } catch (RuntimeException e) {
+                outcomes[i] = PutOutcome.refused(e); // the codec refused it (too large, bad text)
+            }
+        }
+        byte[] script = bytes(PUT_IF_NEWER);
+        List<Object> replies = call("EVAL (pipeline of " + sent.size() + ")", c -> {
+            List<redis.clients.jedis.Response<Object>> responses = new java.util.ArrayList<>(sent.size());
+            try (redis.clients.jedis.AbstractPipeline pipeline = c.pipelined()) {
+                for (int j = 0; j < sent.size(); j++) {
+                    responses.add(pipeline.eval(script, List.of(bytes(keys.get(j))), argLists.get(j)));
+                }
+                pipeline.sync();
+            }
+            List<Object> out = new java.util.ArrayList<>(responses.size());
+            for (redis.clients.jedis.Response<Object> r : responses) {
+                try {
+                    out.add(r.get());
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    if (calls.classify("EVAL", e) instanceof StoreUnavailableException) {
+                        throw e; // OOM, READONLY, LOADING...: the server cannot serve; call() trips the breaker
+                    }
+                    out.add(e);
+                }
+            }
+            return out;
+        });
+        for (int j = 0; j < sent.size(); j++) {
+            int i = sent.get(j);
+            Object r = replies.get(j);
+            if (r instanceof RuntimeException e) {
+                outcomes[i] = PutOutcome.refused(calls.classify("EVAL", e));
+                continue;
+            }
+            try {
+                outcomes[i] = outcome(keys.get(j), entries.get(i), r) ? PutOutcome.WRITTEN : PutOutcome.KEPT_NEWER;
+            } catch (StoreServerException e) {
+                outcomes[i] = PutOutcome.refused(e);
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    private List<byte[]> compareAndSetArgs(String key, CacheEntry entry, boolean replaceEqual) {
         byte[] value = codec.encode(key, entry);
-        List<byte[]> args = List.of(
+        return List.of(
                 value,
                 bytes(Long.toString(entry.createdAtMillis())),
                 bytes(Long.toString(config.ttl().toMillis())),
                 bytes(Long.toString(EntryBounds.FUTURE_TOLERANCE_MILLIS)),
                 bytes(replaceEqual ? "1" : "0"),
                 bytes(Integer.toString(EntryCodec.MAX_BYTES)));
+    }
+
+    private boolean compareAndSet(CacheKey cacheKey, CacheEntry entry, boolean replaceEqual) {
+        InMemoryStore.requireSameKey(cacheKey, entry);
+        String key = render(cacheKey);
+        List<byte[]> args = compareAndSetArgs(key, entry, replaceEqual);
         Object r = call("EVAL", c -> c.eval(bytes(PUT_IF_NEWER), List.of(bytes(key)), args));
+        return outcome(key, entry, r);
+    }
+
+    /** The compare-and-set script's answer: 1 written, 0 the stored entry is newer, -1 refused (future). */
+    private boolean outcome(String key, CacheEntry entry, Object r) {
         long outcome = r instanceof Long l ? l : 1;
         if (outcome < 0) {
             throw new StoreServerException(

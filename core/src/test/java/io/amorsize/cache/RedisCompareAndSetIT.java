@@ -156,6 +156,51 @@ class RedisCompareAndSetIT {
         assertEquals(T0 + 1000, storedCreatedAt(k));
     }
 
+    /**
+     * Replay is pipelined: 300 journaled entries reach Redis in a few read events of the server (one
+     * per batch and socket buffer, not one per entry); a key of another type inside a batch, and a key
+     * holding a newer entry, are that key's outcome only; the other 298 are written.
+     */
+    @Test
+    void journalReplayIsPipelinedAndAPerKeyErrorInsideABatchSkipsOnlyThatKey() throws Exception {
+        Journal journal = new Journal(dir, "cas-pipeline", Entries.CODEC, Duration.ofDays(7), Clock.systemUTC());
+        List<CacheKey> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            CacheKey k = Entries.key("pipe" + i + ":n1:c");
+            keys.add(k);
+            journal.append(store.render(k), Entries.sample(k, T0));
+        }
+        CacheKey wrongType = keys.get(70); // inside the second batch of 64
+        admin.lpush(store.render(wrongType), "another application's list");
+        CacheKey newer = keys.get(5);
+        store.put(newer, Entries.sample(newer, T0 + 1000));
+        long readsBefore = readsProcessed();
+        Journal.ReplayResult r = journal.replayTo(store);
+        long reads = readsProcessed() - readsBefore;
+        assertEquals(298, r.replayed(), r.toString());
+        assertEquals(1, r.skippedOlder(), r.toString());
+        assertEquals(1, r.failed(), r.toString());
+        assertEquals(1, r.remaining(), "the refused line stays in the journal: " + r);
+        assertEquals("list", admin.type(store.render(wrongType)), "another application's value is untouched");
+        assertEquals(T0 + 1000, storedCreatedAt(newer));
+        for (CacheKey k : keys) {
+            if (!k.equals(wrongType) && !k.equals(newer)) {
+                assertEquals(T0, storedCreatedAt(k), k.toString());
+            }
+        }
+        // One compare-and-set per round trip is at least one read event each: 300 (plus the merge's GET).
+        assertTrue(reads < keys.size() / 2, "server read events during the replay: " + reads + " for 300 entries");
+    }
+
+    private long readsProcessed() {
+        for (String line : admin.info("stats").split("\r?\n")) {
+            if (line.startsWith("total_reads_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no total_reads_processed in INFO stats");
+    }
+
     /** An entry more than a day ahead of the server clock is refused, and a stored one never wins. */
     @Test
     void anEntryMoreThanADayInTheFutureIsRefusedAndNeverBlocksNewerWrites() throws Exception {

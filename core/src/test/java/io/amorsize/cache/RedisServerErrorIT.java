@@ -133,6 +133,35 @@ class RedisServerErrorIT {
         assertOutageThenRecovery(key("during-oom"), () -> admin.configSet("maxmemory", "0"));
     }
 
+    /**
+     * A pipelined journal replay (100 lines, two batches) into a server that refuses writes (OOM) is
+     * an outage, not 100 per-key refusals: it stops, trips the breaker, keeps every line, and the
+     * next replay after recovery writes them all.
+     */
+    @Test
+    void aPipelinedReplayIntoAnOutOfMemoryServerStopsAndKeepsEveryLine(@TempDir Path journalDir) {
+        Journal journal = new Journal(
+                journalDir, "srverr-pipeline", Entries.CODEC, Duration.ofDays(7), java.time.Clock.systemUTC());
+        for (int i = 0; i < 100; i++) {
+            CacheKey k = key("replay" + i);
+            journal.append(redis.render(k), Entries.sample(k));
+        }
+        admin.configSet("maxmemory-policy", "noeviction");
+        admin.configSet("maxmemory", "1");
+        Journal.ReplayResult r = journal.replayTo(redis);
+        assertTrue(r.stopped(), r.toString());
+        assertEquals(0, r.replayed(), r.toString());
+        assertEquals(0, r.failed(), "an OOM is not a per-key refusal: " + r);
+        assertEquals(100, r.remaining(), r.toString());
+        assertEquals("OPEN", redis.breakerState());
+        admin.configSet("maxmemory", "0");
+        coolDownPasses();
+        Journal.ReplayResult after = journal.replayTo(redis);
+        assertTrue(after.complete(), after.toString());
+        assertEquals(100, after.replayed(), after.toString());
+        assertNotNull(rawInRedis(key("replay99")));
+    }
+
     @Test
     void readOnlyReplicaIsAnOutage() throws Exception {
         store.put(key("before"), Entries.sample(key("before")));
