@@ -56,9 +56,10 @@ class FallbackStoreTest {
         store.put(a, e(a, 10, T0));
         io.amorsize.model.Observation before = RecommendationStoreContract.observation(1, 2.0e9);
         assertTrue(store.observe(a, before, 8));
-        // the file copy of the primary's entry is written in the background: wait for it, so the outage
-        // below starts from a file that holds `before` (failed under .ci/stress: the file had only `during`)
+        // the file copy of the entry and the observation are written in the background, in that order:
+        // wait for them, so the outage below starts from a file that holds `before`
         store.flushFileCopies();
+        assertEquals(List.of(before), file().get(a).orElseThrow().entry().history(), "the observation is in the file");
         primary.down.set(true);
         io.amorsize.model.Observation during = RecommendationStoreContract.observation(2, 2.5e9);
         try (FileStoreLogs logs = new FileStoreLogs()) {
